@@ -1,0 +1,88 @@
+//! Command-line arguments. Raw values are parsed into the library's checked types here,
+//! once, so the commands never see an invalid host, stage or version.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sandbox_triage::{Arch, Os, Stage, Version};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sandbox-triage",
+    version,
+    about = "Diagnose failed OpenShell sandbox creates: what failed, in which phase, and the lines that prove it"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Classify a failed create (or gateway start, or provider validation) from its output.
+    Classify(ClassifyArgs),
+    /// List the rule catalogue and check every rule against its own cases.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// The captured output; `-` or nothing reads stdin.
+    #[arg(value_name = "FILE|-")]
+    pub input: Option<PathBuf>,
+    /// Which command produced the output.
+    #[arg(long, value_parser = parse_stage, default_value = "sandbox-create", value_name = "sandbox-create|gateway-start|provider-validation")]
+    pub stage: Stage,
+    /// The command's exit status; 0 means it succeeded (answer `none`).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub exit_status: Option<i32>,
+    /// Provider validation: the HTTP status of the request.
+    #[arg(long, value_name = "N")]
+    pub http_status: Option<u16>,
+    /// Provider validation: curl's exit status.
+    #[arg(long, value_name = "N")]
+    pub curl_status: Option<i32>,
+    /// The host OS (`darwin` and `win32` are accepted too); defaults to this host.
+    #[arg(long, value_parser = parse_os, value_name = "linux|macos|windows")]
+    pub os: Option<Os>,
+    /// The host architecture (`x64` and `arm64` are accepted too); defaults to this host.
+    #[arg(long, value_parser = parse_arch, value_name = "x86_64|aarch64")]
+    pub arch: Option<Arch>,
+    /// The OpenShell CLI version (`openshell --version`): messages it cannot print are not matched.
+    #[arg(long, value_parser = parse_version, value_name = "X.Y.Z")]
+    pub openshell_version: Option<Version>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// A directory of rule files (`*.toml`) that add to or override the built-in rules.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A directory of rule files that add to or override the built-in rules.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Only this stage's rules.
+    #[arg(long, value_parser = parse_stage)]
+    pub stage: Option<Stage>,
+}
+
+fn parse_stage(s: &str) -> Result<Stage, String> {
+    s.parse()
+}
+fn parse_os(s: &str) -> Result<Os, String> {
+    s.parse()
+}
+fn parse_arch(s: &str) -> Result<Arch, String> {
+    s.parse()
+}
+fn parse_version(s: &str) -> Result<Version, String> {
+    s.parse()
+}

@@ -1,0 +1,89 @@
+//! Checks on the catalogue itself: ids, files, cases, and that every kind has a rule.
+
+use std::collections::BTreeSet;
+
+use sandbox_triage::rule::{Matcher, Role};
+use sandbox_triage::rule_case::fires;
+use sandbox_triage::{Catalogue, Kind, Stage};
+
+fn catalogue() -> Catalogue {
+    Catalogue::builtin().expect("built-in rules load")
+}
+
+#[test]
+fn ids_are_unique_and_name_their_files() {
+    let catalogue = catalogue();
+    let mut seen = BTreeSet::new();
+    for rule in catalogue.rules() {
+        assert!(seen.insert(rule.id.clone()), "duplicate id {}", rule.id);
+        assert_eq!(rule.source, format!("{}/{}.toml", rule.stage, rule.id), "rule {} lives in the wrong file", rule.id);
+        assert!(!rule.explanation.is_empty(), "rule {} has no explanation", rule.id);
+    }
+    assert!(seen.len() > 50, "only {} rules", seen.len());
+}
+
+#[test]
+fn every_rule_has_a_firing_case_and_a_near_miss() {
+    for rule in catalogue().rules() {
+        assert!(rule.cases.iter().any(|c| c.fires), "rule {} has no case that must fire", rule.id);
+        // A rule without a pattern that decides from the whole run still has a near-miss:
+        // a run another rule decides.
+        assert!(rule.cases.iter().any(|c| !c.fires) || is_catch_all(rule), "rule {} has no near-miss case", rule.id);
+    }
+}
+
+/// Rules with no condition of their own (the last resort for a failed build step, the
+/// broadest network rule) have near-misses that are decided by more specific rules.
+fn is_catch_all(rule: &sandbox_triage::Rule) -> bool {
+    matches!(rule.matcher, Matcher::Command(None)) && rule.requires_evidence.is_empty()
+}
+
+#[test]
+fn every_rule_passes_its_own_cases() {
+    let catalogue = catalogue();
+    let mut failures = Vec::new();
+    for rule in catalogue.rules() {
+        for case in &rule.cases {
+            if fires(&catalogue, rule, case) != case.fires {
+                failures.push(format!("{}: expected fires={} for {:?}", rule.id, case.fires, case.text));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_kind_has_a_rule() {
+    let catalogue = catalogue();
+    let covered: BTreeSet<Kind> = catalogue.rules().iter().filter_map(|r| r.kind).collect();
+    for &kind in Kind::ALL {
+        if matches!(kind, Kind::None | Kind::Unknown) {
+            continue;
+        }
+        assert!(covered.contains(&kind), "no rule answers {kind}");
+    }
+    for stage in Stage::ALL {
+        assert!(catalogue.for_stage(stage).count() > 0, "stage {stage} has no rules");
+    }
+}
+
+#[test]
+fn anchors_are_lowercase_literals_that_the_firing_cases_contain() {
+    for rule in catalogue().rules() {
+        for pattern in rule.line_patterns() {
+            for anchor in &pattern.anchors {
+                assert_eq!(anchor, &anchor.to_ascii_lowercase(), "rule {}", rule.id);
+            }
+        }
+        if rule.role.matches_lines() {
+            for case in rule.cases.iter().filter(|c| c.fires) {
+                let lower = case.text.to_ascii_lowercase();
+                let has_anchor = rule.line_patterns().iter().flat_map(|p| &p.anchors).any(|a| lower.contains(a.as_str()));
+                assert!(has_anchor, "rule {}: a firing case holds none of its anchors", rule.id);
+            }
+        }
+        if rule.role == Role::Provider {
+            assert!(rule.retry.is_some(), "provider rule {} has no retry", rule.id);
+        }
+    }
+}
