@@ -1,1 +1,192 @@
-fn main() {}
+//! Throughput and peak memory of `sandbox-triage classify` on a generated 256 MiB build
+//! log with the failure at its end, beside `rg -i -c` with the catalogue's phrases and
+//! `cat` on the same file, in the same run. Also the peak memory on a single 100 MiB line.
+//!
+//! `cargo bench -p sandbox-triage-cli` runs it. `SANDBOX_TRIAGE_BENCH_MIB` changes the
+//! log size. Figures are the best of three runs; memory is the child's peak resident
+//! set (`wait4`'s `ru_maxrss`).
+
+#![allow(unsafe_code)]
+
+use std::fmt::Write as _;
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sandbox_triage::{Catalogue, Stage, StageRules};
+
+const RUNS: usize = 3;
+
+/// One realistic block of classic-builder output (what OpenShell relays, indented).
+fn block(i: usize, out: &mut String) {
+    out.clear();
+    let _ = writeln!(
+        out,
+        "  Step {}/56 : RUN apt-get update && apt-get install -y --no-install-recommends build-essential python3-dev",
+        i % 56 + 1
+    );
+    let _ = writeln!(out, "   ---> Running in {:012x}", i * 7919);
+    for j in 0..12 {
+        let _ = writeln!(
+            out,
+            "  Get:{j} http://deb.debian.org/debian bookworm/main amd64 libpython3.11-dev amd64 3.11.2-6+deb12u{j} [4,742 kB]"
+        );
+    }
+    let _ = writeln!(out, "  Fetched 48.3 MB in 3s (15.2 MB/s)");
+    for j in 0..10 {
+        let _ = writeln!(out, "  Setting up libgcc-12-dev:amd64 (12.2.0-14+deb12u{j}) ...");
+    }
+    for j in 0..8 {
+        let _ = writeln!(
+            out,
+            "  gcc -pthread -O2 -Wall -fPIC -I/usr/include/python3.11 -c src/module_{j}.c -o build/temp.linux-x86_64-3.11/src/module_{j}.o"
+        );
+    }
+    let _ = writeln!(out, "  npm warn deprecated inflight@1.0.6: This module is not supported, and leaks memory.");
+    for j in 0..6 {
+        let _ = writeln!(out, "  added {} packages, and audited {} packages in {j}s", 100 + j, 200 + j);
+    }
+    let _ = writeln!(out, "  Downloading torch-2.4.0-cp311-cp311-manylinux1_x86_64.whl (797.2 MB)\r     ━━━━━━━━━━━━━━━━ 797.2/797.2 MB 35.1 MB/s eta 0:00:00");
+    for j in 0..6 {
+        let _ = writeln!(out, "  Collecting nvidia-cublas-cu12==12.1.3.{j} (from torch==2.4.0)");
+    }
+    let _ = writeln!(out, "   ---> {:012x}", i * 104_729);
+}
+
+const FAILURE: &str = "  Step 56/56 : RUN apt-get update && apt-get install -y curl\n  E: Failed to fetch http://deb.debian.org/debian/pool/main/c/curl/curl_7.88.1-10_amd64.deb  Connection reset by peer [IP: 151.101.2.132 80]\nError:   × Docker build failed: The command '/bin/sh -c apt-get update && apt-get install -y curl' returned a non-zero code: 100\n";
+
+fn generate(path: &Path, size: u64) {
+    if fs::metadata(path).is_ok_and(|m| m.len() >= size) {
+        return;
+    }
+    let mut w = BufWriter::new(File::create(path).expect("create the bench log"));
+    let mut written = 0u64;
+    let mut text = String::new();
+    let mut i = 0;
+    while written < size {
+        block(i, &mut text);
+        w.write_all(text.as_bytes()).expect("write the bench log");
+        written += text.len() as u64;
+        i += 1;
+    }
+    w.write_all(FAILURE.as_bytes()).expect("write the bench log");
+    w.flush().expect("flush the bench log");
+}
+
+/// Runs `command` to completion with stdout discarded; (wall time, peak RSS in KiB).
+fn measure(command: &mut Command) -> (Duration, i64) {
+    let start = Instant::now();
+    let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data; `wait4` fills it for the child we spawned and have
+    // not waited for through `Child`.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &raw mut status, 0, &raw mut usage) };
+    let elapsed = start.elapsed();
+    assert_eq!(waited, pid, "wait4 failed");
+    std::mem::forget(child);
+    (elapsed, usage.ru_maxrss)
+}
+
+fn best(mut make: impl FnMut() -> Command) -> (Duration, i64) {
+    (0..RUNS).map(|_| measure(&mut make())).fold((Duration::MAX, 0), |(t, m), (t2, m2)| (t.min(t2), m.max(m2)))
+}
+
+fn gbps(bytes: u64, time: Duration) -> f64 {
+    bytes as f64 / time.as_secs_f64() / 1e9
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument that is not ours means another
+    // bench target was asked for.
+    if std::env::args().skip(1).any(|a| !a.starts_with('-')) {
+        return;
+    }
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_sandbox-triage"));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
+    fs::create_dir_all(&dir).expect("create target/bench-data");
+    let mib: u64 = std::env::var("SANDBOX_TRIAGE_BENCH_MIB").ok().and_then(|s| s.parse().ok()).unwrap_or(256);
+    let log = dir.join(format!("build-{mib}m.log"));
+    generate(&log, mib << 20);
+    let bytes = fs::metadata(&log).expect("bench log").len();
+
+    let (ours, ours_rss) = best(|| {
+        let mut c = Command::new(&binary);
+        c.args(["classify", "--format", "json"]).arg(&log);
+        c
+    });
+    let (cat, _) = best(|| {
+        let mut c = Command::new("cat");
+        c.arg(&log);
+        c
+    });
+    let catalogue = Catalogue::builtin().expect("built-in rules");
+    let phrases: Vec<String> = StageRules::new(&catalogue, Stage::SandboxCreate).anchors().anchors().to_vec();
+    let rg = Command::new("rg").arg("--version").output().is_ok().then(|| {
+        best(|| {
+            let mut c = Command::new("rg");
+            c.args(["-i", "-c", "-j1", "--no-mmap"]);
+            for phrase in &phrases {
+                c.arg("-e").arg(regex_escape(phrase));
+            }
+            c.arg(&log);
+            c
+        })
+    });
+
+    let long = dir.join("one-100m-line.log");
+    if fs::metadata(&long).map(|m| m.len()).unwrap_or(0) != (100 << 20) + 40 {
+        let mut w = BufWriter::new(File::create(&long).expect("create the long-line log"));
+        for _ in 0..100 {
+            w.write_all(&[b'x'; 1 << 20]).expect("write");
+        }
+        w.write_all(b" failed to upload image tar into contain").expect("write");
+        w.flush().expect("flush");
+    }
+    let (_, long_rss) = best(|| {
+        let mut c = Command::new(&binary);
+        c.args(["classify", "--format", "json"]).arg(&long);
+        c
+    });
+
+    println!("input: {} ({} MiB, {} anchor phrases)", log.display(), bytes >> 20, phrases.len());
+    println!("| what | time | throughput | peak RSS |");
+    println!("|---|---|---|---|");
+    println!(
+        "| sandbox-triage classify | {:.3} s | {:.2} GB/s | {:.1} MiB |",
+        ours.as_secs_f64(),
+        gbps(bytes, ours),
+        ours_rss as f64 / 1024.0
+    );
+    match rg {
+        Some((t, m)) => println!(
+            "| rg -i -c -j1 (same phrases) | {:.3} s | {:.2} GB/s | {:.1} MiB |",
+            t.as_secs_f64(),
+            gbps(bytes, t),
+            m as f64 / 1024.0
+        ),
+        None => println!("| rg -i -c | not installed (apt-get install ripgrep) | | |"),
+    }
+    println!("| cat (the ceiling) | {:.3} s | {:.2} GB/s | |", cat.as_secs_f64(), gbps(bytes, cat));
+    println!("| sandbox-triage classify, one 100 MiB line | | | {:.1} MiB |", long_rss as f64 / 1024.0);
+    let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
+    println!();
+    println!("target >= 1 GB/s: {}", verdict(gbps(bytes, ours) >= 1.0));
+    println!("target peak RSS <= 32 MiB: {}", verdict(ours_rss.max(long_rss) <= 32 * 1024));
+    if let Some((t, _)) = rg {
+        println!("target faster than rg -i -c: {}", verdict(ours < t));
+    }
+}
+
+fn regex_escape(literal: &str) -> String {
+    literal.chars().fold(String::new(), |mut s, c| {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            s.push('\\');
+        }
+        s.push(c);
+        s
+    })
+}

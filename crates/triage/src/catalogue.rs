@@ -217,8 +217,8 @@ fn parse_rule(file: &str, text: &str) -> Result<(Rule, bool), CatalogueError> {
             return Err(field(field_name)("a line rule needs at least one anchor (a literal every matching line contains)".to_owned()));
         }
         for anchor in anchors {
-            if anchor.len() < 3 || anchor.bytes().any(|b| b.is_ascii_uppercase()) {
-                return Err(field(field_name)(format!("anchor '{anchor}' must be lowercase and at least 3 bytes long")));
+            if anchor.len() < 3 {
+                return Err(field(field_name)(format!("anchor '{anchor}' must be at least 3 bytes long")));
             }
         }
         Ok(anchors.to_vec())
@@ -344,7 +344,7 @@ mod tests {
         let err = one("id = \"x\"\nstage = \"sandbox-create\"\nrole = \"failure\"\nkind = \"unknown\"\npattern = \"a\"\nexplanation = \"e\"\npriority = \"high\"\n").unwrap_err();
         assert!(err.to_string().starts_with("user/x.toml:") && err.to_string().contains("field `priority`"), "{err}");
 
-        let err = one("id = \"x\"\nstage = \"sandbox-create\"\nrole = \"failure\"\nkind = \"unknown\"\nanchors=[\"ABC\"]\npattern = \"a\"\nexplanation = \"e\"\n").unwrap_err();
+        let err = one("id = \"x\"\nstage = \"sandbox-create\"\nrole = \"failure\"\nkind = \"unknown\"\nanchors=[\"ab\"]\npattern = \"a\"\nexplanation = \"e\"\n").unwrap_err();
         assert!(err.to_string().contains("field `anchors`"), "{err}");
 
         let err = one("id = \"x\"\nstage = \"sandbox-create\"\nrole = \"failure\"\nkind = \"docker_unreachable\"\nanchors=[\"abc\"]\npattern = \"a\"\nexplanation = \"e\"\n").unwrap_err();

@@ -13,6 +13,7 @@ use crate::correlate::plugin_failure_correlates;
 use crate::diagnosis::{Diagnosis, Evidence, FailedStep};
 use crate::kind::{Kind, Stage};
 use crate::phase::Phase;
+use crate::redact::redact;
 use crate::rule::{Matcher, Role, Rule};
 
 /// At most this many evidence lines are reported.
@@ -81,7 +82,7 @@ pub fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, lines: u64, byt
     if build_failed {
         let step = analysis.summary.as_ref().map_or(&analysis.step, |s| &s.step);
         let command = analysis.summary.as_ref().and_then(|s| s.command.clone()).or_else(|| step.instruction.clone());
-        diagnosis.failed_step = Some(FailedStep { number: step.number, total: step.total, command: command.clone() });
+        diagnosis.failed_step = Some(FailedStep { number: step.number, total: step.total, command: command.as_deref().map(masked) });
         diagnosis.phase = Some(Phase::Build);
         if let Some(candidate) = failed_command(analysis, step, command.as_deref().unwrap_or_default()) {
             candidates.push(candidate);
@@ -90,7 +91,7 @@ pub fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, lines: u64, byt
 
     let Some(best) = candidates.into_iter().max_by_key(|c| (phase_rank(c.phase), c.rule.priority)) else {
         diagnosis.explanation = unknown_explanation(analysis.phase, stage);
-        diagnosis.evidence = analysis.last_marker.iter().cloned().collect();
+        diagnosis.evidence = analysis.last_marker.iter().map(mask_evidence).collect();
         return diagnosis;
     };
     let kind = best.rule.kind.unwrap_or(Kind::Unknown);
@@ -116,7 +117,7 @@ pub fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, lines: u64, byt
     if evidence.len() > EVIDENCE_MAX {
         evidence.drain(..evidence.len() - EVIDENCE_MAX);
     }
-    diagnosis.evidence = evidence;
+    diagnosis.evidence = evidence.iter().map(mask_evidence).collect();
     if kind == Kind::SandboxCreateIncomplete {
         // NemoClaw's semantics: the sandbox request reached the gateway.
         diagnosis.uploaded_to_gateway = true;
@@ -127,6 +128,15 @@ pub fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, lines: u64, byt
         diagnosis.failed_step = None;
     }
     diagnosis
+}
+
+/// Secrets are masked here, once, on what the answer shows.
+fn masked(text: &str) -> String {
+    redact(text).into_owned()
+}
+
+fn mask_evidence(evidence: &Evidence) -> Evidence {
+    Evidence { line: evidence.line, text: masked(&evidence.text) }
 }
 
 /// The phase a match counts in: its own, or the build when a builder reported the
@@ -150,7 +160,8 @@ fn failed_command<'a>(analysis: &Analysis<'a>, step: &Step, command: &str) -> Op
         let required: Vec<&Evidence> = if rule.requires_evidence.is_empty() {
             Vec::new()
         } else {
-            let tagged: Vec<_> = step.evidence.iter().filter(|e| rule.requires_evidence.contains(&e.tag)).collect();
+            let mut tagged: Vec<_> = step.evidence.iter().filter(|e| rule.requires_evidence.contains(&e.tag)).collect();
+            tagged.sort_by_key(|e| e.evidence.line);
             if tagged.is_empty() {
                 continue;
             }

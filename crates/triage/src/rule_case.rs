@@ -7,9 +7,16 @@ use crate::provider::{holds, normalise};
 use crate::rule::{Matcher, Pattern, Rule, RuleCase};
 use crate::stage_rules::StageRules;
 
-fn line_matches(pattern: &Pattern, line: &str) -> bool {
+/// Whether `line` holds one of the anchors: exactly when the anchor has upper-case
+/// letters, ignoring ASCII case otherwise.
+#[must_use]
+pub fn holds_anchor(anchors: &[String], line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
-    pattern.anchors.iter().any(|a| lower.contains(a.as_str())) && pattern.regex.is_match(line)
+    anchors.iter().any(|a| if a.bytes().any(|b| b.is_ascii_uppercase()) { line.contains(a.as_str()) } else { lower.contains(a.as_str()) })
+}
+
+fn line_matches(pattern: &Pattern, line: &str) -> bool {
+    holds_anchor(&pattern.anchors, line) && pattern.regex.is_match(line)
 }
 
 /// Whether `rule` fires on `case`. Line and provider rules are run alone; rules that

@@ -23,12 +23,72 @@ pub struct Line<'a> {
     pub lower: &'a [u8],
 }
 
+/// How much of the output before the current line stays available to look back over.
+pub const HISTORY: usize = 64 * 1024;
+
+/// The output just before the current line (or, at the end, the last of the output):
+/// `history` then `current`, cleaned like the lines. Lines that hold no streamed anchor
+/// are only ever examined here.
+#[derive(Debug, Clone, Copy)]
+pub struct Window<'a> {
+    pub history: &'a [u8],
+    pub current: &'a [u8],
+    /// The number of the line right after the window.
+    pub next_line: u64,
+    /// The window's last bytes are the start of line `next_line` (a line longer than the
+    /// buffer), not a complete line.
+    pub ends_inside_next: bool,
+    /// The window's first bytes are the end of a line whose start was dropped.
+    pub starts_inside_line: bool,
+}
+
+impl Window<'_> {
+    /// The window's complete lines numbered above `after`, oldest first, at most `max`
+    /// of the newest. `bytes` receives the window's text; the ranges index into it.
+    pub fn lines(&self, after: u64, max: usize, bytes: &mut Vec<u8>) -> Vec<(u64, std::ops::Range<usize>)> {
+        bytes.clear();
+        bytes.extend_from_slice(self.history);
+        bytes.extend_from_slice(self.current);
+        let mut end = bytes.len();
+        if self.ends_inside_next {
+            match memchr::memrchr(b'\n', bytes) {
+                Some(nl) => end = nl + 1,
+                None => return Vec::new(),
+            }
+        }
+        let mut out = Vec::new();
+        if end == 0 {
+            return out;
+        }
+        let mut cursor = if bytes[end - 1] == b'\n' { end - 1 } else { end };
+        let mut number = self.next_line;
+        loop {
+            let start = memchr::memrchr(b'\n', &bytes[..cursor]).map_or(0, |nl| nl + 1);
+            number -= 1;
+            if number <= after || out.len() == max || (start == 0 && self.starts_inside_line) || number == 0 {
+                break;
+            }
+            out.push((number, start..cursor));
+            if start == 0 {
+                break;
+            }
+            cursor = start - 1;
+        }
+        out.reverse();
+        out
+    }
+}
+
 /// The consumer of a scan.
 pub trait LineSink {
     /// Whether the next line must be handed over even without an anchor (a multi-line
     /// summary is being collected).
     fn wants_every_line(&self) -> bool;
-    fn line(&mut self, line: Line<'_>);
+    /// A line that holds a streamed anchor (or any line, while asked for); `window` is
+    /// the output before it.
+    fn line(&mut self, line: Line<'_>, window: &Window<'_>);
+    /// The output has ended; `window` is its last part.
+    fn finish(&mut self, window: &Window<'_>);
 }
 
 #[derive(Debug)]
@@ -40,6 +100,10 @@ pub struct Scanner {
     newlines: u64,
     /// Bytes seen in the whole stream.
     bytes: u64,
+    /// The last [`HISTORY`] bytes scanned, cleaned.
+    history: Vec<u8>,
+    history_truncated: bool,
+    ends_with_newline: bool,
 }
 
 impl Default for Scanner {
@@ -52,7 +116,16 @@ impl Scanner {
     #[must_use]
     pub fn with_capacity(capacity: usize) -> Scanner {
         let capacity = capacity.max(64);
-        Scanner { buf: vec![0; capacity], lower: vec![0; capacity], len: 0, newlines: 0, bytes: 0 }
+        Scanner {
+            buf: vec![0; capacity],
+            lower: vec![0; capacity],
+            len: 0,
+            newlines: 0,
+            bytes: 0,
+            history: Vec::with_capacity(HISTORY),
+            history_truncated: false,
+            ends_with_newline: true,
+        }
     }
 
     /// Free space to read into; call [`Scanner::commit`] with the count read.
@@ -62,6 +135,9 @@ impl Scanner {
 
     /// Accounts for `n` bytes read into [`Scanner::spare`], scanning when the buffer is full.
     pub fn commit(&mut self, n: usize, anchors: &AnchorSet, sink: &mut impl LineSink) {
+        if n > 0 {
+            self.ends_with_newline = self.buf[self.len + n - 1] == b'\n';
+        }
         self.len += n;
         self.bytes += n as u64;
         if self.len == self.buf.len() {
@@ -86,18 +162,27 @@ impl Scanner {
         self.scan(anchors, sink, false);
     }
 
-    /// Scans everything left, the unterminated last line included.
+    /// Scans everything left, the unterminated last line included, and hands the sink
+    /// the last part of the output.
     pub fn finish(&mut self, anchors: &AnchorSet, sink: &mut impl LineSink) {
         self.scan(anchors, sink, false);
         if self.len > 0 {
             self.scan(anchors, sink, true);
         }
+        let last_line = self.lines_seen();
+        sink.finish(&Window {
+            history: &self.history,
+            current: &[],
+            next_line: last_line + 1,
+            ends_inside_next: false,
+            starts_inside_line: self.history_truncated,
+        });
     }
 
     /// Lines in the stream so far (an unterminated last line counts).
     #[must_use]
     pub fn lines_seen(&self) -> u64 {
-        self.newlines + u64::from(self.len > 0)
+        self.newlines + u64::from(self.len > 0 || (self.bytes > 0 && !self.ends_with_newline))
     }
 
     #[must_use]
@@ -140,11 +225,34 @@ impl Scanner {
             newlines += bytecount::count(&raw[counted..start], b'\n') as u64;
             counted = start;
             let (from, to) = visible_range(&raw[start..end]);
-            sink.line(Line { number: newlines + 1, text: &raw[start + from..start + to], lower: &lower[start + from..start + to] });
+            let current = &raw[..start];
+            let window = Window {
+                history: &self.history,
+                current,
+                next_line: newlines + 1,
+                ends_inside_next: current.last().or(self.history.last()).is_some_and(|&b| b != b'\n'),
+                starts_inside_line: self.history_truncated,
+            };
+            sink.line(
+                Line { number: newlines + 1, text: &raw[start + from..start + to], lower: &lower[start + from..start + to] },
+                &window,
+            );
             pos = end + 1;
         }
         newlines += bytecount::count(&raw[counted..cleaned], b'\n') as u64;
         self.newlines = newlines;
+        // Keep the last HISTORY bytes for looking back.
+        if cleaned >= HISTORY {
+            self.history.clear();
+            self.history.extend_from_slice(&raw[cleaned - HISTORY..cleaned]);
+            self.history_truncated = true;
+        } else {
+            self.history.extend_from_slice(&raw[..cleaned]);
+            if self.history.len() > HISTORY {
+                self.history.drain(..self.history.len() - HISTORY);
+                self.history_truncated = true;
+            }
+        }
         self.buf.copy_within(region..self.len, 0);
         self.len -= region;
     }
@@ -163,9 +271,10 @@ mod tests {
         fn wants_every_line(&self) -> bool {
             self.every
         }
-        fn line(&mut self, line: Line<'_>) {
+        fn line(&mut self, line: Line<'_>, _window: &Window<'_>) {
             self.lines.push((line.number, String::from_utf8_lossy(line.text).into_owned()));
         }
+        fn finish(&mut self, _window: &Window<'_>) {}
     }
 
     fn scan(input: &[u8], capacity: usize, every: bool, piece: usize) -> Vec<(u64, String)> {
@@ -209,5 +318,52 @@ mod tests {
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert_eq!(lines[0].0, 1);
         assert_eq!(lines[1], (2, "needle after".into()));
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    struct Windows {
+        seen: Vec<(u64, Vec<(u64, String)>)>,
+        tail: Vec<(u64, String)>,
+    }
+
+    fn numbered(window: &Window<'_>, after: u64) -> Vec<(u64, String)> {
+        let mut bytes = Vec::new();
+        let lines = window.lines(after, 1000, &mut bytes);
+        lines.into_iter().map(|(n, r)| (n, String::from_utf8_lossy(&bytes[r]).into_owned())).collect()
+    }
+
+    impl LineSink for Windows {
+        fn wants_every_line(&self) -> bool {
+            false
+        }
+        fn line(&mut self, line: Line<'_>, window: &Window<'_>) {
+            self.seen.push((line.number, numbered(window, 0)));
+        }
+        fn finish(&mut self, window: &Window<'_>) {
+            self.tail = numbered(window, 0);
+        }
+    }
+
+    #[test]
+    fn windows_hold_the_numbered_lines_before_the_current_one() {
+        let input = b"one\ntwo\nneedle three\nfour\nfive";
+        for capacity in [64, 4096] {
+            for piece in [1, 5, 100] {
+                let anchors = AnchorSet::new(vec!["needle".to_owned()]);
+                let mut scanner = Scanner::with_capacity(capacity);
+                let mut sink = Windows { seen: Vec::new(), tail: Vec::new() };
+                for chunk in input.chunks(piece) {
+                    scanner.feed(chunk, &anchors, &mut sink);
+                }
+                scanner.finish(&anchors, &mut sink);
+                assert_eq!(sink.seen, vec![(3, vec![(1, "one".into()), (2, "two".into())])]);
+                assert_eq!(sink.tail.last(), Some(&(5, "five".into())));
+                assert_eq!(sink.tail.len(), 5);
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! One stage's rules, compiled for scanning: the anchor set over all their line patterns
 //! and, for each anchor, the rule patterns it can start.
 
-use crate::anchors::AnchorSet;
+use crate::anchors::{scan_literals, AnchorSet, SLIM_MAX};
 use crate::catalogue::Catalogue;
 use crate::kind::Stage;
 use crate::rule::{Role, Rule};
@@ -9,12 +9,21 @@ use crate::rule::{Role, Rule};
 /// A rule pattern reached from an anchor: (rule index, part index).
 pub type PatternRef = (u32, u32);
 
+/// A rule pattern an anchor leads to, and the anchor's exact spelling when it must
+/// match case-sensitively (it has upper-case letters: `STEP ` is buildah's, `Step ` the
+/// classic builder's).
+#[derive(Debug, Clone)]
+struct Target {
+    pattern: PatternRef,
+    exact: Option<Vec<u8>>,
+}
+
 #[derive(Debug, Clone)]
 pub struct StageRules {
     stage: Stage,
     rules: Vec<Rule>,
     anchors: AnchorSet,
-    by_anchor: Vec<Vec<PatternRef>>,
+    by_anchor: Vec<Vec<Target>>,
 }
 
 impl StageRules {
@@ -25,20 +34,37 @@ impl StageRules {
         // is attributed to the phase it starts.
         rules.sort_by_key(|rule| (rule.role != Role::Marker, std::cmp::Reverse(rule.priority)));
         let mut anchors: Vec<String> = Vec::new();
-        let mut by_anchor: Vec<Vec<PatternRef>> = Vec::new();
+        let mut by_anchor: Vec<Vec<Target>> = Vec::new();
         for (ri, rule) in rules.iter().enumerate() {
             for (pi, pattern) in rule.line_patterns().iter().enumerate() {
                 for anchor in &pattern.anchors {
-                    let index = anchors.iter().position(|a| a == anchor).unwrap_or_else(|| {
-                        anchors.push(anchor.clone());
+                    let lower = anchor.to_ascii_lowercase();
+                    let index = anchors.iter().position(|a| *a == lower).unwrap_or_else(|| {
+                        anchors.push(lower.clone());
                         by_anchor.push(Vec::new());
                         anchors.len() - 1
                     });
-                    by_anchor[index].push((ri as u32, pi as u32));
+                    let exact = (*anchor != lower).then(|| anchor.clone().into_bytes());
+                    by_anchor[index].push(Target { pattern: (ri as u32, pi as u32), exact });
                 }
             }
         }
-        StageRules { stage, rules, anchors: AnchorSet::new(anchors), by_anchor }
+        // Searching every chunk for every anchor is fastest with few literals. When the
+        // stage has more than the fast searcher's share, only the anchors of markers and
+        // build summaries are searched while streaming; the other rules run on the lines
+        // before each build summary and on the final lines of the output, where the error
+        // that stopped the run is.
+        let streamed: Vec<String> = if scan_literals(&anchors).len() <= SLIM_MAX {
+            anchors.clone()
+        } else {
+            let structural: Vec<&Rule> = rules.iter().filter(|r| matches!(r.role, Role::Marker | Role::BuildSummary)).collect();
+            let mut streamed: Vec<String> =
+                structural.iter().flat_map(|r| r.line_patterns()).flat_map(|p| p.anchors.iter().map(|a| a.to_ascii_lowercase())).collect();
+            streamed.sort();
+            streamed.dedup();
+            streamed
+        };
+        StageRules { stage, rules, anchors: AnchorSet::with_streamed(anchors, &streamed), by_anchor }
     }
 
     #[must_use]
@@ -56,10 +82,17 @@ impl StageRules {
         &self.anchors
     }
 
-    /// The patterns a line may match, from the anchors it holds; sorted, each once.
-    pub fn patterns_in(&self, lower: &[u8], out: &mut Vec<PatternRef>) {
+    /// The patterns a line may match, from the anchors it holds (`lower` is `text`
+    /// lowercased); sorted, each once.
+    pub fn patterns_in(&self, text: &[u8], lower: &[u8], out: &mut Vec<PatternRef>) {
         out.clear();
-        self.anchors.each_in_line(lower, |anchor| out.extend_from_slice(&self.by_anchor[anchor]));
+        self.anchors.each_in_line(lower, |anchor| {
+            for target in &self.by_anchor[anchor] {
+                if target.exact.as_ref().is_none_or(|exact| memchr::memmem::find(text, exact).is_some()) {
+                    out.push(target.pattern);
+                }
+            }
+        });
         out.sort_unstable();
         out.dedup();
     }

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use sandbox_triage::rule::{Matcher, Role};
-use sandbox_triage::rule_case::fires;
+use sandbox_triage::rule_case::{fires, holds_anchor};
 use sandbox_triage::{Catalogue, Kind, Stage};
 
 fn catalogue() -> Catalogue {
@@ -72,13 +72,13 @@ fn anchors_are_lowercase_literals_that_the_firing_cases_contain() {
     for rule in catalogue().rules() {
         for pattern in rule.line_patterns() {
             for anchor in &pattern.anchors {
-                assert_eq!(anchor, &anchor.to_ascii_lowercase(), "rule {}", rule.id);
+                assert!(anchor.len() >= 3, "rule {}", rule.id);
             }
         }
         if rule.role.matches_lines() {
             for case in rule.cases.iter().filter(|c| c.fires) {
                 let lower = case.text.to_ascii_lowercase();
-                let has_anchor = rule.line_patterns().iter().flat_map(|p| &p.anchors).any(|a| lower.contains(a.as_str()));
+                let has_anchor = case.text.lines().any(|line| rule.line_patterns().iter().any(|p| holds_anchor(&p.anchors, line)));
                 assert!(has_anchor, "rule {}: a firing case holds none of its anchors", rule.id);
             }
         }
