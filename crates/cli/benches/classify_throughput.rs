@@ -7,6 +7,8 @@
 //! set (`wait4`'s `ru_maxrss`).
 
 #![allow(unsafe_code)]
+// Figures for people: precision loss in GB/s and MiB is irrelevant.
+#![allow(clippy::cast_precision_loss)]
 
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -79,7 +81,7 @@ fn generate(path: &Path, size: u64) {
 fn measure(command: &mut Command) -> (Duration, i64) {
     let start = Instant::now();
     let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn");
-    let pid = child.id() as libc::pid_t;
+    let pid = libc::pid_t::try_from(child.id()).expect("pid fits pid_t");
     let mut status = 0;
     // SAFETY: `rusage` is plain data; `wait4` fills it for the child we spawned and have
     // not waited for through `Child`.
@@ -137,18 +139,19 @@ fn main() {
         })
     });
 
-    let long = dir.join("one-100m-line.log");
-    if fs::metadata(&long).map(|m| m.len()).unwrap_or(0) != (100 << 20) + 40 {
-        let mut w = BufWriter::new(File::create(&long).expect("create the long-line log"));
+    let one_line = dir.join("one-100m-line.log");
+    if fs::metadata(&one_line).map_or(0, |m| m.len()) != (100 << 20) + 40 {
+        let mut w = BufWriter::new(File::create(&one_line).expect("create the long-line log"));
+        let megabyte = vec![b'x'; 1 << 20];
         for _ in 0..100 {
-            w.write_all(&[b'x'; 1 << 20]).expect("write");
+            w.write_all(&megabyte).expect("write");
         }
         w.write_all(b" failed to upload image tar into contain").expect("write");
         w.flush().expect("flush");
     }
     let (_, long_rss) = best(|| {
         let mut c = Command::new(&binary);
-        c.args(["classify", "--format", "json"]).arg(&long);
+        c.args(["classify", "--format", "json"]).arg(&one_line);
         c
     });
 

@@ -96,6 +96,15 @@ pub struct Summary {
     pub step: Step,
 }
 
+/// Which phase a match counts in.
+#[derive(Debug, Clone, Copy)]
+enum Attribution {
+    /// The phase reached now: the line is streaming by.
+    AsItStreams,
+    /// The phase the line was printed in: it is examined late, from a window.
+    PrintedIn(Option<Phase>),
+}
+
 #[derive(Debug, Clone)]
 struct Pending {
     rule: usize,
@@ -129,10 +138,9 @@ pub struct Analysis<'r> {
     pub summary: Option<Summary>,
     pending: Option<Pending>,
     scratch: Vec<PatternRef>,
-    /// The line being examined, and the phase its matches count in when it is examined
-    /// late (from a window) rather than as it streams by.
+    /// The line being examined, and the phase its matches count in.
     current_line: u64,
-    fixed_phase: Option<Option<Phase>>,
+    attribution: Attribution,
     /// (first line, phase from then on), oldest first.
     transitions: VecDeque<(u64, Option<Phase>)>,
     /// Lines up to this one were examined in a window.
@@ -184,7 +192,7 @@ impl<'r> Analysis<'r> {
             pending: None,
             scratch: Vec::new(),
             current_line: 0,
-            fixed_phase: None,
+            attribution: Attribution::AsItStreams,
             transitions: VecDeque::new(),
             window_upto: 0,
             full_ranges: VecDeque::new(),
@@ -232,28 +240,28 @@ impl<'r> Analysis<'r> {
             };
         }
         match rule.role {
-            Role::Marker => {
-                if rule.effects.sets_phase.is_some() || rule.effects.starts_step {
-                    self.last_marker = ev.first().cloned();
-                }
+            Role::Marker if rule.effects.sets_phase.is_some() || rule.effects.starts_step => {
+                self.last_marker = ev.first().cloned();
             }
             Role::Failure | Role::Supporting => {
-                let phase = self.fixed_phase.unwrap_or(self.phase);
+                let phase = match self.attribution {
+                    Attribution::AsItStreams => self.phase,
+                    Attribution::PrintedIn(phase) => phase,
+                };
                 self.hits[ri].push(Hit { evidence: ev, phase, line: self.current_line });
             }
-            Role::StepEvidence => {
-                if self.summary.is_none() {
-                    if self.step.evidence.len() == STEP_EVIDENCE {
-                        self.step.evidence.pop_front();
-                    }
-                    let text = caps.and_then(|c| c.get(0)).map(|m| m.as_str()).unwrap_or_default();
-                    for e in ev {
-                        self.step.evidence.push_back(TaggedEvidence {
-                            tag: rule.tag.clone().unwrap_or_default(),
-                            evidence: e,
-                            text: clip_around(text, 0, COMMAND_CHARS),
-                        });
-                    }
+            // Evidence printed after the summary belongs to no step that failed.
+            Role::StepEvidence if self.summary.is_none() => {
+                if self.step.evidence.len() == STEP_EVIDENCE {
+                    self.step.evidence.pop_front();
+                }
+                let text = caps.and_then(|c| c.get(0)).map(|m| m.as_str()).unwrap_or_default();
+                for e in ev {
+                    self.step.evidence.push_back(TaggedEvidence {
+                        tag: rule.tag.clone().unwrap_or_default(),
+                        evidence: e,
+                        text: clip_around(text, 0, COMMAND_CHARS),
+                    });
                 }
             }
             Role::BuildSummary => {
@@ -338,11 +346,11 @@ impl<'r> Analysis<'r> {
             if self.rules.anchors().find(&lower).is_some() {
                 continue;
             }
-            let saved = (self.current_line, self.fixed_phase);
+            let saved = (self.current_line, self.attribution);
             self.current_line = number;
-            self.fixed_phase = Some(self.phase_at(number));
+            self.attribution = Attribution::PrintedIn(self.phase_at(number));
             self.examine(number, text, &lower, None);
-            (self.current_line, self.fixed_phase) = saved;
+            (self.current_line, self.attribution) = saved;
         }
         self.window_upto = self.window_upto.max(before.saturating_sub(1));
     }

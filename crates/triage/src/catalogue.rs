@@ -33,6 +33,8 @@ pub enum CatalogueError {
     DuplicateId { file: String, id: String, other: String },
 }
 
+/// A rule file as written. Its flags mirror the file format one to one.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRule {
@@ -212,6 +214,58 @@ fn parse_rule(file: &str, text: &str) -> Result<(Rule, bool), CatalogueError> {
         return Err(field("kind")(format!("role '{}' needs a kind", raw.role)));
     }
     let phases = raw.phases.iter().map(|p| p.parse::<PhaseScope>()).collect::<Result<Vec<_>, _>>().map_err(field("phases"))?;
+    let matcher = build_matcher(file, &raw, role)?;
+    if role == Role::Provider && raw.retry.is_none() {
+        return Err(field("retry")("a provider rule needs `retry`".to_owned()));
+    }
+    if let Some(until) = &raw.continue_until {
+        if until.bytes().any(|b| b.is_ascii_uppercase()) || until.is_empty() {
+            return Err(field("continue_until")("must be a non-empty lowercase literal".to_owned()));
+        }
+    }
+    let parse_version = |v: &Option<String>, name: &'static str| v.as_deref().map(str::parse::<Version>).transpose().map_err(field(name));
+    let checked = Rule {
+        id: raw.id,
+        source: file.to_owned(),
+        stage,
+        role,
+        kind,
+        priority: raw.priority,
+        phases,
+        matcher,
+        continue_until: raw.continue_until,
+        effects: Effects {
+            sets_phase: raw.sets_phase.as_deref().map(str::parse::<Phase>).transpose().map_err(field("sets_phase"))?,
+            starts_step: raw.starts_step,
+            engine: raw.engine.as_deref().map(Engine::parse).transpose().map_err(field("engine"))?,
+            uploaded: raw.uploaded,
+        },
+        tag: raw.tag,
+        requires_evidence: raw.requires_evidence,
+        correlate_packages: raw.correlate_packages,
+        max_openshell: parse_version(&raw.max_openshell, "max_openshell")?,
+        min_openshell: parse_version(&raw.min_openshell, "min_openshell")?,
+        retry: raw.retry.as_deref().map(str::parse::<Retry>).transpose().map_err(field("retry"))?,
+        explanation: raw.explanation.trim().to_owned(),
+        cases: raw
+            .cases
+            .into_iter()
+            .map(|c| RuleCase {
+                text: c.text,
+                fires: c.fires,
+                exit_status: c.exit_status,
+                http_status: c.http_status,
+                curl_status: c.curl_status,
+            })
+            .collect(),
+    };
+    Ok((checked, raw.disabled))
+}
+
+/// Where a TOML error is: the line, and the field when the line assigns one.
+/// What a rule matches, from its role and the fields that go with it.
+fn build_matcher(file: &str, raw: &RawRule, role: Role) -> Result<Matcher, CatalogueError> {
+    let field = |field: &'static str| move |message: String| CatalogueError::Field { file: file.to_owned(), field, message };
     let check_anchors = |anchors: &[String], field_name: &'static str| -> Result<Vec<String>, CatalogueError> {
         if anchors.is_empty() {
             return Err(field(field_name)("a line rule needs at least one anchor (a literal every matching line contains)".to_owned()));
@@ -224,7 +278,7 @@ fn parse_rule(file: &str, text: &str) -> Result<(Rule, bool), CatalogueError> {
         Ok(anchors.to_vec())
     };
 
-    let matcher = match role {
+    Ok(match role {
         _ if role.matches_lines() => {
             if raw.parts.is_empty() {
                 let pattern =
@@ -263,55 +317,9 @@ fn parse_rule(file: &str, text: &str) -> Result<(Rule, bool), CatalogueError> {
             http_status_range: raw.http_status_range.map(|[lo, hi]| (lo, hi)),
             message: raw.pattern.as_deref().map(compile_regex).transpose().map_err(field("pattern"))?,
         }),
-    };
-    if role == Role::Provider && raw.retry.is_none() {
-        return Err(field("retry")("a provider rule needs `retry`".to_owned()));
-    }
-    if let Some(until) = &raw.continue_until {
-        if until.bytes().any(|b| b.is_ascii_uppercase()) || until.is_empty() {
-            return Err(field("continue_until")("must be a non-empty lowercase literal".to_owned()));
-        }
-    }
-    let version = |v: &Option<String>, name: &'static str| v.as_deref().map(str::parse::<Version>).transpose().map_err(field(name));
-    let rule = Rule {
-        id: raw.id,
-        source: file.to_owned(),
-        stage,
-        role,
-        kind,
-        priority: raw.priority,
-        phases,
-        matcher,
-        continue_until: raw.continue_until,
-        effects: Effects {
-            sets_phase: raw.sets_phase.as_deref().map(str::parse::<Phase>).transpose().map_err(field("sets_phase"))?,
-            starts_step: raw.starts_step,
-            engine: raw.engine.as_deref().map(Engine::parse).transpose().map_err(field("engine"))?,
-            uploaded: raw.uploaded,
-        },
-        tag: raw.tag,
-        requires_evidence: raw.requires_evidence,
-        correlate_packages: raw.correlate_packages,
-        max_openshell: version(&raw.max_openshell, "max_openshell")?,
-        min_openshell: version(&raw.min_openshell, "min_openshell")?,
-        retry: raw.retry.as_deref().map(str::parse::<Retry>).transpose().map_err(field("retry"))?,
-        explanation: raw.explanation.trim().to_owned(),
-        cases: raw
-            .cases
-            .into_iter()
-            .map(|c| RuleCase {
-                text: c.text,
-                fires: c.fires,
-                exit_status: c.exit_status,
-                http_status: c.http_status,
-                curl_status: c.curl_status,
-            })
-            .collect(),
-    };
-    Ok((rule, raw.disabled))
+    })
 }
 
-/// Where a TOML error is: the line, and the field when the line assigns one.
 fn span_hint(text: &str, span: Option<std::ops::Range<usize>>) -> String {
     let Some(span) = span else { return String::new() };
     let start = span.start.min(text.len());

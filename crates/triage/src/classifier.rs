@@ -40,8 +40,21 @@ pub struct Classifier<'r> {
 impl<'r> Classifier<'r> {
     #[must_use]
     pub fn new(rules: &'r StageRules, options: Options) -> Classifier<'r> {
-        let scanner = if rules.stage() == Stage::ProviderValidation { Scanner::with_capacity(64) } else { Scanner::default() };
-        Classifier { rules, options, scanner, analysis: Analysis::new(rules, options.openshell_version), message: Vec::new() }
+        Classifier::with_buffer(rules, options, crate::scanner::DEFAULT_CAPACITY)
+    }
+
+    /// A classifier whose scan buffer holds `capacity` bytes (lines longer than that
+    /// are examined in pieces of that size).
+    #[must_use]
+    pub fn with_buffer(rules: &'r StageRules, options: Options, capacity: usize) -> Classifier<'r> {
+        let capacity = if rules.stage() == Stage::ProviderValidation { 64 } else { capacity };
+        Classifier {
+            rules,
+            options,
+            scanner: Scanner::with_capacity(capacity),
+            analysis: Analysis::new(rules, options.openshell_version),
+            message: Vec::new(),
+        }
     }
 
     /// Takes the next bytes of output, in pieces of any size.

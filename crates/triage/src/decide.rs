@@ -56,7 +56,7 @@ pub fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, lines: u64, byt
     }
     if exit_status == Some(0) {
         diagnosis.kind = Kind::None;
-        diagnosis.explanation = "The command exited 0: nothing failed.".to_owned();
+        "The command exited 0: nothing failed.".clone_into(&mut diagnosis.explanation);
         return diagnosis;
     }
 

@@ -74,11 +74,10 @@ impl ImageRef {
         // treats the first component as a registry when it has a dot, a port or is
         // `localhost`. Upper case is only legal in a domain.
         if domain.is_none() {
-            if let Some((first, rest)) = path.split_once('/') {
-                if first.contains('.') || first == "localhost" {
-                    domain = Some(first.to_owned());
-                    path = rest.to_owned();
-                }
+            let split = path.split_once('/').filter(|(first, _)| first.contains('.') || *first == "localhost");
+            if let Some((first, rest)) = split.map(|(f, r)| (f.to_owned(), r.to_owned())) {
+                domain = Some(first);
+                path = rest;
             }
         }
         let name_len = domain.as_ref().map_or(0, |d| d.len() + 1) + path.len();

@@ -76,12 +76,18 @@ pub fn human(diagnosis: &Diagnosis, style: Style) -> String {
     }
     if let Some(step) = &diagnosis.failed_step {
         let number = match (step.number, step.total) {
-            (Some(n), Some(t)) => format!("{n}/{t}"),
-            (Some(n), None) => n.to_string(),
-            _ => "?".to_owned(),
+            (Some(n), Some(t)) => Some(format!("{n}/{t}")),
+            (Some(n), None) => Some(n.to_string()),
+            _ => None,
         };
-        let command = step.command.as_deref().map(|c| format!(": {}", c.replace('\n', " "))).unwrap_or_default();
-        facts.push(("failed step", format!("{number}{command}")));
+        let command = step.command.as_deref().map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "));
+        let shown = match (number, command) {
+            (Some(n), Some(c)) => format!("{n}: {c}"),
+            (Some(n), None) => n,
+            (None, Some(c)) => c,
+            (None, None) => "unknown".to_owned(),
+        };
+        facts.push(("failed step", shown));
     }
     if let Some(image) = &diagnosis.built_image_ref {
         facts.push(("built image", image.to_string()));

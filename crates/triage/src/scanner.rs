@@ -38,8 +38,6 @@ pub struct Window<'a> {
     /// The window's last bytes are the start of line `next_line` (a line longer than the
     /// buffer), not a complete line.
     pub ends_inside_next: bool,
-    /// The window's first bytes are the end of a line whose start was dropped.
-    pub starts_inside_line: bool,
 }
 
 impl Window<'_> {
@@ -65,7 +63,9 @@ impl Window<'_> {
         loop {
             let start = memchr::memrchr(b'\n', &bytes[..cursor]).map_or(0, |nl| nl + 1);
             number -= 1;
-            if number <= after || out.len() == max || (start == 0 && self.starts_inside_line) || number == 0 {
+            // The oldest line may have lost its start to the history limit; what is left
+            // of it still counts (on a line longer than the history, it is all there is).
+            if number <= after || out.len() == max || number == 0 {
                 break;
             }
             out.push((number, start..cursor));
@@ -102,7 +102,6 @@ pub struct Scanner {
     bytes: u64,
     /// The last [`HISTORY`] bytes scanned, cleaned.
     history: Vec<u8>,
-    history_truncated: bool,
     ends_with_newline: bool,
 }
 
@@ -123,7 +122,6 @@ impl Scanner {
             newlines: 0,
             bytes: 0,
             history: Vec::with_capacity(HISTORY),
-            history_truncated: false,
             ends_with_newline: true,
         }
     }
@@ -170,13 +168,7 @@ impl Scanner {
             self.scan(anchors, sink, true);
         }
         let last_line = self.lines_seen();
-        sink.finish(&Window {
-            history: &self.history,
-            current: &[],
-            next_line: last_line + 1,
-            ends_inside_next: false,
-            starts_inside_line: self.history_truncated,
-        });
+        sink.finish(&Window { history: &self.history, current: &[], next_line: last_line + 1, ends_inside_next: false });
     }
 
     /// Lines in the stream so far (an unterminated last line counts).
@@ -231,7 +223,6 @@ impl Scanner {
                 current,
                 next_line: newlines + 1,
                 ends_inside_next: current.last().or(self.history.last()).is_some_and(|&b| b != b'\n'),
-                starts_inside_line: self.history_truncated,
             };
             sink.line(
                 Line { number: newlines + 1, text: &raw[start + from..start + to], lower: &lower[start + from..start + to] },
@@ -245,12 +236,10 @@ impl Scanner {
         if cleaned >= HISTORY {
             self.history.clear();
             self.history.extend_from_slice(&raw[cleaned - HISTORY..cleaned]);
-            self.history_truncated = true;
         } else {
             self.history.extend_from_slice(&raw[..cleaned]);
             if self.history.len() > HISTORY {
                 self.history.drain(..self.history.len() - HISTORY);
-                self.history_truncated = true;
             }
         }
         self.buf.copy_within(region..self.len, 0);

@@ -94,14 +94,9 @@ pub fn clip_around(text: &str, focus: usize, max: usize) -> String {
     if start > 0 {
         out.push('…');
     }
-    let mut taken = 0;
     let mut end = start;
-    for (i, c) in text[start..].char_indices() {
-        if taken == max {
-            break;
-        }
+    for (i, c) in text[start..].char_indices().take(max) {
         out.push(c);
-        taken += 1;
         end = start + i + c.len_utf8();
     }
     if end < text.len() {
