@@ -93,6 +93,41 @@ fn every_corpus_file_renders_as_its_snapshot_in_both_formats() {
 }
 
 #[test]
+fn every_bundled_example_renders_as_its_snapshot() {
+    let mut examples: Vec<PathBuf> = fs::read_dir(workspace().join("examples")).expect("examples/").flatten().map(|e| e.path()).collect();
+    examples.sort();
+    assert!(!examples.is_empty());
+    for path in examples {
+        let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let path = path.to_str().expect("utf-8 path");
+        let human = run(&["classify", path], b"");
+        let json = run(&["classify", path, "--format", "json"], b"");
+        let snapshot = format!(
+            "$ sandbox-triage classify examples/{name}.log\nexit status: {}\n--- human ---\n{}--- json ---\n{}",
+            human.status.code().unwrap_or(-1),
+            stdout(&human),
+            stdout(&json)
+        );
+        insta::assert_snapshot!(format!("example__{name}"), snapshot);
+    }
+}
+
+#[test]
+fn every_snapshot_belongs_to_a_corpus_file_or_an_example() {
+    let corpus: Vec<String> = corpus().into_iter().map(|c| c.name).collect();
+    let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    for entry in fs::read_dir(snapshots).expect("snapshots").flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(name) = file.strip_prefix("cli__").and_then(|f| f.strip_suffix(".snap")) else {
+            panic!("unexpected file in snapshots: {file}");
+        };
+        let known = corpus.contains(&name.to_owned())
+            || name.strip_prefix("example__").is_some_and(|e| workspace().join("examples").join(format!("{e}.log")).exists());
+        assert!(known, "orphaned snapshot {file}: delete it");
+    }
+}
+
+#[test]
 fn the_json_object_keeps_its_contract() {
     let out =
         run(&["classify", "--format", "json"], b"  Step 4/10 : RUN make\nThe command '/bin/sh -c make' returned a non-zero code: 2\n");

@@ -77,7 +77,6 @@ fn anchors_are_lowercase_literals_that_the_firing_cases_contain() {
         }
         if rule.role.matches_lines() {
             for case in rule.cases.iter().filter(|c| c.fires) {
-                let lower = case.text.to_ascii_lowercase();
                 let has_anchor = case.text.lines().any(|line| rule.line_patterns().iter().any(|p| holds_anchor(&p.anchors, line)));
                 assert!(has_anchor, "rule {}: a firing case holds none of its anchors", rule.id);
             }

@@ -7,13 +7,20 @@ use std::path::{Path, PathBuf};
 
 use sandbox_triage::{classify, Catalogue, Kind, Options, Stage, StageRules};
 
+#[derive(PartialEq, Eq, Debug)]
+enum ExpectedRef {
+    Absent,
+    Ref(String),
+}
+
 struct Case {
     name: String,
     kind: String,
     stage: Stage,
     exit_status: Option<i32>,
     uploaded: Option<bool>,
-    built_image_ref: Option<Option<String>>,
+    /// What the header says of the built image, when it says anything.
+    built_image_ref: Option<ExpectedRef>,
     payload: Vec<u8>,
 }
 
@@ -50,7 +57,7 @@ fn parse(path: &Path) -> Case {
         stage,
         exit_status: get("exit-status").map(|s| s.parse().expect("numeric exit-status")),
         uploaded: get("expected-uploadedToGateway").map(|s| s == "true"),
-        built_image_ref: refs.map(|r| if r == "null" { None } else { Some(r) }),
+        built_image_ref: refs.map(|r| if r == "null" { ExpectedRef::Absent } else { ExpectedRef::Ref(r) }),
         payload,
     }
 }
@@ -84,7 +91,7 @@ fn check(files: &[PathBuf]) -> Vec<String> {
             }
         }
         if let Some(expected_ref) = &case.built_image_ref {
-            let got = diagnosis.built_image_ref.as_ref().map(ToString::to_string);
+            let got = diagnosis.built_image_ref.as_ref().map_or(ExpectedRef::Absent, |r| ExpectedRef::Ref(r.to_string()));
             if &got != expected_ref {
                 failures.push(format!("{name}: built image {got:?}, expected {expected_ref:?}"));
             }
