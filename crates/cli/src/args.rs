@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sandbox_triage::shell::Shell;
 use sandbox_triage::{Arch, Os, Stage, Version};
 
 #[derive(Debug, Parser)]
@@ -23,6 +24,30 @@ pub enum Command {
     Classify(ClassifyArgs),
     /// List the rule catalogue and check every rule against its own cases.
     Rules(RulesArgs),
+    /// Print the input with every secret masked (tokens, keys, credentialed URLs).
+    Redact(RedactArgs),
+    /// Print a create command that uses an already built image instead of rebuilding.
+    Recreate(RecreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// The text to redact; `-` or nothing reads stdin.
+    #[arg(value_name = "FILE|-")]
+    pub input: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RecreateArgs {
+    /// The image to create from (the built image the failed create left behind).
+    #[arg(long, value_name = "REF")]
+    pub image: String,
+    /// The shell to print the command for.
+    #[arg(long, value_parser = parse_shell, default_value = "sh", value_name = "sh|fish|powershell|json")]
+    pub shell: Shell,
+    /// The original create argv: `openshell sandbox create …` or its flags alone.
+    #[arg(last = true, value_name = "CREATE ARGV")]
+    pub argv: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,6 +99,9 @@ pub struct RulesArgs {
     pub stage: Option<Stage>,
 }
 
+fn parse_shell(s: &str) -> Result<Shell, String> {
+    s.parse()
+}
 fn parse_stage(s: &str) -> Result<Stage, String> {
     s.parse()
 }

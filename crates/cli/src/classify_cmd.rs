@@ -1,16 +1,15 @@
 //! `sandbox-triage classify`.
 
-use std::fs::File;
-use std::io;
 use std::path::Path;
 
 use anyhow::{bail, Context};
+use sandbox_triage::redact::redact;
 use sandbox_triage::render::{self, Style};
 use sandbox_triage::{Catalogue, Classifier, Options, Stage, StageRules};
 
 use crate::args::{ClassifyArgs, Format};
 use crate::exit::Exit;
-use crate::output;
+use crate::{input, output};
 
 /// Loads the built-in catalogue, with the user's rules when a directory is given.
 pub fn load_catalogue(dir: Option<&Path>) -> anyhow::Result<Catalogue> {
@@ -33,18 +32,13 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Exit> {
         curl_status: args.curl_status,
     };
     let mut classifier = Classifier::new(&rules, options);
-    match args.input.as_deref() {
-        None => classifier.read_from(io::stdin().lock()).context("cannot read stdin")?,
-        Some(path) if path == Path::new("-") => classifier.read_from(io::stdin().lock()).context("cannot read stdin")?,
-        Some(path) => {
-            let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-            classifier.read_from(file).with_context(|| format!("cannot read {}", path.display()))?;
-        }
-    }
+    let (reader, name) = input::open(args.input.as_deref())?;
+    classifier.read_from(reader).with_context(|| format!("cannot read {name}"))?;
     let diagnosis = classifier.finish();
     let text = match args.format {
         Format::Json => render::json(&diagnosis) + "\n",
-        Format::Human => render::human(&diagnosis, Style { color: output::stdout_wants_color(), width: 80 }),
+        // Facts and evidence are masked already; this pass covers the whole report.
+        Format::Human => redact(&render::human(&diagnosis, Style { color: output::stdout_wants_color(), width: 80 })).into_owned(),
     };
     output::print(&text)?;
     Ok(if diagnosis.is_determined() { Exit::Determined } else { Exit::Unknown })

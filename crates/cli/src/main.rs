@@ -6,7 +6,10 @@
 mod args;
 mod classify_cmd;
 mod exit;
+mod input;
 mod output;
+mod recreate_cmd;
+mod redact_cmd;
 mod rules_cmd;
 
 use std::process::ExitCode;
@@ -21,6 +24,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Classify(args) => classify_cmd::run(&args),
         Command::Rules(args) => rules_cmd::run(&args),
+        Command::Redact(args) => redact_cmd::run(&args),
+        Command::Recreate(args) => recreate_cmd::run(&args),
     };
     match result {
         Ok(exit) => exit.into(),

@@ -52,6 +52,11 @@ fn grammar() -> &'static Regex {
     })
 }
 
+fn path_component() -> &'static Regex {
+    static P: OnceLock<Regex> = OnceLock::new();
+    P.get_or_init(|| Regex::new(r"^[a-z0-9]+(?:(?:[_.]|__|[-]+)[a-z0-9]+)*$").expect("valid regex"))
+}
+
 fn image_id() -> &'static Regex {
     static ID: OnceLock<Regex> = OnceLock::new();
     ID.get_or_init(|| Regex::new(r"(?i)^(?:sha256:)?[0-9a-f]{64}$").expect("valid regex"))
@@ -70,14 +75,16 @@ impl ImageRef {
         let caps = grammar().captures(text).ok_or_else(|| ImageRefError::Invalid(text.to_owned()))?;
         let mut domain = caps.name("domain").map(|m| m.as_str().to_owned());
         let mut path = caps.name("path").map_or_else(String::new, |m| m.as_str().to_owned());
-        // The regex alone would take `localhost/foo` as a two-component path; Docker
-        // treats the first component as a registry when it has a dot, a port or is
-        // `localhost`. Upper case is only legal in a domain.
-        if domain.is_none() {
-            let split = path.split_once('/').filter(|(first, _)| first.contains('.') || *first == "localhost");
-            if let Some((first, rest)) = split.map(|(f, r)| (f.to_owned(), r.to_owned())) {
+        // Docker treats the first component as a registry only when it has a dot or a
+        // port or is `localhost`; otherwise it is the first path component, and must be
+        // one (lower case).
+        if let Some(first) = domain.take() {
+            if first.contains(['.', ':']) || first == "localhost" || first.starts_with('[') {
                 domain = Some(first);
-                path = rest;
+            } else if path_component().is_match(&first) {
+                path = format!("{first}/{path}");
+            } else {
+                return Err(ImageRefError::Invalid(text.to_owned()));
             }
         }
         let name_len = domain.as_ref().map_or(0, |d| d.len() + 1) + path.len();
@@ -96,6 +103,32 @@ impl ImageRef {
     #[must_use]
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// The fully qualified reference, normalised the way Docker and containerd do:
+    /// `ubuntu` is `docker.io/library/ubuntu:latest`, `index.docker.io` is `docker.io`.
+    #[must_use]
+    pub fn normalized(&self) -> String {
+        let domain = match self.domain.as_deref() {
+            None | Some("index.docker.io") => "docker.io",
+            Some(domain) => domain,
+        };
+        let library = if domain == "docker.io" && !self.path.contains('/') { "library/" } else { "" };
+        let mut out = format!("{domain}/{library}{}", self.path);
+        match (&self.tag, &self.digest) {
+            (None, None) => out.push_str(":latest"),
+            (tag, digest) => {
+                if let Some(tag) = tag {
+                    out.push(':');
+                    out.push_str(tag);
+                }
+                if let Some(digest) = digest {
+                    out.push('@');
+                    out.push_str(digest);
+                }
+            }
+        }
+        out
     }
 
     #[must_use]
@@ -162,6 +195,19 @@ mod tests {
         ] {
             assert!(ImageRef::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn normalises_short_names_like_docker() {
+        let n = |s: &str| ImageRef::parse(s).unwrap().normalized();
+        assert_eq!(n("ubuntu"), "docker.io/library/ubuntu:latest");
+        assert_eq!(n("openshell/sandbox-from:1"), "docker.io/openshell/sandbox-from:1");
+        assert_eq!(n("index.docker.io/library/node:22"), "docker.io/library/node:22");
+        assert_eq!(n("localhost:5000/x"), "localhost:5000/x:latest");
+        assert_eq!(
+            n("ghcr.io/nvidia/a@sha256:0123456789abcdef0123456789abcdef"),
+            "ghcr.io/nvidia/a@sha256:0123456789abcdef0123456789abcdef"
+        );
     }
 
     #[test]

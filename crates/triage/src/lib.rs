@@ -27,14 +27,17 @@ mod decide;
 pub mod diagnosis;
 pub mod host;
 pub mod image_ref;
+pub mod invocation;
 pub mod kind;
 pub mod phase;
 pub mod provider;
+pub mod reconstruct;
 pub mod redact;
 pub mod render;
 pub mod rule;
 pub mod rule_case;
 pub mod scanner;
+pub mod shell;
 pub mod stage_rules;
 pub mod text;
 

@@ -1,52 +1,240 @@
 //! Masking secrets in any text we print. Build logs carry API keys (`-- env
 //! BRAVE_API_KEY=…`), credentialed proxy URLs and tokens; none of that may leave in an
-//! evidence line, a fact or a report. Image references and `sha256:` digests are kept.
+//! evidence line, a fact, a command or a report. Image references and `sha256:` digests
+//! are kept.
+//!
+//! Each masker has trigger literals; a masker's regex runs only on text that holds one
+//! of its triggers, so streaming a multi-GiB log through [`Redactor`] costs a chunk-wide
+//! literal search plus work on the rare lines that may hold a secret.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use regex::Regex;
+use aho_corasick::{packed, AhoCorasick};
+use regex::bytes::Regex;
 
 struct Masker {
+    /// Lowercase literals one of which any match contains.
+    triggers: &'static [&'static str],
     pattern: Regex,
-    /// What replaces a match; `$name` refers to the pattern's groups.
-    replacement: &'static str,
+    /// What replaces a match; `${name}` refers to the pattern's groups.
+    replacement: &'static [u8],
 }
 
-fn maskers() -> &'static [Masker] {
-    static M: OnceLock<Vec<Masker>> = OnceLock::new();
+struct Maskers {
+    list: Vec<Masker>,
+    /// Every trigger, for finding which maskers a text needs.
+    triggers: AhoCorasick,
+    /// For each trigger, the masker it belongs to.
+    owner: Vec<usize>,
+    /// The same triggers for searching whole lowercased chunks.
+    chunk: Option<packed::Searcher>,
+    all_triggers: Vec<String>,
+}
+
+fn maskers() -> &'static Maskers {
+    static M: OnceLock<Maskers> = OnceLock::new();
     M.get_or_init(|| {
-        let m = |pattern: &str, replacement: &'static str| Masker { pattern: Regex::new(pattern).expect("valid redaction regex"), replacement };
-        vec![
-            m(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", "-----BEGIN PRIVATE KEY----- *** -----END PRIVATE KEY-----"),
-            m(r"\b(?P<p>nvapi-)[A-Za-z0-9_-]{8,}", "${p}***"),
-            m(r"\b(?P<p>sk-(?:proj-|or-v1-|or-|ant-(?:api03-)?)?)[A-Za-z0-9_-]{16,}", "${p}***"),
-            m(r"\b(?P<p>gh[pousr]_)[A-Za-z0-9]{16,}", "${p}***"),
-            m(r"\b(?P<p>github_pat_)[A-Za-z0-9_]{16,}", "${p}***"),
-            m(r"\b(?P<p>xox[abposre]-)[A-Za-z0-9-]{8,}", "${p}***"),
-            m(r"\b(?P<p>dckr_pat_)[A-Za-z0-9_-]{8,}", "${p}***"),
-            m(r"\b(?P<p>hf_)[A-Za-z0-9]{16,}", "${p}***"),
-            m(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b", "AKIA***"),
-            m(r"(?i)\b(?P<p>bearer\s+)[A-Za-z0-9._~+/=-]{8,}", "${p}***"),
-            m(r"(?i)\b(?P<p>[a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@", "${p}***@"),
+        let m = |triggers: &'static [&'static str], pattern: &str, replacement: &'static str| Masker {
+            triggers,
+            pattern: Regex::new(pattern).expect("valid redaction regex"),
+            replacement: replacement.as_bytes(),
+        };
+        let list = vec![
+            m(&["nvapi-"], r"\b(?P<p>nvapi-)[A-Za-z0-9_-]{8,}", "${p}***"),
+            m(&["sk-"], r"\b(?P<p>sk-(?:proj-|or-v1-|or-|ant-(?:api03-)?)?)[A-Za-z0-9_-]{16,}", "${p}***"),
+            m(&["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], r"\b(?P<p>gh[pousr]_)[A-Za-z0-9]{16,}", "${p}***"),
+            m(&["github_pat_"], r"\b(?P<p>github_pat_)[A-Za-z0-9_]{16,}", "${p}***"),
+            m(&["xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-", "xoxe-"], r"\b(?P<p>xox[abposre]-)[A-Za-z0-9-]{8,}", "${p}***"),
+            m(&["dckr_pat_"], r"\b(?P<p>dckr_pat_)[A-Za-z0-9_-]{8,}", "${p}***"),
+            m(&["hf_"], r"\b(?P<p>hf_)[A-Za-z0-9]{16,}", "${p}***"),
+            m(&["akia", "asia"], r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b", "AKIA***"),
+            m(&["bearer"], r"(?i)\b(?P<p>bearer\s+)[A-Za-z0-9._~+/=-]{8,}", "${p}***"),
+            m(&["@"], r"(?i)\b(?P<p>[a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@", "${p}***@"),
             m(
-                r#"(?i)\b(?P<k>[a-z0-9_]*(?:api_?key|token|secret|password|passwd|credentials?)[a-z0-9_]*)(?P<sep>\s*[=:]\s*)(?:"[^"]*"|'[^']*'|[^\s"';&|,}]+)"#,
+                &["api_key", "apikey", "api-key", "token", "secret", "password", "passwd", "credential"],
+                r#"(?i)\b(?P<k>[a-z0-9_-]*(?:api[_-]?key|token|secret|password|passwd|credentials?)[a-z0-9_]*)(?P<sep>\s*[=:]\s*)(?:"[^"]*"|'[^']*'|[^\s"';&|,}]+)"#,
                 "${k}${sep}***",
             ),
-        ]
+        ];
+        let mut all_triggers = Vec::new();
+        let mut owner = Vec::new();
+        for (i, masker) in list.iter().enumerate() {
+            for t in masker.triggers {
+                all_triggers.push((*t).to_owned());
+                owner.push(i);
+            }
+        }
+        all_triggers.push("private key".to_owned());
+        owner.push(usize::MAX);
+        let triggers = AhoCorasick::builder().ascii_case_insensitive(true).build(&all_triggers).expect("literal triggers");
+        let chunk = packed::Config::new().builder().extend(&all_triggers).build();
+        Maskers { list, triggers, owner, chunk, all_triggers }
     })
 }
 
-/// `text` with every secret masked; borrowed when there was nothing to mask.
+fn pem_begin() -> &'static Regex {
+    static P: OnceLock<Regex> = OnceLock::new();
+    P.get_or_init(|| Regex::new(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----").expect("valid regex"))
+}
+
+fn pem_end() -> &'static Regex {
+    static P: OnceLock<Regex> = OnceLock::new();
+    P.get_or_init(|| Regex::new(r"-----END [A-Z0-9 ]*PRIVATE KEY-----").expect("valid regex"))
+}
+
+/// `text` with every secret masked; borrowed when there was nothing to mask. A PEM
+/// private key is masked from its `BEGIN` line to its `END` line (or the end of `text`).
 #[must_use]
-pub fn redact(text: &str) -> Cow<'_, str> {
+pub fn redact_bytes(text: &[u8]) -> Cow<'_, [u8]> {
+    let maskers = maskers();
+    let mut needed = [false; 16];
+    let mut pem = false;
+    for m in maskers.triggers.find_overlapping_iter(text) {
+        match maskers.owner[m.pattern().as_usize()] {
+            usize::MAX => pem = true,
+            i => needed[i] = true,
+        }
+    }
     let mut out = Cow::Borrowed(text);
-    for masker in maskers() {
-        if masker.pattern.is_match(&out) {
+    for (i, masker) in maskers.list.iter().enumerate() {
+        if needed[i] && masker.pattern.is_match(&out) {
             out = Cow::Owned(masker.pattern.replace_all(&out, masker.replacement).into_owned());
         }
     }
+    if pem {
+        if let Some(begin) = pem_begin().find(&out) {
+            let end = pem_end().find_at(&out, begin.end()).map_or(out.len(), |m| m.start());
+            let mut masked = out[..begin.end()].to_vec();
+            masked.extend_from_slice(b" *** ");
+            masked.extend_from_slice(&out[end..]);
+            out = Cow::Owned(masked);
+        }
+    }
     out
+}
+
+/// [`redact_bytes`] for text.
+#[must_use]
+pub fn redact(text: &str) -> Cow<'_, str> {
+    match redact_bytes(text.as_bytes()) {
+        Cow::Borrowed(_) => Cow::Borrowed(text),
+        // Maskers replace whole matches with ASCII, so UTF-8 stays UTF-8.
+        Cow::Owned(bytes) => Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
+    }
+}
+
+/// Streams text through the maskers, line by line, in bounded memory: every byte that
+/// is not part of a secret comes out unchanged, invalid UTF-8 included.
+#[derive(Debug, Default)]
+pub struct Redactor {
+    /// Bytes of an unfinished line.
+    pending: Vec<u8>,
+    lower: Vec<u8>,
+    /// Inside a PEM private key block: lines are masked until its END line.
+    in_key: bool,
+}
+
+/// Lines longer than this are redacted in pieces of this size.
+const LINE_MAX: usize = 1 << 20;
+
+impl Redactor {
+    #[must_use]
+    pub fn new() -> Redactor {
+        Redactor::default()
+    }
+
+    /// Redacts the complete lines of `input` (with any earlier unfinished line) into
+    /// `out`; the unfinished tail waits for more input or [`Redactor::finish`].
+    pub fn push(&mut self, input: &[u8], out: &mut Vec<u8>) {
+        let Some(last_nl) = memchr::memrchr(b'\n', input) else {
+            self.pending.extend_from_slice(input);
+            if self.pending.len() >= LINE_MAX {
+                let piece = std::mem::take(&mut self.pending);
+                self.lines(&piece, out);
+            }
+            return;
+        };
+        if self.pending.is_empty() {
+            self.lines(&input[..=last_nl], out);
+        } else {
+            let mut joined = std::mem::take(&mut self.pending);
+            joined.extend_from_slice(&input[..=last_nl]);
+            self.lines(&joined, out);
+        }
+        self.pending.extend_from_slice(&input[last_nl + 1..]);
+    }
+
+    /// Redacts what is left.
+    pub fn finish(&mut self, out: &mut Vec<u8>) {
+        let rest = std::mem::take(&mut self.pending);
+        self.lines(&rest, out);
+    }
+
+    /// Complete lines (the last may lack its newline): unchanged stretches are copied
+    /// whole; only lines holding a trigger are looked at.
+    fn lines(&mut self, mut region: &[u8], out: &mut Vec<u8>) {
+        while !region.is_empty() {
+            region = if self.in_key { self.key_lines(region, out) } else { self.plain_lines(region, out) };
+        }
+    }
+
+    /// Masks the lines of a private key up to its END line; returns what follows it.
+    fn key_lines<'a>(&mut self, region: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
+        let mut pos = 0;
+        while self.in_key && pos < region.len() {
+            let end = memchr::memchr(b'\n', &region[pos..]).map_or(region.len(), |i| pos + i + 1);
+            let line = &region[pos..end];
+            if pem_end().is_match(line) {
+                self.in_key = false;
+                out.extend_from_slice(line);
+            } else {
+                out.extend_from_slice(if line.ends_with(b"\n") { b"***\n" } else { b"***" });
+            }
+            pos = end;
+        }
+        &region[pos..]
+    }
+
+    /// Copies lines, masking those that hold a secret, up to the start of a private
+    /// key (whose header line is kept); returns what follows that header.
+    fn plain_lines<'a>(&mut self, region: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
+        let maskers = maskers();
+        self.lower.clear();
+        self.lower.extend(region.iter().map(u8::to_ascii_lowercase));
+        let mut copied = 0;
+        let mut pos = 0;
+        while pos < region.len() {
+            let found = match &maskers.chunk {
+                Some(searcher) => searcher.find(&self.lower[pos..]).map(|m| pos + m.start()),
+                None => maskers.triggers.find(&region[pos..]).map(|m| pos + m.start()),
+            };
+            let Some(at) = found else { break };
+            let start = memchr::memrchr(b'\n', &region[..at]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &region[at..]).map_or(region.len(), |i| at + i + 1);
+            let line = &region[start..end];
+            if pem_begin().is_match(line) && !pem_end().is_match(line) {
+                // The header itself is no secret; what follows it up to END is.
+                out.extend_from_slice(&region[copied..end]);
+                self.in_key = true;
+                return &region[end..];
+            }
+            if let Cow::Owned(masked) = redact_bytes(line) {
+                out.extend_from_slice(&region[copied..start]);
+                out.extend_from_slice(&masked);
+                copied = end;
+            }
+            pos = end;
+        }
+        out.extend_from_slice(&region[copied..]);
+        &[]
+    }
+}
+
+/// The trigger literals (for benchmarks and docs).
+#[must_use]
+pub fn triggers() -> &'static [String] {
+    &maskers().all_triggers
 }
 
 #[cfg(test)]
@@ -74,7 +262,26 @@ mod tests {
             let out = redact(input);
             assert!(!out.contains(secret), "{input} -> {out}");
         }
-        let keep = "Built image openshell/sandbox-from:1786000000 sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa localhost:5000/x:y";
+        let keep = "Built image openshell/sandbox-from:1786000000 sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa localhost:5000/x:y npm:@openclaw/brave-plugin@1";
         assert_eq!(redact(keep), keep);
+    }
+
+    fn stream(input: &[u8], piece: usize) -> Vec<u8> {
+        let mut redactor = Redactor::new();
+        let mut out = Vec::new();
+        for chunk in input.chunks(piece.max(1)) {
+            redactor.push(chunk, &mut out);
+        }
+        redactor.finish(&mut out);
+        out
+    }
+
+    #[test]
+    fn streaming_keeps_every_other_byte() {
+        let input = b"ok \xff\xfe line\nNVIDIA_API_KEY=nvapi-abcdefghijklmnop1234 tail\n-----BEGIN PRIVATE KEY-----\nAAAA\nBBBB\n-----END PRIVATE KEY-----\nafter\nno newline at end";
+        let expected = b"ok \xff\xfe line\nNVIDIA_API_KEY=*** tail\n-----BEGIN PRIVATE KEY-----\n***\n***\n-----END PRIVATE KEY-----\nafter\nno newline at end".to_vec();
+        for piece in [1, 3, 7, 64, 4096] {
+            assert_eq!(String::from_utf8_lossy(&stream(input, piece)), String::from_utf8_lossy(&expected), "piece {piece}");
+        }
     }
 }

@@ -1,0 +1,19 @@
+//! Opening the input: a file, or stdin for `-` and for nothing.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use anyhow::Context;
+
+/// The reader and the name to use in errors.
+pub fn open(path: Option<&Path>) -> anyhow::Result<(Box<dyn Read>, String)> {
+    match path {
+        None => Ok((Box::new(io::stdin().lock()), "stdin".to_owned())),
+        Some(path) if path == Path::new("-") => Ok((Box::new(io::stdin().lock()), "stdin".to_owned())),
+        Some(path) => {
+            let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+            Ok((Box::new(file), path.display().to_string()))
+        }
+    }
+}

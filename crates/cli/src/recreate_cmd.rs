@@ -1,0 +1,37 @@
+//! `sandbox-triage recreate`: the create command again, from a built image.
+
+use std::fmt::Write as _;
+
+use anyhow::{anyhow, Context};
+use sandbox_triage::invocation::CreateInvocation;
+use sandbox_triage::reconstruct::reconstruct;
+use sandbox_triage::shell::render;
+use sandbox_triage::ImageRef;
+
+use crate::args::RecreateArgs;
+use crate::exit::Exit;
+use crate::output;
+
+pub fn run(args: &RecreateArgs) -> anyhow::Result<Exit> {
+    let image = ImageRef::parse(&args.image).context("invalid --image")?;
+    let argv = args
+        .argv
+        .iter()
+        .enumerate()
+        .map(|(i, a)| a.to_str().map(str::to_owned).ok_or_else(|| anyhow!("create argument {} is not valid UTF-8", i + 1)))
+        .collect::<anyhow::Result<Vec<String>>>()?;
+    let invocation = CreateInvocation::parse(&argv)?;
+    let rebuilt = reconstruct(&invocation, &image);
+    let command = render(&rebuilt.words, args.shell)?;
+    if !rebuilt.placeholders.is_empty() {
+        // The command reads these from the environment; say which and why, apart from
+        // the command itself so that stdout stays runnable.
+        let mut notes = String::new();
+        for placeholder in &rebuilt.placeholders {
+            let _ = writeln!(notes, "# set {}: {}", placeholder.name, placeholder.reason);
+        }
+        eprint!("{notes}");
+    }
+    output::print(&format!("{command}\n"))?;
+    Ok(Exit::Determined)
+}
