@@ -142,6 +142,19 @@ pub struct EnvWrapper {
     pub assignments: Vec<(String, String)>,
 }
 
+impl EnvWrapper {
+    /// How sensitive an assignment's value is: the runtime environment carries proxies
+    /// (host-specific) and, historically, API keys (secret).
+    #[must_use]
+    pub fn sensitivity(name: &str, value: &str) -> Sensitivity {
+        if secret_name(name) || carries_secret(value) {
+            Sensitivity::Secret
+        } else {
+            Sensitivity::HostSpecific
+        }
+    }
+}
+
 /// What follows `--`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrailingCommand {

@@ -109,6 +109,8 @@ pub enum RenderError {
     Empty,
     #[error("'{0}' is not a valid placeholder name")]
     BadName(String),
+    #[error("PowerShell and JSON take text; an argument is not valid UTF-8")]
+    NotText,
 }
 
 /// Characters no shell treats specially anywhere in a word.
@@ -267,6 +269,62 @@ pub fn render(words: &[Word], shell: Shell) -> Result<String, RenderError> {
         render_word(word, shell, i == 0, &mut out);
     }
     Ok(out)
+}
+
+/// An argv of arbitrary bytes (Unix argv need not be UTF-8) for a POSIX shell or fish.
+/// Single quotes carry any byte but NUL through both; PowerShell and JSON need text.
+pub fn render_bytes(argv: &[Vec<u8>], shell: Shell) -> Result<Vec<u8>, RenderError> {
+    if argv.is_empty() {
+        return Err(RenderError::Empty);
+    }
+    if argv.iter().any(|a| a.contains(&0)) {
+        return Err(RenderError::Nul);
+    }
+    let mut out = Vec::new();
+    for (i, arg) in argv.iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        match (shell, std::str::from_utf8(arg)) {
+            (Shell::Posix | Shell::Fish, Ok(text)) => {
+                let rendered = render_word_alone(&Word::lit(text), shell, i == 0);
+                out.extend_from_slice(rendered.as_bytes());
+            }
+            (Shell::Posix, Err(_)) => {
+                out.push(b'\'');
+                for &b in arg {
+                    if b == b'\'' {
+                        out.extend_from_slice(b"'\\''");
+                    } else {
+                        out.push(b);
+                    }
+                }
+                out.push(b'\'');
+            }
+            (Shell::Fish, Err(_)) => {
+                out.push(b'\'');
+                for &b in arg {
+                    if b == b'\'' || b == b'\\' {
+                        out.push(b'\\');
+                    }
+                    out.push(b);
+                }
+                out.push(b'\'');
+            }
+            (Shell::PowerShell | Shell::Json, _) => {
+                let text: Vec<String> =
+                    argv.iter().map(|a| String::from_utf8(a.clone())).collect::<Result<_, _>>().map_err(|_| RenderError::NotText)?;
+                return render(&words(&text), shell).map(String::into_bytes);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn render_word_alone(word: &Word, shell: Shell, first: bool) -> String {
+    let mut out = String::new();
+    render_word(word, shell, first, &mut out);
+    out
 }
 
 /// A pipeline (`a | b | c`) for `shell`; JSON gives an array of arrays.

@@ -3,7 +3,7 @@
 use std::process::Command;
 
 use proptest::prelude::*;
-use sandbox_triage::shell::{render, render_pipeline, words, Part, Shell, Word};
+use sandbox_triage::shell::{render, render_bytes, render_pipeline, words, Part, Shell, Word};
 
 /// Words that break naive quoting, mixed with arbitrary text.
 fn hostile_word() -> impl Strategy<Value = String> {
@@ -63,18 +63,25 @@ fn argv() -> impl Strategy<Value = Vec<String>> {
 }
 
 /// The words a shell passed to printf, one per NUL.
-fn received(shell: &str, script: &str, env: &[(&str, &str)]) -> Vec<String> {
+fn received_bytes(shell: &str, script: &[u8], env: &[(&str, &str)]) -> Vec<Vec<u8>> {
+    use std::os::unix::ffi::OsStrExt;
     let mut command = Command::new(shell);
     if shell == "fish" {
         command.arg("--no-config");
     }
-    command.arg("-c").arg(script).envs(env.iter().copied());
+    if shell == "zsh" {
+        command.arg("-f");
+    }
+    command.arg("-c").arg(std::ffi::OsStr::from_bytes(script)).envs(env.iter().copied());
     let out = command.output().unwrap_or_else(|e| panic!("{shell} must be installed: {e}"));
-    assert!(out.status.success(), "{shell} failed on {script:?}: {}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout).expect("utf-8");
-    let mut parts: Vec<String> = text.split('\0').map(str::to_owned).collect();
-    assert_eq!(parts.pop().as_deref(), Some(""), "output ends with NUL");
+    assert!(out.status.success(), "{shell} failed on {:?}: {}", String::from_utf8_lossy(script), String::from_utf8_lossy(&out.stderr));
+    let mut parts: Vec<Vec<u8>> = out.stdout.split(|&b| b == 0).map(<[u8]>::to_vec).collect();
+    assert_eq!(parts.pop(), Some(Vec::new()), "output ends with NUL");
     parts
+}
+
+fn received(shell: &str, script: &str, env: &[(&str, &str)]) -> Vec<String> {
+    received_bytes(shell, script.as_bytes(), env).into_iter().map(|w| String::from_utf8(w).expect("utf-8")).collect()
 }
 
 fn printf(args: &[String]) -> Vec<Word> {
@@ -83,7 +90,7 @@ fn printf(args: &[String]) -> Vec<Word> {
     words(&all)
 }
 
-const SHELLS: [(&str, Shell); 3] = [("bash", Shell::Posix), ("dash", Shell::Posix), ("fish", Shell::Fish)];
+const SHELLS: [(&str, Shell); 4] = [("bash", Shell::Posix), ("dash", Shell::Posix), ("zsh", Shell::Posix), ("fish", Shell::Fish)];
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
@@ -95,6 +102,17 @@ proptest! {
         for (shell, kind) in SHELLS {
             let script = render(&printf(&args), kind).expect("renders");
             prop_assert_eq!(received(shell, &script, &[]), args.clone(), "{} ran {:?}", shell, script);
+        }
+    }
+
+    #[test]
+    fn any_bytes_but_nul_reach_the_program(args in proptest::collection::vec(proptest::collection::vec(1u8..=255, 0..12), 1..5)) {
+        let mut argv = vec![b"/usr/bin/printf".to_vec(), b"%s\\0".to_vec()];
+        argv.extend(args.iter().cloned());
+        // fish stores undecodable bytes in a private range and restores them on output.
+        for (shell, kind) in [("bash", Shell::Posix), ("dash", Shell::Posix), ("zsh", Shell::Posix), ("fish", Shell::Fish)] {
+            let script = render_bytes(&argv, kind).expect("renders");
+            prop_assert_eq!(received_bytes(shell, &script, &[]), args.clone(), "{} ran {:?}", shell, String::from_utf8_lossy(&script));
         }
     }
 
