@@ -22,12 +22,16 @@ pub struct Cli {
 pub enum Command {
     /// Classify a failed create (or gateway start, or provider validation) from its output.
     Classify(ClassifyArgs),
+    /// Classify, then print the recovery plan: steps for a person, JSON, or a shell script.
+    Plan(PlanArgs),
     /// List the rule catalogue and check every rule against its own cases.
     Rules(RulesArgs),
     /// Print the input with every secret masked (tokens, keys, credentialed URLs).
     Redact(RedactArgs),
     /// Print a create command that uses an already built image instead of rebuilding.
     Recreate(RecreateArgs),
+    /// Print the JSON Schema of `plan --format json` (which holds `classify`'s object).
+    Schema,
 }
 
 #[derive(Debug, Args)]
@@ -56,8 +60,9 @@ pub enum Format {
     Json,
 }
 
+/// What `classify` and `plan` both take: the input and what is known about the run.
 #[derive(Debug, Args)]
-pub struct ClassifyArgs {
+pub struct InputArgs {
     /// The captured output; `-` or nothing reads stdin.
     #[arg(value_name = "FILE|-")]
     pub input: Option<PathBuf>,
@@ -82,11 +87,53 @@ pub struct ClassifyArgs {
     /// The OpenShell CLI version (`openshell --version`): messages it cannot print are not matched.
     #[arg(long, value_parser = parse_version, value_name = "X.Y.Z")]
     pub openshell_version: Option<Version>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
     /// A directory of rule files (`*.toml`) that add to or override the built-in rules.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Human,
+    Json,
+    Sh,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    Docker,
+    Podman,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FrontendArg {
+    Openshell,
+    Nemoclaw,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The container engine; defaults to the one the output shows, else docker.
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
+    /// Who ran the create; defaults to nemoclaw when its command is `nemoclaw-start`.
+    #[arg(long, value_enum)]
+    pub frontend: Option<FrontendArg>,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
+    /// The original create argv: `openshell sandbox create …` or its flags alone.
+    #[arg(last = true, value_name = "CREATE ARGV")]
+    pub argv: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]

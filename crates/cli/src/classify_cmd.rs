@@ -5,9 +5,9 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use sandbox_triage::redact::redact;
 use sandbox_triage::render::{self, Style};
-use sandbox_triage::{Catalogue, Classifier, Options, Stage, StageRules};
+use sandbox_triage::{Catalogue, Classifier, Diagnosis, Options, Stage, StageRules};
 
-use crate::args::{ClassifyArgs, Format};
+use crate::args::{ClassifyArgs, Format, InputArgs};
 use crate::exit::Exit;
 use crate::{input, output};
 
@@ -19,7 +19,8 @@ pub fn load_catalogue(dir: Option<&Path>) -> anyhow::Result<Catalogue> {
     }
 }
 
-pub fn run(args: &ClassifyArgs) -> anyhow::Result<Exit> {
+/// Reads the input and classifies it.
+pub fn diagnose(args: &InputArgs) -> anyhow::Result<Diagnosis> {
     if args.stage != Stage::ProviderValidation && (args.http_status.is_some() || args.curl_status.is_some()) {
         bail!("--http-status and --curl-status apply to --stage provider-validation only");
     }
@@ -34,7 +35,11 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Exit> {
     let mut classifier = Classifier::new(&rules, options);
     let (reader, name) = input::open(args.input.as_deref())?;
     classifier.read_from(reader).with_context(|| format!("cannot read {name}"))?;
-    let diagnosis = classifier.finish();
+    Ok(classifier.finish())
+}
+
+pub fn run(args: &ClassifyArgs) -> anyhow::Result<Exit> {
+    let diagnosis = diagnose(&args.input)?;
     let text = match args.format {
         Format::Json => render::json(&diagnosis) + "\n",
         // Facts and evidence are masked already; this pass covers the whole report.

@@ -8,6 +8,7 @@ mod classify_cmd;
 mod exit;
 mod input;
 mod output;
+mod plan_cmd;
 mod recreate_cmd;
 mod redact_cmd;
 mod rules_cmd;
@@ -23,9 +24,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Classify(args) => classify_cmd::run(&args),
+        Command::Plan(args) => plan_cmd::run(&args),
         Command::Rules(args) => rules_cmd::run(&args),
         Command::Redact(args) => redact_cmd::run(&args),
         Command::Recreate(args) => recreate_cmd::run(&args),
+        Command::Schema => output::print(&sandbox_triage::plan_render::json_schema()).map(|()| Exit::Determined),
     };
     match result {
         Ok(exit) => exit.into(),

@@ -21,7 +21,7 @@ pub fn run(args: &RecreateArgs) -> anyhow::Result<Exit> {
         .map(|(i, a)| a.to_str().map(str::to_owned).ok_or_else(|| anyhow!("create argument {} is not valid UTF-8", i + 1)))
         .collect::<anyhow::Result<Vec<String>>>()?;
     let invocation = CreateInvocation::parse(&argv)?;
-    let rebuilt = reconstruct(&invocation, &image);
+    let rebuilt = reconstruct(&invocation, Some(&image));
     let command = render(&rebuilt.words, args.shell)?;
     if !rebuilt.placeholders.is_empty() {
         // The command reads these from the environment; say which and why, apart from

@@ -9,14 +9,14 @@ use crate::rule::Engine;
 
 /// One line that proves the answer, with its 1-based number in the input. The text is
 /// cleaned (no ANSI escapes), clipped, and has its secrets masked.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Evidence {
     pub line: u64,
     pub text: String,
 }
 
 /// The build step that failed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FailedStep {
     pub number: Option<u32>,
     pub total: Option<u32>,
@@ -59,43 +59,52 @@ impl Diagnosis {
 /// is not a pure addition.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Serialize)]
-struct DiagnosisJson<'a> {
-    schema_version: u32,
-    stage: Stage,
-    kind: Kind,
-    phase: Option<Phase>,
-    uploaded_to_gateway: bool,
-    built_image_ref: Option<&'a str>,
-    gateway: Option<&'a str>,
-    engine: Option<Engine>,
-    failed_step: Option<&'a FailedStep>,
-    rule: Option<&'a str>,
-    evidence: &'a [Evidence],
+/// The diagnosis as programs read it (`classify --format json`, and `"diagnosis"` in a
+/// plan): the contract of [`SCHEMA_VERSION`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct DiagnosisReport {
+    pub schema_version: u32,
+    pub stage: Stage,
+    pub kind: Kind,
+    pub phase: Option<Phase>,
+    pub uploaded_to_gateway: bool,
+    pub built_image_ref: Option<String>,
+    pub gateway: Option<String>,
+    pub engine: Option<Engine>,
+    pub failed_step: Option<FailedStep>,
+    pub rule: Option<String>,
+    pub evidence: Vec<Evidence>,
+    /// Provider validation only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    retry: Option<Retry>,
-    exported_mib: Option<u64>,
-    explanation: &'a str,
+    pub retry: Option<Retry>,
+    pub exported_mib: Option<u64>,
+    pub explanation: String,
 }
 
-impl Serialize for Diagnosis {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        DiagnosisJson {
+impl Diagnosis {
+    #[must_use]
+    pub fn report(&self) -> DiagnosisReport {
+        DiagnosisReport {
             schema_version: SCHEMA_VERSION,
             stage: self.stage,
             kind: self.kind,
             phase: self.phase,
             uploaded_to_gateway: self.uploaded_to_gateway,
-            built_image_ref: self.built_image_ref.as_ref().map(ImageRef::as_str),
-            gateway: self.gateway.as_deref(),
+            built_image_ref: self.built_image_ref.as_ref().map(|r| r.as_str().to_owned()),
+            gateway: self.gateway.clone(),
             engine: self.engine,
-            failed_step: self.failed_step.as_ref(),
-            rule: self.rule.as_deref(),
-            evidence: &self.evidence,
+            failed_step: self.failed_step.clone(),
+            rule: self.rule.clone(),
+            evidence: self.evidence.clone(),
             retry: if self.stage == Stage::ProviderValidation { Some(self.retry.unwrap_or(Retry::Selection)) } else { None },
             exported_mib: self.exported_mib,
-            explanation: &self.explanation,
+            explanation: self.explanation.clone(),
         }
-        .serialize(serializer)
+    }
+}
+
+impl Serialize for Diagnosis {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.report().serialize(serializer)
     }
 }

@@ -132,7 +132,7 @@ impl Serialize for Stage {
 }
 
 /// What a provider-validation failure asks the operator to do next (NemoClaw's `retry`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Retry {
     Retry,
@@ -153,3 +153,22 @@ impl FromStr for Retry {
         }
     }
 }
+
+/// JSON Schema for enums serialised as their string ids.
+macro_rules! string_enum_schema {
+    ($ty:ty, $name:literal, $values:expr) => {
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                $name.into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let values: Vec<&'static str> = $values;
+                schemars::json_schema!({ "type": "string", "enum": values })
+            }
+        }
+    };
+}
+pub(crate) use string_enum_schema;
+
+string_enum_schema!(Kind, "Kind", Kind::ALL.iter().map(|k| k.as_str()).collect());
+string_enum_schema!(Stage, "Stage", Stage::ALL.iter().map(|s| s.as_str()).collect());

@@ -101,3 +101,5 @@ impl FromStr for PhaseScope {
         }
     }
 }
+
+crate::kind::string_enum_schema!(Phase, "Phase", Phase::ALL.iter().map(|p| p.as_str()).collect());

@@ -90,9 +90,10 @@ impl Builder {
     }
 }
 
-/// Rebuilds `invocation` to create from `image`.
+/// Rebuilds `invocation` to create from `image`; with no image, the original source is
+/// kept (a temporary build directory becomes a placeholder).
 #[must_use]
-pub fn reconstruct(invocation: &CreateInvocation, image: &ImageRef) -> Reconstruction {
+pub fn reconstruct(invocation: &CreateInvocation, image: Option<&ImageRef>) -> Reconstruction {
     let mut b = Builder { words: Vec::new(), placeholders: Vec::new() };
     let program = invocation.program.clone().unwrap_or_else(|| "openshell".to_owned());
     b.words.extend([Word::lit(program), Word::lit("sandbox"), Word::lit("create")]);
@@ -100,7 +101,19 @@ pub fn reconstruct(invocation: &CreateInvocation, image: &ImageRef) -> Reconstru
     for arg in &invocation.args {
         if arg.flag == "--from" {
             from_seen = true;
-            b.words.extend([Word::lit("--from"), Word::lit(image.as_str())]);
+            match (image, &arg.value) {
+                (Some(image), _) => b.words.extend([Word::lit("--from"), Word::lit(image.as_str())]),
+                (None, Some(source)) if is_temporary(source) => {
+                    let var = b.placeholder("BUILD_SOURCE", "the create built from a temporary directory, deleted after it failed");
+                    b.words.extend([Word::lit("--from"), Word(vec![var])]);
+                }
+                (None, Some(source)) => {
+                    b.words.push(Word::lit("--from"));
+                    let word = b.literal(source, "FROM");
+                    b.words.push(word);
+                }
+                (None, None) => b.words.push(Word::lit("--from")),
+            }
             continue;
         }
         match (&arg.form, &arg.value) {
@@ -121,7 +134,7 @@ pub fn reconstruct(invocation: &CreateInvocation, image: &ImageRef) -> Reconstru
             }
         }
     }
-    if !from_seen {
+    if let (false, Some(image)) = (from_seen, image) {
         b.words.extend([Word::lit("--from"), Word::lit(image.as_str())]);
     }
     if let Some(command) = &invocation.command {

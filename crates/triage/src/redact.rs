@@ -24,6 +24,11 @@ struct Masker {
 
 /// `key=value`, `key: "value"`, `"key": 'value'`: the key and quotes stay, the value goes.
 fn mask_value(caps: &regex::bytes::Captures<'_>) -> Vec<u8> {
+    let value = caps.name("v").map_or(&b""[..], |m| m.as_bytes());
+    // A shell variable reference (`"${API_TOKEN:?}"`, a placeholder) holds no secret.
+    if shell_reference().is_match(value) {
+        return caps.get(0).map_or(Vec::new(), |m| m.as_bytes().to_vec());
+    }
     let mut out = Vec::new();
     out.extend_from_slice(caps.name("k").map_or(&b""[..], |m| m.as_bytes()));
     out.extend_from_slice(caps.name("sep").map_or(&b""[..], |m| m.as_bytes()));
@@ -90,6 +95,11 @@ fn maskers() -> &'static Maskers {
         let chunk = packed::Config::new().builder().extend(all_triggers.iter().filter(|t| *t != "@")).build();
         Maskers { list, triggers, owner, chunk, all_triggers }
     })
+}
+
+fn shell_reference() -> &'static Regex {
+    static P: OnceLock<Regex> = OnceLock::new();
+    P.get_or_init(|| Regex::new(r#"^"?\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::\?)?\}|[A-Za-z_][A-Za-z0-9_]*)"?$"#).expect("valid regex"))
 }
 
 fn pem_begin() -> &'static Regex {
@@ -307,6 +317,9 @@ mod tests {
             assert!(!out.contains(secret), "{input} -> {out}");
         }
         assert_eq!(redact("{\"api_key\": \"k3y\", \"n\": 1}"), "{\"api_key\": \"***\", \"n\": 1}");
+        let placeholder = r#"env SLACK_BOT_TOKEN="${SLACK_BOT_TOKEN:?}" API_TOKEN=$API_TOKEN prog"#;
+        assert_eq!(redact(placeholder), placeholder);
+        assert_eq!(redact("DB_PASSWORD=$ecret-value"), "DB_PASSWORD=***");
         let keep = "Built image openshell/sandbox-from:1786000000 sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa localhost:5000/x:y npm:@openclaw/brave-plugin@1";
         assert_eq!(redact(keep), keep);
     }

@@ -99,7 +99,7 @@ pub struct Effects {
     pub uploaded: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Engine {
     Docker,
@@ -107,7 +107,7 @@ pub enum Engine {
 }
 
 impl Engine {
-    pub(crate) fn parse(s: &str) -> Result<Engine, String> {
+    pub fn parse(s: &str) -> Result<Engine, String> {
         match s {
             "docker" => Ok(Engine::Docker),
             "podman" => Ok(Engine::Podman),

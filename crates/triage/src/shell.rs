@@ -13,7 +13,10 @@ use std::fmt::Write as _;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Part {
     Lit(String),
+    /// A placeholder the operator must set.
     Var(String),
+    /// An environment variable every login session has (`HOME`, `USER`).
+    Env(String),
 }
 
 /// One argument: its parts, concatenated.
@@ -40,7 +43,7 @@ impl Word {
             .iter()
             .map(|p| match p {
                 Part::Lit(s) => Some(s.as_str()),
-                Part::Var(_) => None,
+                Part::Var(_) | Part::Env(_) => None,
             })
             .collect::<Option<Vec<_>>>()
             .map(|parts| parts.concat())
@@ -52,7 +55,7 @@ impl Word {
             .iter()
             .filter_map(|p| match p {
                 Part::Var(name) => Some(name.as_str()),
-                Part::Lit(_) => None,
+                Part::Lit(_) | Part::Env(_) => None,
             })
             .collect()
     }
@@ -65,6 +68,7 @@ impl Word {
             .map(|p| match p {
                 Part::Lit(s) => s.clone(),
                 Part::Var(name) => format!("<{name}>"),
+                Part::Env(name) => format!("${name}"),
             })
             .collect()
     }
@@ -128,7 +132,7 @@ fn check(words: &[Word]) -> Result<(), RenderError> {
     for part in words.iter().flat_map(|w| &w.0) {
         match part {
             Part::Lit(s) if s.contains('\0') => return Err(RenderError::Nul),
-            Part::Var(name)
+            Part::Var(name) | Part::Env(name)
                 if name.is_empty()
                     || !name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
                     || name.as_bytes()[0].is_ascii_digit() =>
@@ -188,7 +192,7 @@ fn powershell_expandable(word: &Word, out: &mut String) {
                     out.push(c);
                 }
             }
-            Part::Var(name) => {
+            Part::Var(name) | Part::Env(name) => {
                 let _ = write!(out, "${{env:{name}}}");
             }
         }
@@ -220,7 +224,7 @@ fn render_word(word: &Word, shell: Shell, first: bool, out: &mut String) {
                         let _ = write!(out, "'{}'", s.replace('\'', r"'\''"));
                     }
                     Part::Lit(s) => posix_literal(s, out),
-                    Part::Var(name) => {
+                    Part::Var(name) | Part::Env(name) => {
                         let _ = write!(out, "\"${{{name}:?}}\"");
                     }
                 }
@@ -236,7 +240,7 @@ fn render_word(word: &Word, shell: Shell, first: bool, out: &mut String) {
                         let _ = write!(out, "'{}'", s.replace('\\', r"\\").replace('\'', r"\'"));
                     }
                     Part::Lit(s) => fish_literal(s, out),
-                    Part::Var(name) => {
+                    Part::Var(name) | Part::Env(name) => {
                         let _ = write!(out, "\"${name}\"");
                     }
                 }

@@ -78,3 +78,13 @@ fn anchors_are_lowercase_literals_that_the_firing_cases_contain() {
         }
     }
 }
+
+#[test]
+fn the_checked_in_json_schema_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/plan.schema.json");
+    let checked_in = std::fs::read_to_string(&path).expect("schemas/plan.schema.json");
+    assert!(
+        checked_in == sandbox_triage::plan_render::json_schema(),
+        "schemas/plan.schema.json is out of date: run `cargo run -- schema > schemas/plan.schema.json`"
+    );
+}

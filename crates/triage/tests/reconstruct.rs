@@ -8,7 +8,7 @@ use sandbox_triage::ImageRef;
 fn rebuilt(argv: &[&str]) -> (String, Vec<String>) {
     let invocation = CreateInvocation::parse(argv).expect("a create invocation");
     let image = ImageRef::parse("openshell/sandbox-from:1786000000").expect("valid");
-    let r = reconstruct(&invocation, &image);
+    let r = reconstruct(&invocation, Some(&image));
     (render(&r.words, Shell::Posix).expect("renders"), r.placeholders.into_iter().map(|p| p.name).collect())
 }
 

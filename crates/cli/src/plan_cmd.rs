@@ -1,0 +1,73 @@
+//! `sandbox-triage plan`: the diagnosis and its recovery plan.
+
+use anyhow::anyhow;
+use sandbox_triage::invocation::CreateInvocation;
+use sandbox_triage::plan_render;
+use sandbox_triage::planner::{plan, Frontend, Host, PlanInput};
+use sandbox_triage::redact::redact;
+use sandbox_triage::render::Style;
+use sandbox_triage::{Arch, Engine, Os};
+
+use crate::args::{EngineArg, FrontendArg, PlanArgs, PlanFormat};
+use crate::classify_cmd::diagnose;
+use crate::exit::Exit;
+use crate::output;
+
+/// Linux under WSL 2: its kernel says so. Read only when the host is this machine.
+fn running_under_wsl() -> bool {
+    std::fs::read_to_string("/proc/sys/kernel/osrelease").is_ok_and(|r| r.to_ascii_lowercase().contains("microsoft"))
+}
+
+/// NemoClaw's branded command name, as it tells its children.
+fn nemoclaw_cli() -> String {
+    std::env::var("NEMOCLAW_INVOKED_AS")
+        .ok()
+        .filter(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .unwrap_or_else(|| "nemoclaw".to_owned())
+}
+
+pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
+    let argv = args
+        .argv
+        .iter()
+        .enumerate()
+        .map(|(i, a)| a.to_str().map(str::to_owned).ok_or_else(|| anyhow!("create argument {} is not valid UTF-8", i + 1)))
+        .collect::<anyhow::Result<Vec<String>>>()?;
+    let invocation = if argv.is_empty() { None } else { Some(CreateInvocation::parse(&argv)?) };
+    let diagnosis = diagnose(&args.input)?;
+    let host_given = args.input.os.is_some();
+    let host = Host {
+        os: args.input.os.or_else(Os::current).unwrap_or(Os::Linux),
+        arch: args.input.arch.or_else(Arch::current).unwrap_or(Arch::X86_64),
+        wsl: !host_given && cfg!(target_os = "linux") && running_under_wsl(),
+    };
+    let runs_nemoclaw =
+        invocation.as_ref().and_then(|i| i.command.as_ref()).is_some_and(|c| c.argv.first().is_some_and(|p| p.ends_with("nemoclaw-start")));
+    let nemoclaw = match args.frontend {
+        Some(frontend) => frontend == FrontendArg::Nemoclaw,
+        None => runs_nemoclaw,
+    };
+    let frontend = if nemoclaw { Frontend::NemoClaw { cli: nemoclaw_cli() } } else { Frontend::OpenShell };
+    let engine = args.engine.map(|e| match e {
+        EngineArg::Docker => Engine::Docker,
+        EngineArg::Podman => Engine::Podman,
+    });
+    let input = PlanInput {
+        diagnosis: &diagnosis,
+        host,
+        engine,
+        openshell_version: args.input.openshell_version,
+        frontend,
+        invocation: invocation.as_ref(),
+    };
+    let recovery = plan(&input);
+    let text = match args.format {
+        PlanFormat::Json => plan_render::json(&diagnosis, &recovery) + "\n",
+        PlanFormat::Human => {
+            redact(&plan_render::human(&diagnosis, &recovery, Style { color: output::stdout_wants_color(), width: 80 })).into_owned()
+        }
+        PlanFormat::Sh => redact(&plan_render::script(&diagnosis, &recovery)).into_owned(),
+    };
+    output::print(&text)?;
+    Ok(if diagnosis.is_determined() { Exit::Determined } else { Exit::Unknown })
+}
