@@ -46,7 +46,6 @@ const SUBCOMMANDS: &[&str] = &[
     "sandbox list",
     "sandbox delete",
     "sandbox connect",
-    "sandbox get",
     "gateway start",
     "gateway stop",
     "gateway destroy",
