@@ -24,6 +24,8 @@ pub enum Command {
     Classify(ClassifyArgs),
     /// Classify, then print the recovery plan: steps for a person, JSON, or a shell script.
     Plan(PlanArgs),
+    /// Run a create, passing its output through, and diagnose it the moment it fails.
+    Run(RunArgs),
     /// List the rule catalogue and check every rule against its own cases.
     Rules(RulesArgs),
     /// Print the input with every secret masked (tokens, keys, credentialed URLs).
@@ -134,6 +136,44 @@ pub struct PlanArgs {
     /// The original create argv: `openshell sandbox create …` or its flags alone.
     #[arg(last = true, value_name = "CREATE ARGV")]
     pub argv: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Which command is run.
+    #[arg(long, value_parser = parse_stage, default_value = "sandbox-create", value_name = "sandbox-create|gateway-start")]
+    pub stage: Stage,
+    /// The host OS (`darwin` and `win32` are accepted too); defaults to this host.
+    #[arg(long, value_parser = parse_os, value_name = "linux|macos|windows")]
+    pub os: Option<Os>,
+    /// The host architecture (`x64` and `arm64` are accepted too); defaults to this host.
+    #[arg(long, value_parser = parse_arch, value_name = "x86_64|aarch64")]
+    pub arch: Option<Arch>,
+    /// The OpenShell CLI version: messages it cannot print are not matched.
+    #[arg(long, value_parser = parse_version, value_name = "X.Y.Z")]
+    pub openshell_version: Option<Version>,
+    /// A directory of rule files that add to or override the built-in rules.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// The container engine; defaults to the one the output shows, else docker.
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
+    /// Who runs the create; defaults to nemoclaw when its command is `nemoclaw-start`.
+    #[arg(long, value_enum)]
+    pub frontend: Option<FrontendArg>,
+    /// Also write the plan's JSON object here when the command fails.
+    #[arg(long, value_name = "FILE")]
+    pub json_out: Option<PathBuf>,
+    /// After this many seconds without output, say what is running (0: never; default
+    /// 15 on a terminal, never otherwise).
+    #[arg(long, value_name = "SECONDS")]
+    pub heartbeat: Option<u64>,
+    /// Print the diagnosis as soon as a decisive failure appears, before the command exits.
+    #[arg(long)]
+    pub early: bool,
+    /// The command to run, usually `openshell sandbox create …`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]

@@ -4,15 +4,23 @@ use std::process::ExitCode;
 
 /// `0` a failure kind (or `none`) was determined; `1` the kind is `unknown`; `2` the
 /// tool itself failed (usage, unreadable input, bad rules).
+/// `run` exits with the command's own status instead (128 + the signal's number when a
+/// signal killed it, 127 when it was not found, 126 when it could not be executed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
-    Determined = 0,
-    Unknown = 1,
-    ToolFailed = 2,
+    Determined,
+    Unknown,
+    ToolFailed,
+    Status(u8),
 }
 
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> ExitCode {
-        ExitCode::from(exit as u8)
+        ExitCode::from(match exit {
+            Exit::Determined => 0,
+            Exit::Unknown => 1,
+            Exit::ToolFailed => 2,
+            Exit::Status(status) => status,
+        })
     }
 }

@@ -12,6 +12,8 @@ mod plan_cmd;
 mod recreate_cmd;
 mod redact_cmd;
 mod rules_cmd;
+mod run_cmd;
+mod supervise;
 
 use std::process::ExitCode;
 
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Classify(args) => classify_cmd::run(&args),
         Command::Plan(args) => plan_cmd::run(&args),
+        Command::Run(args) => run_cmd::run(&args),
         Command::Rules(args) => rules_cmd::run(&args),
         Command::Redact(args) => redact_cmd::run(&args),
         Command::Recreate(args) => recreate_cmd::run(&args),

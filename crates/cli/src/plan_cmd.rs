@@ -2,11 +2,12 @@
 
 use anyhow::anyhow;
 use sandbox_triage::invocation::CreateInvocation;
+use sandbox_triage::plan::Plan;
 use sandbox_triage::plan_render;
 use sandbox_triage::planner::{plan, Frontend, Host, PlanInput};
 use sandbox_triage::redact::redact;
 use sandbox_triage::render::Style;
-use sandbox_triage::{Arch, Engine, Os};
+use sandbox_triage::{Arch, Diagnosis, Engine, Os};
 
 use crate::args::{EngineArg, FrontendArg, PlanArgs, PlanFormat};
 use crate::classify_cmd::diagnose;
@@ -26,6 +27,40 @@ fn nemoclaw_cli() -> String {
         .unwrap_or_else(|| "nemoclaw".to_owned())
 }
 
+/// What the planner needs besides the diagnosis, as the command line gives it.
+pub struct PlanSettings<'a> {
+    pub os: Option<Os>,
+    pub arch: Option<Arch>,
+    pub openshell_version: Option<sandbox_triage::Version>,
+    pub engine: Option<EngineArg>,
+    pub frontend: Option<FrontendArg>,
+    pub invocation: Option<&'a CreateInvocation>,
+}
+
+/// The plan for `diagnosis`, with the host filled in from this machine where not given.
+pub fn build_plan(diagnosis: &Diagnosis, settings: &PlanSettings<'_>) -> Plan {
+    let host_given = settings.os.is_some();
+    let host = Host {
+        os: settings.os.or_else(Os::current).unwrap_or(Os::Linux),
+        arch: settings.arch.or_else(Arch::current).unwrap_or(Arch::X86_64),
+        wsl: !host_given && cfg!(target_os = "linux") && running_under_wsl(),
+    };
+    let runs_nemoclaw =
+        settings.invocation.and_then(|i| i.command.as_ref()).is_some_and(|c| c.argv.first().is_some_and(|p| p.ends_with("nemoclaw-start")));
+    let nemoclaw = match settings.frontend {
+        Some(frontend) => frontend == FrontendArg::Nemoclaw,
+        None => runs_nemoclaw,
+    };
+    let frontend = if nemoclaw { Frontend::NemoClaw { cli: nemoclaw_cli() } } else { Frontend::OpenShell };
+    let engine = settings.engine.map(|e| match e {
+        EngineArg::Docker => Engine::Docker,
+        EngineArg::Podman => Engine::Podman,
+    });
+    let input =
+        PlanInput { diagnosis, host, engine, openshell_version: settings.openshell_version, frontend, invocation: settings.invocation };
+    plan(&input)
+}
+
 pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
     let argv = args
         .argv
@@ -35,32 +70,15 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
         .collect::<anyhow::Result<Vec<String>>>()?;
     let invocation = if argv.is_empty() { None } else { Some(CreateInvocation::parse(&argv)?) };
     let diagnosis = diagnose(&args.input)?;
-    let host_given = args.input.os.is_some();
-    let host = Host {
-        os: args.input.os.or_else(Os::current).unwrap_or(Os::Linux),
-        arch: args.input.arch.or_else(Arch::current).unwrap_or(Arch::X86_64),
-        wsl: !host_given && cfg!(target_os = "linux") && running_under_wsl(),
-    };
-    let runs_nemoclaw =
-        invocation.as_ref().and_then(|i| i.command.as_ref()).is_some_and(|c| c.argv.first().is_some_and(|p| p.ends_with("nemoclaw-start")));
-    let nemoclaw = match args.frontend {
-        Some(frontend) => frontend == FrontendArg::Nemoclaw,
-        None => runs_nemoclaw,
-    };
-    let frontend = if nemoclaw { Frontend::NemoClaw { cli: nemoclaw_cli() } } else { Frontend::OpenShell };
-    let engine = args.engine.map(|e| match e {
-        EngineArg::Docker => Engine::Docker,
-        EngineArg::Podman => Engine::Podman,
-    });
-    let input = PlanInput {
-        diagnosis: &diagnosis,
-        host,
-        engine,
+    let settings = PlanSettings {
+        os: args.input.os,
+        arch: args.input.arch,
         openshell_version: args.input.openshell_version,
-        frontend,
+        engine: args.engine,
+        frontend: args.frontend,
         invocation: invocation.as_ref(),
     };
-    let recovery = plan(&input);
+    let recovery = build_plan(&diagnosis, &settings);
     let text = match args.format {
         PlanFormat::Json => plan_render::json(&diagnosis, &recovery) + "\n",
         PlanFormat::Human => {

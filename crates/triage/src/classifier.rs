@@ -93,6 +93,31 @@ impl<'r> Classifier<'r> {
         }
     }
 
+    /// The answer so far, while the output goes on (the exit status is not known yet).
+    /// Only complete lines already handed over count: call [`Classifier::flush_lines`].
+    #[must_use]
+    pub fn peek(&self) -> Diagnosis {
+        if self.rules.stage() == Stage::ProviderValidation {
+            let message = String::from_utf8_lossy(&self.message);
+            return classify_provider(self.rules, &message, self.options.http_status, self.options.curl_status);
+        }
+        decide(&self.analysis, None, self.scanner.lines_seen(), self.scanner.bytes_seen())
+    }
+
+    /// The phase the output has reached so far.
+    #[must_use]
+    pub fn phase(&self) -> Option<crate::phase::Phase> {
+        self.analysis.phase
+    }
+
+    /// The answer, once the output has ended, for a command whose exit status became
+    /// known only then (a supervised run).
+    #[must_use]
+    pub fn finish_with(mut self, exit_status: Option<i32>) -> Diagnosis {
+        self.options.exit_status = exit_status;
+        self.finish()
+    }
+
     /// The answer, once the output has ended.
     #[must_use]
     pub fn finish(mut self) -> Diagnosis {

@@ -67,6 +67,16 @@ impl StageRules {
         StageRules { stage, rules, anchors: AnchorSet::with_streamed(anchors, &streamed), by_anchor }
     }
 
+    /// The rules with every anchor searched while streaming: for live output, where
+    /// speed does not matter and a failure should be seen the moment it is printed.
+    #[must_use]
+    pub fn streaming_all(catalogue: &Catalogue, stage: Stage) -> StageRules {
+        let mut rules = StageRules::new(catalogue, stage);
+        let anchors = rules.anchors.anchors().to_vec();
+        rules.anchors = AnchorSet::with_streamed(anchors.clone(), &anchors);
+        rules
+    }
+
     #[must_use]
     pub fn stage(&self) -> Stage {
         self.stage
