@@ -80,6 +80,13 @@ pub struct InputArgs {
     /// Provider validation: curl's exit status.
     #[arg(long, value_name = "N")]
     pub curl_status: Option<i32>,
+    #[command(flatten)]
+    pub host: HostArgs,
+}
+
+/// The host, the CLI version and the rules: for `classify`, `plan` and `run`.
+#[derive(Debug, Args)]
+pub struct HostArgs {
     /// The host OS (`darwin` and `win32` are accepted too); defaults to this host.
     #[arg(long, value_parser = parse_os, value_name = "linux|macos|windows")]
     pub os: Option<Os>,
@@ -92,6 +99,17 @@ pub struct InputArgs {
     /// A directory of rule files (`*.toml`) that add to or override the built-in rules.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+}
+
+/// What the plan is for: `plan` and `run`.
+#[derive(Debug, Args)]
+pub struct PlanChoiceArgs {
+    /// The container engine; defaults to the one the output shows, else docker.
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
+    /// Who ran the create; defaults to nemoclaw when its command is `nemoclaw-start`.
+    #[arg(long, value_enum)]
+    pub frontend: Option<FrontendArg>,
 }
 
 #[derive(Debug, Args)]
@@ -125,12 +143,8 @@ pub enum FrontendArg {
 pub struct PlanArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The container engine; defaults to the one the output shows, else docker.
-    #[arg(long, value_enum)]
-    pub engine: Option<EngineArg>,
-    /// Who ran the create; defaults to nemoclaw when its command is `nemoclaw-start`.
-    #[arg(long, value_enum)]
-    pub frontend: Option<FrontendArg>,
+    #[command(flatten)]
+    pub choice: PlanChoiceArgs,
     #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
     pub format: PlanFormat,
     /// The original create argv: `openshell sandbox create …` or its flags alone.
@@ -143,24 +157,10 @@ pub struct RunArgs {
     /// Which command is run.
     #[arg(long, value_parser = parse_stage, default_value = "sandbox-create", value_name = "sandbox-create|gateway-start")]
     pub stage: Stage,
-    /// The host OS (`darwin` and `win32` are accepted too); defaults to this host.
-    #[arg(long, value_parser = parse_os, value_name = "linux|macos|windows")]
-    pub os: Option<Os>,
-    /// The host architecture (`x64` and `arm64` are accepted too); defaults to this host.
-    #[arg(long, value_parser = parse_arch, value_name = "x86_64|aarch64")]
-    pub arch: Option<Arch>,
-    /// The OpenShell CLI version: messages it cannot print are not matched.
-    #[arg(long, value_parser = parse_version, value_name = "X.Y.Z")]
-    pub openshell_version: Option<Version>,
-    /// A directory of rule files that add to or override the built-in rules.
-    #[arg(long, value_name = "DIR")]
-    pub rules: Option<PathBuf>,
-    /// The container engine; defaults to the one the output shows, else docker.
-    #[arg(long, value_enum)]
-    pub engine: Option<EngineArg>,
-    /// Who runs the create; defaults to nemoclaw when its command is `nemoclaw-start`.
-    #[arg(long, value_enum)]
-    pub frontend: Option<FrontendArg>,
+    #[command(flatten)]
+    pub host: HostArgs,
+    #[command(flatten)]
+    pub choice: PlanChoiceArgs,
     /// Also write the plan's JSON object here when the command fails.
     #[arg(long, value_name = "FILE")]
     pub json_out: Option<PathBuf>,

@@ -24,11 +24,11 @@ pub fn diagnose(args: &InputArgs) -> anyhow::Result<Diagnosis> {
     if args.stage != Stage::ProviderValidation && (args.http_status.is_some() || args.curl_status.is_some()) {
         bail!("--http-status and --curl-status apply to --stage provider-validation only");
     }
-    let catalogue = load_catalogue(args.rules.as_deref())?;
+    let catalogue = load_catalogue(args.host.rules.as_deref())?;
     let rules = StageRules::new(&catalogue, args.stage);
     let options = Options {
         exit_status: args.exit_status,
-        openshell_version: args.openshell_version,
+        openshell_version: args.host.openshell_version,
         http_status: args.http_status,
         curl_status: args.curl_status,
     };

@@ -4,7 +4,9 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use anyhow::Context;
+use std::ffi::OsString;
+
+use anyhow::{anyhow, Context};
 
 /// The reader and the name to use in errors.
 pub fn open(path: Option<&Path>) -> anyhow::Result<(Box<dyn Read>, String)> {
@@ -16,4 +18,12 @@ pub fn open(path: Option<&Path>) -> anyhow::Result<(Box<dyn Read>, String)> {
             Ok((Box::new(file), path.display().to_string()))
         }
     }
+}
+
+/// A create argv as text: the commands that rebuild it need UTF-8.
+pub fn utf8_argv(argv: &[OsString]) -> anyhow::Result<Vec<String>> {
+    argv.iter()
+        .enumerate()
+        .map(|(i, a)| a.to_str().map(str::to_owned).ok_or_else(|| anyhow!("create argument {} is not valid UTF-8", i + 1)))
+        .collect()
 }

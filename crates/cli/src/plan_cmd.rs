@@ -1,6 +1,5 @@
 //! `sandbox-triage plan`: the diagnosis and its recovery plan.
 
-use anyhow::anyhow;
 use sandbox_triage::invocation::CreateInvocation;
 use sandbox_triage::plan::Plan;
 use sandbox_triage::plan_render;
@@ -9,10 +8,10 @@ use sandbox_triage::redact::redact;
 use sandbox_triage::render::Style;
 use sandbox_triage::{Arch, Diagnosis, Engine, Os};
 
-use crate::args::{EngineArg, FrontendArg, PlanArgs, PlanFormat};
+use crate::args::{EngineArg, FrontendArg, HostArgs, PlanArgs, PlanChoiceArgs, PlanFormat};
 use crate::classify_cmd::diagnose;
 use crate::exit::Exit;
-use crate::output;
+use crate::{input, output};
 
 /// Linux under WSL 2: its kernel says so. Read only when the host is this machine.
 fn running_under_wsl() -> bool {
@@ -29,55 +28,46 @@ fn nemoclaw_cli() -> String {
 
 /// What the planner needs besides the diagnosis, as the command line gives it.
 pub struct PlanSettings<'a> {
-    pub os: Option<Os>,
-    pub arch: Option<Arch>,
-    pub openshell_version: Option<sandbox_triage::Version>,
-    pub engine: Option<EngineArg>,
-    pub frontend: Option<FrontendArg>,
+    pub host: &'a HostArgs,
+    pub choice: &'a PlanChoiceArgs,
     pub invocation: Option<&'a CreateInvocation>,
 }
 
 /// The plan for `diagnosis`, with the host filled in from this machine where not given.
 pub fn build_plan(diagnosis: &Diagnosis, settings: &PlanSettings<'_>) -> Plan {
-    let host_given = settings.os.is_some();
+    let host_given = settings.host.os.is_some();
     let host = Host {
-        os: settings.os.or_else(Os::current).unwrap_or(Os::Linux),
-        arch: settings.arch.or_else(Arch::current).unwrap_or(Arch::X86_64),
+        os: settings.host.os.or_else(Os::current).unwrap_or(Os::Linux),
+        arch: settings.host.arch.or_else(Arch::current).unwrap_or(Arch::X86_64),
         wsl: !host_given && cfg!(target_os = "linux") && running_under_wsl(),
     };
     let runs_nemoclaw =
         settings.invocation.and_then(|i| i.command.as_ref()).is_some_and(|c| c.argv.first().is_some_and(|p| p.ends_with("nemoclaw-start")));
-    let nemoclaw = match settings.frontend {
+    let nemoclaw = match settings.choice.frontend {
         Some(frontend) => frontend == FrontendArg::Nemoclaw,
         None => runs_nemoclaw,
     };
     let frontend = if nemoclaw { Frontend::NemoClaw { cli: nemoclaw_cli() } } else { Frontend::OpenShell };
-    let engine = settings.engine.map(|e| match e {
+    let engine = settings.choice.engine.map(|e| match e {
         EngineArg::Docker => Engine::Docker,
         EngineArg::Podman => Engine::Podman,
     });
-    let input =
-        PlanInput { diagnosis, host, engine, openshell_version: settings.openshell_version, frontend, invocation: settings.invocation };
+    let input = PlanInput {
+        diagnosis,
+        host,
+        engine,
+        openshell_version: settings.host.openshell_version,
+        frontend,
+        invocation: settings.invocation,
+    };
     plan(&input)
 }
 
 pub fn run(args: &PlanArgs) -> anyhow::Result<Exit> {
-    let argv = args
-        .argv
-        .iter()
-        .enumerate()
-        .map(|(i, a)| a.to_str().map(str::to_owned).ok_or_else(|| anyhow!("create argument {} is not valid UTF-8", i + 1)))
-        .collect::<anyhow::Result<Vec<String>>>()?;
+    let argv = input::utf8_argv(&args.argv)?;
     let invocation = if argv.is_empty() { None } else { Some(CreateInvocation::parse(&argv)?) };
     let diagnosis = diagnose(&args.input)?;
-    let settings = PlanSettings {
-        os: args.input.os,
-        arch: args.input.arch,
-        openshell_version: args.input.openshell_version,
-        engine: args.engine,
-        frontend: args.frontend,
-        invocation: invocation.as_ref(),
-    };
+    let settings = PlanSettings { host: &args.input.host, choice: &args.choice, invocation: invocation.as_ref() };
     let recovery = build_plan(&diagnosis, &settings);
     let text = match args.format {
         PlanFormat::Json => plan_render::json(&diagnosis, &recovery) + "\n",

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use anyhow::{anyhow, Context};
+use anyhow::Context;
 use sandbox_triage::invocation::CreateInvocation;
 use sandbox_triage::reconstruct::reconstruct;
 use sandbox_triage::shell::render;
@@ -10,16 +10,11 @@ use sandbox_triage::ImageRef;
 
 use crate::args::RecreateArgs;
 use crate::exit::Exit;
-use crate::output;
+use crate::{input, output};
 
 pub fn run(args: &RecreateArgs) -> anyhow::Result<Exit> {
     let image = ImageRef::parse(&args.image).context("invalid --image")?;
-    let argv = args
-        .argv
-        .iter()
-        .enumerate()
-        .map(|(i, a)| a.to_str().map(str::to_owned).ok_or_else(|| anyhow!("create argument {} is not valid UTF-8", i + 1)))
-        .collect::<anyhow::Result<Vec<String>>>()?;
+    let argv = input::utf8_argv(&args.argv)?;
     let invocation = CreateInvocation::parse(&argv)?;
     let rebuilt = reconstruct(&invocation, Some(&image));
     let command = render(&rebuilt.words, args.shell)?;

@@ -67,11 +67,11 @@ fn say(text: &str) {
 }
 
 pub fn run(args: &RunArgs) -> anyhow::Result<Exit> {
-    let catalogue = load_catalogue(args.rules.as_deref())?;
+    let catalogue = load_catalogue(args.host.rules.as_deref())?;
     // Live output is slow to arrive: with --early every rule is checked as each line
     // comes; otherwise the classification is exactly `classify`'s.
     let rules = if args.early { StageRules::streaming_all(&catalogue, args.stage) } else { StageRules::new(&catalogue, args.stage) };
-    let options = Options { openshell_version: args.openshell_version, ..Options::default() };
+    let options = Options { openshell_version: args.host.openshell_version, ..Options::default() };
     let mut classifier = Classifier::new(&rules, options);
     let argv: Vec<String> = args.command.iter().map(|a| a.to_string_lossy().into_owned()).collect();
     let invocation = CreateInvocation::parse(&argv).ok().filter(|i| i.program.is_some());
@@ -130,14 +130,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Exit> {
     }
     // The exit status is known only now; the classifier decides with it.
     let diagnosis = classifier.finish_with(Some(status));
-    let settings = PlanSettings {
-        os: args.os,
-        arch: args.arch,
-        openshell_version: args.openshell_version,
-        engine: args.engine,
-        frontend: args.frontend,
-        invocation: invocation.as_ref(),
-    };
+    let settings = PlanSettings { host: &args.host, choice: &args.choice, invocation: invocation.as_ref() };
     let recovery = build_plan(&diagnosis, &settings);
     let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     say(&format!("\n{}", plan_render::human(&diagnosis, &recovery, Style { color, width: 80 })));

@@ -4,76 +4,17 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_sandbox-triage");
+mod common;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Runs the binary with `stdin` as input, colour off unless the test asks otherwise.
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn sandbox-triage");
-    let mut input = child.stdin.take().expect("stdin");
-    // The binary may exit before reading everything (usage errors): ignore EPIPE.
-    let _ = input.write_all(stdin);
-    drop(input);
-    child.wait_with_output().expect("wait for sandbox-triage")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("utf-8 output")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("utf-8 errors")
-}
-
-struct CorpusCase {
-    name: String,
-    args: Vec<String>,
-    payload: Vec<u8>,
-}
-
-fn corpus() -> Vec<CorpusCase> {
-    let dir = workspace().join("tests/corpus");
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .expect("tests/corpus")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "log"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|path| {
-            let text = fs::read_to_string(&path).expect("corpus file");
-            let (header, payload) = text.split_once("\n# ---\n").expect("corpus header");
-            let get = |key: &str| header.lines().find_map(|l| l.strip_prefix(&format!("# {key}: ")).map(|v| v.trim().to_owned()));
-            let mut args = vec!["classify".to_owned(), "--stage".to_owned(), get("classifier").unwrap_or_else(|| "sandbox-create".into())];
-            if let Some(status) = get("exit-status") {
-                args.extend(["--exit-status".to_owned(), status]);
-            }
-            let payload = payload.strip_suffix('\n').unwrap_or(payload).as_bytes().to_vec();
-            CorpusCase { name: path.file_stem().unwrap_or_default().to_string_lossy().into_owned(), args, payload }
-        })
-        .collect()
-}
+use common::{classify_args, corpus, run, stderr, stdout, workspace, BIN};
 
 #[test]
 fn every_corpus_file_renders_as_its_snapshot_in_both_formats() {
-    let cases = corpus();
-    assert!(cases.len() >= 75);
-    for case in cases {
-        let args: Vec<&str> = case.args.iter().map(String::as_str).collect();
+    for case in corpus() {
+        let case_args = classify_args(&case);
+        let args: Vec<&str> = case_args.iter().map(String::as_str).collect();
         let human = run(&args, &case.payload);
         let mut json_args = args.clone();
         json_args.extend(["--format", "json"]);

@@ -2,11 +2,11 @@
 //! and without the original create argv: compared with snapshots (no colour, 80 columns).
 
 use std::fmt::Write as _;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_sandbox-triage");
+mod common;
+
+use common::run;
 
 const ARGV: &[&str] = &[
     "openshell",
@@ -59,22 +59,6 @@ const FIXTURES: &[(&str, &str, &[&str], &str)] = &[
     ("provider_unknown", "provider-validation", &["--http-status", "418"], "I'm a teapot\n"),
 ];
 
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("NEMOCLAW_INVOKED_AS")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut input = child.stdin.take().expect("stdin");
-    let _ = input.write_all(stdin.as_bytes());
-    drop(input);
-    child.wait_with_output().expect("wait")
-}
-
 fn snapshot_name(name: &str, engine: &str, with_argv: bool) -> String {
     format!("{name}__{engine}__{}", if with_argv { "argv" } else { "no_argv" })
 }
@@ -93,7 +77,7 @@ fn every_kind_plans_as_its_snapshot_in_every_format() {
                         args.push("--");
                         args.extend(ARGV);
                     }
-                    let out = run(&args, log);
+                    let out = run(&args, log.as_bytes());
                     assert!(out.status.code().is_some_and(|c| c < 2), "{name}: {}", String::from_utf8_lossy(&out.stderr));
                     let mut text = String::from_utf8(out.stdout).expect("utf-8");
                     if format == "json" {
@@ -111,7 +95,7 @@ fn every_kind_plans_as_its_snapshot_in_every_format() {
 
 #[test]
 fn the_plan_json_validates_against_the_checked_in_schema_shape() {
-    let out = run(&["plan", "--format", "json", "--os", "linux", "--arch", "x86_64"], "Connection reset by peer\n");
+    let out = run(&["plan", "--format", "json", "--os", "linux", "--arch", "x86_64"], b"Connection reset by peer\n");
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let step = &value["plan"]["steps"][0];
     for key in ["purpose", "applicability", "argv", "pipeline"] {

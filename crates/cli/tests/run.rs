@@ -10,10 +10,13 @@ use std::time::Duration;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 
-const BIN: &str = env!("CARGO_BIN_EXE_sandbox-triage");
+mod common;
+
+use common::{corpus, BIN};
+use sandbox_triage::Stage;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).env("NO_COLOR", "1").stdin(Stdio::null()).output().expect("run sandbox-triage")
+    common::run(args, b"")
 }
 
 fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
@@ -23,30 +26,12 @@ fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
     path
 }
 
-fn corpus() -> Vec<(String, Option<i32>, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
-    let mut files: Vec<PathBuf> =
-        fs::read_dir(dir).expect("corpus").flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "log")).collect();
-    files.sort();
-    files
-        .into_iter()
-        .filter_map(|path| {
-            let text = fs::read_to_string(&path).expect("corpus file");
-            let (header, payload) = text.split_once("\n# ---\n").expect("header");
-            if header.contains("# classifier: gateway-start") {
-                return None;
-            }
-            let status = header.lines().find_map(|l| l.strip_prefix("# exit-status: ")).map(|s| s.trim().parse().expect("number"));
-            Some((path.file_stem().unwrap_or_default().to_string_lossy().into_owned(), status, payload.as_bytes().to_vec()))
-        })
-        .collect()
-}
-
 #[test]
 fn replayed_corpus_logs_pass_through_and_are_diagnosed_as_classify_does() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for (name, status, payload) in corpus() {
-        let status = status.unwrap_or(1);
+    for case in corpus().into_iter().filter(|c| c.stage() == Stage::SandboxCreate) {
+        let (name, payload) = (case.name.clone(), case.payload.clone());
+        let status = case.exit_status().unwrap_or(1);
         let log = dir.path().join(format!("{name}.out"));
         fs::write(&log, &payload).expect("write payload");
         let half = payload.len() / 2;

@@ -2,25 +2,11 @@
 //! output of `classify`, `recreate` or `redact`, in any format.
 
 use std::fmt::Write as _;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_sandbox-triage");
+mod common;
 
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn sandbox-triage");
-    let mut input = child.stdin.take().expect("stdin");
-    let _ = input.write_all(stdin);
-    drop(input);
-    child.wait_with_output().expect("wait")
-}
+use common::run;
 
 /// (secret as it appears, the part that must never be printed)
 const SECRETS: &[(&str, &str)] = &[

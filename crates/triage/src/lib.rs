@@ -22,6 +22,7 @@ mod analysis;
 pub mod anchors;
 pub mod catalogue;
 mod classifier;
+pub mod corpus;
 pub mod correlate;
 mod decide;
 pub mod diagnosis;

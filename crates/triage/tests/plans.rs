@@ -4,10 +4,11 @@
 //! them.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
+use sandbox_triage::corpus::CorpusCase;
 use sandbox_triage::invocation::CreateInvocation;
 use sandbox_triage::plan::Plan;
 use sandbox_triage::planner::{plan, Frontend, Host, PlanInput};
@@ -73,19 +74,14 @@ fn catalogue() -> &'static Catalogue {
 
 fn corpus() -> Vec<Case> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(dir).expect("corpus").flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "log")).collect();
-    files.sort();
-    files
+    CorpusCase::load_dir(&dir)
+        .expect("corpus")
         .into_iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(&path).expect("corpus file");
-            let (header, payload) = text.split_once("\n# ---\n").expect("header");
-            let get = |key: &str| header.lines().find_map(|l| l.strip_prefix(&format!("# {key}: ")).map(str::trim));
-            let stage = if get("classifier") == Some("gateway-start") { Stage::GatewayStart } else { Stage::SandboxCreate };
-            let options = Options { exit_status: get("exit-status").map(|s| s.parse().expect("number")), ..Options::default() };
-            let diagnosis = classify(&StageRules::new(catalogue(), stage), options, payload.as_bytes());
-            Case { name: path.file_stem().unwrap_or_default().to_string_lossy().into_owned(), diagnosis }
+        .filter(|c| c.stage() != Stage::ProviderValidation)
+        .map(|case| {
+            let options = Options { exit_status: case.exit_status(), ..Options::default() };
+            let diagnosis = classify(&StageRules::new(catalogue(), case.stage()), options, &case.payload);
+            Case { name: case.name, diagnosis }
         })
         .collect()
 }
