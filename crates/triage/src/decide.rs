@@ -41,6 +41,7 @@ pub fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, lines: u64, byt
         uploaded_to_gateway: facts.uploaded,
         built_image_ref: facts.built_image.clone().or_else(|| facts.tagged_image.clone()),
         gateway: facts.gateway.clone(),
+        sandbox: facts.sandbox.clone(),
         engine: facts.engine,
         failed_step: None,
         exported_mib: facts.exported_mib,

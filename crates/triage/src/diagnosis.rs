@@ -34,6 +34,8 @@ pub struct Diagnosis {
     pub uploaded_to_gateway: bool,
     pub built_image_ref: Option<ImageRef>,
     pub gateway: Option<String>,
+    /// The sandbox's name, when `Created sandbox: <name>` was printed.
+    pub sandbox: Option<String>,
     pub engine: Option<Engine>,
     pub failed_step: Option<FailedStep>,
     pub exported_mib: Option<u64>,
@@ -74,6 +76,8 @@ pub struct DiagnosisReport {
     pub failed_step: Option<FailedStep>,
     pub rule: Option<String>,
     pub evidence: Vec<Evidence>,
+    /// The sandbox's name, when the output shows it was created.
+    pub sandbox: Option<String>,
     /// Provider validation only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry: Option<Retry>,
@@ -96,6 +100,7 @@ impl Diagnosis {
             failed_step: self.failed_step.clone(),
             rule: self.rule.clone(),
             evidence: self.evidence.clone(),
+            sandbox: self.sandbox.clone(),
             retry: if self.stage == Stage::ProviderValidation { Some(self.retry.unwrap_or(Retry::Selection)) } else { None },
             exported_mib: self.exported_mib,
             explanation: self.explanation.clone(),

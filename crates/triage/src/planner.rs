@@ -388,7 +388,8 @@ impl Planner<'_> {
     }
 
     fn sandbox_name(&mut self) -> Word {
-        let name = self.input.diagnosis_sandbox().or_else(|| self.input.invocation.and_then(|i| i.value("--name")).map(str::to_owned));
+        let name =
+            self.input.diagnosis.sandbox.clone().or_else(|| self.input.invocation.and_then(|i| i.value("--name")).map(str::to_owned));
         match name {
             Some(name) => lit(&name),
             None => self.placeholder("SANDBOX", "the sandbox's name (`openshell sandbox list` shows it)"),
@@ -591,17 +592,6 @@ impl Planner<'_> {
         };
         plan.steps.push(Step::advice(advice));
         self.push_resume(&mut plan.steps);
-    }
-}
-
-impl PlanInput<'_> {
-    fn diagnosis_sandbox(&self) -> Option<String> {
-        // The evidence of a created sandbox names it: `Created sandbox: <name>`.
-        self.diagnosis
-            .evidence
-            .iter()
-            .find_map(|e| e.text.split_once("Created sandbox:").map(|(_, n)| n.trim().to_owned()))
-            .filter(|n| !n.is_empty() && !n.contains(' '))
     }
 }
 

@@ -39,6 +39,7 @@ pub fn classify_provider(rules: &StageRules, message: &str, http_status: Option<
         uploaded_to_gateway: false,
         built_image_ref: None,
         gateway: None,
+        sandbox: None,
         engine: None,
         failed_step: None,
         exported_mib: None,
