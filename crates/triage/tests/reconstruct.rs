@@ -190,3 +190,58 @@ fn from_is_classified_the_way_openshell_does() {
     );
     assert!(matches!(FromSource::classify("Bad/Ref;rm", fs), FromSource::InvalidReference(_)));
 }
+
+mod arbitrary {
+    use proptest::prelude::*;
+    use sandbox_triage::invocation::CreateInvocation;
+    use sandbox_triage::reconstruct::reconstruct;
+    use sandbox_triage::shell::{render, Shell};
+    use sandbox_triage::ImageRef;
+
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::sample::select(vec![
+                "--from",
+                "--from=",
+                "--name",
+                "--policy",
+                "--env",
+                "--label",
+                "--gpu",
+                "-g",
+                "-gx",
+                "-o",
+                "-vv",
+                "--",
+                "env",
+                "A=1",
+                "--driver-config-json",
+                "--gateway-endpoint",
+                "openshell",
+                "sandbox",
+                "create",
+                "-",
+                "",
+                "NVIDIA_API_KEY=nvapi-abcdefghijklmnopqrstuvwx",
+                "https://u:hunter2pass@h/",
+            ])
+            .prop_map(str::to_owned),
+            "[^\\x00]{0,10}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn any_argv_parses_and_rebuilds_without_its_secrets(argv in proptest::collection::vec(word(), 0..14)) {
+            let Ok(invocation) = CreateInvocation::parse(&argv) else { return Ok(()) };
+            let image = ImageRef::parse("openshell/sandbox-from:1").expect("valid");
+            for from_image in [true, false] {
+                let rebuilt = reconstruct(&invocation, from_image.then_some(&image));
+                for shell in [Shell::Posix, Shell::Fish, Shell::PowerShell, Shell::Json] {
+                    let text = render(&rebuilt.words, shell).expect("renders");
+                    prop_assert!(!text.contains("abcdefghijklmnopqrstuvwx") && !text.contains("hunter2pass"), "{}", text);
+                }
+            }
+        }
+    }
+}
