@@ -1,0 +1,48 @@
+//! A sandbox that was created and then failed, and output with no known failure.
+
+use super::{lit, Destructive, Phase, Plan, Planner, Probe, Step, Word, LAST_UPLOAD_RELEASE};
+
+impl Planner<'_> {
+    pub(super) fn sandbox_name(&mut self) -> Word {
+        let name =
+            self.input.diagnosis.sandbox.clone().or_else(|| self.input.invocation.and_then(|i| i.value("--name")).map(str::to_owned));
+        match name {
+            Some(name) => lit(&name),
+            None => self.placeholder("SANDBOX", "the sandbox's name (`openshell sandbox list` shows it)"),
+        }
+    }
+
+    pub(super) fn incomplete(&mut self, plan: &mut Plan) {
+        plan.headline =
+            String::from("The sandbox was created, then the command failed: it may exist in Provisioning, Error or even Ready.");
+        let mut list = Self::openshell(&["sandbox", "list"]);
+        if self.input.openshell_version.is_some_and(|v| v > LAST_UPLOAD_RELEASE) {
+            list.extend([lit("-o"), lit("json")]);
+        }
+        plan.steps.push(
+            Step::argv(Probe, "See the sandbox's phase", list)
+                .with_note("Ready: connect to it, nothing to re-create; Error or Provisioning: delete it, then create again"),
+        );
+        let mut delete = Self::openshell(&["sandbox", "delete"]);
+        delete.push(self.sandbox_name());
+        plan.steps.push(Step::argv(
+            Destructive,
+            "Delete the failed sandbox (creating again under the same name answers AlreadyExists)",
+            delete,
+        ));
+        plan.steps.push(self.recreate(self.input.diagnosis.built_image_ref.is_some(), "Create the sandbox again"));
+    }
+
+    pub(super) fn unknown(&mut self, plan: &mut Plan) {
+        let d = self.input.diagnosis;
+        plan.headline = match d.phase {
+            Some(Phase::Import) => "No known failure signature. The gateway was importing the image, which prints nothing: a stall or a kill there leaves no message.".to_owned(),
+            Some(phase) => format!("No known failure signature; the output ended while {}.", phase.description()),
+            None => "No known failure signature in the output.".to_owned(),
+        };
+        plan.steps.push(Step::argv(Probe, "See whether a sandbox was created", Self::openshell(&["sandbox", "list"])));
+        plan.steps
+            .push(Step::advice("Read the evidence above, then run the create again; pass its full output to this tool if it fails again"));
+        self.push_resume(&mut plan.steps);
+    }
+}

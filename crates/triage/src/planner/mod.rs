@@ -1,0 +1,275 @@
+//! From a diagnosis to a recovery plan: the steps that fit the kind, the phase, the
+//! container engine, the gateway, the OpenShell version, the host and the front end.
+//! Pure: it names commands, it runs none.
+
+// Headlines are assigned once per plan; `match` on the invocation reads better than
+// `if let … else` for the two cases.
+#![allow(clippy::assigning_clones, clippy::single_match_else)]
+
+use crate::diagnosis::Diagnosis;
+use crate::host::{Arch, Os, Version};
+use crate::image_ref::ImageRef;
+use crate::invocation::{CreateInvocation, FromSource, PathKind};
+use crate::kind::Kind;
+use crate::phase::Phase;
+use crate::plan::{Action, Alternative, Applicability, Check, CreateContext, Plan, Step};
+use crate::reconstruct::{reconstruct, Placeholder};
+use crate::rule::Engine;
+use crate::shell::{Part, Word};
+
+use Applicability::{Confirm, Destructive, Manual, Probe, Safe};
+
+mod build;
+mod gateway;
+mod gpu;
+mod lifecycle;
+mod provider;
+mod trust;
+mod upload;
+
+/// The machine the create ran on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Host {
+    pub os: Os,
+    pub arch: Arch,
+    /// Linux under WSL 2 (Docker Desktop's engine, CDI quirks).
+    pub wsl: bool,
+}
+
+/// Who ran the create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frontend {
+    OpenShell,
+    /// NemoClaw, under its command name (`nemoclaw`, or a branded one such as `nemohermes`).
+    NemoClaw {
+        cli: String,
+    },
+}
+
+/// Everything the planner knows.
+#[derive(Debug, Clone)]
+pub struct PlanInput<'a> {
+    pub diagnosis: &'a Diagnosis,
+    pub host: Host,
+    /// The container engine; else the one the output shows; else Docker.
+    pub engine: Option<Engine>,
+    pub openshell_version: Option<Version>,
+    pub frontend: Frontend,
+    pub invocation: Option<&'a CreateInvocation>,
+}
+
+const CTR_SOCKET: &str = "/run/k3s/containerd/containerd.sock";
+const LAST_UPLOAD_RELEASE: Version = Version { major: 0, minor: 0, patch: 36 };
+
+struct Planner<'a> {
+    input: &'a PlanInput<'a>,
+    engine: Engine,
+    placeholders: Vec<Placeholder>,
+}
+
+fn lit(s: &str) -> Word {
+    Word::lit(s)
+}
+
+fn argv(words: &[&str]) -> Vec<Word> {
+    words.iter().map(|w| lit(w)).collect()
+}
+
+impl Planner<'_> {
+    fn eng(&self) -> Word {
+        lit(self.engine.as_str())
+    }
+
+    fn placeholder(&mut self, name: &str, reason: &str) -> Word {
+        if !self.placeholders.iter().any(|p| p.name == name) {
+            self.placeholders.push(Placeholder { name: name.to_owned(), reason: reason.to_owned() });
+        }
+        Word::var(name)
+    }
+
+    fn gateway(&mut self) -> Word {
+        let d = self.input.diagnosis;
+        match d.gateway.clone().or_else(|| self.input.invocation.and_then(|i| i.value("--gateway")).map(str::to_owned)) {
+            Some(name) => lit(&name),
+            None => self.placeholder("GATEWAY", "the output does not name the gateway (`openshell gateway list` shows it)"),
+        }
+    }
+
+    fn gateway_container(&mut self) -> Word {
+        let gateway = self.gateway();
+        let mut parts = vec![Part::Lit("openshell-cluster-".to_owned())];
+        parts.extend(gateway.0);
+        Word(parts)
+    }
+
+    fn built_image(&self) -> Option<ImageRef> {
+        self.input.diagnosis.built_image_ref.clone()
+    }
+
+    fn image_word(&mut self) -> Word {
+        match self.built_image() {
+            Some(image) => lit(image.as_str()),
+            None => self
+                .placeholder("BUILT_IMAGE", "the output does not show the built image (`docker images openshell/sandbox-from` lists it)"),
+        }
+    }
+
+    fn openshell(rest: &[&str]) -> Vec<Word> {
+        let mut words = vec![lit("openshell")];
+        words.extend(rest.iter().map(|w| lit(w)));
+        words
+    }
+
+    fn upload_path_exists(&self) -> bool {
+        self.input.openshell_version.is_none_or(|v| v <= LAST_UPLOAD_RELEASE)
+    }
+
+    fn recreate(&mut self, from_image: bool, purpose: &str) -> Step {
+        let image = if from_image { Some(self.image_word()) } else { None };
+        match self.input.invocation {
+            Some(invocation) => {
+                let rebuilt = reconstruct(invocation, self.built_image().as_ref().filter(|_| from_image));
+                self.adopt(rebuilt.placeholders);
+                let mut words = rebuilt.words;
+                if let (Some(image), None) = (&image, self.built_image()) {
+                    // The image is a placeholder: put it where `--from` goes.
+                    match words.iter().position(|w| w.as_literal().as_deref() == Some("--from")) {
+                        Some(i) if i + 1 < words.len() && words[i + 1].as_literal().as_deref() != Some("--") => {
+                            words[i + 1] = image.clone();
+                        }
+                        Some(i) => words.insert(i + 1, image.clone()),
+                        None => {
+                            let at = words.iter().position(|w| w.as_literal().as_deref() == Some("--")).unwrap_or(words.len());
+                            words.splice(at..at, [lit("--from"), image.clone()]);
+                        }
+                    }
+                }
+                Step::argv(Confirm, purpose, words)
+            }
+            None => {
+                let mut words = Self::openshell(&["sandbox", "create"]);
+                if let Some(image) = image {
+                    words.extend([lit("--from"), image]);
+                }
+                let gateway = self.input.diagnosis.gateway.clone();
+                if let Some(gateway) = gateway {
+                    words.extend([lit("-g"), lit(&gateway)]);
+                }
+                let mut step = Step::argv(Confirm, purpose, words).with_note(
+                    "add the other flags of the original create (name, providers, policy, GPU): pass its argv after `--` to get them here",
+                );
+                step.applicability = Manual;
+                step
+            }
+        }
+    }
+
+    fn adopt(&mut self, placeholders: Vec<Placeholder>) {
+        for p in placeholders {
+            if !self.placeholders.iter().any(|q| q.name == p.name) {
+                self.placeholders.push(p);
+            }
+        }
+    }
+
+    fn resume(&self) -> Option<Step> {
+        match &self.input.frontend {
+            Frontend::NemoClaw { cli } => {
+                Some(Step::argv(Confirm, "Resume onboarding where it stopped", vec![lit(cli), lit("onboard"), lit("--resume")]))
+            }
+            Frontend::OpenShell => None,
+        }
+    }
+
+    fn push_resume(&self, steps: &mut Vec<Step>) {
+        steps.extend(self.resume());
+    }
+
+    fn ctr(&mut self, interactive: bool, rest: &[&str]) -> Vec<Word> {
+        let mut words = vec![self.eng(), lit("exec")];
+        if interactive {
+            words.push(lit("-i"));
+        }
+        words.push(self.gateway_container());
+        words.extend(argv(&["ctr", "-a", CTR_SOCKET, "-n", "k8s.io"]));
+        words.extend(rest.iter().map(|w| lit(w)));
+        words
+    }
+}
+
+/// What the create asked for, for people; nothing secret, nothing host-specific.
+#[must_use]
+pub fn create_context(invocation: &CreateInvocation) -> CreateContext {
+    let source = match invocation.value("--from") {
+        None => "the gateway's default image".to_owned(),
+        Some(from) => match FromSource::classify(from, |_| PathKind::Missing) {
+            FromSource::Image(image) => image.to_string(),
+            FromSource::Community { name, .. } => format!("community sandbox {name}"),
+            _ => "a local Dockerfile build".to_owned(),
+        },
+    };
+    let gpu = match (invocation.has("--gpu"), invocation.value("--gpu")) {
+        (false, _) => "no".to_owned(),
+        (true, Some(count)) => format!("yes ({count})"),
+        (true, None) => "yes".to_owned(),
+    };
+    let resources: Vec<String> =
+        ["--cpu", "--memory"].iter().filter_map(|f| invocation.value(f).map(|v| format!("{}={v}", f.trim_start_matches('-')))).collect();
+    CreateContext {
+        source,
+        policy: if invocation.has("--policy") { "attached".to_owned() } else { "none".to_owned() },
+        providers: invocation.values("--provider").into_iter().map(str::to_owned).collect(),
+        gpu,
+        resources: (!resources.is_empty()).then(|| resources.join(", ")),
+        runtime_environment: "omitted".to_owned(),
+    }
+}
+
+/// The recovery plan for a diagnosis.
+#[must_use]
+pub fn plan(input: &PlanInput<'_>) -> Plan {
+    let d = input.diagnosis;
+    let engine = input.engine.or(d.engine).unwrap_or(Engine::Docker);
+    let mut planner = Planner { input, engine, placeholders: Vec::new() };
+    let mut plan = Plan {
+        kind: d.kind,
+        headline: String::new(),
+        notes: Vec::new(),
+        context: input.invocation.map(create_context),
+        steps: Vec::new(),
+        alternatives: Vec::new(),
+        placeholders: Vec::new(),
+    };
+    let transfer_phase = matches!(d.phase, None | Some(Phase::Export | Phase::Upload | Phase::Import));
+    match d.kind {
+        Kind::None => plan.headline = "Nothing failed.".to_owned(),
+        Kind::ImageUploadContainerMissing | Kind::ImageUploadFailed => planner.upload_family(&mut plan),
+        Kind::ImageTransferTimeout | Kind::ImageTransferReset | Kind::ImageExportOomKilled if transfer_phase => {
+            planner.upload_family(&mut plan);
+        }
+        Kind::ImageTransferTimeout | Kind::ImageTransferReset | Kind::ImageExportOomKilled => planner.reset_after_upload(&mut plan),
+        Kind::TlsCertMismatch => planner.tls(&mut plan),
+        Kind::GpuCdiInjectionFailed => planner.gpu(&mut plan),
+        Kind::SandboxCreateIncomplete => planner.incomplete(&mut plan),
+        Kind::PluginInstallNetworkDenied
+        | Kind::BuildStepNetworkFailed
+        | Kind::BuildStepFailed
+        | Kind::BuildBaseImagePullFailed
+        | Kind::DiskFull
+        | Kind::PlatformMismatch => planner.build(&mut plan),
+        Kind::DockerUnreachable | Kind::DatabaseMigrationIncompatible => planner.gateway_start(&mut plan),
+        Kind::Transport | Kind::Credential | Kind::Model | Kind::Endpoint => planner.provider(&mut plan),
+        Kind::Unknown => match d.stage {
+            crate::kind::Stage::SandboxCreate => planner.unknown(&mut plan),
+            crate::kind::Stage::GatewayStart => planner.gateway_start(&mut plan),
+            crate::kind::Stage::ProviderValidation => planner.provider(&mut plan),
+        },
+    }
+    // Re-checking applicability after steps were assembled: placeholders make steps manual.
+    for step in plan.steps.iter_mut().chain(plan.alternatives.iter_mut().flat_map(|a| a.steps.iter_mut())) {
+        let fresh = Step::new(step.applicability, "", step.action.clone());
+        step.applicability = fresh.applicability;
+    }
+    plan.placeholders = planner.placeholders;
+    plan
+}
