@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::diagnosis::{Diagnosis, DiagnosisReport, SCHEMA_VERSION};
 use crate::plan::{Action, Applicability, Check, CreateContext, Plan, Step};
 use crate::reconstruct::Placeholder;
-use crate::render::{human as diagnosis_human, Style};
+use crate::render::{human as diagnosis_human, wrap, wrap_prefixed, Style};
 use crate::shell::{render, render_pipeline, Shell, Word};
 
 /// A step as programs read it.
@@ -137,31 +137,6 @@ pub fn json_schema() -> String {
     serde_json::to_string_pretty(&schema).expect("a schema serialises") + "\n"
 }
 
-fn wrap(text: &str, width: usize, indent: &str) -> String {
-    wrap_prefixed(text, width, indent, indent, "")
-}
-
-/// Wraps `text` to `width` columns: `first` before the first line, `rest` before the
-/// others, `end` after the last.
-fn wrap_prefixed(text: &str, width: usize, first: &str, rest: &str, end: &str) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    let mut prefix = first;
-    for word in text.split_whitespace() {
-        if !line.is_empty() && prefix.chars().count() + line.chars().count() + 1 + word.chars().count() > width {
-            let _ = writeln!(out, "{prefix}{line}");
-            line.clear();
-            prefix = rest;
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    let _ = writeln!(out, "{prefix}{line}{end}");
-    out
-}
-
 fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, out: &mut String) {
     for (i, step) in steps.iter().enumerate() {
         let _ = writeln!(out, "  {} [{}] {}", label(i), step.applicability.as_str(), step.purpose);
@@ -235,6 +210,16 @@ fn sh_quote(text: &str) -> String {
     render(&[Word::lit("x"), Word::lit(text)], Shell::Posix).map_or_else(|_| "''".to_owned(), |s| s[2..].to_owned())
 }
 
+/// A probe run before or after a step, its expectation as a comment.
+fn sh_check(check: &Check, redirect: &str, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "  {}{redirect}  # expect: {}",
+        render(&check.argv, Shell::Posix).unwrap_or_default(),
+        check.expect.replace('\n', " ")
+    );
+}
+
 fn sh_steps(steps: &[Step], prefix: &str, out: &mut String) {
     for (i, step) in steps.iter().enumerate() {
         out.push('\n');
@@ -259,21 +244,11 @@ fn sh_steps(steps: &[Step], prefix: &str, out: &mut String) {
                 };
                 let _ = writeln!(out, "if confirm {}; then", sh_quote(&question));
                 if let Some(pre) = &step.pre {
-                    let _ = writeln!(
-                        out,
-                        "  {} >&2  # expect: {}",
-                        render(&pre.argv, Shell::Posix).unwrap_or_default(),
-                        pre.expect.replace('\n', " ")
-                    );
+                    sh_check(pre, " >&2", out);
                 }
                 let _ = writeln!(out, "  {command}");
                 if let Some(post) = &step.post {
-                    let _ = writeln!(
-                        out,
-                        "  {}  # expect: {}",
-                        render(&post.argv, Shell::Posix).unwrap_or_default(),
-                        post.expect.replace('\n', " ")
-                    );
+                    sh_check(post, "", out);
                 }
                 let _ = writeln!(out, "fi");
             }

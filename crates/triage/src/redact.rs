@@ -117,7 +117,7 @@ fn pem_end() -> &'static Regex {
 #[must_use]
 pub fn redact_bytes(text: &[u8]) -> Cow<'_, [u8]> {
     let maskers = maskers();
-    let mut needed = [false; 16];
+    let mut needed = vec![false; maskers.list.len()];
     let mut pem = false;
     for m in maskers.triggers.find_overlapping_iter(text) {
         match maskers.owner[m.pattern().as_usize()] {

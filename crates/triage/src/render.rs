@@ -35,13 +35,22 @@ fn paint(style: Style, codes: &str, text: &str) -> String {
     }
 }
 
-fn wrap(text: &str, width: usize, indent: &str) -> String {
+/// Wraps `text` to `width` columns, each line after `indent`.
+pub(crate) fn wrap(text: &str, width: usize, indent: &str) -> String {
+    wrap_prefixed(text, width, indent, indent, "")
+}
+
+/// Wraps `text` to `width` columns: `first` before the first line, `rest` before the
+/// others, `end` after the last. Empty text gives nothing.
+pub(crate) fn wrap_prefixed(text: &str, width: usize, first: &str, rest: &str, end: &str) -> String {
     let mut out = String::new();
     let mut line = String::new();
+    let mut prefix = first;
     for word in text.split_whitespace() {
-        if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > width {
-            let _ = writeln!(out, "{indent}{line}");
+        if !line.is_empty() && prefix.chars().count() + line.chars().count() + 1 + word.chars().count() > width {
+            let _ = writeln!(out, "{prefix}{line}");
             line.clear();
+            prefix = rest;
         }
         if !line.is_empty() {
             line.push(' ');
@@ -49,7 +58,7 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
         line.push_str(word);
     }
     if !line.is_empty() {
-        let _ = writeln!(out, "{indent}{line}");
+        let _ = writeln!(out, "{prefix}{line}{end}");
     }
     out
 }

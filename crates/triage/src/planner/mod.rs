@@ -265,11 +265,6 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
             crate::kind::Stage::ProviderValidation => planner.provider(&mut plan),
         },
     }
-    // Re-checking applicability after steps were assembled: placeholders make steps manual.
-    for step in plan.steps.iter_mut().chain(plan.alternatives.iter_mut().flat_map(|a| a.steps.iter_mut())) {
-        let fresh = Step::new(step.applicability, "", step.action.clone());
-        step.applicability = fresh.applicability;
-    }
     plan.placeholders = planner.placeholders;
     plan
 }
