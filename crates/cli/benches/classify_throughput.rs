@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sandbox_triage::{Catalogue, Stage, StageRules};
+use sandbox_triage_core::{Catalogue, Stage, StageRules};
 
 const RUNS: usize = 3;
 
@@ -101,6 +101,103 @@ fn gbps(bytes: u64, time: Duration) -> f64 {
     bytes as f64 / time.as_secs_f64() / 1e9
 }
 
+/// Every figure of one benchmark run.
+struct Figures {
+    log: PathBuf,
+    bytes: u64,
+    phrases: usize,
+    ours: (Duration, i64),
+    rg: Option<(Duration, i64)>,
+    cat: Duration,
+    redact: (Duration, i64),
+    via_cat: Duration,
+    via_redact: Duration,
+    run: (Duration, i64, Duration),
+    long_rss: i64,
+}
+
+fn command(program: &Path, args: &[&str], file: &Path) -> Command {
+    let mut c = Command::new(program);
+    c.args(args).arg(file);
+    c
+}
+
+fn measure_all(binary: &Path, dir: &Path, log: PathBuf) -> Figures {
+    let bytes = fs::metadata(&log).expect("bench log").len();
+    let ours = best(|| command(binary, &["classify", "--format", "json"], &log));
+    let cat = best(|| command(Path::new("cat"), &[], &log)).0;
+    let catalogue = Catalogue::builtin().expect("built-in rules");
+    let phrases: Vec<String> = StageRules::new(&catalogue, Stage::SandboxCreate).anchor_phrases().to_vec();
+    let rg = Command::new("rg").arg("--version").output().is_ok().then(|| {
+        best(|| {
+            let mut c = Command::new("rg");
+            c.args(["-i", "-c", "-j1", "--no-mmap"]);
+            for phrase in &phrases {
+                c.arg("-e").arg(regex_escape(phrase));
+            }
+            c.arg(&log);
+            c
+        })
+    });
+    let redact = best(|| command(binary, &["redact"], &log));
+    // Redaction in front of classification, against the same pipeline with `cat`: what
+    // masking every line costs classification.
+    let piped = |front: &str| {
+        best(|| {
+            let mut c = Command::new("sh");
+            c.arg("-c").arg(format!("{front} \"$1\" | \"$0\" classify --format json >/dev/null")).arg(binary).arg(&log);
+            c
+        })
+        .0
+    };
+    let via_cat = piped("cat");
+    let via_redact = piped(&format!("'{}' redact", binary.display()));
+    let run = measure_run(binary, &log);
+    let long_rss = measure_long_line(binary, dir);
+    Figures { bytes, phrases: phrases.len(), ours, rg, cat, redact, via_cat, via_redact, run, long_rss, log }
+}
+
+fn row(what: &str, bytes: u64, time: Duration, rss: Option<i64>) {
+    let rss = rss.map_or_else(String::new, |m| format!("{:.1} MiB", m as f64 / 1024.0));
+    println!("| {what} | {:.3} s | {:.2} GB/s | {rss} |", time.as_secs_f64(), gbps(bytes, time));
+}
+
+fn print_table(f: &Figures) {
+    let bytes = f.bytes;
+    let run_bytes = bytes * 4;
+    println!("input: {} ({} MiB, {} anchor phrases)", f.log.display(), bytes >> 20, f.phrases);
+    println!("| what | time | throughput | peak RSS |");
+    println!("|---|---|---|---|");
+    row("sandbox-triage classify", bytes, f.ours.0, Some(f.ours.1));
+    match f.rg {
+        Some((t, m)) => row("rg -i -c -j1 (same phrases)", bytes, t, Some(m)),
+        None => println!("| rg -i -c | not installed (apt-get install ripgrep) | | |"),
+    }
+    row("cat (the ceiling)", bytes, f.cat, None);
+    row("sandbox-triage redact", bytes, f.redact.0, Some(f.redact.1));
+    row("cat FILE \\| classify", bytes, f.via_cat, None);
+    row("redact FILE \\| classify", bytes, f.via_redact, None);
+    println!("| sandbox-triage classify, one 100 MiB line | | | {:.1} MiB |", f.long_rss as f64 / 1024.0);
+    row(&format!("sandbox-triage run -- cat (4 x log, {} MiB)", run_bytes >> 20), run_bytes, f.run.0, Some(f.run.1));
+    row("cat (4 x log) \\| cat", run_bytes, f.run.2, None);
+}
+
+fn print_targets(f: &Figures) {
+    let (bytes, run_bytes) = (f.bytes, f.bytes * 4);
+    let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
+    println!();
+    println!("target >= 1 GB/s: {}", verdict(gbps(bytes, f.ours.0) >= 1.0));
+    println!("target peak RSS <= 32 MiB: {}", verdict(f.ours.1.max(f.long_rss) <= 32 * 1024));
+    let run_target = (0.8 * gbps(run_bytes, f.run.2)).min(1.0);
+    println!("target run >= {run_target:.2} GB/s (80% of the pipe, at most 1 GB/s): {}", verdict(gbps(run_bytes, f.run.0) >= run_target));
+    println!("target run peak RSS <= 32 MiB: {}", verdict(f.run.1 <= 32 * 1024));
+    let kept = f.via_cat.as_secs_f64() / f.via_redact.as_secs_f64();
+    println!("redaction keeps {:.0}% of classify's piped throughput (target >= 75%): {}", kept * 100.0, verdict(kept >= 0.75));
+    if let Some((t, _)) = f.rg {
+        println!("target faster than rg -i -c: {}", verdict(f.ours.0 < t));
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument that is not ours means another
     // bench target was asked for.
@@ -113,102 +210,9 @@ fn main() {
     let mib: u64 = std::env::var("SANDBOX_TRIAGE_BENCH_MIB").ok().and_then(|s| s.parse().ok()).unwrap_or(256);
     let log = dir.join(format!("build-{mib}m.log"));
     generate(&log, mib << 20);
-    let bytes = fs::metadata(&log).expect("bench log").len();
-
-    let (ours, ours_rss) = best(|| {
-        let mut c = Command::new(&binary);
-        c.args(["classify", "--format", "json"]).arg(&log);
-        c
-    });
-    let (cat, _) = best(|| {
-        let mut c = Command::new("cat");
-        c.arg(&log);
-        c
-    });
-    let catalogue = Catalogue::builtin().expect("built-in rules");
-    let phrases: Vec<String> = StageRules::new(&catalogue, Stage::SandboxCreate).anchors().anchors().to_vec();
-    let rg = Command::new("rg").arg("--version").output().is_ok().then(|| {
-        best(|| {
-            let mut c = Command::new("rg");
-            c.args(["-i", "-c", "-j1", "--no-mmap"]);
-            for phrase in &phrases {
-                c.arg("-e").arg(regex_escape(phrase));
-            }
-            c.arg(&log);
-            c
-        })
-    });
-
-    let (redact, redact_rss) = best(|| {
-        let mut c = Command::new(&binary);
-        c.arg("redact").arg(&log);
-        c
-    });
-    // Redaction in front of classification, against the same pipeline with `cat`: what
-    // masking every line costs classification.
-    let piped = |front: &str| {
-        best(|| {
-            let mut c = Command::new("sh");
-            c.arg("-c").arg(format!("{front} \"$1\" | \"$0\" classify --format json >/dev/null")).arg(&binary).arg(&log);
-            c
-        })
-        .0
-    };
-    let via_cat = piped("cat");
-    let via_redact = piped(&format!("'{}' redact", binary.display()));
-
-    let (via_run, run_rss, via_pipe) = measure_run(&binary, &log);
-    let run_bytes = bytes * 4;
-    let long_rss = measure_long_line(&binary, &dir);
-
-    println!("input: {} ({} MiB, {} anchor phrases)", log.display(), bytes >> 20, phrases.len());
-    println!("| what | time | throughput | peak RSS |");
-    println!("|---|---|---|---|");
-    println!(
-        "| sandbox-triage classify | {:.3} s | {:.2} GB/s | {:.1} MiB |",
-        ours.as_secs_f64(),
-        gbps(bytes, ours),
-        ours_rss as f64 / 1024.0
-    );
-    match rg {
-        Some((t, m)) => println!(
-            "| rg -i -c -j1 (same phrases) | {:.3} s | {:.2} GB/s | {:.1} MiB |",
-            t.as_secs_f64(),
-            gbps(bytes, t),
-            m as f64 / 1024.0
-        ),
-        None => println!("| rg -i -c | not installed (apt-get install ripgrep) | | |"),
-    }
-    println!("| cat (the ceiling) | {:.3} s | {:.2} GB/s | |", cat.as_secs_f64(), gbps(bytes, cat));
-    println!(
-        "| sandbox-triage redact | {:.3} s | {:.2} GB/s | {:.1} MiB |",
-        redact.as_secs_f64(),
-        gbps(bytes, redact),
-        redact_rss as f64 / 1024.0
-    );
-    println!("| cat FILE \\| classify | {:.3} s | {:.2} GB/s | |", via_cat.as_secs_f64(), gbps(bytes, via_cat));
-    println!("| redact FILE \\| classify | {:.3} s | {:.2} GB/s | |", via_redact.as_secs_f64(), gbps(bytes, via_redact));
-    println!("| sandbox-triage classify, one 100 MiB line | | | {:.1} MiB |", long_rss as f64 / 1024.0);
-    println!(
-        "| sandbox-triage run -- cat (4 x log, {} MiB) | {:.3} s | {:.2} GB/s | {:.1} MiB |",
-        run_bytes >> 20,
-        via_run.as_secs_f64(),
-        gbps(run_bytes, via_run),
-        run_rss as f64 / 1024.0
-    );
-    println!("| cat (4 x log) \\| cat | {:.3} s | {:.2} GB/s | |", via_pipe.as_secs_f64(), gbps(run_bytes, via_pipe));
-    let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
-    println!();
-    println!("target >= 1 GB/s: {}", verdict(gbps(bytes, ours) >= 1.0));
-    println!("target peak RSS <= 32 MiB: {}", verdict(ours_rss.max(long_rss) <= 32 * 1024));
-    let run_target = (0.8 * gbps(run_bytes, via_pipe)).min(1.0);
-    println!("target run >= {run_target:.2} GB/s (80% of the pipe, at most 1 GB/s): {}", verdict(gbps(run_bytes, via_run) >= run_target));
-    println!("target run peak RSS <= 32 MiB: {}", verdict(run_rss <= 32 * 1024));
-    let kept = via_cat.as_secs_f64() / via_redact.as_secs_f64();
-    println!("redaction keeps {:.0}% of classify's piped throughput (target >= 75%): {}", kept * 100.0, verdict(kept >= 0.75));
-    if let Some((t, _)) = rg {
-        println!("target faster than rg -i -c: {}", verdict(ours < t));
-    }
+    let figures = measure_all(&binary, &dir, log);
+    print_table(&figures);
+    print_targets(&figures);
 }
 
 fn regex_escape(literal: &str) -> String {
@@ -226,11 +230,7 @@ fn measure_run(binary: &Path, log: &Path) -> (Duration, i64, Duration) {
     // 1 GiB through `run` (the log four times), beside the same output through one more
     // pipe hop with `cat`.
     let four = "cat \"$0\" \"$0\" \"$0\" \"$0\"";
-    let (via_run, run_rss) = best(|| {
-        let mut c = Command::new(binary);
-        c.args(["run", "--heartbeat", "0", "--", "sh", "-c", four]).arg(log);
-        c
-    });
+    let (via_run, run_rss) = best(|| command(binary, &["run", "--heartbeat", "0", "--", "sh", "-c", four], log));
     let (via_pipe, _) = best(|| {
         let mut c = Command::new("sh");
         c.arg("-c").arg(format!("{four} | cat")).arg(log);
@@ -252,11 +252,7 @@ fn measure_long_line(binary: &Path, dir: &Path) -> i64 {
         w.write_all(b" failed to upload image tar into contain").expect("write");
         w.flush().expect("flush");
     }
-    let (_, long_rss) = best(|| {
-        let mut c = Command::new(binary);
-        c.args(["classify", "--format", "json"]).arg(&one_line);
-        c
-    });
+    let (_, long_rss) = best(|| command(binary, &["classify", "--format", "json"], &one_line));
 
     long_rss
 }

@@ -1,11 +1,12 @@
-//! Command-line arguments. Raw values are parsed into the library's checked types here,
-//! once, so the commands never see an invalid host, stage or version.
+//! The command line as written. Values are parsed into the library's types by clap
+//! (they implement `FromStr`), so no command sees an invalid stage, host or version;
+//! [`crate::settings::Settings`] then resolves what they imply, once.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use sandbox_triage::shell::Shell;
-use sandbox_triage::{Arch, Os, Stage, Version};
+use sandbox_triage_core::{Arch, Engine, Os, Shell, Stage, Version};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -13,13 +14,13 @@ use sandbox_triage::{Arch, Os, Stage, Version};
     version,
     about = "Diagnose failed OpenShell sandbox creates: what failed, in which phase, and the lines that prove it"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Classify a failed create (or gateway start, or provider validation) from its output.
     Classify(ClassifyArgs),
     /// Classify, then print the recovery plan: steps for a person, JSON, or a shell script.
@@ -37,167 +38,154 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct RedactArgs {
+pub(crate) struct RedactArgs {
     /// The text to redact; `-` or nothing reads stdin.
     #[arg(value_name = "FILE|-")]
-    pub input: Option<PathBuf>,
+    pub(crate) input: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
-pub struct RecreateArgs {
+pub(crate) struct RecreateArgs {
     /// The image to create from (the built image the failed create left behind).
     #[arg(long, value_name = "REF")]
-    pub image: String,
+    pub(crate) image: String,
     /// The shell to print the command for.
-    #[arg(long, value_parser = parse_shell, default_value = "sh", value_name = "sh|fish|powershell|json")]
-    pub shell: Shell,
+    #[arg(long, default_value = "sh", value_name = "sh|fish|powershell|json")]
+    pub(crate) shell: Shell,
     /// The original create argv: `openshell sandbox create …` or its flags alone.
     #[arg(last = true, value_name = "CREATE ARGV")]
-    pub argv: Vec<std::ffi::OsString>,
+    pub(crate) argv: Vec<OsString>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Human,
     Json,
 }
 
 /// What `classify` and `plan` both take: the input and what is known about the run.
 #[derive(Debug, Args)]
-pub struct InputArgs {
+pub(crate) struct InputArgs {
     /// The captured output; `-` or nothing reads stdin.
     #[arg(value_name = "FILE|-")]
-    pub input: Option<PathBuf>,
+    pub(crate) input: Option<PathBuf>,
     /// Which command produced the output.
-    #[arg(long, value_parser = parse_stage, default_value = "sandbox-create", value_name = "sandbox-create|gateway-start|provider-validation")]
-    pub stage: Stage,
+    #[arg(long, default_value = "sandbox-create", value_name = "sandbox-create|gateway-start|provider-validation")]
+    pub(crate) stage: Stage,
     /// The command's exit status; 0 means it succeeded (answer `none`).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub exit_status: Option<i32>,
+    pub(crate) exit_status: Option<i32>,
+    #[command(flatten)]
+    pub(crate) provider: ProviderArgs,
+    #[command(flatten)]
+    pub(crate) host: HostArgs,
+}
+
+/// Provider validation's statuses, beside its message.
+#[derive(Debug, Args)]
+pub(crate) struct ProviderArgs {
     /// Provider validation: the HTTP status of the request.
     #[arg(long, value_name = "N")]
-    pub http_status: Option<u16>,
+    pub(crate) http_status: Option<u16>,
     /// Provider validation: curl's exit status.
     #[arg(long, value_name = "N")]
-    pub curl_status: Option<i32>,
-    #[command(flatten)]
-    pub host: HostArgs,
+    pub(crate) curl_status: Option<i32>,
 }
 
 /// The host, the CLI version and the rules: for `classify`, `plan` and `run`.
 #[derive(Debug, Args)]
-pub struct HostArgs {
+pub(crate) struct HostArgs {
     /// The host OS (`darwin` and `win32` are accepted too); defaults to this host.
-    #[arg(long, value_parser = parse_os, value_name = "linux|macos|windows")]
-    pub os: Option<Os>,
+    #[arg(long, value_name = "linux|macos|windows")]
+    pub(crate) os: Option<Os>,
     /// The host architecture (`x64` and `arm64` are accepted too); defaults to this host.
-    #[arg(long, value_parser = parse_arch, value_name = "x86_64|aarch64")]
-    pub arch: Option<Arch>,
+    #[arg(long, value_name = "x86_64|aarch64")]
+    pub(crate) arch: Option<Arch>,
     /// The OpenShell CLI version (`openshell --version`): messages it cannot print are not matched.
-    #[arg(long, value_parser = parse_version, value_name = "X.Y.Z")]
-    pub openshell_version: Option<Version>,
+    #[arg(long, value_name = "X.Y.Z")]
+    pub(crate) openshell_version: Option<Version>,
     /// A directory of rule files (`*.toml`) that add to or override the built-in rules.
     #[arg(long, value_name = "DIR")]
-    pub rules: Option<PathBuf>,
+    pub(crate) rules: Option<PathBuf>,
 }
 
 /// What the plan is for: `plan` and `run`.
 #[derive(Debug, Args)]
-pub struct PlanChoiceArgs {
+pub(crate) struct PlanChoiceArgs {
     /// The container engine; defaults to the one the output shows, else docker.
-    #[arg(long, value_enum)]
-    pub engine: Option<EngineArg>,
+    #[arg(long, value_name = "docker|podman")]
+    pub(crate) engine: Option<Engine>,
     /// Who ran the create; defaults to nemoclaw when its command is `nemoclaw-start`.
     #[arg(long, value_enum)]
-    pub frontend: Option<FrontendArg>,
+    pub(crate) frontend: Option<FrontendChoice>,
 }
 
-#[derive(Debug, Args)]
-pub struct ClassifyArgs {
-    #[command(flatten)]
-    pub input: InputArgs,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-}
-
+/// Who ran the create, as the command line names it (the library's front end carries
+/// NemoClaw's command name, read from the environment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PlanFormat {
-    Human,
-    Json,
-    Sh,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EngineArg {
-    Docker,
-    Podman,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FrontendArg {
+pub(crate) enum FrontendChoice {
     Openshell,
     Nemoclaw,
 }
 
 #[derive(Debug, Args)]
-pub struct PlanArgs {
+pub(crate) struct ClassifyArgs {
     #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub choice: PlanChoiceArgs,
-    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
-    pub format: PlanFormat,
-    /// The original create argv: `openshell sandbox create …` or its flags alone.
-    #[arg(last = true, value_name = "CREATE ARGV")]
-    pub argv: Vec<std::ffi::OsString>,
+    pub(crate) input: InputArgs,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PlanFormat {
+    Human,
+    Json,
+    Sh,
 }
 
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub(crate) struct PlanArgs {
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    #[command(flatten)]
+    pub(crate) choice: PlanChoiceArgs,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub(crate) format: PlanFormat,
+    /// The original create argv: `openshell sandbox create …` or its flags alone.
+    #[arg(last = true, value_name = "CREATE ARGV")]
+    pub(crate) argv: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
     /// Which command is run.
-    #[arg(long, value_parser = parse_stage, default_value = "sandbox-create", value_name = "sandbox-create|gateway-start")]
-    pub stage: Stage,
+    #[arg(long, default_value = "sandbox-create", value_name = "sandbox-create|gateway-start")]
+    pub(crate) stage: Stage,
     #[command(flatten)]
-    pub host: HostArgs,
+    pub(crate) host: HostArgs,
     #[command(flatten)]
-    pub choice: PlanChoiceArgs,
+    pub(crate) choice: PlanChoiceArgs,
     /// Also write the plan's JSON object here when the command fails.
     #[arg(long, value_name = "FILE")]
-    pub json_out: Option<PathBuf>,
+    pub(crate) json_out: Option<PathBuf>,
     /// After this many seconds without output, say what is running (0: never; default
     /// 15 on a terminal, never otherwise).
     #[arg(long, value_name = "SECONDS")]
-    pub heartbeat: Option<u64>,
+    pub(crate) heartbeat: Option<u64>,
     /// Print the diagnosis as soon as a decisive failure appears, before the command exits.
     #[arg(long)]
-    pub early: bool,
+    pub(crate) early: bool,
     /// The command to run, usually `openshell sandbox create …`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
-    pub command: Vec<std::ffi::OsString>,
+    pub(crate) command: Vec<OsString>,
 }
 
 #[derive(Debug, Args)]
-pub struct RulesArgs {
+pub(crate) struct RulesArgs {
     /// A directory of rule files that add to or override the built-in rules.
     #[arg(long, value_name = "DIR")]
-    pub rules: Option<PathBuf>,
+    pub(crate) rules: Option<PathBuf>,
     /// Only this stage's rules.
-    #[arg(long, value_parser = parse_stage)]
-    pub stage: Option<Stage>,
-}
-
-fn parse_shell(s: &str) -> Result<Shell, String> {
-    s.parse()
-}
-fn parse_stage(s: &str) -> Result<Stage, String> {
-    s.parse()
-}
-fn parse_os(s: &str) -> Result<Os, String> {
-    s.parse()
-}
-fn parse_arch(s: &str) -> Result<Arch, String> {
-    s.parse()
-}
-fn parse_version(s: &str) -> Result<Version, String> {
-    s.parse()
+    #[arg(long)]
+    pub(crate) stage: Option<Stage>,
 }

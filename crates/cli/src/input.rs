@@ -9,7 +9,7 @@ use std::ffi::OsString;
 use anyhow::{anyhow, Context};
 
 /// The reader and the name to use in errors.
-pub fn open(path: Option<&Path>) -> anyhow::Result<(Box<dyn Read>, String)> {
+pub(crate) fn open(path: Option<&Path>) -> anyhow::Result<(Box<dyn Read>, String)> {
     match path {
         None => Ok((Box::new(io::stdin().lock()), "stdin".to_owned())),
         Some(path) if path == Path::new("-") => Ok((Box::new(io::stdin().lock()), "stdin".to_owned())),
@@ -21,7 +21,7 @@ pub fn open(path: Option<&Path>) -> anyhow::Result<(Box<dyn Read>, String)> {
 }
 
 /// A create argv as text: the commands that rebuild it need UTF-8.
-pub fn utf8_argv(argv: &[OsString]) -> anyhow::Result<Vec<String>> {
+pub(crate) fn utf8_argv(argv: &[OsString]) -> anyhow::Result<Vec<String>> {
     argv.iter()
         .enumerate()
         .map(|(i, a)| a.to_str().map(str::to_owned).ok_or_else(|| anyhow!("create argument {} is not valid UTF-8", i + 1)))

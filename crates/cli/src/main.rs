@@ -1,18 +1,16 @@
 //! `sandbox-triage`: diagnose failed OpenShell sandbox creates.
 //!
-//! The binary owns all I/O: arguments, files, stdin, the terminal and exit codes. The
-//! diagnosis itself is the `sandbox_triage` library's.
+//! The binary owns all I/O: arguments, files, stdin, the terminal, child processes and
+//! exit codes. Raw arguments ([`args`]) are resolved once into [`settings::Settings`];
+//! each subcommand ([`commands`]) takes them. The diagnosis itself is the library's.
 
 mod args;
-mod classify_cmd;
+mod commands;
+mod diagnose;
 mod exit;
 mod input;
 mod output;
-mod plan_cmd;
-mod recreate_cmd;
-mod redact_cmd;
-mod rules_cmd;
-mod run_cmd;
+mod settings;
 mod supervise;
 
 use std::process::ExitCode;
@@ -21,19 +19,32 @@ use clap::Parser;
 
 use crate::args::{Cli, Command};
 use crate::exit::Exit;
+use crate::settings::{Destination, Settings};
+
+fn dispatch(command: &Command) -> anyhow::Result<Exit> {
+    match command {
+        Command::Classify(args) => {
+            let host = &args.input.host;
+            commands::classify::run(args, &Settings::resolve(host.rules.as_deref(), Some(host), None, Destination::Stdout)?)
+        }
+        Command::Plan(args) => {
+            let host = &args.input.host;
+            commands::plan::run(args, &Settings::resolve(host.rules.as_deref(), Some(host), Some(&args.choice), Destination::Stdout)?)
+        }
+        Command::Run(args) => {
+            let host = &args.host;
+            commands::run::run(args, &Settings::resolve(host.rules.as_deref(), Some(host), Some(&args.choice), Destination::Stderr)?)
+        }
+        Command::Rules(args) => commands::rules::run(args, &Settings::resolve(args.rules.as_deref(), None, None, Destination::Stdout)?),
+        Command::Redact(args) => commands::redact::run(args),
+        Command::Recreate(args) => commands::recreate::run(args),
+        Command::Schema => commands::schema::run(),
+    }
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Classify(args) => classify_cmd::run(&args),
-        Command::Plan(args) => plan_cmd::run(&args),
-        Command::Run(args) => run_cmd::run(&args),
-        Command::Rules(args) => rules_cmd::run(&args),
-        Command::Redact(args) => redact_cmd::run(&args),
-        Command::Recreate(args) => recreate_cmd::run(&args),
-        Command::Schema => output::print(&sandbox_triage::plan_render::json_schema()).map(|()| Exit::Determined),
-    };
-    match result {
+    match dispatch(&cli.command) {
         Ok(exit) => exit.into(),
         Err(error) => {
             if output::is_broken_pipe(&error) {

@@ -16,21 +16,21 @@ use signal_hook::iterator::Signals;
 
 /// Which of the child's outputs a chunk came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stream {
+pub(crate) enum Stream {
     Out,
     Err,
 }
 
 /// Bytes the child wrote, already passed through.
 #[derive(Debug)]
-pub struct Chunk {
+pub(crate) struct Chunk {
     pub stream: Stream,
     pub bytes: Vec<u8>,
 }
 
 /// Why the command could not be started.
 #[derive(Debug, thiserror::Error)]
-pub enum SpawnError {
+pub(crate) enum SpawnError {
     #[error("{0}: command not found")]
     NotFound(String),
     #[error("{0}: permission denied (not executable)")]
@@ -41,7 +41,7 @@ pub enum SpawnError {
 
 impl SpawnError {
     /// The shell's statuses for the same failures.
-    pub fn exit_status(&self) -> u8 {
+    pub(crate) fn exit_status(&self) -> u8 {
         match self {
             SpawnError::NotFound(_) => 127,
             SpawnError::NotExecutable(_) | SpawnError::Other(..) => 126,
@@ -51,14 +51,14 @@ impl SpawnError {
 
 /// How the child ended: its exit code, or the signal that killed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ended {
+pub(crate) enum Ended {
     Code(i32),
     Signal(i32),
 }
 
 impl Ended {
     /// The status to exit with: the child's own, or 128 + the signal's number.
-    pub fn status(self) -> i32 {
+    pub(crate) fn status(self) -> i32 {
         match self {
             Ended::Code(code) => code,
             Ended::Signal(signal) => 128 + signal,
@@ -66,7 +66,7 @@ impl Ended {
     }
 }
 
-pub struct Supervised {
+pub(crate) struct Supervised {
     child: Child,
     pub chunks: Receiver<Chunk>,
     readers: Vec<JoinHandle<()>>,
@@ -109,7 +109,7 @@ fn pass_through(mut from: impl Read, stream: Stream, tx: SyncSender<Chunk>) {
 }
 
 /// Starts `argv` with our stdin, its outputs piped through us.
-pub fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
+pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
     let name = argv.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
     let mut command = Command::new(&argv[0]);
     command.args(&argv[1..]).stdin(Stdio::inherit()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -156,7 +156,7 @@ pub fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
 
 impl Supervised {
     /// Waits for the child once its outputs have closed.
-    pub fn wait(mut self) -> io::Result<Ended> {
+    pub(crate) fn wait(mut self) -> io::Result<Ended> {
         for reader in self.readers.drain(..) {
             let _ = reader.join();
         }

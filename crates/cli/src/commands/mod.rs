@@ -1,0 +1,10 @@
+//! One module per subcommand. None imports another: what two commands share lives in
+//! [`crate::settings`], [`crate::diagnose`] and [`crate::output`].
+
+pub(crate) mod classify;
+pub(crate) mod plan;
+pub(crate) mod recreate;
+pub(crate) mod redact;
+pub(crate) mod rules;
+pub(crate) mod run;
+pub(crate) mod schema;

@@ -1,0 +1,23 @@
+//! `sandbox-triage plan`: the diagnosis and its recovery plan.
+
+use sandbox_triage_core::{plan_human, plan_json, plan_script, redact, CreateInvocation};
+
+use crate::args::{PlanArgs, PlanFormat};
+use crate::diagnose::diagnose;
+use crate::exit::Exit;
+use crate::settings::Settings;
+use crate::{input, output};
+
+pub(crate) fn run(args: &PlanArgs, settings: &Settings) -> anyhow::Result<Exit> {
+    let argv = input::utf8_argv(&args.argv)?;
+    let invocation = if argv.is_empty() { None } else { Some(CreateInvocation::parse(&argv)?) };
+    let diagnosis = diagnose(&args.input, settings)?;
+    let recovery = settings.plan(&diagnosis, invocation.as_ref());
+    let text = match args.format {
+        PlanFormat::Json => plan_json(&diagnosis, &recovery) + "\n",
+        PlanFormat::Human => redact(&plan_human(&diagnosis, &recovery, settings.style)).into_owned(),
+        PlanFormat::Sh => redact(&plan_script(&diagnosis, &recovery)).into_owned(),
+    };
+    output::print(&text)?;
+    Ok(Exit::of(&diagnosis))
+}

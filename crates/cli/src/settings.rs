@@ -1,0 +1,105 @@
+//! Settings resolved once from the raw arguments and the environment: the catalogue,
+//! the host (WSL included), the OpenShell version, the engine, the front end and the
+//! output style. Every command takes them from here.
+
+use std::io::{self, IsTerminal};
+use std::path::Path;
+
+use anyhow::Context;
+use sandbox_triage_core::{
+    plan, Arch, Catalogue, CreateInvocation, Diagnosis, Engine, Frontend, Host, Os, Plan, PlanInput, Style, Version,
+};
+
+use crate::args::{FrontendChoice, HostArgs, PlanChoiceArgs};
+
+/// Which of our outputs a report goes to: colour depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Destination {
+    Stdout,
+    Stderr,
+}
+
+/// Everything a command needs besides its own arguments.
+pub(crate) struct Settings {
+    pub(crate) catalogue: Catalogue,
+    pub(crate) host: Host,
+    pub(crate) openshell_version: Option<Version>,
+    engine: Option<Engine>,
+    frontend: Option<FrontendChoice>,
+    pub(crate) style: Style,
+}
+
+impl Settings {
+    /// Resolves the settings for a command that reports to `destination`.
+    pub(crate) fn resolve(
+        rules: Option<&Path>,
+        host: Option<&HostArgs>,
+        choice: Option<&PlanChoiceArgs>,
+        destination: Destination,
+    ) -> anyhow::Result<Settings> {
+        Ok(Settings {
+            catalogue: load_catalogue(rules)?,
+            host: resolve_host(host),
+            openshell_version: host.and_then(|h| h.openshell_version),
+            engine: choice.and_then(|c| c.engine),
+            frontend: choice.and_then(|c| c.frontend),
+            style: Style { color: wants_color(destination), width: 80 },
+        })
+    }
+
+    /// The recovery plan for `diagnosis`.
+    pub(crate) fn plan(&self, diagnosis: &Diagnosis, invocation: Option<&CreateInvocation>) -> Plan {
+        let runs_nemoclaw =
+            invocation.and_then(|i| i.command.as_ref()).is_some_and(|c| c.argv.first().is_some_and(|p| p.ends_with("nemoclaw-start")));
+        let nemoclaw = self.frontend.map_or(runs_nemoclaw, |f| f == FrontendChoice::Nemoclaw);
+        let frontend = if nemoclaw { Frontend::NemoClaw { cli: nemoclaw_cli() } } else { Frontend::OpenShell };
+        plan(&PlanInput {
+            diagnosis,
+            host: self.host,
+            engine: self.engine,
+            openshell_version: self.openshell_version,
+            frontend,
+            invocation,
+        })
+    }
+}
+
+/// The built-in catalogue, with the user's rules when a directory is given.
+fn load_catalogue(dir: Option<&Path>) -> anyhow::Result<Catalogue> {
+    match dir {
+        Some(dir) => Catalogue::with_user_dir(dir).context("invalid rules"),
+        None => Catalogue::builtin().context("invalid built-in rules"),
+    }
+}
+
+/// The host from the arguments, else this machine (WSL detected only then).
+fn resolve_host(args: Option<&HostArgs>) -> Host {
+    let given = args.and_then(|h| h.os);
+    Host {
+        os: given.or_else(Os::current).unwrap_or(Os::Linux),
+        arch: args.and_then(|h| h.arch).or_else(Arch::current).unwrap_or(Arch::X86_64),
+        wsl: given.is_none() && cfg!(target_os = "linux") && running_under_wsl(),
+    }
+}
+
+/// Linux under WSL 2: its kernel says so.
+fn running_under_wsl() -> bool {
+    std::fs::read_to_string("/proc/sys/kernel/osrelease").is_ok_and(|r| r.to_ascii_lowercase().contains("microsoft"))
+}
+
+/// NemoClaw's branded command name, as it tells its children.
+fn nemoclaw_cli() -> String {
+    std::env::var("NEMOCLAW_INVOKED_AS")
+        .ok()
+        .filter(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .unwrap_or_else(|| "nemoclaw".to_owned())
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR` set.
+fn wants_color(destination: Destination) -> bool {
+    let terminal = match destination {
+        Destination::Stdout => io::stdout().is_terminal(),
+        Destination::Stderr => io::stderr().is_terminal(),
+    };
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}

@@ -1,0 +1,167 @@
+//! `sandbox-triage run` around real child processes: output passed through byte for
+//! byte, exit statuses, signals, start-up errors, silence, early diagnosis, and the same
+//! diagnosis as `classify` on the same output.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+
+use crate::common::{corpus, BIN};
+use sandbox_triage_core::Stage;
+
+fn run(args: &[&str]) -> Output {
+    crate::common::run(args, b"")
+}
+
+fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("write script");
+    Command::new("chmod").arg("+x").arg(&path).status().expect("chmod");
+    path
+}
+
+#[test]
+fn replayed_corpus_logs_pass_through_and_are_diagnosed_as_classify_does() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for case in corpus().into_iter().filter(|c| c.stage() == Stage::SandboxCreate) {
+        let (name, payload) = (case.name.clone(), case.payload.clone());
+        let status = case.exit_status().unwrap_or(1);
+        let log = dir.path().join(format!("{name}.out"));
+        fs::write(&log, &payload).expect("write payload");
+        let half = payload.len() / 2;
+        // The log in two pieces on stderr, as OpenShell prints it, with a pause between.
+        let child = script(
+            dir.path(),
+            &format!("{name}.sh"),
+            &format!("head -c {half} '{0}' >&2\nsleep 0.05\ntail -c +{1} '{0}' >&2\nexit {status}", log.display(), half + 1),
+        );
+        let json = dir.path().join(format!("{name}.json"));
+        let out = run(&[
+            "run",
+            "--os",
+            "linux",
+            "--arch",
+            "x86_64",
+            "--json-out",
+            json.to_str().expect("path"),
+            "--",
+            child.to_str().expect("path"),
+        ]);
+        assert_eq!(out.status.code(), Some(status), "{name}");
+        assert!(out.stdout.is_empty(), "{name}");
+        assert!(out.stderr.starts_with(&payload), "{name}: the child's stderr comes first, unchanged");
+        let classify = Command::new(BIN)
+            .args(["classify", "--format", "json", "--exit-status", &status.to_string(), log.to_str().expect("path")])
+            .output()
+            .expect("classify");
+        let expected: serde_json::Value = serde_json::from_slice(&classify.stdout).expect("classify JSON");
+        if status == 0 {
+            assert!(!json.exists(), "{name}: nothing is written for a success");
+            assert_eq!(out.stderr, payload, "{name}: nothing is added to a success");
+            continue;
+        }
+        let got: serde_json::Value = serde_json::from_str(&fs::read_to_string(&json).expect("--json-out written")).expect("run JSON");
+        for key in ["kind", "phase", "uploaded_to_gateway", "built_image_ref", "gateway", "engine", "failed_step", "rule"] {
+            assert_eq!(got["diagnosis"][key], expected[key], "{name}: {key}");
+        }
+    }
+}
+
+#[test]
+fn both_streams_pass_through_byte_for_byte_with_invalid_utf8_and_endless_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut out_bytes = b"progress 10%\rprogress 90%\r\xff\xfe not utf-8 \xc3\x28\n".to_vec();
+    out_bytes.extend(std::iter::repeat_n(b'x', 5 << 20));
+    let err_bytes = b"warning: \x1b[33mcolour\x1b[0m\nno newline at the end".to_vec();
+    fs::write(dir.path().join("out"), &out_bytes).expect("write");
+    fs::write(dir.path().join("err"), &err_bytes).expect("write");
+    let child = script(dir.path(), "both.sh", &format!("cat '{0}/out'\ncat '{0}/err' >&2\nexit 3", dir.path().display()));
+    let out = run(&["run", "--", child.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(out.stdout == out_bytes, "stdout differs");
+    assert!(out.stderr.starts_with(&err_bytes), "stderr differs");
+}
+
+#[test]
+fn exit_statuses_are_the_commands_own() {
+    let out = run(&["run", "--", "sh", "-c", "echo fine; exit 0"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, b"fine\n");
+    assert!(out.stderr.is_empty(), "nothing extra on success");
+    assert_eq!(run(&["run", "--", "sh", "-c", "exit 3"]).status.code(), Some(3));
+    assert_eq!(run(&["run", "--", "sh", "-c", "kill -KILL $$"]).status.code(), Some(128 + 9));
+    assert_eq!(run(&["run", "--", "sh", "-c", "kill -TERM $$"]).status.code(), Some(128 + 15));
+}
+
+#[test]
+fn a_command_that_cannot_start_is_a_clear_error() {
+    let out = run(&["run", "--", "/nonexistent/openshell", "sandbox", "create"]);
+    assert_eq!(out.status.code(), Some(127));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "sandbox-triage: error: /nonexistent/openshell: command not found\n");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plain = dir.path().join("not-executable");
+    fs::write(&plain, "#!/bin/sh\n").expect("write");
+    let out = run(&["run", "--", plain.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(126));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("permission denied"));
+}
+
+fn signal_is_forwarded(signal: Signal, name: &str) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ready = dir.path().join("ready");
+    let child = script(
+        dir.path(),
+        "trap.sh",
+        &format!("trap 'echo got {name}; exit 42' {name}\ntouch '{}'\nwhile :; do sleep 0.05; done", ready.display()),
+    );
+    let process = Command::new(BIN)
+        .args(["run", "--", child.to_str().expect("path")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Wait (bounded) until the child has set its trap.
+    for _ in 0..200 {
+        if ready.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    assert!(ready.exists(), "the child did not start");
+    kill(Pid::from_raw(i32::try_from(process.id()).expect("pid")), signal).expect("send signal");
+    let out = process.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(42), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("got {name}\n"));
+}
+
+#[test]
+fn sigterm_and_sigint_are_forwarded_to_the_command() {
+    signal_is_forwarded(Signal::SIGTERM, "TERM");
+    signal_is_forwarded(Signal::SIGINT, "INT");
+}
+
+#[test]
+fn silence_is_explained_with_the_phase() {
+    let out = run(&["run", "--heartbeat", "1", "--", "sh", "-c", "printf '  [progress] Uploaded to gateway\\n' >&2; sleep 2.5; exit 1"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sandbox-triage: no output for"), "{err}");
+    assert!(err.contains("importing the image"), "{err}");
+    let quiet = run(&["run", "--", "sh", "-c", "sleep 1.2; exit 1"]);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("no output for"), "off when not on a terminal");
+}
+
+#[test]
+fn early_diagnosis_comes_before_the_command_exits() {
+    let out =
+        run(&["run", "--early", "--", "sh", "-c", "echo 'invalid peer certificate: BadSignature' >&2; sleep 1; echo AFTER >&2; exit 1"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let early = err.find("the command is failing").expect("an early diagnosis");
+    let after = err.find("AFTER").expect("the command's last line");
+    assert!(early < after, "{err}");
+    assert!(err[after..].contains("tls_cert_mismatch"), "the final diagnosis follows too");
+}

@@ -1,0 +1,115 @@
+//! The answers the matches allow: each failure rule's latest match in a phase it counts
+//! in, the exit-status rules, and the failed build step's kind.
+
+use crate::classify::correlate::plugin_failure_correlates;
+use crate::classify::state::{Analysis, Hit, Step};
+use crate::model::{Evidence, Phase};
+use crate::rules::{FailedCommandRule, Role, Rule};
+
+/// A possible answer: the rule, the phase its match counts in, its evidence.
+pub(super) struct Candidate<'a> {
+    pub(super) rule: &'a Rule,
+    pub(super) phase: Option<Phase>,
+    pub(super) evidence: Vec<Evidence>,
+}
+
+/// The phase a match counts in: its own, or the build when a builder reported the
+/// failure and the match came before any marker.
+fn effective_phase(hit: &Hit, build_failed: bool) -> Option<Phase> {
+    match hit.phase {
+        None if build_failed => Some(Phase::Build),
+        phase => phase,
+    }
+}
+
+/// Each failure rule's latest match, when it counts in its phase.
+pub(super) fn from_hits<'a>(analysis: &Analysis<'a>, build_failed: bool) -> Vec<Candidate<'a>> {
+    let mut out = Vec::new();
+    for (rule, hits) in analysis.rules.rules().iter().zip(&analysis.hits) {
+        if !matches!(rule.role, Role::Failure(_)) {
+            continue;
+        }
+        let Some(hit) = hits.last() else { continue };
+        let phase = effective_phase(hit, build_failed);
+        if rule.in_scope(phase) {
+            out.push(Candidate { rule, phase, evidence: hit.evidence.clone() });
+        }
+    }
+    out
+}
+
+/// The exit-status rules that take this status in the phase reached.
+pub(super) fn from_exit_status<'a>(analysis: &Analysis<'a>, exit_status: Option<i32>) -> Vec<Candidate<'a>> {
+    let Some(status) = exit_status else { return Vec::new() };
+    let phase = analysis.phase();
+    analysis
+        .rules
+        .rules()
+        .iter()
+        .filter(|rule| matches!(&rule.role, Role::ExitStatus(r) if r.statuses.contains(&status)) && rule.in_scope(phase))
+        .map(|rule| Candidate { rule, phase, evidence: analysis.timeline.last_marker.iter().cloned().collect() })
+        .collect()
+}
+
+/// The build step that failed, and the kind its command and output give.
+pub(super) struct FailedBuild<'a> {
+    pub(super) number: Option<u32>,
+    pub(super) total: Option<u32>,
+    pub(super) command: Option<String>,
+    pub(super) candidate: Option<Candidate<'a>>,
+}
+
+/// The failed step: the one the summary ended, else the one running at the end.
+pub(super) fn failed_step<'a>(analysis: &Analysis<'a>) -> FailedBuild<'a> {
+    let summary = analysis.build.summary.as_ref();
+    let step = summary.map_or(&analysis.build.step, |s| &s.step);
+    let command = summary.and_then(|s| s.command.clone()).or_else(|| step.instruction.clone());
+    let candidate = failed_command(analysis, step, command.as_deref().unwrap_or_default());
+    FailedBuild { number: step.number, total: step.total, command, candidate }
+}
+
+/// The kind of a failed build step, from the failed-command rules in priority order.
+fn failed_command<'a>(analysis: &Analysis<'a>, step: &Step, command: &str) -> Option<Candidate<'a>> {
+    let mut rules: Vec<(&Rule, &FailedCommandRule)> = analysis
+        .rules
+        .rules()
+        .iter()
+        .filter_map(|rule| match &rule.role {
+            Role::FailedCommand(r) => Some((rule, r)),
+            _ => None,
+        })
+        .collect();
+    rules.sort_by_key(|(rule, _)| std::cmp::Reverse(rule.priority));
+    rules.into_iter().find_map(|(rule, failed)| {
+        let required = required_evidence(failed, step, command)?;
+        let mut evidence: Vec<Evidence> = step.marker.iter().cloned().collect();
+        evidence.extend(required.into_iter().rev().take(6).cloned());
+        if let Some(summary) = &analysis.build.summary {
+            evidence.extend(summary.evidence.iter().cloned());
+        }
+        Some(Candidate { rule, phase: Some(Phase::Build), evidence })
+    })
+}
+
+/// The step's evidence a failed-command rule needs, or `None` when the rule does not
+/// apply to this command and output.
+fn required_evidence<'s>(rule: &FailedCommandRule, step: &'s Step, command: &str) -> Option<Vec<&'s Evidence>> {
+    if rule.command.as_ref().is_some_and(|p| !p.is_match(command)) {
+        return None;
+    }
+    if rule.requires_evidence.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut tagged: Vec<_> = step.evidence.iter().filter(|e| rule.requires_evidence.contains(&e.tag)).collect();
+    tagged.sort_by_key(|e| e.evidence.line);
+    if tagged.is_empty() {
+        return None;
+    }
+    if rule.correlate_packages {
+        let npm_lines: Vec<&str> = step.evidence.iter().filter(|e| e.tag.starts_with("npm")).map(|e| e.text.as_str()).collect();
+        if !plugin_failure_correlates(command, &npm_lines) {
+            return None;
+        }
+    }
+    Some(tagged.into_iter().map(|e| &e.evidence).collect())
+}

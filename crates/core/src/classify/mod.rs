@@ -1,0 +1,172 @@
+//! Classification: output in, [`Diagnosis`] out.
+//!
+//! A create's or gateway's output is a log: the [`Classifier`] streams it through the
+//! scanner in bounded memory, keeps the streaming state (phase, facts, build step,
+//! matches) and decides once the output ends. A provider-validation failure is a short
+//! message with HTTP and curl statuses, judged whole by [`classify_provider`]. Which of
+//! the two drives a [`Classifier`] is chosen once, from the stage.
+
+mod correlate;
+mod decide;
+mod provider;
+mod scanner;
+mod state;
+pub(crate) mod terminal_text;
+
+use std::io::{self, Read};
+
+pub(crate) use provider::provider_rule_holds;
+pub use provider::{classify_provider, ProviderFailure};
+
+use crate::model::{Diagnosis, Phase, Stage, Version};
+use crate::rules::{Rule, StageRules};
+use decide::decide;
+use scanner::Scanner;
+use state::Analysis;
+
+/// A provider-validation message is short; more than this is not read.
+const PROVIDER_MESSAGE_MAX: usize = 64 * 1024;
+
+/// What is known about the run besides its output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// The command's exit status, when known. 0 means it succeeded.
+    pub exit_status: Option<i32>,
+    /// The OpenShell CLI version, when known: messages it cannot print are not matched.
+    pub openshell_version: Option<Version>,
+}
+
+/// How the input is read: a log streamed line by line, or a message held whole.
+#[derive(Debug)]
+enum Driver<'r> {
+    Log { scanner: Scanner, analysis: Box<Analysis<'r>> },
+    Message { bytes: Vec<u8> },
+}
+
+/// Classifies one stream of output in bounded memory.
+#[derive(Debug)]
+pub struct Classifier<'r> {
+    rules: &'r StageRules,
+    options: Options,
+    driver: Driver<'r>,
+}
+
+impl<'r> Classifier<'r> {
+    /// A classifier for `rules`' stage.
+    #[must_use]
+    pub fn new(rules: &'r StageRules, options: Options) -> Classifier<'r> {
+        Classifier::with_buffer(rules, options, scanner::DEFAULT_CAPACITY)
+    }
+
+    /// A classifier whose scan buffer holds `capacity` bytes (lines longer than that
+    /// are examined in pieces of that size).
+    #[must_use]
+    pub fn with_buffer(rules: &'r StageRules, options: Options, capacity: usize) -> Classifier<'r> {
+        let driver = if rules.stage() == Stage::ProviderValidation {
+            Driver::Message { bytes: Vec::new() }
+        } else {
+            Driver::Log { scanner: Scanner::with_capacity(capacity), analysis: Box::new(Analysis::new(rules, options.openshell_version)) }
+        };
+        Classifier { rules, options, driver }
+    }
+
+    /// Takes the next bytes of output, in pieces of any size.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        match &mut self.driver {
+            Driver::Log { scanner, analysis } => scanner.feed(bytes, self.rules.anchors(), analysis.as_mut()),
+            Driver::Message { bytes: message } => {
+                let room = PROVIDER_MESSAGE_MAX.saturating_sub(message.len());
+                message.extend_from_slice(&bytes[..room.min(bytes.len())]);
+            }
+        }
+    }
+
+    /// Reads `reader` to its end, straight into the scan buffer.
+    pub fn read_from(&mut self, mut reader: impl Read) -> io::Result<()> {
+        let Driver::Log { scanner, analysis } = &mut self.driver else {
+            let mut message = Vec::new();
+            reader.take(PROVIDER_MESSAGE_MAX as u64).read_to_end(&mut message)?;
+            self.feed(&message);
+            return Ok(());
+        };
+        loop {
+            match reader.read(scanner.spare()) {
+                Ok(0) => return Ok(()),
+                Ok(n) => scanner.commit(n, self.rules.anchors(), analysis.as_mut()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Processes the complete lines received so far (for live output).
+    pub fn flush_lines(&mut self) {
+        if let Driver::Log { scanner, analysis } = &mut self.driver {
+            scanner.flush_lines(self.rules.anchors(), analysis.as_mut());
+        }
+    }
+
+    /// The answer so far, while the output goes on (the exit status is not known yet).
+    /// Only complete lines already handed over count: call [`Classifier::flush_lines`].
+    #[must_use]
+    pub fn peek(&self) -> Diagnosis {
+        match &self.driver {
+            Driver::Log { scanner, analysis } => decide(analysis, None, scanner.lines_seen(), scanner.bytes_seen()),
+            Driver::Message { bytes } => message_answer(self.rules, bytes),
+        }
+    }
+
+    /// The phase the output has reached so far.
+    #[must_use]
+    pub fn phase(&self) -> Option<Phase> {
+        match &self.driver {
+            Driver::Log { analysis, .. } => analysis.phase(),
+            Driver::Message { .. } => None,
+        }
+    }
+
+    /// The answer, once the output has ended, for a command whose exit status became
+    /// known only then (a supervised run).
+    #[must_use]
+    pub fn finish_with(mut self, exit_status: Option<i32>) -> Diagnosis {
+        self.options.exit_status = exit_status;
+        self.finish()
+    }
+
+    /// The answer, once the output has ended.
+    #[must_use]
+    pub fn finish(mut self) -> Diagnosis {
+        match &mut self.driver {
+            Driver::Log { scanner, analysis } => {
+                scanner.finish(self.rules.anchors(), analysis.as_mut());
+                decide(analysis, self.options.exit_status, scanner.lines_seen(), scanner.bytes_seen())
+            }
+            Driver::Message { bytes } => message_answer(self.rules, bytes),
+        }
+    }
+}
+
+/// A provider message read through a [`Classifier`], with no statuses beside it.
+fn message_answer(rules: &StageRules, bytes: &[u8]) -> Diagnosis {
+    let message = String::from_utf8_lossy(bytes);
+    classify_provider(rules, &ProviderFailure { message: &message, http_status: None, curl_status: None })
+}
+
+/// Classifies a complete output held in memory.
+#[must_use]
+pub fn classify(rules: &StageRules, options: Options, output: &[u8]) -> Diagnosis {
+    let mut classifier = Classifier::new(rules, options);
+    classifier.feed(output);
+    classifier.finish()
+}
+
+/// Whether `rule`, alone and in any phase, matches somewhere in `text`: the classifier's
+/// own line machinery, for the rule's self-check.
+pub(crate) fn matches_alone(rule: &Rule, text: &[u8]) -> bool {
+    let rules = StageRules::probe(rule);
+    let mut scanner = Scanner::with_capacity(scanner::DEFAULT_CAPACITY.min(text.len().max(64) * 2));
+    let mut analysis = Analysis::new(&rules, None);
+    scanner.feed(text, rules.anchors(), &mut analysis);
+    scanner.finish(rules.anchors(), &mut analysis);
+    analysis.hits.first().is_some_and(|hits| hits.count > 0)
+}

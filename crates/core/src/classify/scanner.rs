@@ -1,0 +1,358 @@
+//! Splitting a byte stream into lines in bounded memory, and handing the consumer only
+//! the lines that hold an anchor (or every line, while the consumer asks for that).
+//!
+//! Input is read in chunks into one fixed buffer. Each chunk's complete lines are
+//! cleaned of ANSI escapes in place, lowercased into a second buffer, and searched for
+//! anchors as a whole; the incomplete last line is carried to the next chunk. A line
+//! longer than the buffer is handed over in buffer-sized fragments that share its line
+//! number, so a single 100 MiB line costs no more memory than a short one.
+
+use crate::classify::terminal_text::{strip_ansi_in_place, visible_range};
+use crate::rules::AnchorSet;
+
+/// The default buffer size: large enough that per-chunk overhead vanishes, small
+/// enough to stay far below the memory budget.
+pub(super) const DEFAULT_CAPACITY: usize = 1 << 20;
+
+/// One line handed to a [`LineSink`]: its 1-based number, its visible text (ANSI escapes
+/// and `\r` rewrites resolved) and the same text lowercased (ASCII).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Line<'a> {
+    pub number: u64,
+    pub text: &'a [u8],
+    pub lower: &'a [u8],
+}
+
+/// How much of the output before the current line stays available to look back over.
+pub(super) const HISTORY: usize = 64 * 1024;
+
+/// The output just before the current line (or, at the end, the last of the output):
+/// `history` then `current`, cleaned like the lines. Lines that hold no streamed anchor
+/// are only ever examined here.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Window<'a> {
+    pub history: &'a [u8],
+    pub current: &'a [u8],
+    /// The number of the line right after the window.
+    pub next_line: u64,
+    /// The window's last bytes are the start of line `next_line` (a line longer than the
+    /// buffer), not a complete line.
+    pub ends_inside_next: bool,
+}
+
+impl Window<'_> {
+    /// The window's complete lines numbered above `after`, oldest first, at most `max`
+    /// of the newest. `bytes` receives the window's text; the ranges index into it.
+    pub(super) fn lines(&self, after: u64, max: usize, bytes: &mut Vec<u8>) -> Vec<(u64, std::ops::Range<usize>)> {
+        bytes.clear();
+        bytes.extend_from_slice(self.history);
+        bytes.extend_from_slice(self.current);
+        let mut end = bytes.len();
+        if self.ends_inside_next {
+            match memchr::memrchr(b'\n', bytes) {
+                Some(nl) => end = nl + 1,
+                None => return Vec::new(),
+            }
+        }
+        let mut out = Vec::new();
+        if end == 0 {
+            return out;
+        }
+        let mut cursor = if bytes[end - 1] == b'\n' { end - 1 } else { end };
+        let mut number = self.next_line;
+        loop {
+            let start = memchr::memrchr(b'\n', &bytes[..cursor]).map_or(0, |nl| nl + 1);
+            number -= 1;
+            // The oldest line may have lost its start to the history limit; what is left
+            // of it still counts (on a line longer than the history, it is all there is).
+            if number <= after || out.len() == max || number == 0 {
+                break;
+            }
+            out.push((number, start..cursor));
+            if start == 0 {
+                break;
+            }
+            cursor = start - 1;
+        }
+        out.reverse();
+        out
+    }
+}
+
+/// The consumer of a scan.
+pub(super) trait LineSink {
+    /// Whether the next line must be handed over even without an anchor (a multi-line
+    /// summary is being collected).
+    fn wants_every_line(&self) -> bool;
+    /// A line that holds a streamed anchor (or any line, while asked for); `window` is
+    /// the output before it.
+    fn line(&mut self, line: Line<'_>, window: &Window<'_>);
+    /// The output has ended; `window` is its last part.
+    fn finish(&mut self, window: &Window<'_>);
+}
+
+#[derive(Debug)]
+pub(super) struct Scanner {
+    buf: Vec<u8>,
+    lower: Vec<u8>,
+    len: usize,
+    /// Newlines before `buf[0]` in the whole stream.
+    newlines: u64,
+    /// Bytes seen in the whole stream.
+    bytes: u64,
+    /// The last [`HISTORY`] bytes scanned, cleaned.
+    history: Vec<u8>,
+    ends_with_newline: bool,
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Scanner::with_capacity(DEFAULT_CAPACITY)
+    }
+}
+
+impl Scanner {
+    #[must_use]
+    pub(super) fn with_capacity(capacity: usize) -> Scanner {
+        let capacity = capacity.max(64);
+        Scanner {
+            buf: vec![0; capacity],
+            lower: vec![0; capacity],
+            len: 0,
+            newlines: 0,
+            bytes: 0,
+            history: Vec::with_capacity(HISTORY),
+            ends_with_newline: true,
+        }
+    }
+
+    /// Free space to read into; call [`Scanner::commit`] with the count read.
+    pub(super) fn spare(&mut self) -> &mut [u8] {
+        &mut self.buf[self.len..]
+    }
+
+    /// Accounts for `n` bytes read into [`Scanner::spare`], scanning when the buffer is full.
+    pub(super) fn commit(&mut self, n: usize, anchors: &AnchorSet, sink: &mut impl LineSink) {
+        if n > 0 {
+            self.ends_with_newline = self.buf[self.len + n - 1] == b'\n';
+        }
+        self.len += n;
+        self.bytes += n as u64;
+        if self.len == self.buf.len() {
+            self.scan(anchors, sink, false);
+        }
+    }
+
+    /// Copies `data` in and scans whatever complete lines fill the buffer.
+    pub(super) fn feed(&mut self, mut data: &[u8], anchors: &AnchorSet, sink: &mut impl LineSink) {
+        while !data.is_empty() {
+            let spare = self.spare();
+            let n = spare.len().min(data.len());
+            spare[..n].copy_from_slice(&data[..n]);
+            data = &data[n..];
+            self.commit(n, anchors, sink);
+        }
+    }
+
+    /// Scans the complete lines buffered so far (for live streams, where a line should
+    /// be seen as soon as it ends rather than when the buffer fills).
+    pub(super) fn flush_lines(&mut self, anchors: &AnchorSet, sink: &mut impl LineSink) {
+        self.scan(anchors, sink, false);
+    }
+
+    /// Scans everything left, the unterminated last line included, and hands the sink
+    /// the last part of the output.
+    pub(super) fn finish(&mut self, anchors: &AnchorSet, sink: &mut impl LineSink) {
+        self.scan(anchors, sink, false);
+        if self.len > 0 {
+            self.scan(anchors, sink, true);
+        }
+        let last_line = self.lines_seen();
+        sink.finish(&Window { history: &self.history, current: &[], next_line: last_line + 1, ends_inside_next: false });
+    }
+
+    /// Lines in the stream so far (an unterminated last line counts).
+    #[must_use]
+    pub(super) fn lines_seen(&self) -> u64 {
+        self.newlines + u64::from(self.len > 0 || (self.bytes > 0 && !self.ends_with_newline))
+    }
+
+    #[must_use]
+    pub(super) fn bytes_seen(&self) -> u64 {
+        self.bytes
+    }
+
+    fn scan(&mut self, anchors: &AnchorSet, sink: &mut impl LineSink, to_end: bool) {
+        let region = if to_end {
+            self.len
+        } else {
+            match memchr::memrchr(b'\n', &self.buf[..self.len]) {
+                Some(nl) => nl + 1,
+                // A line longer than the buffer: hand over this fragment now.
+                None if self.len == self.buf.len() => self.len,
+                None => return,
+            }
+        };
+        let cleaned =
+            if memchr::memchr(0x1b, &self.buf[..region]).is_some() { strip_ansi_in_place(&mut self.buf[..region]) } else { region };
+        let (raw, lower) = (&self.buf[..cleaned], &mut self.lower[..cleaned]);
+        for (l, r) in lower.iter_mut().zip(raw) {
+            *l = r.to_ascii_lowercase();
+        }
+        let lower = &self.lower[..cleaned];
+
+        let mut pos = 0;
+        let mut counted = 0;
+        let mut newlines = self.newlines;
+        while pos < cleaned {
+            let start = if sink.wants_every_line() {
+                pos
+            } else {
+                match anchors.find(&lower[pos..]) {
+                    Some(at) => memchr::memrchr(b'\n', &lower[pos..pos + at]).map_or(pos, |nl| pos + nl + 1),
+                    None => break,
+                }
+            };
+            let end = memchr::memchr(b'\n', &lower[start..]).map_or(cleaned, |nl| start + nl);
+            newlines += bytecount::count(&raw[counted..start], b'\n') as u64;
+            counted = start;
+            let (from, to) = visible_range(&raw[start..end]);
+            let current = &raw[..start];
+            let window = Window {
+                history: &self.history,
+                current,
+                next_line: newlines + 1,
+                ends_inside_next: current.last().or(self.history.last()).is_some_and(|&b| b != b'\n'),
+            };
+            sink.line(
+                Line { number: newlines + 1, text: &raw[start + from..start + to], lower: &lower[start + from..start + to] },
+                &window,
+            );
+            pos = end + 1;
+        }
+        newlines += bytecount::count(&raw[counted..cleaned], b'\n') as u64;
+        self.newlines = newlines;
+        // Keep the last HISTORY bytes for looking back.
+        if cleaned >= HISTORY {
+            self.history.clear();
+            self.history.extend_from_slice(&raw[cleaned - HISTORY..cleaned]);
+        } else {
+            self.history.extend_from_slice(&raw[..cleaned]);
+            if self.history.len() > HISTORY {
+                self.history.drain(..self.history.len() - HISTORY);
+            }
+        }
+        self.buf.copy_within(region..self.len, 0);
+        self.len -= region;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Collect {
+        every: bool,
+        lines: Vec<(u64, String)>,
+    }
+
+    impl LineSink for Collect {
+        fn wants_every_line(&self) -> bool {
+            self.every
+        }
+        fn line(&mut self, line: Line<'_>, _window: &Window<'_>) {
+            self.lines.push((line.number, String::from_utf8_lossy(line.text).into_owned()));
+        }
+        fn finish(&mut self, _window: &Window<'_>) {}
+    }
+
+    fn scan(input: &[u8], capacity: usize, every: bool, piece: usize) -> Vec<(u64, String)> {
+        let anchors = AnchorSet::new(vec!["needle".to_owned()]);
+        let mut scanner = Scanner::with_capacity(capacity);
+        let mut sink = Collect { every, lines: Vec::new() };
+        for chunk in input.chunks(piece.max(1)) {
+            scanner.feed(chunk, &anchors, &mut sink);
+        }
+        scanner.finish(&anchors, &mut sink);
+        sink.lines
+    }
+
+    #[test]
+    fn hands_over_anchored_lines_with_their_numbers() {
+        let input = b"a\nNEEDLE one\nb\r\nc\n\x1b[31mnee\x1b[0mdle two\r\nprogress\rneedle three\nlast needle";
+        for capacity in [64, 100, 4096] {
+            for piece in [1, 3, 7, 1000] {
+                assert_eq!(
+                    scan(input, capacity, false, piece),
+                    vec![(2, "NEEDLE one".into()), (5, "needle two".into()), (6, "needle three".into()), (7, "last needle".into())],
+                    "capacity {capacity} piece {piece}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_line_mode_sees_all_lines() {
+        let lines = scan(b"x\ny\n\nz", 64, true, 5);
+        assert_eq!(lines, vec![(1, "x".into()), (2, "y".into()), (3, String::new()), (4, "z".into())]);
+    }
+
+    #[test]
+    fn a_line_longer_than_the_buffer_keeps_one_number() {
+        let mut input = vec![b'x'; 1000];
+        input.extend_from_slice(b"needle");
+        input.extend(vec![b'y'; 1000]);
+        input.extend_from_slice(b"\nneedle after\n");
+        let lines = scan(&input, 256, false, 333);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines[0].0, 1);
+        assert_eq!(lines[1], (2, "needle after".into()));
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    struct Windows {
+        seen: Vec<(u64, Vec<(u64, String)>)>,
+        tail: Vec<(u64, String)>,
+    }
+
+    fn numbered(window: &Window<'_>, after: u64) -> Vec<(u64, String)> {
+        let mut bytes = Vec::new();
+        let lines = window.lines(after, 1000, &mut bytes);
+        lines.into_iter().map(|(n, r)| (n, String::from_utf8_lossy(&bytes[r]).into_owned())).collect()
+    }
+
+    impl LineSink for Windows {
+        fn wants_every_line(&self) -> bool {
+            false
+        }
+        fn line(&mut self, line: Line<'_>, window: &Window<'_>) {
+            self.seen.push((line.number, numbered(window, 0)));
+        }
+        fn finish(&mut self, window: &Window<'_>) {
+            self.tail = numbered(window, 0);
+        }
+    }
+
+    #[test]
+    fn windows_hold_the_numbered_lines_before_the_current_one() {
+        let input = b"one\ntwo\nneedle three\nfour\nfive";
+        for capacity in [64, 4096] {
+            for piece in [1, 5, 100] {
+                let anchors = AnchorSet::new(vec!["needle".to_owned()]);
+                let mut scanner = Scanner::with_capacity(capacity);
+                let mut sink = Windows { seen: Vec::new(), tail: Vec::new() };
+                for chunk in input.chunks(piece) {
+                    scanner.feed(chunk, &anchors, &mut sink);
+                }
+                scanner.finish(&anchors, &mut sink);
+                assert_eq!(sink.seen, vec![(3, vec![(1, "one".into()), (2, "two".into())])]);
+                assert_eq!(sink.tail.last(), Some(&(5, "five".into())));
+                assert_eq!(sink.tail.len(), 5);
+            }
+        }
+    }
+}

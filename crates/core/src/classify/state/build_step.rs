@@ -1,0 +1,130 @@
+//! The build step being run, the evidence its output carries, and the builder's failure
+//! summary (which may span lines) with the step it ended.
+
+use std::collections::VecDeque;
+
+use crate::classify::terminal_text::clip_around;
+use crate::model::Evidence;
+
+/// Evidence lines kept for the current build step.
+const STEP_EVIDENCE: usize = 64;
+/// A multi-line failure summary is given up after this many lines or bytes.
+const SUMMARY_MAX_LINES: usize = 256;
+const SUMMARY_MAX_BYTES: usize = 64 * 1024;
+/// Failed commands are kept up to this many characters.
+pub(crate) const COMMAND_CHARS: usize = 2000;
+/// A summary keeps at most this many evidence lines.
+const SUMMARY_EVIDENCE: usize = 4;
+
+/// A step-evidence match, tagged by its rule (`network`, `npm-network`, `npm`).
+#[derive(Debug, Clone)]
+pub(crate) struct TaggedEvidence {
+    pub(crate) tag: String,
+    pub(crate) evidence: Evidence,
+    /// The whole matched text, unclipped (for package correlation).
+    pub(crate) text: String,
+}
+
+/// The build step being run.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Step {
+    pub(crate) marker: Option<Evidence>,
+    pub(crate) number: Option<u32>,
+    pub(crate) total: Option<u32>,
+    pub(crate) instruction: Option<String>,
+    pub(crate) evidence: VecDeque<TaggedEvidence>,
+}
+
+/// A builder's failure summary and the step it ended.
+#[derive(Debug, Clone)]
+pub(crate) struct Summary {
+    pub(crate) rule: usize,
+    pub(crate) command: Option<String>,
+    pub(crate) evidence: Vec<Evidence>,
+    pub(crate) step: Step,
+}
+
+/// A summary whose first line has been seen, waiting for the line that ends it.
+#[derive(Debug, Clone)]
+pub(crate) struct Pending {
+    pub(crate) rule: usize,
+    pub(crate) terminator: String,
+    pub(crate) lines: Vec<Evidence>,
+    pub(crate) text: String,
+}
+
+impl Pending {
+    /// Adds a line; whether it ends the summary, or `None` when the summary grew too
+    /// long to be one.
+    pub(crate) fn push(&mut self, evidence: Evidence, text: &str, lower: &[u8]) -> Option<bool> {
+        self.text.push('\n');
+        self.text.push_str(text);
+        self.lines.push(evidence);
+        if memchr::memmem::find(lower, self.terminator.as_bytes()).is_some() {
+            Some(true)
+        } else if self.lines.len() > SUMMARY_MAX_LINES || self.text.len() > SUMMARY_MAX_BYTES {
+            None
+        } else {
+            Some(false)
+        }
+    }
+
+    /// The summary's evidence: a long one is shown by its first and last lines.
+    pub(crate) fn into_evidence(self) -> Vec<Evidence> {
+        let mut lines = self.lines;
+        if lines.len() > 2 {
+            lines.drain(1..lines.len() - 1);
+        }
+        lines
+    }
+}
+
+/// The build as the output shows it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Build {
+    pub(crate) step: Step,
+    pub(crate) summary: Option<Summary>,
+    pub(crate) pending: Option<Pending>,
+}
+
+impl Build {
+    /// A step marker: a new step begins.
+    pub(crate) fn start_step(&mut self, marker: Option<Evidence>, number: Option<u32>, total: Option<u32>, instruction: &str) {
+        let instruction = Some(instruction.trim()).filter(|s| !s.is_empty()).map(|s| clip_around(s, 0, COMMAND_CHARS));
+        self.step = Step { marker, number, total, instruction, evidence: VecDeque::new() };
+    }
+
+    /// Evidence inside the current step. Evidence printed after the summary belongs to
+    /// no step that failed.
+    pub(crate) fn add_evidence(&mut self, tag: &str, evidence: Vec<Evidence>, text: &str) {
+        if self.summary.is_some() {
+            return;
+        }
+        if self.step.evidence.len() == STEP_EVIDENCE {
+            self.step.evidence.pop_front();
+        }
+        for evidence in evidence {
+            self.step.evidence.push_back(TaggedEvidence { tag: tag.to_owned(), evidence, text: clip_around(text, 0, COMMAND_CHARS) });
+        }
+    }
+
+    /// A builder's failure summary. A wrapper and the builder's own summary often
+    /// describe one failure (`Docker build failed: The command '…'`): the first is kept,
+    /// with what it lacked added.
+    pub(crate) fn summarise(&mut self, rule: usize, command: Option<String>, evidence: Vec<Evidence>) {
+        match &mut self.summary {
+            None => self.summary = Some(Summary { rule, command, evidence, step: self.step.clone() }),
+            Some(summary) => {
+                if summary.command.is_none() && command.is_some() {
+                    summary.command = command;
+                    summary.rule = rule;
+                }
+                for e in evidence {
+                    if !summary.evidence.contains(&e) && summary.evidence.len() < SUMMARY_EVIDENCE {
+                        summary.evidence.push(e);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,330 @@
+//! The state the classifier keeps while the output streams by, one concern per type:
+//! the [`Facts`], the phase [`Timeline`], the [`Build`] step and its summary, the rules'
+//! [`RuleHits`] and the [`Lookback`] bookkeeping. Only anchored lines reach it, and it
+//! keeps nothing per line, so memory stays bounded however long the log is.
+
+mod build_step;
+mod facts;
+mod hits;
+mod lookback;
+mod timeline;
+
+use regex::Captures;
+
+pub(crate) use build_step::{Build, Step, COMMAND_CHARS};
+pub(crate) use facts::Facts;
+pub(crate) use hits::{Hit, RuleHits};
+
+use crate::classify::scanner::{Line, LineSink, Window};
+use crate::classify::terminal_text::{clip_around, visible_range};
+use crate::model::{Evidence, Phase, Version};
+use crate::rules::{LineMatcher, PatternRef, Role, Rule, StageRules};
+use build_step::Pending;
+use facts::capture;
+use hits::Parts;
+use lookback::Lookback;
+use timeline::Timeline;
+
+/// Evidence lines are clipped to this many characters.
+const EVIDENCE_CHARS: usize = 240;
+/// Lines examined before a build summary (back to its step's start) and at the end.
+const LOOKBACK_LINES: usize = 512;
+const TAIL_LINES: usize = 1000;
+
+/// Which phase a match counts in.
+#[derive(Debug, Clone, Copy)]
+enum Attribution {
+    /// The phase reached now: the line is streaming by.
+    AsItStreams,
+    /// The phase the line was printed in: it is examined late, from a window.
+    PrintedIn(Option<Phase>),
+}
+
+/// The streaming state of one classification.
+#[derive(Debug)]
+pub(crate) struct Analysis<'r> {
+    pub(crate) rules: &'r StageRules,
+    version: Option<Version>,
+    pub(crate) timeline: Timeline,
+    pub(crate) facts: Facts,
+    pub(crate) hits: Vec<RuleHits>,
+    parts: Vec<Parts>,
+    pub(crate) build: Build,
+    lookback: Lookback,
+    scratch: Vec<PatternRef>,
+    /// The line being examined, and the phase its matches count in.
+    current_line: u64,
+    attribution: Attribution,
+}
+
+/// Lines that only warn: a kind needs an error that stopped the run.
+fn is_warning(lower: &[u8]) -> bool {
+    let trimmed = lower.trim_ascii_start();
+    let trimmed = trimmed.strip_prefix(b"npm ").unwrap_or(trimmed);
+    ["warning:", "warning[", "warn[", "warn:", "warn ", "[warning]", "! "].iter().any(|p| trimmed.starts_with(p.as_bytes()))
+}
+
+/// Evidence as it is kept while streaming: clipped, not yet masked. Masking runs once,
+/// on the few lines that end up in the answer.
+fn evidence(number: u64, text: &str, focus: usize) -> Evidence {
+    Evidence { line: number, text: clip_around(text, focus, EVIDENCE_CHARS) }
+}
+
+impl<'r> Analysis<'r> {
+    pub(crate) fn new(rules: &'r StageRules, version: Option<Version>) -> Analysis<'r> {
+        let parts = rules
+            .rules()
+            .iter()
+            .map(|rule| match &rule.role {
+                Role::Failure(r) | Role::Supporting(r) => match &r.matcher {
+                    LineMatcher::Parts { parts, .. } => Parts::new(parts.len()),
+                    LineMatcher::Line(_) => Parts::default(),
+                },
+                _ => Parts::default(),
+            })
+            .collect();
+        Analysis {
+            rules,
+            version,
+            timeline: Timeline::default(),
+            facts: Facts::default(),
+            hits: vec![RuleHits::default(); rules.rules().len()],
+            parts,
+            build: Build::default(),
+            lookback: Lookback::default(),
+            scratch: Vec::new(),
+            current_line: 0,
+            attribution: Attribution::AsItStreams,
+        }
+    }
+
+    /// The phase reached so far.
+    pub(crate) fn phase(&self) -> Option<Phase> {
+        self.timeline.phase
+    }
+
+    /// A rule matched: what it means depends on its role.
+    fn on_match(&mut self, ri: usize, caps: Option<&Captures<'_>>, rest: &str, ev: Vec<Evidence>) {
+        let rules: &'r StageRules = self.rules;
+        let rule = &rules.rules()[ri];
+        self.hits[ri].count += 1;
+        if let Some(engine) = rule.engine() {
+            self.facts.engine = Some(engine);
+        }
+        match &rule.role {
+            Role::Marker(marker) => self.on_marker(marker, caps, rest, ev),
+            Role::Failure(_) | Role::Supporting(_) => {
+                let phase = match self.attribution {
+                    Attribution::AsItStreams => self.timeline.phase,
+                    Attribution::PrintedIn(phase) => phase,
+                };
+                self.hits[ri].push(Hit { evidence: ev, phase, line: self.current_line });
+            }
+            Role::StepEvidence(step) => {
+                let text = caps.and_then(|c| c.get(0)).map(|m| m.as_str()).unwrap_or_default();
+                self.build.add_evidence(&step.tag, ev, text);
+            }
+            Role::BuildSummary(_) => {
+                let command = capture(caps, "command").map(|s| clip_around(s, 0, COMMAND_CHARS));
+                self.advance(Phase::Build);
+                self.build.summarise(ri, command, ev);
+            }
+            Role::FailedCommand(_) | Role::ExitStatus(_) | Role::Provider(_) => {}
+        }
+    }
+
+    fn on_marker(&mut self, marker: &crate::rules::MarkerRule, caps: Option<&Captures<'_>>, rest: &str, ev: Vec<Evidence>) {
+        self.facts.record(caps);
+        if marker.uploaded {
+            self.facts.uploaded = true;
+        }
+        if let Some(phase) = marker.sets_phase {
+            self.advance(phase);
+        }
+        if marker.starts_step {
+            let number = capture(caps, "step").and_then(|s| s.parse().ok());
+            let total = capture(caps, "total").and_then(|s| s.parse().ok());
+            // A step marker's pattern ends where the instruction starts.
+            let instruction = capture(caps, "instruction").unwrap_or(rest);
+            self.build.start_step(ev.first().cloned(), number, total, instruction);
+        }
+        if marker.sets_phase.is_some() || marker.starts_step {
+            self.timeline.last_marker = ev.into_iter().next();
+        }
+    }
+
+    fn advance(&mut self, phase: Phase) {
+        self.timeline.advance(phase, self.current_line, self.facts.exported_mib.is_some());
+    }
+
+    /// Examines the window's lines after `after` and before `before` that streaming
+    /// skipped (they hold no streamed anchor), each in the phase it was printed in.
+    fn examine_window(&mut self, window: &Window<'_>, after: u64, before: u64, max: usize) {
+        let mut bytes = Vec::new();
+        let lines = window.lines(after, max, &mut bytes);
+        let mut lower = Vec::new();
+        for (number, range) in lines {
+            if number >= before || self.lookback.fully_examined(number) {
+                continue;
+            }
+            let raw = &bytes[range];
+            let (from, to) = visible_range(raw);
+            let text = &raw[from..to];
+            lower.clear();
+            lower.extend(text.iter().map(u8::to_ascii_lowercase));
+            if self.rules.anchors().find(&lower).is_some() {
+                continue;
+            }
+            let saved = (self.current_line, self.attribution);
+            self.current_line = number;
+            self.attribution = Attribution::PrintedIn(self.timeline.phase_at(number));
+            self.examine(number, text, &lower, None);
+            (self.current_line, self.attribution) = saved;
+        }
+        self.lookback.examined_until(before);
+    }
+
+    /// Before a build summary: the failed step's own output, back to its step marker.
+    fn look_back(&mut self, window: Option<&Window<'_>>, summary_line: u64) {
+        let Some(window) = window else { return };
+        let step_start = self.build.step.marker.as_ref().map_or(0, |m| m.line);
+        let after = self.lookback.window_upto.max(step_start);
+        self.examine_window(window, after, summary_line, LOOKBACK_LINES);
+    }
+
+    fn on_part(&mut self, ri: usize, pi: usize, ev: Evidence) {
+        let within = match &self.rules.rules()[ri].role {
+            Role::Failure(r) | Role::Supporting(r) => match &r.matcher {
+                LineMatcher::Parts { within_lines, .. } => *within_lines,
+                LineMatcher::Line(_) => None,
+            },
+            _ => None,
+        };
+        if let Some(all) = self.parts[ri].see(pi, ev, within) {
+            self.on_match(ri, None, "", all);
+        }
+    }
+
+    fn continue_pending(&mut self, number: u64, text: &str, lower: &[u8], window: Option<&Window<'_>>) {
+        let Some(pending) = &mut self.pending_mut() else { return };
+        match pending.push(evidence(number, text, 0), text, lower) {
+            Some(false) => {}
+            None => self.build.pending = None,
+            Some(true) => {
+                let Some(mut pending) = self.build.pending.take() else { return };
+                let rules: &'r StageRules = self.rules;
+                let Some(pattern) = rules.rules()[pending.rule].line_patterns().first() else { return };
+                let text = std::mem::take(&mut pending.text);
+                if let Some(caps) = pattern.regex.captures(&text) {
+                    self.look_back(window, pending.lines.first().map_or(number, |e| e.line));
+                    let rule = pending.rule;
+                    self.on_match(rule, Some(&caps), "", pending.into_evidence());
+                }
+            }
+        }
+    }
+
+    fn pending_mut(&mut self) -> Option<&mut Pending> {
+        self.build.pending.as_mut()
+    }
+}
+
+impl Analysis<'_> {
+    /// Whether a matched pattern counts here: the rule applies to the OpenShell version,
+    /// a warning line decides nothing, and a marker counts only in its phases.
+    fn counts(&self, rule: &Rule, warning: bool) -> bool {
+        let marker = matches!(rule.role, Role::Marker(_));
+        rule.applies_to(self.version)
+            && (!warning || marker || matches!(rule.role, Role::Supporting(_)))
+            && (!marker || self.rules.in_scope(rule, self.timeline.phase))
+    }
+
+    /// Runs the rules whose anchors `lower` holds on one line. `window` is the output
+    /// before the line when it streams by, and `None` when the line itself comes from a
+    /// window.
+    fn examine(&mut self, number: u64, raw: &[u8], lower: &[u8], window: Option<&Window<'_>>) {
+        let mut patterns = std::mem::take(&mut self.scratch);
+        self.rules.patterns_in(raw, lower, &mut patterns);
+        if patterns.is_empty() && self.build.pending.is_none() {
+            self.scratch = patterns;
+            return;
+        }
+        let text = String::from_utf8_lossy(raw);
+        let warning = is_warning(lower);
+        let was_pending = self.build.pending.is_some();
+        for &(ri, pi) in &patterns {
+            let (ri, pi) = (ri as usize, pi as usize);
+            let rules: &StageRules = self.rules;
+            let rule = &rules.rules()[ri];
+            if !self.counts(rule, warning) {
+                continue;
+            }
+            match &rule.role {
+                Role::Failure(r) | Role::Supporting(r) if matches!(r.matcher, LineMatcher::Parts { .. }) => {
+                    if let Some(m) = rule.line_patterns()[pi].regex.find(&text) {
+                        self.on_part(ri, pi, evidence(number, &text, m.start()));
+                    }
+                }
+                _ => self.match_line(ri, number, &text, lower, window),
+            }
+        }
+        if was_pending {
+            self.continue_pending(number, &text, lower, window);
+        }
+        self.scratch = patterns;
+    }
+
+    /// A one-line pattern on an anchored line; a summary that may span lines starts
+    /// pending when its first line holds the anchor but not the terminator.
+    fn match_line(&mut self, ri: usize, number: u64, text: &str, lower: &[u8], window: Option<&Window<'_>>) {
+        let rules: &StageRules = self.rules;
+        let rule = &rules.rules()[ri];
+        let Some(pattern) = rule.line_patterns().first() else { return };
+        // Most patterns capture nothing; finding is cheaper than capturing.
+        let found = if pattern.regex.captures_len() > 1 {
+            pattern.regex.captures(text).map(|caps| (caps.get(0).map_or(0..0, |m| m.range()), Some(caps)))
+        } else {
+            pattern.regex.find(text).map(|m| (m.range(), None))
+        };
+        let summary = match &rule.role {
+            Role::BuildSummary(summary) => Some(summary),
+            _ => None,
+        };
+        if let Some((range, caps)) = found {
+            if summary.is_some() {
+                self.look_back(window, number);
+            }
+            let ev = vec![evidence(number, text, range.start)];
+            self.on_match(ri, caps.as_ref(), &text[range.end..], ev);
+        } else if let Some(terminator) = summary.and_then(|s| s.continue_until.as_ref()) {
+            if self.build.pending.is_none() && memchr::memmem::find(lower, terminator.as_bytes()).is_none() {
+                self.build.pending = Some(Pending {
+                    rule: ri,
+                    terminator: terminator.clone(),
+                    lines: vec![evidence(number, text, 0)],
+                    text: text.to_owned(),
+                });
+            }
+        }
+    }
+}
+
+impl LineSink for Analysis<'_> {
+    fn wants_every_line(&self) -> bool {
+        self.build.pending.is_some()
+    }
+
+    fn line(&mut self, line: Line<'_>, window: &Window<'_>) {
+        self.current_line = line.number;
+        if self.build.pending.is_some() {
+            self.lookback.note_full(line.number);
+        }
+        self.examine(line.number, line.text, line.lower, Some(window));
+    }
+
+    fn finish(&mut self, window: &Window<'_>) {
+        // The error that stopped the run is at the end: examine the last lines in full.
+        let after = self.lookback.window_upto;
+        self.examine_window(window, after, window.next_line, TAIL_LINES);
+    }
+}

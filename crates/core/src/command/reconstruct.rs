@@ -1,0 +1,162 @@
+//! The create command again, from an image instead of a Dockerfile: the original
+//! invocation with `--from` swapped for the built image, and placeholders for what must
+//! not be shown (credentials) or cannot be reproduced (a temporary policy file, the
+//! driver configuration with host paths and GPU ids, the runtime environment).
+
+use crate::command::invocation::{carries_secret, Arg, CreateInvocation, Form, TrailingCommand};
+use crate::command::{Part, Placeholders, Sensitivity, Word};
+
+/// The reconstructed command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reconstruction {
+    /// The command's words.
+    pub words: Vec<Word>,
+    /// The placeholders they read.
+    pub placeholders: Placeholders,
+}
+
+impl Reconstruction {
+    /// Whether the command can run as printed (no placeholder to fill in).
+    #[must_use]
+    pub fn is_complete(&self) -> bool {
+        self.placeholders.is_empty()
+    }
+}
+
+/// A temporary file: deleted after a failed create, so it cannot be reused.
+fn is_temporary(path: &str) -> bool {
+    ["/tmp/", "/var/tmp/", "/var/folders/", "/private/var/folders/", "/private/tmp/"].iter().any(|p| path.starts_with(p))
+        || path.contains("/T/")
+        || path.rsplit('/').next().is_some_and(|name| name.contains("nemoclaw-") || name.starts_with("tmp"))
+}
+
+struct Builder {
+    words: Vec<Word>,
+    placeholders: Placeholders,
+}
+
+impl Builder {
+    fn placeholder(&mut self, hint: &str, reason: &str) -> Part {
+        self.placeholders.fresh(hint, reason)
+    }
+
+    /// A literal, unless it carries a credential.
+    fn literal(&mut self, text: &str, hint: &str) -> Word {
+        if carries_secret(text) {
+            Word(vec![self.placeholder(hint, "it holds a credential, which is never printed")])
+        } else {
+            Word::lit(text)
+        }
+    }
+
+    /// The value of a flag, as it should appear again.
+    fn value(&mut self, arg: &Arg, value: &str) -> Word {
+        let hint = arg.flag.trim_start_matches('-');
+        match arg.flag.as_str() {
+            "--policy" if is_temporary(value) => {
+                Word(vec![self.placeholder("POLICY_FILE", "the create used a temporary policy file, deleted after it failed")])
+            }
+            "--driver-config-json" => {
+                Word(vec![self.placeholder("DRIVER_CONFIG_JSON", "the driver configuration holds host paths and GPU ids")])
+            }
+            "--env" | "--label" if arg.sensitivity() == Sensitivity::Secret => match value.split_once('=') {
+                Some((key, _)) => {
+                    let var = self.placeholder(key, "it holds a credential, which is never printed");
+                    Word(vec![Part::Lit(format!("{key}=")), var])
+                }
+                None => self.literal(value, hint),
+            },
+            _ => self.literal(value, hint),
+        }
+    }
+}
+
+/// Rebuilds `invocation` to create from `image` (an image reference, or a placeholder
+/// for one); with no image, the original source is kept (a temporary build directory
+/// becomes a placeholder).
+#[must_use]
+pub fn reconstruct(invocation: &CreateInvocation, image: Option<&Word>) -> Reconstruction {
+    let mut b = Builder { words: Vec::new(), placeholders: Placeholders::default() };
+    let program = invocation.program.clone().unwrap_or_else(|| "openshell".to_owned());
+    b.words.extend([Word::lit(program), Word::lit("sandbox"), Word::lit("create")]);
+    let mut from_seen = false;
+    for arg in &invocation.args {
+        if arg.flag == "--from" {
+            from_seen = true;
+            b.source(image, arg.value.as_deref());
+            continue;
+        }
+        b.arg(arg);
+    }
+    if let (false, Some(image)) = (from_seen, image) {
+        b.words.extend([Word::lit("--from"), image.clone()]);
+    }
+    if let Some(command) = &invocation.command {
+        b.trailing(command);
+    }
+    Reconstruction { words: b.words, placeholders: b.placeholders }
+}
+
+impl Builder {
+    /// `--from`: the image, else the original source.
+    fn source(&mut self, image: Option<&Word>, source: Option<&str>) {
+        match (image, source) {
+            (Some(image), _) => self.words.extend([Word::lit("--from"), image.clone()]),
+            (None, Some(source)) if is_temporary(source) => {
+                let var = self.placeholder("BUILD_SOURCE", "the create built from a temporary directory, deleted after it failed");
+                self.words.extend([Word::lit("--from"), Word(vec![var])]);
+            }
+            (None, Some(source)) => {
+                self.words.push(Word::lit("--from"));
+                let word = self.literal(source, "FROM");
+                self.words.push(word);
+            }
+            (None, None) => self.words.push(Word::lit("--from")),
+        }
+    }
+
+    /// Any other flag, as written, its value masked when it must be.
+    fn arg(&mut self, arg: &Arg) {
+        let b = self;
+        match (&arg.form, &arg.value) {
+            (Form::Attached, Some(value)) => {
+                let mut word = b.value(arg, value);
+                let joiner = if arg.spelling.starts_with("--") { "=" } else { "" };
+                word.0.insert(0, Part::Lit(format!("{}{joiner}", arg.spelling)));
+                b.words.push(word);
+            }
+            (Form::Separate, Some(value)) => {
+                b.words.push(Word::lit(&arg.spelling));
+                let word = b.value(arg, value);
+                b.words.push(word);
+            }
+            _ => {
+                let word = b.literal(&arg.spelling, "ARGUMENT");
+                b.words.push(word);
+            }
+        }
+    }
+
+    /// What follows `--`: the runtime environment never echoed.
+    fn trailing(&mut self, command: &TrailingCommand) {
+        let b = self;
+        b.words.push(Word::lit("--"));
+        if let Some(wrapper) = &command.wrapper {
+            b.words.push(Word::lit(&wrapper.env));
+            for option in &wrapper.options {
+                let word = b.literal(option, "ENV_OPTION");
+                b.words.push(word);
+            }
+            for (name, _) in &wrapper.assignments {
+                // The runtime environment (proxies, keys) is never echoed: each value
+                // comes from the operator's environment under the same name.
+                let var = b.placeholder(name, "the sandbox's runtime environment is not echoed; export it before running");
+                b.words.push(Word(vec![Part::Lit(format!("{name}=")), var]));
+            }
+        }
+        for word in &command.argv {
+            let word = b.literal(word, "COMMAND_ARGUMENT");
+            b.words.push(word);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Diagnose failed OpenShell sandbox creates (and gateway starts, and provider
+//! validations) from their output, and plan the recovery.
+//!
+//! The pipeline is pure, in four steps, each a folder of its own:
+//!
+//! 1. **rules**: a [`Catalogue`] of rules as data, each with its own cases; one stage's
+//!    rules compiled for scanning are [`StageRules`].
+//! 2. **classify**: a [`Classifier`] streams the output in bounded memory, tracks the
+//!    [`Phase`] the create reached and the facts it printed, runs the rules on the few
+//!    lines that hold one of their anchors, and answers a [`Diagnosis`]: the [`Kind`],
+//!    the phase, the facts and the [`Evidence`] lines that prove it.
+//! 3. **plan**: [`plan()`] turns a diagnosis into a [`Plan`] of typed [`Step`]s for the
+//!    engine, gateway, OpenShell version, host and front end, with every command made
+//!    of [`Word`]s and what must not be printed left to [`Placeholders`].
+//! 4. **report**: renderers for people ([`plan_human`]), programs ([`plan_json`]) and
+//!    shells ([`plan_script`]).
+//!
+//! Secrets are masked by [`redact()`] before anything is shown. Reading files, running
+//! processes, printing and exit codes belong to the binary.
+//!
+//! ```
+//! use sandbox_triage_core::{classify, Catalogue, Kind, Options, Phase, Stage, StageRules};
+//!
+//! let catalogue = Catalogue::builtin().unwrap();
+//! let rules = StageRules::new(&catalogue, Stage::SandboxCreate);
+//! let output = b"  Step 4/35 : RUN apt-get update\n  E: Failed to fetch http://deb.debian.org/x.deb  Connection reset by peer\nThe command '/bin/sh -c apt-get update' returned a non-zero code: 100\n";
+//! let diagnosis = classify(&rules, Options::default(), output);
+//! assert_eq!(diagnosis.kind, Kind::BuildStepNetworkFailed);
+//! assert_eq!(diagnosis.phase, Some(Phase::Build));
+//! ```
+
+mod classify;
+mod command;
+mod model;
+mod plan;
+mod redact;
+mod report;
+mod rules;
+
+pub use classify::{classify, classify_provider, Classifier, Options, ProviderFailure};
+pub use command::{
+    carries_secret, reconstruct, render, render_bytes, render_pipeline, secret_name, words, Arg, CreateInvocation, EnvWrapper, Form,
+    FromSource, InvocationError, Part, PathKind, Placeholder, Placeholders, Reconstruction, RenderError, Sensitivity, Shell,
+    TrailingCommand, Word,
+};
+pub use model::{
+    Arch, Diagnosis, Engine, Evidence, FailedStep, Host, ImageRef, ImageRefError, InvalidVersion, Kind, Os, Phase, PhaseScope, Retry,
+    Stage, UnknownId, Version,
+};
+pub use plan::{create_context, plan, Action, Alternative, Applicability, Check, CreateContext, Frontend, Plan, PlanInput, Step};
+pub use redact::{redact, redact_bytes, triggers as redaction_triggers, Redactor};
+pub use report::{
+    diagnosis_human, diagnosis_json, plan_human, plan_json, plan_json_schema, plan_report, plan_script, AlternativeReport, CheckReport,
+    DiagnosisReport, PlaceholderReport, PlanOutput, PlanReport, StepReport, Style, SCHEMA_VERSION,
+};
+pub use rules::{
+    fires, BuildSummaryRule, Catalogue, CatalogueError, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, Pattern,
+    ProviderRule, Releases, Role, Rule, RuleCase, StageRules, StepEvidenceRule,
+};

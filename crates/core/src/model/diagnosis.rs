@@ -1,0 +1,95 @@
+//! What classification answers: the kind, the phase, the facts and the evidence.
+
+use serde::Serialize;
+
+use crate::model::{Engine, ImageRef, Kind, Phase, Retry, Stage};
+
+/// One line that proves the answer, with its 1-based number in the input. The text is
+/// cleaned (no terminal escapes), has its secrets masked, and is clipped.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+pub struct Evidence {
+    /// The line's 1-based number in the input.
+    pub line: u64,
+    /// The line's text.
+    pub text: String,
+}
+
+/// The build step that failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct FailedStep {
+    /// The step's number (`Step 4/35` is 4).
+    pub number: Option<u32>,
+    /// How many steps the build has.
+    pub total: Option<u32>,
+    /// The command the step ran, masked.
+    pub command: Option<String>,
+}
+
+/// The classifier's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnosis {
+    /// Which command's output was classified.
+    pub stage: Stage,
+    /// The failure kind.
+    pub kind: Kind,
+    /// The phase the failure is attributed to; for `none` and `unknown`, the furthest
+    /// phase the output reached.
+    pub phase: Option<Phase>,
+    /// NemoClaw's flag: an upload marker was seen (forced for `sandbox_create_incomplete`).
+    pub uploaded_to_gateway: bool,
+    /// The image the create built, when its output proves one.
+    pub built_image_ref: Option<ImageRef>,
+    /// The gateway's name.
+    pub gateway: Option<String>,
+    /// The sandbox's name, when `Created sandbox: <name>` was printed.
+    pub sandbox: Option<String>,
+    /// The container engine the wording shows.
+    pub engine: Option<Engine>,
+    /// The build step that failed, for build failures.
+    pub failed_step: Option<FailedStep>,
+    /// The last `[progress] Exported N MiB`.
+    pub exported_mib: Option<u64>,
+    /// The id of the rule that decided the kind.
+    pub rule: Option<String>,
+    /// What the kind means, for people.
+    pub explanation: String,
+    /// The lines that prove the answer.
+    pub evidence: Vec<Evidence>,
+    /// Provider validation: what to do next.
+    pub retry: Option<Retry>,
+    /// Lines read.
+    pub lines: u64,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+impl Diagnosis {
+    /// The `unknown` answer for `stage`, with no facts: the start of every answer.
+    #[must_use]
+    pub fn unknown(stage: Stage, explanation: impl Into<String>) -> Diagnosis {
+        Diagnosis {
+            stage,
+            kind: Kind::Unknown,
+            phase: None,
+            uploaded_to_gateway: false,
+            built_image_ref: None,
+            gateway: None,
+            sandbox: None,
+            engine: None,
+            failed_step: None,
+            exported_mib: None,
+            rule: None,
+            explanation: explanation.into(),
+            evidence: Vec::new(),
+            retry: None,
+            lines: 0,
+            bytes: 0,
+        }
+    }
+
+    /// Whether a failure kind (or `none`) was determined; `unknown` is not.
+    #[must_use]
+    pub fn is_determined(&self) -> bool {
+        self.kind != Kind::Unknown
+    }
+}

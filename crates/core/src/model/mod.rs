@@ -1,0 +1,24 @@
+//! What the answers are made of: the stage classified, the failure [`Kind`], the
+//! [`Phase`] a create reached, the engine, host and OpenShell version it ran with, image
+//! references, and the [`Diagnosis`] that holds them. Plain data with their string ids;
+//! no behaviour beyond parsing and ordering.
+
+mod diagnosis;
+mod engine;
+mod host;
+pub(crate) mod id;
+mod image_ref;
+mod kind;
+mod phase;
+mod stage;
+mod version;
+
+pub use diagnosis::{Diagnosis, Evidence, FailedStep};
+pub use engine::Engine;
+pub use host::{Arch, Host, Os};
+pub use id::UnknownId;
+pub use image_ref::{ImageRef, ImageRefError};
+pub use kind::{Kind, Retry};
+pub use phase::{Phase, PhaseScope};
+pub use stage::Stage;
+pub use version::{InvalidVersion, Version};

@@ -1,0 +1,52 @@
+//! A recovery plan as data: ordered steps, each a command (or a pipeline) with its
+//! purpose, how safe it is to run, and the probes that must hold before and after.
+//! [`plan`] builds one from a diagnosis, pure: it names commands, it runs none.
+//! Renderers turn a plan into text, JSON or a script; they never re-derive it from text.
+
+mod context;
+mod planner;
+mod step;
+
+pub use context::{create_context, CreateContext};
+pub use planner::{plan, Frontend, PlanInput};
+pub use step::{Action, Applicability, Check, Step};
+
+use crate::command::Placeholders;
+use crate::model::Kind;
+
+/// Another way out, with the conditions under which it works.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    /// What the route is.
+    pub title: String,
+    /// When it works.
+    pub conditions: Vec<String>,
+    /// Its steps.
+    pub steps: Vec<Step>,
+}
+
+/// The recovery for one diagnosis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The kind it recovers from.
+    pub kind: Kind,
+    /// The recovery in one sentence.
+    pub headline: String,
+    /// What else the operator should know.
+    pub notes: Vec<String>,
+    /// What the failed create asked for, when its argv was given.
+    pub context: Option<CreateContext>,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+    /// Other routes, with their conditions.
+    pub alternatives: Vec<Alternative>,
+    /// The values the operator must supply for placeholders in the steps.
+    pub placeholders: Placeholders,
+}
+
+impl Plan {
+    /// Every step, the alternatives' included.
+    pub fn all_steps(&self) -> impl Iterator<Item = &Step> {
+        self.steps.iter().chain(self.alternatives.iter().flat_map(|a| &a.steps))
+    }
+}

@@ -1,0 +1,96 @@
+//! Failures inside the image build: fix the cause, then run the create again.
+
+use super::{argv, lit, Alternative, Arch, Confirm, Destructive, Frontend, ImageRef, Kind, Plan, Planner, Probe, Step};
+
+impl Planner<'_> {
+    pub(super) fn build(&mut self, plan: &mut Plan) {
+        let d = self.input.diagnosis;
+        let step = d.failed_step.as_ref();
+        let where_ = match step.and_then(|s| s.number) {
+            Some(n) => format!("Build step {n}{}", step.and_then(|s| s.total).map(|t| format!(" of {t}")).unwrap_or_default()),
+            None => "A build step".to_owned(),
+        };
+        plan.headline =
+            format!("{where_} failed: fix the cause, then run the create again (the image upload and the gateway were not involved).");
+        self.build_cause(plan);
+        plan.steps.push(self.recreate(false, "Run the create again"));
+        if let Some(resume) = self.resume() {
+            plan.alternatives.push(Alternative {
+                title: "Resume through NemoClaw".to_owned(),
+                conditions: vec!["after fixing the cause: resuming repeats the same build".to_owned()],
+                steps: vec![resume],
+            });
+        }
+    }
+
+    /// The steps that find and fix the cause, by kind.
+    fn build_cause(&mut self, plan: &mut Plan) {
+        let d = self.input.diagnosis;
+        let eng = self.eng();
+        match d.kind {
+            Kind::PluginInstallNetworkDenied => self.plugin_network(plan),
+            Kind::BuildStepNetworkFailed => {
+                plan.steps.push(Step::advice("Give the build working DNS and egress: the engine's DNS settings, HTTP_PROXY/HTTPS_PROXY build arguments, or the corporate CA when TLS is intercepted"));
+            }
+            Kind::BuildBaseImagePullFailed => self.base_image_pull(plan),
+            Kind::DiskFull => {
+                plan.steps.push(Step::argv(Probe, "See what the engine stores", vec![eng.clone(), lit("system"), lit("df")]));
+                plan.steps.push(
+                    Step::argv(Probe, "See the free space where the export is written", argv(&["df", "-h", "/tmp", "/var/lib"]))
+                        .with_note("the export needs free space in TMPDIR the size of the image"),
+                );
+                plan.steps.push(Step::argv(Destructive, "Remove the build cache", vec![eng.clone(), lit("builder"), lit("prune")]));
+            }
+            Kind::PlatformMismatch => {
+                plan.notes.push(format!(
+                    "This host is {}.",
+                    match self.input.host.arch {
+                        Arch::Aarch64 => "arm64",
+                        Arch::X86_64 => "amd64",
+                    }
+                ));
+                plan.steps.push(Step::advice("Use a base image built for this architecture, or build with `--platform` for it"));
+            }
+            _ => {
+                plan.steps.push(Step::advice("Read the failed step's output above; reproduce the build with the engine's own build command to iterate on the Dockerfile"));
+            }
+        }
+    }
+
+    fn plugin_network(&mut self, plan: &mut Plan) {
+        plan.steps.push(Step::argv(
+            Probe,
+            "Check this host reaches the npm registry",
+            argv(&["curl", "-sSI", "https://registry.npmjs.org/"]),
+        ));
+        plan.steps.push(Step::advice("Allow the build to reach registry.npmjs.org and ClawHub: the network policy presets, the proxy (HTTP_PROXY/HTTPS_PROXY build arguments) or the firewall"));
+        if let Frontend::NemoClaw { cli } = &self.input.frontend {
+            let resume = vec![lit("env"), lit("NEMOCLAW_WEB_SEARCH_ENABLED=0"), lit(cli), lit("onboard"), lit("--resume")];
+            plan.alternatives.push(Alternative {
+                title: "Without the plugin".to_owned(),
+                conditions: vec!["when web search is not needed".to_owned()],
+                steps: vec![Step::argv(Confirm, "Resume with web search (and its plugin) turned off", resume)],
+            });
+        }
+    }
+
+    fn base_image_pull(&mut self, plan: &mut Plan) {
+        let step = self.input.diagnosis.failed_step.as_ref();
+        let eng = self.eng();
+        let base = step
+            .and_then(|s| s.command.as_deref())
+            .and_then(|c| c.trim().strip_prefix("FROM "))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|r| ImageRef::parse(r).ok());
+        let base = match base {
+            Some(image) => lit(image.as_str()),
+            None => self.placeholder("BASE_IMAGE", "the Dockerfile's FROM image"),
+        };
+        plan.steps.push(Step::argv(
+            Probe,
+            "Pull the base image by hand to see the registry's answer",
+            vec![eng.clone(), lit("pull"), base],
+        ));
+        plan.steps.push(Step::argv(Confirm, "Log in to the registry (rate limits and private images)", vec![eng.clone(), lit("login")]));
+    }
+}

@@ -1,0 +1,209 @@
+//! From a diagnosis to a recovery plan: the steps that fit the kind, the phase, the
+//! container engine, the gateway, the OpenShell version, the host and the front end.
+//! Pure: it names commands, it runs none.
+
+// Headlines are assigned once per plan; `match` on the invocation reads better than
+// `if let … else` for the two cases.
+#![allow(clippy::assigning_clones, clippy::single_match_else)]
+
+use crate::command::{reconstruct, CreateInvocation, Part, Placeholders, Word};
+use crate::model::{Arch, Diagnosis, Engine, Host, ImageRef, Kind, Os, Phase, Stage, Version};
+use crate::plan::{create_context, Action, Alternative, Applicability, Check, Plan, Step};
+
+use Applicability::{Confirm, Destructive, Manual, Probe, Safe};
+
+mod build;
+mod gateway;
+mod gpu;
+mod lifecycle;
+mod provider;
+mod trust;
+mod upload;
+
+/// Who ran the create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Frontend {
+    /// `openshell sandbox create`, by hand or from a script.
+    OpenShell,
+    /// NemoClaw, under its command name (`nemoclaw`, or a branded one such as `nemohermes`).
+    NemoClaw {
+        /// The command name to resume with.
+        cli: String,
+    },
+}
+
+/// Everything the planner knows.
+#[derive(Debug, Clone)]
+pub struct PlanInput<'a> {
+    /// What failed.
+    pub diagnosis: &'a Diagnosis,
+    /// Where it ran.
+    pub host: Host,
+    /// The container engine; else the one the output shows; else Docker.
+    pub engine: Option<Engine>,
+    /// The OpenShell CLI version, when known.
+    pub openshell_version: Option<Version>,
+    /// Who ran the create.
+    pub frontend: Frontend,
+    /// The original create's argv, when given.
+    pub invocation: Option<&'a CreateInvocation>,
+}
+
+const CTR_SOCKET: &str = "/run/k3s/containerd/containerd.sock";
+const LAST_UPLOAD_RELEASE: Version = Version::LAST_UPLOAD_RELEASE;
+
+struct Planner<'a> {
+    input: &'a PlanInput<'a>,
+    engine: Engine,
+    placeholders: Placeholders,
+}
+
+fn lit(s: &str) -> Word {
+    Word::lit(s)
+}
+
+fn argv(words: &[&str]) -> Vec<Word> {
+    words.iter().map(|w| lit(w)).collect()
+}
+
+impl Planner<'_> {
+    fn eng(&self) -> Word {
+        lit(self.engine.as_str())
+    }
+
+    fn placeholder(&mut self, name: &str, reason: &str) -> Word {
+        self.placeholders.named(name, reason)
+    }
+
+    fn gateway(&mut self) -> Word {
+        let d = self.input.diagnosis;
+        match d.gateway.clone().or_else(|| self.input.invocation.and_then(|i| i.value("--gateway")).map(str::to_owned)) {
+            Some(name) => lit(&name),
+            None => self.placeholder("GATEWAY", "the output does not name the gateway (`openshell gateway list` shows it)"),
+        }
+    }
+
+    fn gateway_container(&mut self) -> Word {
+        let gateway = self.gateway();
+        let mut parts = vec![Part::Lit("openshell-cluster-".to_owned())];
+        parts.extend(gateway.0);
+        Word(parts)
+    }
+
+    fn built_image(&self) -> Option<ImageRef> {
+        self.input.diagnosis.built_image_ref.clone()
+    }
+
+    fn image_word(&mut self) -> Word {
+        match self.built_image() {
+            Some(image) => lit(image.as_str()),
+            None => self
+                .placeholder("BUILT_IMAGE", "the output does not show the built image (`docker images openshell/sandbox-from` lists it)"),
+        }
+    }
+
+    fn openshell(rest: &[&str]) -> Vec<Word> {
+        let mut words = vec![lit("openshell")];
+        words.extend(rest.iter().map(|w| lit(w)));
+        words
+    }
+
+    fn upload_path_exists(&self) -> bool {
+        self.input.openshell_version.is_none_or(|v| v <= LAST_UPLOAD_RELEASE)
+    }
+
+    fn recreate(&mut self, from_image: bool, purpose: &str) -> Step {
+        let image = if from_image { Some(self.image_word()) } else { None };
+        match self.input.invocation {
+            Some(invocation) => {
+                let rebuilt = reconstruct(invocation, image.as_ref());
+                self.placeholders.adopt(rebuilt.placeholders);
+                Step::argv(Confirm, purpose, rebuilt.words)
+            }
+            None => {
+                let mut words = Self::openshell(&["sandbox", "create"]);
+                if let Some(image) = image {
+                    words.extend([lit("--from"), image]);
+                }
+                let gateway = self.input.diagnosis.gateway.clone();
+                if let Some(gateway) = gateway {
+                    words.extend([lit("-g"), lit(&gateway)]);
+                }
+                let mut step = Step::argv(Confirm, purpose, words).with_note(
+                    "add the other flags of the original create (name, providers, policy, GPU): pass its argv after `--` to get them here",
+                );
+                step.applicability = Manual;
+                step
+            }
+        }
+    }
+
+    fn resume(&self) -> Option<Step> {
+        match &self.input.frontend {
+            Frontend::NemoClaw { cli } => {
+                Some(Step::argv(Confirm, "Resume onboarding where it stopped", vec![lit(cli), lit("onboard"), lit("--resume")]))
+            }
+            Frontend::OpenShell => None,
+        }
+    }
+
+    fn push_resume(&self, steps: &mut Vec<Step>) {
+        steps.extend(self.resume());
+    }
+
+    fn ctr(&mut self, interactive: bool, rest: &[&str]) -> Vec<Word> {
+        let mut words = vec![self.eng(), lit("exec")];
+        if interactive {
+            words.push(lit("-i"));
+        }
+        words.push(self.gateway_container());
+        words.extend(argv(&["ctr", "-a", CTR_SOCKET, "-n", "k8s.io"]));
+        words.extend(rest.iter().map(|w| lit(w)));
+        words
+    }
+}
+
+/// The recovery plan for a diagnosis.
+#[must_use]
+pub fn plan(input: &PlanInput<'_>) -> Plan {
+    let d = input.diagnosis;
+    let engine = input.engine.or(d.engine).unwrap_or(Engine::Docker);
+    let mut planner = Planner { input, engine, placeholders: Placeholders::default() };
+    let mut plan = Plan {
+        kind: d.kind,
+        headline: String::new(),
+        notes: Vec::new(),
+        context: input.invocation.map(create_context),
+        steps: Vec::new(),
+        alternatives: Vec::new(),
+        placeholders: Placeholders::default(),
+    };
+    let transfer_phase = matches!(d.phase, None | Some(Phase::Export | Phase::Upload | Phase::Import));
+    match d.kind {
+        Kind::None => plan.headline = "Nothing failed.".to_owned(),
+        Kind::ImageUploadContainerMissing | Kind::ImageUploadFailed => planner.upload_family(&mut plan),
+        Kind::ImageTransferTimeout | Kind::ImageTransferReset | Kind::ImageExportOomKilled if transfer_phase => {
+            planner.upload_family(&mut plan);
+        }
+        Kind::ImageTransferTimeout | Kind::ImageTransferReset | Kind::ImageExportOomKilled => planner.reset_after_upload(&mut plan),
+        Kind::TlsCertMismatch => planner.tls(&mut plan),
+        Kind::GpuCdiInjectionFailed => planner.gpu(&mut plan),
+        Kind::SandboxCreateIncomplete => planner.incomplete(&mut plan),
+        Kind::PluginInstallNetworkDenied
+        | Kind::BuildStepNetworkFailed
+        | Kind::BuildStepFailed
+        | Kind::BuildBaseImagePullFailed
+        | Kind::DiskFull
+        | Kind::PlatformMismatch => planner.build(&mut plan),
+        Kind::DockerUnreachable | Kind::DatabaseMigrationIncompatible => planner.gateway_start(&mut plan),
+        Kind::Transport | Kind::Credential | Kind::Model | Kind::Endpoint => planner.provider(&mut plan),
+        Kind::Unknown => match d.stage {
+            Stage::GatewayStart => planner.gateway_start(&mut plan),
+            Stage::ProviderValidation => planner.provider(&mut plan),
+            _ => planner.unknown(&mut plan),
+        },
+    }
+    plan.placeholders = planner.placeholders;
+    plan
+}

@@ -1,0 +1,146 @@
+//! The upload family (OpenShell 0.0.36 and older): the image is built and local; only
+//! the hand-off failed. Stream it into the gateway's containerd instead of rebuilding.
+
+use super::{lit, reconstruct, Action, Alternative, Check, Confirm, Engine, ImageRef, Kind, Part, Plan, Planner, Probe, Safe, Step, Word};
+
+impl Planner<'_> {
+    pub(super) fn upload_family(&mut self, plan: &mut Plan) {
+        let d = self.input.diagnosis;
+        let kind = d.kind;
+        plan.headline = String::from("The image was built and is still in the local engine; only the hand-off to the gateway failed. Do not rebuild: stream the image into the gateway's containerd, then create from it.");
+        if !self.upload_path_exists() {
+            plan.notes.push(format!(
+                "OpenShell {} has no image upload (it ended with 0.0.36): this output comes from an older CLI, or the failure is something else.",
+                self.input.openshell_version.map(|v| v.to_string()).unwrap_or_default()
+            ));
+        }
+        plan.notes.extend(self.upload_note(kind));
+        let container = self.gateway_container();
+        let image = self.image_word();
+        let running = Check {
+            argv: vec![self.eng(), lit("inspect"), lit("--format"), lit("{{.State.Running}}"), container.clone()],
+            expect: "true".to_owned(),
+        };
+        let local = Check {
+            argv: vec![self.eng(), lit("image"), lit("inspect"), lit("--format"), lit("{{.Id}}"), image.clone()],
+            expect: "an image id (sha256:…)".to_owned(),
+        };
+        let stored = self.built_image().map_or_else(|| "docker.io/<BUILT_IMAGE>".to_owned(), |i| i.normalized());
+        let listed = Check { argv: self.ctr(false, &["images", "ls", "-q"]), expect: format!("a line `{stored}`") };
+        plan.steps.push(
+            Step::argv(Probe, "Check the gateway container is running", running.argv.clone())
+                .with_note(format!("expect: {}", running.expect)),
+        );
+        plan.steps.push(
+            Step::argv(Probe, "Check the built image is still in the local engine", local.argv.clone())
+                .with_note(format!("expect: {}", local.expect)),
+        );
+        plan.steps.push(
+            Step::argv(Probe, "Check whether the gateway already has the image (then skip the import)", listed.argv.clone())
+                .with_note(format!("skip the next step when it lists {stored}")),
+        );
+        let save = vec![self.eng(), lit("save"), image.clone()];
+        let import = self.ctr(true, &["images", "import", "-"]);
+        plan.steps.push(
+            Step::new(
+                Confirm,
+                "Stream the image into the gateway's containerd (no archive upload, no registry)",
+                Action::Pipeline(vec![save, import]),
+            )
+            .with_pre(running)
+            .with_post(listed.clone()),
+        );
+        plan.steps
+            .push(Step::argv(Probe, "Check the gateway now lists the image", listed.argv).with_note(format!("expect: {}", listed.expect)));
+        plan.steps.push(
+            self.recreate(true, "Create the sandbox from the built image (an image reference never takes the upload path)")
+                .with_note("the tag is present in the gateway, so it is used without a pull"),
+        );
+        self.registry_alternative(plan);
+    }
+
+    /// What the operator should know about this way of failing.
+    fn upload_note(&self, kind: Kind) -> Option<String> {
+        match kind {
+            Kind::ImageUploadContainerMissing if self.engine == Engine::Podman => Some(
+                "The 404 wording `no container with name or ID … found` is Podman's compat API answering the archive upload; the gateway container is running. It is not an ARM64 limitation.".to_owned(),
+            ),
+            Kind::ImageUploadContainerMissing => Some("The archive upload answered 404 although the gateway container is running.".to_owned()),
+            Kind::ImageUploadFailed => Some("Writing the archive to the engine's API failed; on macOS a single write over 2 GiB fails with EINVAL in OpenShell before 0.0.20: upgrade.".to_owned()),
+            Kind::ImageTransferTimeout => Some("The transfer hit the Docker client's timeout: OpenShell 0.0.35 and older allow 120 s for the whole request; 0.0.36 allows 3600 s (OPENSHELL_DOCKER_TIMEOUT_SECS). Upgrade, or use the route below.".to_owned()),
+            Kind::ImageTransferReset => Some("The connection was reset during the hand-off; a reset reported as `transport error` came from the gateway's gRPC connection: check the gateway is healthy before retrying.".to_owned()),
+            Kind::ImageExportOomKilled => Some("The CLI was killed (out of memory) while exporting: OpenShell 0.0.19 and older hold about three times the image in memory; 0.0.20 streams it. Upgrade and free memory.".to_owned()),
+            _ => None,
+        }
+    }
+
+    pub(super) fn registry_alternative(&mut self, plan: &mut Plan) {
+        let image = self.image_word();
+        let mut registry_ref = vec![Part::Lit("localhost:5000/".to_owned())];
+        registry_ref.extend(image.0.clone());
+        let registry_ref = Word(registry_ref);
+        let container = self.gateway_container();
+        let mut steps = vec![
+            Step::argv(
+                Safe,
+                "Run a registry on the loopback address only",
+                vec![
+                    self.eng(),
+                    lit("run"),
+                    lit("-d"),
+                    lit("--name"),
+                    lit("openshell-local-registry"),
+                    lit("-p"),
+                    lit("127.0.0.1:5000:5000"),
+                    lit("registry:2"),
+                ],
+            )
+            .with_note("never publish an unauthenticated registry on every interface"),
+            Step::argv(Safe, "Tag the built image for it", vec![self.eng(), lit("tag"), image, registry_ref.clone()]),
+        ];
+        let mut push = vec![self.eng(), lit("push")];
+        if self.engine == Engine::Podman {
+            push.push(lit("--tls-verify=false"));
+        }
+        push.push(registry_ref.clone());
+        steps.push(Step::argv(Safe, "Push it", push));
+        steps.push(
+            Step::argv(
+                Probe,
+                "Check the gateway reaches the registry",
+                vec![self.eng(), lit("exec"), container, lit("wget"), lit("-qO-"), lit("http://host.docker.internal:5000/v2/")],
+            )
+            .with_note("expect: {} (HTTP 200)"),
+        );
+        let pushed = self.built_image().and_then(|image| ImageRef::parse(&format!("localhost:5000/{image}")).ok());
+        let create = match (self.input.invocation, pushed) {
+            (Some(invocation), Some(pushed)) => {
+                let rebuilt = reconstruct(invocation, Some(&Word::lit(pushed.as_str())));
+                self.placeholders.adopt(rebuilt.placeholders);
+                Step::argv(Confirm, "Create from the registry reference", rebuilt.words)
+            }
+            _ => {
+                let mut create = Self::openshell(&["sandbox", "create", "--from"]);
+                create.push(registry_ref);
+                Step::argv(Confirm, "Create from the registry reference, with the original create's other flags", create)
+            }
+        };
+        steps.push(create);
+        plan.alternatives.push(Alternative {
+            title: "Through a local registry (only when the gateway was created for it)".to_owned(),
+            conditions: vec![
+                "`localhost` inside the gateway container is the gateway itself, and its containerd wants HTTPS for any other host: this route fails unless the gateway was created with OPENSHELL_REGISTRY_HOST set to the reference's host, OPENSHELL_REGISTRY_ENDPOINT=host.docker.internal:5000, OPENSHELL_REGISTRY_INSECURE=true and IMAGE_REPO_BASE".to_owned(),
+                "the registry answers from inside the gateway (`/v2/` returns 200)".to_owned(),
+            ],
+            steps,
+        });
+    }
+
+    pub(super) fn reset_after_upload(&mut self, plan: &mut Plan) {
+        plan.headline =
+            "The connection to the gateway was reset after the image reached it: check the gateway is healthy, then create again."
+                .to_owned();
+        plan.steps.push(Step::argv(Probe, "Check the gateway answers", Self::openshell(&["sandbox", "list"])));
+        plan.steps.push(self.recreate(self.input.diagnosis.built_image_ref.is_some(), "Create the sandbox again"));
+    }
+}

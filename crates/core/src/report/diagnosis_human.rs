@@ -1,0 +1,81 @@
+//! The diagnosis for people: the kind and phase, the explanation, the facts, the
+//! evidence lines.
+
+use std::fmt::Write as _;
+
+use crate::model::{Diagnosis, Kind, Stage};
+use crate::report::style::{paint, Style, BOLD, DIM, GREEN, RED, YELLOW};
+use crate::report::wrap::wrap;
+
+/// The human report: the kind and phase, the explanation, the facts, the evidence lines.
+#[must_use]
+pub fn diagnosis_human(diagnosis: &Diagnosis, style: Style) -> String {
+    let mut out = String::new();
+    let colour = match diagnosis.kind {
+        Kind::None => GREEN,
+        Kind::Unknown => YELLOW,
+        _ => RED,
+    };
+    let mut heading = paint(style, &format!("{BOLD}{colour}"), diagnosis.kind.as_str());
+    if let Some(phase) = diagnosis.phase {
+        let _ = write!(heading, " (phase: {phase})");
+    }
+    let _ = writeln!(out, "{heading}");
+    out.push_str(&wrap(&diagnosis.explanation, style.width, "  "));
+
+    out.push('\n');
+    for (name, value) in facts(diagnosis) {
+        let _ = writeln!(out, "  {:<12} {value}", paint(style, DIM, name));
+    }
+    if !diagnosis.evidence.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(style, BOLD, "evidence"));
+        let digits = diagnosis.evidence.iter().map(|e| e.line.to_string().len()).max().unwrap_or(1).max(4);
+        for evidence in &diagnosis.evidence {
+            let number = format!("{:>digits$}", evidence.line);
+            let _ = writeln!(out, "  {} │ {}", paint(style, DIM, &number), evidence.text);
+        }
+    }
+    out
+}
+
+/// The facts column: the stage, the rule, and whatever the output showed.
+fn facts(diagnosis: &Diagnosis) -> Vec<(&'static str, String)> {
+    let mut facts: Vec<(&'static str, String)> = vec![("stage", diagnosis.stage.to_string())];
+    if let Some(rule) = &diagnosis.rule {
+        facts.push(("rule", rule.clone()));
+    }
+    if let Some(step) = &diagnosis.failed_step {
+        let number = match (step.number, step.total) {
+            (Some(n), Some(t)) => Some(format!("{n}/{t}")),
+            (Some(n), None) => Some(n.to_string()),
+            _ => None,
+        };
+        let command = step.command.as_deref().map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "));
+        let shown = match (number, command) {
+            (Some(n), Some(c)) => format!("{n}: {c}"),
+            (Some(n), None) => n,
+            (None, Some(c)) => c,
+            (None, None) => "unknown".to_owned(),
+        };
+        facts.push(("failed step", shown));
+    }
+    if let Some(image) = &diagnosis.built_image_ref {
+        facts.push(("built image", image.to_string()));
+    }
+    if let Some(gateway) = &diagnosis.gateway {
+        facts.push(("gateway", gateway.clone()));
+    }
+    if let Some(engine) = diagnosis.engine {
+        facts.push(("engine", engine.as_str().to_owned()));
+    }
+    if let Some(mib) = diagnosis.exported_mib {
+        facts.push(("exported", format!("{mib} MiB")));
+    }
+    if diagnosis.stage == Stage::SandboxCreate {
+        facts.push(("uploaded", if diagnosis.uploaded_to_gateway { "yes" } else { "no" }.to_owned()));
+    }
+    if let Some(retry) = diagnosis.retry {
+        facts.push(("retry", format!("{retry:?}").to_lowercase()));
+    }
+    facts
+}

@@ -1,0 +1,231 @@
+//! The JSON contract: what `classify --format json` and `plan --format json` print, and
+//! its JSON Schema. Additions keep [`SCHEMA_VERSION`]; anything else bumps it.
+
+use serde::Serialize;
+
+use crate::command::{render, render_pipeline, Placeholder, Shell, Word};
+use crate::model::{Diagnosis, Engine, Evidence, FailedStep, Kind, Phase, Retry, Stage};
+use crate::plan::{Action, Applicability, Check, CreateContext, Plan, Step};
+
+/// Version of the JSON objects `classify --format json` and `plan --format json` print.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The diagnosis as programs read it (`classify --format json`, and `"diagnosis"` in a
+/// plan): the contract of [`SCHEMA_VERSION`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct DiagnosisReport {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Which command's output was classified.
+    pub stage: Stage,
+    /// The failure kind.
+    pub kind: Kind,
+    /// The phase the failure is attributed to.
+    pub phase: Option<Phase>,
+    /// NemoClaw's flag: an upload marker was seen.
+    pub uploaded_to_gateway: bool,
+    /// The image the create built.
+    pub built_image_ref: Option<String>,
+    /// The gateway's name.
+    pub gateway: Option<String>,
+    /// The container engine the wording shows.
+    pub engine: Option<Engine>,
+    /// The build step that failed.
+    pub failed_step: Option<FailedStep>,
+    /// The id of the rule that decided the kind.
+    pub rule: Option<String>,
+    /// The lines that prove the answer.
+    pub evidence: Vec<Evidence>,
+    /// The sandbox's name, when the output shows it was created.
+    pub sandbox: Option<String>,
+    /// Provider validation only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry: Option<Retry>,
+    /// The last `[progress] Exported N MiB`.
+    pub exported_mib: Option<u64>,
+    /// What the kind means, for people.
+    pub explanation: String,
+}
+
+impl DiagnosisReport {
+    /// The report of `diagnosis`.
+    #[must_use]
+    pub fn new(diagnosis: &Diagnosis) -> DiagnosisReport {
+        DiagnosisReport {
+            schema_version: SCHEMA_VERSION,
+            stage: diagnosis.stage,
+            kind: diagnosis.kind,
+            phase: diagnosis.phase,
+            uploaded_to_gateway: diagnosis.uploaded_to_gateway,
+            built_image_ref: diagnosis.built_image_ref.as_ref().map(|r| r.as_str().to_owned()),
+            gateway: diagnosis.gateway.clone(),
+            engine: diagnosis.engine,
+            failed_step: diagnosis.failed_step.clone(),
+            rule: diagnosis.rule.clone(),
+            evidence: diagnosis.evidence.clone(),
+            sandbox: diagnosis.sandbox.clone(),
+            retry: if diagnosis.stage == Stage::ProviderValidation { Some(diagnosis.retry.unwrap_or(Retry::Selection)) } else { None },
+            exported_mib: diagnosis.exported_mib,
+            explanation: diagnosis.explanation.clone(),
+        }
+    }
+}
+
+/// The diagnosis's JSON object (one line, no trailing newline).
+#[must_use]
+pub fn diagnosis_json(diagnosis: &Diagnosis) -> String {
+    serde_json::to_string(&DiagnosisReport::new(diagnosis)).expect("a diagnosis always serialises")
+}
+
+/// A step as programs read it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct StepReport {
+    /// What it is for.
+    pub purpose: String,
+    /// How it may be run.
+    pub applicability: Applicability,
+    /// The command's words (placeholders as `<NAME>`), or null for a pipeline or advice.
+    pub argv: Option<Vec<String>>,
+    /// The commands of a pipeline, or null.
+    pub pipeline: Option<Vec<Vec<String>>>,
+    /// The command quoted for a POSIX shell, as the human and sh renderings show it.
+    pub shell: Option<String>,
+    /// What must hold before it runs.
+    pub pre: Option<CheckReport>,
+    /// What must hold after it ran.
+    pub post: Option<CheckReport>,
+    /// What else to know.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+/// A probe and its expectation.
+pub struct CheckReport {
+    /// The probe's words.
+    pub argv: Vec<String>,
+    /// What its output must show.
+    pub expect: String,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+/// Another route.
+pub struct AlternativeReport {
+    /// What the route is.
+    pub title: String,
+    /// When it works.
+    pub conditions: Vec<String>,
+    /// Its steps.
+    pub steps: Vec<StepReport>,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+/// A value the operator must supply.
+pub struct PlaceholderReport {
+    /// The environment variable.
+    pub name: String,
+    /// Why it is not printed.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+/// The plan as programs read it.
+pub struct PlanReport {
+    /// The recovery in one sentence.
+    pub headline: String,
+    /// What else the operator should know.
+    pub notes: Vec<String>,
+    /// What the failed create asked for.
+    pub context: Option<CreateContext>,
+    /// The steps, in order.
+    pub steps: Vec<StepReport>,
+    /// Other routes.
+    pub alternatives: Vec<AlternativeReport>,
+    /// The values the operator must supply.
+    pub placeholders: Vec<PlaceholderReport>,
+}
+
+/// `sandbox-triage plan --format json`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PlanOutput {
+    /// The schema version.
+    pub schema_version: u32,
+    /// The diagnosis.
+    pub diagnosis: DiagnosisReport,
+    /// Its recovery plan.
+    pub plan: PlanReport,
+}
+
+fn display(words: &[Word]) -> Vec<String> {
+    words.iter().map(Word::display).collect()
+}
+
+pub(crate) fn posix(action: &Action) -> Option<String> {
+    match action {
+        Action::Argv(argv) => render(argv, Shell::Posix).ok(),
+        Action::Pipeline(commands) => render_pipeline(commands, Shell::Posix).ok(),
+        Action::Nothing => None,
+    }
+}
+
+fn check_report(check: &Check) -> CheckReport {
+    CheckReport { argv: display(&check.argv), expect: check.expect.clone() }
+}
+
+fn step_report(step: &Step) -> StepReport {
+    StepReport {
+        purpose: step.purpose.clone(),
+        applicability: step.applicability,
+        argv: match &step.action {
+            Action::Argv(argv) => Some(display(argv)),
+            _ => None,
+        },
+        pipeline: match &step.action {
+            Action::Pipeline(commands) => Some(commands.iter().map(|c| display(c)).collect()),
+            _ => None,
+        },
+        shell: posix(&step.action),
+        pre: step.pre.as_ref().map(check_report),
+        post: step.post.as_ref().map(check_report),
+        note: step.note.clone(),
+    }
+}
+
+/// The plan as programs read it.
+#[must_use]
+pub fn plan_report(plan: &Plan) -> PlanReport {
+    PlanReport {
+        headline: plan.headline.clone(),
+        notes: plan.notes.clone(),
+        context: plan.context.clone(),
+        steps: plan.steps.iter().map(step_report).collect(),
+        alternatives: plan
+            .alternatives
+            .iter()
+            .map(|a| AlternativeReport {
+                title: a.title.clone(),
+                conditions: a.conditions.clone(),
+                steps: a.steps.iter().map(step_report).collect(),
+            })
+            .collect(),
+        placeholders: plan
+            .placeholders
+            .list()
+            .iter()
+            .map(|p: &Placeholder| PlaceholderReport { name: p.name.clone(), reason: p.reason.clone() })
+            .collect(),
+    }
+}
+
+/// The JSON object (one line, no trailing newline).
+#[must_use]
+pub fn plan_json(diagnosis: &Diagnosis, plan: &Plan) -> String {
+    let output = PlanOutput { schema_version: SCHEMA_VERSION, diagnosis: DiagnosisReport::new(diagnosis), plan: plan_report(plan) };
+    serde_json::to_string(&output).expect("a plan always serialises")
+}
+
+/// The JSON Schema of [`PlanOutput`], pretty-printed.
+#[must_use]
+pub fn plan_json_schema() -> String {
+    let schema = schemars::schema_for!(PlanOutput);
+    serde_json::to_string_pretty(&schema).expect("a schema serialises") + "\n"
+}

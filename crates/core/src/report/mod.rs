@@ -1,0 +1,20 @@
+//! Rendering, pure: a diagnosis and its plan for people ([`diagnosis_human()`],
+//! [`plan_human()`]), for programs ([`diagnosis_json`], [`plan_json`], with
+//! [`plan_json_schema`]) and as a POSIX script ([`plan_script()`]). The caller decides
+//! where the text goes and whether the terminal takes colour.
+
+mod diagnosis_human;
+mod json;
+mod plan_human;
+mod plan_script;
+mod style;
+mod wrap;
+
+pub use diagnosis_human::diagnosis_human;
+pub use json::{
+    diagnosis_json, plan_json, plan_json_schema, plan_report, AlternativeReport, CheckReport, DiagnosisReport, PlaceholderReport,
+    PlanOutput, PlanReport, StepReport, SCHEMA_VERSION,
+};
+pub use plan_human::plan_human;
+pub use plan_script::plan_script;
+pub use style::Style;

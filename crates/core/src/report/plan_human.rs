@@ -1,0 +1,72 @@
+//! The diagnosis, then the plan, for people: numbered steps with their applicability.
+
+use std::fmt::Write as _;
+
+use crate::command::{render, Shell};
+use crate::model::Diagnosis;
+use crate::plan::{Plan, Step};
+use crate::report::diagnosis_human::diagnosis_human;
+use crate::report::json::posix;
+use crate::report::style::Style;
+use crate::report::wrap::{wrap, wrap_prefixed};
+
+fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, out: &mut String) {
+    for (i, step) in steps.iter().enumerate() {
+        let _ = writeln!(out, "  {} [{}] {}", label(i), step.applicability.as_str(), step.purpose);
+        if let Some(pre) = &step.pre {
+            let _ = writeln!(out, "       when: {}  → {}", render(&pre.argv, Shell::Posix).unwrap_or_default(), pre.expect);
+        }
+        if let Some(command) = posix(&step.action) {
+            for line in command.lines() {
+                let _ = writeln!(out, "       {line}");
+            }
+        }
+        if let Some(post) = &step.post {
+            let _ = writeln!(out, "       then: {}  → {}", render(&post.argv, Shell::Posix).unwrap_or_default(), post.expect);
+        }
+        if let Some(note) = &step.note {
+            out.push_str(&wrap_prefixed(note, style.width, "       (", "        ", ")"));
+        }
+    }
+}
+
+/// The diagnosis, then the plan, for people.
+#[must_use]
+pub fn plan_human(diagnosis: &Diagnosis, plan: &Plan, style: Style) -> String {
+    let mut out = diagnosis_human(diagnosis, style);
+    let _ = writeln!(out, "\nrecovery");
+    out.push_str(&wrap(&plan.headline, style.width, "  "));
+    for note in &plan.notes {
+        out.push_str(&wrap(note, style.width, "  "));
+    }
+    if let Some(context) = &plan.context {
+        let _ = writeln!(out, "\n  create context (secrets and the runtime environment omitted)");
+        let _ = writeln!(out, "    source:     {}", context.source);
+        let _ = writeln!(out, "    policy:     {}", context.policy);
+        let providers = if context.providers.is_empty() { "none".to_owned() } else { context.providers.join(", ") };
+        let _ = writeln!(out, "    providers:  {providers}");
+        let _ = writeln!(out, "    gpu:        {}", context.gpu);
+        if let Some(resources) = &context.resources {
+            let _ = writeln!(out, "    resources:  {resources}");
+        }
+        let _ = writeln!(out, "    runtime environment: {}", context.runtime_environment);
+    }
+    if !plan.steps.is_empty() {
+        out.push('\n');
+        human_steps(&plan.steps, |i| format!("{}.", i + 1), style, &mut out);
+    }
+    for alternative in &plan.alternatives {
+        let _ = writeln!(out, "\n  alternative: {}", alternative.title);
+        for condition in &alternative.conditions {
+            out.push_str(&wrap_prefixed(condition, style.width, "    only if: ", "             ", ""));
+        }
+        human_steps(&alternative.steps, |i| format!("{}.", char::from(b'a' + (i % 26) as u8)), style, &mut out);
+    }
+    if !plan.placeholders.is_empty() {
+        let _ = writeln!(out, "\n  set before running the steps that use them:");
+        for p in plan.placeholders.list() {
+            out.push_str(&wrap_prefixed(&format!("{}: {}", p.name, p.reason), style.width, "    ", "      ", ""));
+        }
+    }
+    out
+}

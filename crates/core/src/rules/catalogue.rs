@@ -1,0 +1,189 @@
+//! The rule catalogue: the built-in rules, plus any a user adds or overrides from a
+//! directory, checked once into [`Rule`]s.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::model::Stage;
+use crate::rules::rule_file::parse_rule;
+use crate::rules::Rule;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+}
+
+/// A rule file that could not be read or checked. The message names the file and field.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CatalogueError {
+    /// The file is not TOML.
+    #[error("{file}: {message}")]
+    Parse {
+        /// The file.
+        file: String,
+        /// What is wrong, and where.
+        message: String,
+    },
+    /// A field is missing, unknown to the rule's role, or has a bad value.
+    #[error("{file}: field `{field}`: {message}")]
+    Field {
+        /// The file.
+        file: String,
+        /// The field (`parts[0].pattern` inside tables).
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The directory or a file in it cannot be read.
+    #[error("cannot read rules directory {path}: {source}")]
+    Io {
+        /// The path that failed.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Two files define the same id.
+    #[error("{file}: rule id '{id}' is also defined in {other}")]
+    DuplicateId {
+        /// The later file.
+        file: String,
+        /// The id.
+        id: String,
+        /// The earlier file.
+        other: String,
+    },
+}
+
+/// All rules, in a stable order (by stage, then id).
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    rules: Vec<Rule>,
+}
+
+impl Catalogue {
+    /// The built-in rules only.
+    pub fn builtin() -> Result<Catalogue, CatalogueError> {
+        Catalogue::from_sources(embedded::EMBEDDED_RULES.iter().map(|(path, text)| ((*path).to_owned(), (*text).to_owned())), Vec::new())
+    }
+
+    /// The built-in rules with the `*.toml` files of `dir` (searched recursively) added;
+    /// a user rule with a built-in rule's id replaces it, and `disabled = true` removes it.
+    pub fn with_user_dir(dir: &Path) -> Result<Catalogue, CatalogueError> {
+        let mut files = Vec::new();
+        collect_toml(dir, &mut files)?;
+        files.sort();
+        let mut user = Vec::new();
+        for path in files {
+            let text = std::fs::read_to_string(&path).map_err(|source| CatalogueError::Io { path: path.clone(), source })?;
+            user.push((path.display().to_string(), text));
+        }
+        Catalogue::from_sources(embedded::EMBEDDED_RULES.iter().map(|(path, text)| ((*path).to_owned(), (*text).to_owned())), user)
+    }
+
+    /// Builds a catalogue from (file name, contents) pairs: `builtin` first, then
+    /// `overrides`, which may replace built-in ids but not repeat their own.
+    pub fn from_sources(
+        builtin: impl IntoIterator<Item = (String, String)>,
+        overrides: Vec<(String, String)>,
+    ) -> Result<Catalogue, CatalogueError> {
+        let mut by_id: BTreeMap<String, (Rule, bool)> = BTreeMap::new();
+        let mut disabled = Vec::new();
+        for (is_override, (file, text)) in builtin.into_iter().map(|s| (false, s)).chain(overrides.into_iter().map(|s| (true, s))) {
+            let (rule, off) = parse_rule(&file, &text)?;
+            if let Some((existing, existing_is_override)) = by_id.get(&rule.id) {
+                // A built-in file may not repeat an id, and neither may two user files.
+                if !is_override || *existing_is_override {
+                    return Err(CatalogueError::DuplicateId { file, id: rule.id, other: existing.source.clone() });
+                }
+            }
+            if off {
+                disabled.push(rule.id.clone());
+            }
+            by_id.insert(rule.id.clone(), (rule, is_override));
+        }
+        for id in disabled {
+            by_id.remove(&id);
+        }
+        let mut rules: Vec<Rule> = by_id.into_values().map(|(rule, _)| rule).collect();
+        rules.sort_by(|a, b| (a.stage, &a.id).cmp(&(b.stage, &b.id)));
+        Ok(Catalogue { rules })
+    }
+
+    /// Every rule.
+    #[must_use]
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rules of one stage.
+    pub fn for_stage(&self, stage: Stage) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(move |rule| rule.stage == stage)
+    }
+
+    /// The rule with this id.
+    #[must_use]
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.id == id)
+    }
+}
+
+fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CatalogueError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| CatalogueError::Io { path: dir.to_owned(), source })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| CatalogueError::Io { path: dir.to_owned(), source })?;
+        let path = entry.path();
+        if path.is_dir() {
+            collect_toml(&path, out)?;
+        } else if path.extension().is_some_and(|ext| ext == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Result<Catalogue, CatalogueError> {
+        Catalogue::from_sources(Vec::new(), vec![("user/x.toml".to_owned(), text.to_owned())])
+    }
+
+    #[test]
+    fn a_malformed_rule_names_its_file_and_field() {
+        let err = one("id = \"x\"\nstage = \"sandbox-create\"\nrole = \"failure\"\nkind = \"image_transfer_reset\"\nanchors=[\"abc\"]\npattern = \"(\"\nexplanation = \"e\"\n").unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with("user/x.toml: field `pattern`:"), "{message}");
+
+        let err = one("id = \"x\"\nstage = \"sandbox-create\"\nrole = \"failure\"\nkind = \"nope\"\nanchors=[\"abc\"]\npattern = \"a\"\nexplanation = \"e\"\n").unwrap_err();
+        assert!(err.to_string().contains("field `kind`"), "{err}");
+
+        let err = one("id = \"x\"\nstage = \"sandbox-create\"\nrole = \"failure\"\nkind = \"unknown\"\npattern = \"a\"\nexplanation = \"e\"\npriority = \"high\"\n").unwrap_err();
+        assert!(err.to_string().starts_with("user/x.toml:") && err.to_string().contains("field `priority`"), "{err}");
+
+        let err = one("id = \"x\"\nstage = \"sandbox-create\"\nrole = \"failure\"\nkind = \"unknown\"\nanchors=[\"ab\"]\npattern = \"a\"\nexplanation = \"e\"\n").unwrap_err();
+        assert!(err.to_string().contains("field `anchors`"), "{err}");
+
+        let err = one("id = \"x\"\nstage = \"sandbox-create\"\nrole = \"failure\"\nkind = \"docker_unreachable\"\nanchors=[\"abc\"]\npattern = \"a\"\nexplanation = \"e\"\n").unwrap_err();
+        assert!(err.to_string().contains("belongs to stage gateway-start"), "{err}");
+    }
+
+    #[test]
+    fn user_rules_override_and_disable_builtin_ones() {
+        let builtin = vec![
+            ("a.toml".to_owned(), "id = \"a\"\nstage = \"gateway-start\"\nrole = \"failure\"\nkind = \"docker_unreachable\"\nanchors=[\"abc\"]\npattern = \"abc\"\nexplanation = \"builtin\"\n".to_owned()),
+            ("b.toml".to_owned(), "id = \"b\"\nstage = \"gateway-start\"\nrole = \"failure\"\nkind = \"docker_unreachable\"\nanchors=[\"xyz\"]\npattern = \"xyz\"\nexplanation = \"builtin\"\n".to_owned()),
+        ];
+        let user = vec![
+            ("u/a.toml".to_owned(), "id = \"a\"\nstage = \"gateway-start\"\nrole = \"failure\"\nkind = \"docker_unreachable\"\nanchors=[\"abc\"]\npattern = \"abc\"\nexplanation = \"mine\"\n".to_owned()),
+            ("u/b.toml".to_owned(), "id = \"b\"\nstage = \"gateway-start\"\nrole = \"failure\"\nkind = \"docker_unreachable\"\nanchors=[\"xyz\"]\npattern = \"xyz\"\nexplanation = \"off\"\ndisabled = true\n".to_owned()),
+        ];
+        let catalogue = Catalogue::from_sources(builtin.clone(), user).unwrap();
+        assert_eq!(catalogue.get("a").unwrap().explanation, "mine");
+        assert!(catalogue.get("b").is_none());
+
+        let twice = vec![builtin[0].clone(), ("again.toml".to_owned(), builtin[0].1.clone())];
+        assert!(matches!(Catalogue::from_sources(twice, Vec::new()), Err(CatalogueError::DuplicateId { .. })));
+    }
+}

@@ -1,0 +1,355 @@
+//! The rule file format: TOML whose `role` picks the fields the rest of the file may use.
+//!
+//! The fields every rule has are read first; the others must be exactly the role's, so
+//! a field the role would ignore is an error naming the file and the field.
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::model::{Engine, Kind, Phase, PhaseScope, Retry, Stage, Version};
+use crate::rules::pattern::compile_regex;
+use crate::rules::rule::{
+    BuildSummaryRule, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, ProviderRule, Releases, Role, Rule, RuleCase,
+    StepEvidenceRule,
+};
+use crate::rules::{CatalogueError, Pattern};
+
+/// The fields every rule has, whatever its role.
+#[derive(Debug, Deserialize)]
+struct Common {
+    id: String,
+    stage: Stage,
+    #[serde(default)]
+    priority: i32,
+    explanation: String,
+    #[serde(default)]
+    cases: Vec<CaseFile>,
+    #[serde(default)]
+    disabled: bool,
+    min_openshell: Option<Version>,
+    max_openshell: Option<Version>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseFile {
+    text: String,
+    fires: bool,
+    exit_status: Option<i32>,
+    http_status: Option<u16>,
+    curl_status: Option<i32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LineFile {
+    kind: Kind,
+    #[serde(default)]
+    phases: Vec<PhaseScope>,
+    #[serde(default)]
+    anchors: Vec<String>,
+    pattern: Option<String>,
+    #[serde(default)]
+    parts: Vec<PartFile>,
+    within_lines: Option<u64>,
+    engine: Option<Engine>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartFile {
+    anchors: Vec<String>,
+    pattern: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarkerFile {
+    #[serde(default)]
+    phases: Vec<PhaseScope>,
+    anchors: Vec<String>,
+    pattern: String,
+    sets_phase: Option<Phase>,
+    #[serde(default)]
+    starts_step: bool,
+    engine: Option<Engine>,
+    #[serde(default)]
+    uploaded: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepEvidenceFile {
+    anchors: Vec<String>,
+    pattern: String,
+    tag: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BuildSummaryFile {
+    anchors: Vec<String>,
+    pattern: String,
+    continue_until: Option<String>,
+    engine: Option<Engine>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FailedCommandFile {
+    kind: Kind,
+    pattern: Option<String>,
+    #[serde(default)]
+    requires_evidence: Vec<String>,
+    #[serde(default)]
+    correlate_packages: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExitStatusFile {
+    kind: Kind,
+    #[serde(default)]
+    phases: Vec<PhaseScope>,
+    exit_status: Vec<i32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProviderFile {
+    kind: Kind,
+    retry: Retry,
+    #[serde(default)]
+    curl_nonzero: bool,
+    #[serde(default)]
+    http_status: Vec<u16>,
+    http_status_range: Option<[u16; 2]>,
+    pattern: Option<String>,
+}
+
+/// Reads one rule file; the flag says whether it disables the rule of its id.
+pub(crate) fn parse_rule(file: &str, text: &str) -> Result<(Rule, bool), CatalogueError> {
+    let mut table: toml::Table = toml::from_str(text)
+        .map_err(|e| CatalogueError::Parse { file: file.to_owned(), message: e.message().to_owned() + &span_hint(text, e.span()) })?;
+    let f = Fields { file };
+    let role = match table.remove("role") {
+        Some(toml::Value::String(role)) => role,
+        Some(_) => return Err(f.error("role", "must be a string".to_owned())),
+        None => return Err(f.error("role", "missing: every rule needs a role".to_owned())),
+    };
+    // The common fields go to their own struct; what is left must be the role's.
+    let common_keys = fields_of::<Common>();
+    let (common, rest): (toml::Table, toml::Table) = table.into_iter().partition(|(key, _)| common_keys.contains(&key.as_str()));
+    let common: Common = f.deserialize(common)?;
+    if common.id.is_empty() || !common.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_')) {
+        return Err(f.error("id", format!("'{}' must be non-empty lowercase letters, digits, '.', '-' or '_'", common.id)));
+    }
+    let role = f.role(&role, rest)?;
+    let rule = Rule {
+        source: file.to_owned(),
+        stage: common.stage,
+        priority: common.priority,
+        openshell: Releases { min: common.min_openshell, max: common.max_openshell },
+        explanation: common.explanation.trim().to_owned(),
+        cases: common.cases.into_iter().map(CaseFile::into_case).collect(),
+        id: common.id,
+        role,
+    };
+    if let Some(kind) = rule.kind() {
+        if kind.stage().is_some_and(|s| s != rule.stage) {
+            let owner = kind.stage().map_or("", |s| s.as_str());
+            return Err(f.error("kind", format!("kind '{kind}' belongs to stage {owner}, not {}", rule.stage)));
+        }
+    }
+    Ok((rule, common.disabled))
+}
+
+impl CaseFile {
+    fn into_case(self) -> RuleCase {
+        RuleCase {
+            text: self.text,
+            fires: self.fires,
+            exit_status: self.exit_status,
+            http_status: self.http_status,
+            curl_status: self.curl_status,
+        }
+    }
+}
+
+/// Errors that name the file and the field.
+struct Fields<'a> {
+    file: &'a str,
+}
+
+impl Fields<'_> {
+    fn error(&self, field: &str, message: String) -> CatalogueError {
+        CatalogueError::Field { file: self.file.to_owned(), field: field.to_owned(), message }
+    }
+
+    /// Reads `table` as `T`; an error names the field it is about.
+    fn deserialize<T: DeserializeOwned>(&self, table: toml::Table) -> Result<T, CatalogueError> {
+        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            let path = e.path().to_string();
+            let message = e.inner().to_string().lines().next().unwrap_or_default().to_owned();
+            let field = if path == "." { backticked(&message).unwrap_or("?").to_owned() } else { path };
+            let message =
+                if message.starts_with("unknown field") { format!("{message} (a field this rule's role does not use)") } else { message };
+            self.error(&field, message)
+        })
+    }
+
+    fn role(&self, role: &str, rest: toml::Table) -> Result<Role, CatalogueError> {
+        Ok(match role {
+            "failure" => Role::Failure(self.line_rule(self.deserialize(rest)?)?),
+            "supporting" => Role::Supporting(self.line_rule(self.deserialize(rest)?)?),
+            "marker" => Role::Marker(self.marker(self.deserialize(rest)?)?),
+            "step-evidence" => {
+                let s: StepEvidenceFile = self.deserialize(rest)?;
+                Role::StepEvidence(StepEvidenceRule { pattern: self.pattern(&s.anchors, &s.pattern, "anchors", "pattern")?, tag: s.tag })
+            }
+            "build-summary" => {
+                let s: BuildSummaryFile = self.deserialize(rest)?;
+                if s.continue_until.as_ref().is_some_and(|u| u.is_empty() || u.bytes().any(|b| b.is_ascii_uppercase())) {
+                    return Err(self.error("continue_until", "must be a non-empty lowercase literal".to_owned()));
+                }
+                let pattern = self.pattern(&s.anchors, &s.pattern, "anchors", "pattern")?;
+                Role::BuildSummary(BuildSummaryRule { pattern, continue_until: s.continue_until, engine: s.engine })
+            }
+            "failed-command" => {
+                let c: FailedCommandFile = self.deserialize(rest)?;
+                Role::FailedCommand(FailedCommandRule {
+                    kind: c.kind,
+                    command: self.regex(c.pattern.as_deref(), "pattern")?,
+                    requires_evidence: c.requires_evidence,
+                    correlate_packages: c.correlate_packages,
+                })
+            }
+            "exit-status" => {
+                let e: ExitStatusFile = self.deserialize(rest)?;
+                if e.exit_status.is_empty() {
+                    return Err(self.error("exit_status", "an exit-status rule needs at least one status".to_owned()));
+                }
+                Role::ExitStatus(ExitStatusRule { kind: e.kind, phases: e.phases, statuses: e.exit_status })
+            }
+            "provider" => Role::Provider(self.provider(self.deserialize(rest)?)?),
+            _ => {
+                return Err(self.error(
+                    "role",
+                    format!("unknown role '{role}' (expected failure, supporting, marker, step-evidence, build-summary, failed-command, exit-status or provider)"),
+                ))
+            }
+        })
+    }
+
+    fn marker(&self, m: MarkerFile) -> Result<MarkerRule, CatalogueError> {
+        Ok(MarkerRule {
+            pattern: self.pattern(&m.anchors, &m.pattern, "anchors", "pattern")?,
+            phases: m.phases,
+            sets_phase: m.sets_phase,
+            starts_step: m.starts_step,
+            engine: m.engine,
+            uploaded: m.uploaded,
+        })
+    }
+
+    fn provider(&self, p: ProviderFile) -> Result<ProviderRule, CatalogueError> {
+        Ok(ProviderRule {
+            kind: p.kind,
+            retry: p.retry,
+            curl_nonzero: p.curl_nonzero,
+            http_status: p.http_status,
+            http_status_range: p.http_status_range.map(|[lo, hi]| (lo, hi)),
+            message: self.regex(p.pattern.as_deref(), "pattern")?,
+        })
+    }
+
+    fn line_rule(&self, l: LineFile) -> Result<LineRule, CatalogueError> {
+        let matcher = match (l.pattern, l.parts.is_empty()) {
+            (Some(pattern), true) => LineMatcher::Line(self.pattern(&l.anchors, &pattern, "anchors", "pattern")?),
+            (None, false) if l.anchors.is_empty() => LineMatcher::Parts {
+                parts: l
+                    .parts
+                    .iter()
+                    .map(|part| self.pattern(&part.anchors, &part.pattern, "parts.anchors", "parts.pattern"))
+                    .collect::<Result<_, _>>()?,
+                within_lines: l.within_lines,
+            },
+            (None, true) => return Err(self.error("pattern", "a line rule needs `pattern` or `parts`".to_owned())),
+            _ => return Err(self.error("parts", "give either `pattern` and `anchors`, or `parts`, not both".to_owned())),
+        };
+        if l.within_lines.is_some() && matches!(matcher, LineMatcher::Line(_)) {
+            return Err(self.error("within_lines", "applies to `parts` only".to_owned()));
+        }
+        Ok(LineRule { kind: l.kind, phases: l.phases, matcher, engine: l.engine })
+    }
+
+    fn pattern(&self, anchors: &[String], pattern: &str, anchors_field: &str, pattern_field: &str) -> Result<Pattern, CatalogueError> {
+        if anchors.is_empty() {
+            return Err(
+                self.error(anchors_field, "a line rule needs at least one anchor (a literal every matching line contains)".to_owned())
+            );
+        }
+        if let Some(short) = anchors.iter().find(|a| a.len() < 3) {
+            return Err(self.error(anchors_field, format!("anchor '{short}' must be at least 3 bytes long")));
+        }
+        let regex = compile_regex(pattern).map_err(|message| self.error(pattern_field, message))?;
+        Ok(Pattern { anchors: anchors.to_vec(), regex })
+    }
+
+    fn regex(&self, pattern: Option<&str>, field: &str) -> Result<Option<regex::Regex>, CatalogueError> {
+        pattern.map(compile_regex).transpose().map_err(|message| self.error(field, message))
+    }
+}
+
+/// The text between the first pair of backticks (serde names fields that way).
+fn backticked(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let end = start + message[start..].find('`')?;
+    Some(&message[start..end])
+}
+
+/// The field names `T`'s derived `Deserialize` reads: serde hands them to
+/// `deserialize_struct`, where this deserializer notes them and stops.
+fn fields_of<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Introspect<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> serde::Deserializer<'de> for Introspect<'_> {
+        type Error = serde::de::value::Error;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(serde::de::Error::custom("fields noted"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit unit_struct
+            newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Introspect(&mut fields));
+    fields
+}
+
+/// Where a TOML error is: the line, and the field when the line assigns one.
+fn span_hint(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let Some(span) = span else { return String::new() };
+    let start = span.start.min(text.len());
+    let line = text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_text = text[line_start..].lines().next().unwrap_or_default();
+    match line_text.split_once('=') {
+        Some((key, _)) if !key.trim().is_empty() && !key.contains('[') => format!(" (field `{}`, line {line})", key.trim()),
+        _ => format!(" (line {line})"),
+    }
+}

@@ -1,0 +1,12 @@
+//! The library's integration tests, one binary: each module tests one concern through
+//! the public API.
+
+mod arbitrary_input;
+mod behaviour;
+mod catalogue;
+mod corpus;
+mod hostile_output;
+mod plans;
+mod reconstruct;
+mod rule_files;
+mod shell_roundtrip;
