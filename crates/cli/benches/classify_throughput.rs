@@ -114,6 +114,8 @@ struct Figures {
     via_redact: Duration,
     run: (Duration, i64, Duration),
     long_rss: i64,
+    /// 10 MB of the same build summary, line after line: no work may grow with it.
+    summaries: (u64, Duration),
 }
 
 fn command(program: &Path, args: &[&str], file: &Path) -> Command {
@@ -154,7 +156,8 @@ fn measure_all(binary: &Path, dir: &Path, log: PathBuf) -> Figures {
     let via_redact = piped(&format!("'{}' redact", binary.display()));
     let run = measure_run(binary, &log);
     let long_rss = measure_long_line(binary, dir);
-    Figures { bytes, phrases: phrases.len(), ours, rg, cat, redact, via_cat, via_redact, run, long_rss, log }
+    let summaries = measure_summaries(binary, dir);
+    Figures { bytes, phrases: phrases.len(), ours, rg, cat, redact, via_cat, via_redact, run, long_rss, summaries, log }
 }
 
 fn row(what: &str, bytes: u64, time: Duration, rss: Option<i64>) {
@@ -180,6 +183,7 @@ fn print_table(f: &Figures) {
     println!("| sandbox-triage classify, one 100 MiB line | | | {:.1} MiB |", f.long_rss as f64 / 1024.0);
     row(&format!("sandbox-triage run -- cat (4 x log, {} MiB)", run_bytes >> 20), run_bytes, f.run.0, Some(f.run.1));
     row("cat (4 x log) \\| cat", run_bytes, f.run.2, None);
+    row("sandbox-triage classify, 10 MB of repeated build summaries", f.summaries.0, f.summaries.1, None);
 }
 
 fn print_targets(f: &Figures) {
@@ -191,6 +195,7 @@ fn print_targets(f: &Figures) {
     let run_target = (0.8 * gbps(run_bytes, f.run.2)).min(1.0);
     println!("target run >= {run_target:.2} GB/s (80% of the pipe, at most 1 GB/s): {}", verdict(gbps(run_bytes, f.run.0) >= run_target));
     println!("target run peak RSS <= 32 MiB: {}", verdict(f.run.1 <= 32 * 1024));
+    println!("target 10 MB of repeated summaries in under a second: {}", verdict(f.summaries.1 < Duration::from_secs(1)));
     let kept = f.via_cat.as_secs_f64() / f.via_redact.as_secs_f64();
     println!("redaction keeps {:.0}% of classify's piped throughput (target >= 75%): {}", kept * 100.0, verdict(kept >= 0.75));
     if let Some((t, _)) = f.rg {
@@ -238,6 +243,15 @@ fn measure_run(binary: &Path, log: &Path) -> (Duration, i64, Duration) {
     });
 
     (via_run, run_rss, via_pipe)
+}
+
+/// 10 MB of `Docker build failed` lines: (bytes, time).
+fn measure_summaries(binary: &Path, dir: &Path) -> (u64, Duration) {
+    let path = dir.join("summaries-10mb.log");
+    let line = "Error:   × Docker build failed\n";
+    fs::write(&path, line.repeat(10_000_000 / line.len())).expect("write the summaries log");
+    let bytes = fs::metadata(&path).expect("summaries log").len();
+    (bytes, best(|| command(binary, &["classify", "--format", "json"], &path)).0)
 }
 
 /// Peak memory on a single 100 MiB line.

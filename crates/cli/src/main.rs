@@ -10,6 +10,7 @@ mod diagnose;
 mod exit;
 mod input;
 mod output;
+mod rule_dir;
 mod settings;
 mod supervise;
 

@@ -11,6 +11,7 @@ use sandbox_triage_core::{
 };
 
 use crate::args::{FrontendChoice, HostArgs, PlanChoiceArgs};
+use crate::rule_dir::read_rule_dir;
 
 /// Which of our outputs a report goes to: colour depends on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +68,7 @@ impl Settings {
 /// The built-in catalogue, with the user's rules when a directory is given.
 fn load_catalogue(dir: Option<&Path>) -> anyhow::Result<Catalogue> {
     match dir {
-        Some(dir) => Catalogue::with_user_dir(dir).context("invalid rules"),
+        Some(dir) => Catalogue::with_user_files(read_rule_dir(dir)?).context("invalid rules"),
         None => Catalogue::builtin().context("invalid built-in rules"),
     }
 }

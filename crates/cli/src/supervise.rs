@@ -1,17 +1,30 @@
-//! The one place that starts processes: a supervised child whose stdout and stderr are
-//! passed through to ours byte for byte as they arrive, with a copy of every chunk sent
-//! to the caller, and whose SIGINT and SIGTERM come from us.
+//! The one place that starts processes: a supervised child whose stdout and stderr pass
+//! through to ours byte for byte as they arrive, with a copy of every chunk sent to the
+//! caller, and whose process group gets the signals we get.
+//!
+//! The child leads its own process group, so a signal reaches the grandchildren too.
+//! When we hold the terminal's foreground, the child's group takes it (as a shell gives
+//! a job the terminal), so it can read the terminal and Ctrl-C reaches it directly;
+//! otherwise the child gets a session of its own and no terminal, so it can never stop
+//! on SIGTTIN. We wait for the child itself, then drain its pipes for a short while: a
+//! daemon it left holding them does not hold us. When our own output closes, the pipe
+//! from the child is closed too, and the child gets SIGPIPE as in a plain pipe.
 
 use std::ffi::OsString;
-use std::io::{self, ErrorKind, IsTerminal, Read, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{self, ErrorKind, Read, Write};
+use std::os::fd::AsFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::thread::JoinHandle;
+use std::sync::Arc;
+use std::time::Duration;
 
-use nix::sys::signal::{kill, Signal};
-use nix::unistd::Pid;
-use signal_hook::consts::{SIGINT, SIGTERM};
+use nix::sys::signal::{kill, signal, SigHandler, Signal};
+use nix::unistd::{getpgrp, tcgetpgrp, tcsetpgrp, Pid};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 /// Which of the child's outputs a chunk came from.
@@ -21,11 +34,16 @@ pub(crate) enum Stream {
     Err,
 }
 
-/// Bytes the child wrote, already passed through.
+/// What happens to a supervised child, in order.
 #[derive(Debug)]
-pub(crate) struct Chunk {
-    pub stream: Stream,
-    pub bytes: Vec<u8>,
+pub(crate) enum Event {
+    /// Bytes the child wrote, already passed through (unless our output had closed).
+    Chunk(Stream, Vec<u8>),
+    /// A stream ended: the child (and everything holding it) closed it, or our own
+    /// output closed and we stopped reading it.
+    Closed(Stream, bool),
+    /// The child itself ended.
+    Exited(Ended),
 }
 
 /// Why the command could not be started.
@@ -66,33 +84,58 @@ impl Ended {
     }
 }
 
-pub(crate) struct Supervised {
-    child: Child,
-    pub chunks: Receiver<Chunk>,
-    readers: Vec<JoinHandle<()>>,
-    signals: signal_hook::iterator::Handle,
-    forwarder: Option<JoinHandle<()>>,
+/// The terminal whose foreground the child holds, to give back.
+struct Foreground {
+    tty: File,
+    ours: Pid,
 }
 
-/// Chunks in flight between the readers and the classifier: bounded, so a classifier
-/// that falls behind slows the child instead of growing memory.
+/// A running child.
+pub(crate) struct Supervised {
+    pub(crate) events: Receiver<Event>,
+    foreground: Option<Foreground>,
+    /// Readers stop writing once set: our report follows the child's output.
+    quiet: Arc<AtomicBool>,
+    signals: signal_hook::iterator::Handle,
+}
+
+/// Chunks in flight between the readers and the caller: bounded, so a caller that falls
+/// behind slows the child instead of growing memory.
 const CHANNEL_CHUNKS: usize = 64;
 const CHUNK: usize = 64 * 1024;
+/// How long the pipes are drained after the child exits.
+pub(crate) const DRAIN: Duration = Duration::from_millis(250);
 
-// The sender is owned: dropping it when the stream ends is how the classifier learns.
-#[allow(clippy::needless_pass_by_value)]
-fn pass_through(mut from: impl Read, stream: Stream, tx: SyncSender<Chunk>) {
+/// The controlling terminal, when this process holds its foreground.
+fn our_terminal() -> Option<Foreground> {
+    let tty = OpenOptions::new().read(true).write(true).custom_flags(nix::libc::O_NOCTTY).open("/dev/tty").ok()?;
+    let ours = getpgrp();
+    (tcgetpgrp(tty.as_fd()).ok()? == ours).then_some(Foreground { tty, ours })
+}
+
+/// Gives the terminal's foreground to `group`. A background group that does this gets
+/// SIGTTOU unless it ignores it, as shells do.
+fn hand_terminal(tty: &File, group: Pid) {
+    // SAFETY: replacing a signal's disposition with SIG_IGN and back installs no
+    // handler code; nothing else in the process changes SIGTTOU.
+    #[allow(unsafe_code)]
+    let previous = unsafe { signal(Signal::SIGTTOU, SigHandler::SigIgn) };
+    let _ = tcsetpgrp(tty.as_fd(), group);
+    if let Ok(previous) = previous {
+        // SAFETY: as above; `previous` is the disposition there was.
+        #[allow(unsafe_code)]
+        let _ = unsafe { signal(Signal::SIGTTOU, previous) };
+    }
+}
+
+fn reader(mut from: impl Read, stream: Stream, tx: &SyncSender<Event>, quiet: &AtomicBool) {
     let mut buf = vec![0; CHUNK];
-    // Once our own output is closed, the child's is still drained and classified.
-    let mut closed = false;
     loop {
         let n = match from.read(&mut buf) {
-            Ok(0) => return,
+            Ok(0) | Err(_) => break,
             Ok(n) => n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(_) => return,
         };
-        if !closed {
+        if !quiet.load(Ordering::Relaxed) {
             let written = match stream {
                 Stream::Out => {
                     let mut out = io::stdout().lock();
@@ -100,75 +143,102 @@ fn pass_through(mut from: impl Read, stream: Stream, tx: SyncSender<Chunk>) {
                 }
                 Stream::Err => io::stderr().lock().write_all(&buf[..n]),
             };
-            closed = written.is_err();
+            if written.is_err() {
+                // Our output is gone: stop reading, so the child's next write fails
+                // as it would into a closed pipe.
+                let _ = tx.send(Event::Chunk(stream, buf[..n].to_vec()));
+                let _ = tx.send(Event::Closed(stream, true));
+                return;
+            }
         }
-        if tx.send(Chunk { stream, bytes: buf[..n].to_vec() }).is_err() {
+        if tx.send(Event::Chunk(stream, buf[..n].to_vec())).is_err() {
             return;
         }
     }
+    let _ = tx.send(Event::Closed(stream, false));
+}
+
+/// The program's name as errors show it: masked, like everything else we print.
+fn shown_name(argv: &[OsString]) -> String {
+    argv.first().map(|a| sandbox_triage_core::redact(&a.to_string_lossy()).into_owned()).unwrap_or_default()
+}
+
+fn start(argv: &[OsString], foreground: bool) -> Result<Child, SpawnError> {
+    let name = shown_name(argv);
+    let mut command = Command::new(&argv[0]);
+    command.args(&argv[1..]).stdin(Stdio::inherit()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    if foreground {
+        command.process_group(0);
+    } else {
+        // SAFETY: `setsid` is async-signal-safe and touches nothing of the parent's.
+        #[allow(unsafe_code)]
+        unsafe {
+            command.pre_exec(|| nix::unistd::setsid().map(|_| ()).map_err(io::Error::from));
+        }
+    }
+    command.spawn().map_err(|e| match e.kind() {
+        ErrorKind::NotFound => SpawnError::NotFound(name.clone()),
+        ErrorKind::PermissionDenied => SpawnError::NotExecutable(name.clone()),
+        _ => SpawnError::Other(name.clone(), e),
+    })
 }
 
 /// Starts `argv` with our stdin, its outputs piped through us.
 pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
-    let name = argv.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut command = Command::new(&argv[0]);
-    command.args(&argv[1..]).stdin(Stdio::inherit()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    // Without a terminal the child gets its own process group, so a signal meant for
-    // it arrives exactly once: from us. With one, it stays in the terminal's foreground
-    // group so that it can prompt, and Ctrl-C reaches it from the terminal itself.
-    let own_group = !io::stdin().is_terminal();
-    if own_group {
-        command.process_group(0);
+    let name = shown_name(argv);
+    let signals = Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT]).map_err(|e| SpawnError::Other(name.clone(), e))?;
+    let foreground = our_terminal();
+    let mut child = start(argv, foreground.is_some())?;
+    let group = Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX));
+    if let Some(terminal) = &foreground {
+        hand_terminal(&terminal.tty, group);
+        // It may have stopped reading the terminal before it was handed over.
+        let _ = kill(Pid::from_raw(-group.as_raw()), Signal::SIGCONT);
     }
-    let signals = Signals::new([SIGINT, SIGTERM]).map_err(|e| SpawnError::Other(name.clone(), e))?;
     let handle = signals.handle();
-    let mut child = command.spawn().map_err(|e| match e.kind() {
-        ErrorKind::NotFound => SpawnError::NotFound(name.clone()),
-        ErrorKind::PermissionDenied => SpawnError::NotExecutable(name.clone()),
-        _ => SpawnError::Other(name.clone(), e),
-    })?;
-    let pid = Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX));
-    let mut signals = signals;
-    let forwarder = std::thread::spawn(move || {
-        for signal in signals.forever() {
-            let forward = match signal {
-                SIGTERM => Some(Signal::SIGTERM),
-                // In the terminal's group the child has had this SIGINT already.
-                SIGINT if own_group => Some(Signal::SIGINT),
-                _ => None,
-            };
-            if let Some(signal) = forward {
-                let _ = kill(pid, signal);
-            }
-        }
-    });
+    std::thread::spawn(move || forward(signals, group));
     let (tx, rx) = sync_channel(CHANNEL_CHUNKS);
-    let mut readers = Vec::new();
-    if let Some(out) = child.stdout.take() {
-        let tx = tx.clone();
-        readers.push(std::thread::spawn(move || pass_through(out, Stream::Out, tx)));
+    let quiet = Arc::new(AtomicBool::new(false));
+    for (stream, pipe) in [
+        (Stream::Out, child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
+        (Stream::Err, child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
+    ] {
+        if let Some(pipe) = pipe {
+            let (tx, quiet) = (tx.clone(), Arc::clone(&quiet));
+            std::thread::spawn(move || reader(pipe, stream, &tx, &quiet));
+        }
     }
-    if let Some(err) = child.stderr.take() {
-        readers.push(std::thread::spawn(move || pass_through(err, Stream::Err, tx)));
+    std::thread::spawn(move || {
+        let ended = match child.wait() {
+            Ok(status) => match (status.code(), status.signal()) {
+                (Some(code), _) => Ended::Code(code),
+                (None, Some(signal)) => Ended::Signal(signal),
+                (None, None) => Ended::Code(1),
+            },
+            Err(_) => Ended::Code(1),
+        };
+        let _ = tx.send(Event::Exited(ended));
+    });
+    Ok(Supervised { events: rx, foreground, quiet, signals: handle })
+}
+
+/// Passes each signal we get to the child's whole process group.
+fn forward(mut signals: Signals, group: Pid) {
+    for number in signals.forever() {
+        if let Ok(signal) = Signal::try_from(number) {
+            let _ = kill(Pid::from_raw(-group.as_raw()), signal);
+        }
     }
-    Ok(Supervised { child, chunks: rx, readers, signals: handle, forwarder: Some(forwarder) })
 }
 
 impl Supervised {
-    /// Waits for the child once its outputs have closed.
-    pub(crate) fn wait(mut self) -> io::Result<Ended> {
-        for reader in self.readers.drain(..) {
-            let _ = reader.join();
+    /// The child's output is over for us: readers stop writing, the terminal comes back,
+    /// and signals are ours again.
+    pub(crate) fn finish(self) {
+        self.quiet.store(true, Ordering::Relaxed);
+        if let Some(terminal) = &self.foreground {
+            hand_terminal(&terminal.tty, terminal.ours);
         }
-        let status = self.child.wait()?;
         self.signals.close();
-        if let Some(forwarder) = self.forwarder.take() {
-            let _ = forwarder.join();
-        }
-        Ok(match (status.code(), status.signal()) {
-            (Some(code), _) => Ended::Code(code),
-            (None, Some(signal)) => Ended::Signal(signal),
-            (None, None) => Ended::Code(1),
-        })
     }
 }

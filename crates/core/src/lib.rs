@@ -39,16 +39,15 @@ mod rules;
 
 pub use classify::{classify, classify_provider, Classifier, Options, ProviderFailure};
 pub use command::{
-    carries_secret, reconstruct, render, render_bytes, render_pipeline, secret_name, words, Arg, CreateInvocation, EnvWrapper, Form,
-    FromSource, InvocationError, Part, PathKind, Placeholder, Placeholders, Reconstruction, RenderError, Sensitivity, Shell,
-    TrailingCommand, Word,
+    reconstruct, render, render_bytes, render_pipeline, words, Arg, CreateInvocation, EnvWrapper, Form, FromSource, InvocationError, Part,
+    PathKind, Placeholder, Placeholders, Reconstruction, RenderError, Sensitivity, Shell, TrailingCommand, Word,
 };
 pub use model::{
-    Arch, Diagnosis, Engine, Evidence, FailedStep, Host, ImageRef, ImageRefError, InvalidVersion, Kind, Os, Phase, PhaseScope, Retry,
-    Stage, UnknownId, Version,
+    is_valid_name, Arch, Diagnosis, Engine, Evidence, FailedStep, Host, ImageRef, ImageRefError, InvalidVersion, Kind, Os, Phase,
+    PhaseScope, Retry, Stage, UnknownId, Version,
 };
 pub use plan::{create_context, plan, Action, Alternative, Applicability, Check, CreateContext, Frontend, Plan, PlanInput, Step};
-pub use redact::{redact, redact_bytes, triggers as redaction_triggers, Redactor};
+pub use redact::{carries_secret, redact, redact_bytes, secret_name, triggers as redaction_triggers, Redactor};
 pub use report::{
     diagnosis_human, diagnosis_json, plan_human, plan_json, plan_json_schema, plan_report, plan_script, AlternativeReport, CheckReport,
     DiagnosisReport, PlaceholderReport, PlanOutput, PlanReport, StepReport, Style, SCHEMA_VERSION,

@@ -1,6 +1,6 @@
 //! `sandbox-triage classify`: the diagnosis of a captured output.
 
-use sandbox_triage_core::{diagnosis_human, diagnosis_json, redact};
+use sandbox_triage_core::{diagnosis_human, diagnosis_json};
 
 use crate::args::{ClassifyArgs, Format};
 use crate::diagnose::diagnose;
@@ -12,8 +12,7 @@ pub(crate) fn run(args: &ClassifyArgs, settings: &Settings) -> anyhow::Result<Ex
     let diagnosis = diagnose(&args.input, settings)?;
     let text = match args.format {
         Format::Json => diagnosis_json(&diagnosis) + "\n",
-        // Facts and evidence are masked already; this pass covers the whole report.
-        Format::Human => redact(&diagnosis_human(&diagnosis, settings.style)).into_owned(),
+        Format::Human => diagnosis_human(&diagnosis, settings.style),
     };
     output::print(&text)?;
     Ok(Exit::of(&diagnosis))

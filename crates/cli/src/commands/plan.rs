@@ -1,6 +1,6 @@
 //! `sandbox-triage plan`: the diagnosis and its recovery plan.
 
-use sandbox_triage_core::{plan_human, plan_json, plan_script, redact, CreateInvocation};
+use sandbox_triage_core::{plan_human, plan_json, plan_script, CreateInvocation};
 
 use crate::args::{PlanArgs, PlanFormat};
 use crate::diagnose::diagnose;
@@ -15,8 +15,8 @@ pub(crate) fn run(args: &PlanArgs, settings: &Settings) -> anyhow::Result<Exit> 
     let recovery = settings.plan(&diagnosis, invocation.as_ref());
     let text = match args.format {
         PlanFormat::Json => plan_json(&diagnosis, &recovery) + "\n",
-        PlanFormat::Human => redact(&plan_human(&diagnosis, &recovery, settings.style)).into_owned(),
-        PlanFormat::Sh => redact(&plan_script(&diagnosis, &recovery)).into_owned(),
+        PlanFormat::Human => plan_human(&diagnosis, &recovery, settings.style),
+        PlanFormat::Sh => plan_script(&diagnosis, &recovery),
     };
     output::print(&text)?;
     Ok(Exit::of(&diagnosis))

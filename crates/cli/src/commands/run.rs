@@ -3,17 +3,19 @@
 //! silence is explained; when the command fails, the diagnosis and plan follow its
 //! output on stderr.
 
+use std::fs::OpenOptions;
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
-use sandbox_triage_core::{diagnosis_human, plan_human, plan_json, redact, Classifier, CreateInvocation, Kind, Options, StageRules, Style};
+use anyhow::{bail, Context};
+use sandbox_triage_core::{diagnosis_human, plan_human, plan_json, Classifier, CreateInvocation, Kind, Options, StageRules, Style};
 
 use crate::args::RunArgs;
 use crate::exit::Exit;
 use crate::settings::Settings;
-use crate::supervise::{spawn, Stream, Supervised};
+use crate::supervise::{spawn, Ended, Event, Stream, Supervised, DRAIN};
 
 /// A partial line longer than this is classified as it is, so that an endless line
 /// costs no more memory than a long one.
@@ -58,38 +60,59 @@ impl Lines {
     }
 }
 
+/// Writes to our stderr; a stderr that is gone (a hung-up terminal) loses the text,
+/// never the exit status.
 fn say(text: &str) {
-    let _ = io::stderr().lock().write_all(redact(text).as_bytes());
+    let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// Classifies the child's output as it comes until both its streams close: says what is
-/// running during silence, and (with `early`) the diagnosis as soon as one is decisive.
-fn watch(supervised: &Supervised, classifier: &mut Classifier<'_>, lines: &mut Lines, heartbeat: Option<Duration>, early: bool) {
+/// How the watch ended.
+struct Outcome {
+    ended: Option<Ended>,
+    /// Our stdout closed, and the child was cut off from it.
+    stdout_closed: bool,
+}
+
+/// Classifies the child's output as it comes, until it has exited and its pipes are
+/// drained (or the drain's time is up): says what is running during silence, and (with
+/// `early`) the diagnosis as soon as one is decisive.
+fn watch(supervised: &Supervised, classifier: &mut Classifier<'_>, lines: &mut Lines, heartbeat: Option<Duration>, early: bool) -> Outcome {
     let tick = heartbeat.map_or(Duration::from_secs(3600), |h| h.min(Duration::from_secs(1)));
-    let mut last_output = Instant::now();
-    let mut last_beat = Instant::now();
+    let (mut last_output, mut last_beat) = (Instant::now(), Instant::now());
     let mut early_said = false;
-    loop {
-        match supervised.chunks.recv_timeout(tick) {
-            Ok(chunk) => {
-                lines.push(chunk.stream, &chunk.bytes, classifier);
+    let mut open = 2;
+    let mut outcome = Outcome { ended: None, stdout_closed: false };
+    let mut deadline: Option<Instant> = None;
+    while open > 0 || deadline.is_none() {
+        let wait = deadline.map_or(tick, |d| d.saturating_duration_since(Instant::now()));
+        match supervised.events.recv_timeout(wait) {
+            Ok(Event::Chunk(stream, bytes)) => {
+                lines.push(stream, &bytes, classifier);
                 last_output = Instant::now();
                 if early && !early_said {
                     early_said = say_early(classifier);
                 }
             }
+            Ok(Event::Closed(stream, ours)) => {
+                open -= 1;
+                outcome.stdout_closed |= ours && stream == Stream::Out;
+            }
+            Ok(Event::Exited(ended)) => {
+                outcome.ended = Some(ended);
+                deadline = Some(Instant::now() + DRAIN);
+            }
+            Err(RecvTimeoutError::Timeout) if deadline.is_some_and(|d| Instant::now() >= d) => break,
             Err(RecvTimeoutError::Timeout) => {
-                if let Some(interval) = heartbeat {
-                    if last_output.elapsed() >= interval && last_beat.elapsed() >= interval {
-                        last_beat = Instant::now();
-                        let phase = classifier.phase().map_or_else(|| "the command is running".to_owned(), |p| p.description().to_owned());
-                        say(&format!("sandbox-triage: no output for {}s: {phase}\n", last_output.elapsed().as_secs()));
-                    }
+                if let Some(interval) = heartbeat.filter(|i| last_output.elapsed() >= *i && last_beat.elapsed() >= *i) {
+                    last_beat = Instant::now();
+                    let phase = classifier.phase().map_or_else(|| "the command is running".to_owned(), |p| p.description().to_owned());
+                    say(&format!("sandbox-triage: no output for {}s: {phase}\n", last_output.elapsed().as_secs().max(interval.as_secs())));
                 }
             }
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
+    outcome
 }
 
 /// Prints the diagnosis so far when it is decisive; whether it did.
@@ -103,7 +126,24 @@ fn say_early(classifier: &mut Classifier<'_>) -> bool {
     true
 }
 
+/// `--json-out` must be writable before the child runs: a create may take an hour, and
+/// its result must not be lost to a typo. Nothing is left behind by the check.
+fn check_writable(path: &Path) -> anyhow::Result<()> {
+    if path.is_dir() {
+        bail!("--json-out {}: is a directory", path.display());
+    }
+    let existed = path.exists();
+    OpenOptions::new().append(true).create(true).open(path).with_context(|| format!("--json-out {}: cannot write", path.display()))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
 pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
+    if let Some(path) = &args.json_out {
+        check_writable(path)?;
+    }
     let catalogue = &settings.catalogue;
     // Live output is slow to arrive: with --early every rule is checked as each line
     // comes; otherwise the classification is exactly `classify`'s.
@@ -126,19 +166,23 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
         None => io::stderr().is_terminal().then(|| Duration::from_secs(15)),
     };
     let mut lines = Lines::default();
-    watch(&supervised, &mut classifier, &mut lines, heartbeat, args.early);
+    let outcome = watch(&supervised, &mut classifier, &mut lines, heartbeat, args.early);
     lines.finish(&mut classifier);
-    let ended = supervised.wait().context("cannot wait for the command")?;
-    let status = ended.status();
-    if status == 0 {
-        return Ok(Exit::Status(0));
+    supervised.finish();
+    let status = outcome.ended.map_or(1, Ended::status);
+    // Our own reader went away: the child stopped on SIGPIPE, as it would in a plain
+    // pipe, and nothing failed.
+    if status == 0 || (outcome.stdout_closed && status == 128 + 13) {
+        return Ok(Exit::Status(u8::try_from(status).unwrap_or(255)));
     }
     // The exit status is known only now; the classifier decides with it.
     let diagnosis = classifier.finish_with(Some(status));
     let recovery = settings.plan(&diagnosis, invocation.as_ref());
     say(&format!("\n{}", plan_human(&diagnosis, &recovery, settings.style)));
     if let Some(path) = &args.json_out {
-        std::fs::write(path, plan_json(&diagnosis, &recovery) + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+        if let Err(error) = std::fs::write(path, plan_json(&diagnosis, &recovery) + "\n") {
+            say(&format!("sandbox-triage: warning: cannot write {}: {error}\n", path.display()));
+        }
     }
     Ok(Exit::Status(u8::try_from(status).unwrap_or(255)))
 }

@@ -3,6 +3,9 @@
 
 mod cli;
 mod common;
+mod hostile_scripts;
 mod plans_cli;
+mod rule_dirs;
 mod run;
 mod safe_commands;
+mod supervision;

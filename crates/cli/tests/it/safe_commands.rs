@@ -24,6 +24,14 @@ const SECRETS: &[(&str, &str)] = &[
     ("SLACK_BOT_TOKEN=plainsecretvalue42", "plainsecretvalue42"),
     ("DB_PASSWORD=correct-horse-battery", "correct-horse-battery"),
     ("{\"api_key\": \"k3y-in-json-0001\"}", "k3y-in-json-0001"),
+    ("Authorization: Basic dXNlcjpodW50ZXIy", "dXNlcjpodW50ZXIy"),
+    ("https://:Hunter3Pass@proxy.corp.example:3128", "Hunter3Pass"),
+    ("glpat-Ab3De5Fg7Hi9Jk1Lm3No", "Ab3De5Fg7Hi9Jk1Lm3No"),
+    ("npm_Ab3De5Fg7Hi9Jk1Lm3No5Pq7Rs9Tu1Vw3Xy5", "Ab3De5Fg7Hi9Jk1Lm3No5Pq7Rs9Tu1Vw3Xy5"),
+    ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "dozjgNryP4J3jVmNHl0w5N"),
+    ("SMTP_PASS=mailpass1x", "mailpass1x"),
+    ("DB_PWD=pwd-value-9x", "pwd-value-9x"),
+    ("--password Hunter4Pass", "Hunter4Pass"),
 ];
 
 const IMAGE: &str = "openshell/sandbox-from:1786000000";
@@ -203,4 +211,24 @@ fn recreate_and_redact_outputs_match_their_snapshots() {
     }
     let out = run(&["redact"], hostile_log().as_bytes());
     insta::assert_snapshot!("redact__hostile_log", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn legitimate_lines_come_out_of_redact_byte_identical() {
+    let lines = "Collecting tokenizers==0.15.2\nmax_tokens: 4096\nENV TOKENIZERS_PARALLELISM=false\ncredential: missing\nfailed to fetch oauth token: unexpected status: 401 Unauthorized\nFROM nvcr.io/nvidia/tokenizer:24.01\nghcr.io/acme/secret-store:1.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n# set NVIDIA_API_KEY: the sandbox's runtime environment is not echoed; export it before running\nnpm:@openclaw/brave-plugin@2026.5.27 and pip install keyring==24.3.0 secretstorage==3.3.3\n";
+    assert_eq!(String::from_utf8_lossy(&run(&["redact"], lines.as_bytes()).stdout), lines);
+}
+
+#[test]
+fn errors_never_echo_a_secret_from_the_argv() {
+    for args in [
+        vec!["recreate", "--image", "nvapi-Qx7vR2mK9pL4sT8wZ1yB3nC6", "--", "--name", "x"],
+        vec!["recreate", "--image", IMAGE, "--", "/usr/bin/openshell", "sandbox", "list", "--token", "ghp_R4nd0mT0k3nV4lu3F0rT3st1ng99"],
+        vec!["plan", "--", "openshell", "gateway", "start", "DB_PASSWORD=correct-horse-battery"],
+    ] {
+        let out = run(&args, b"");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_clean(&format!("{args:?}"), &out);
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with("sandbox-triage: error:"));
+    }
 }

@@ -1,7 +1,7 @@
 //! Provider validation: NemoClaw's `classifyValidationFailure`, with its rules as data.
 //! The input is a short message plus the HTTP and curl statuses, not a log.
 
-use crate::classify::terminal_text::clip_around;
+use crate::classify::terminal_text::{clip_around, printable};
 use crate::model::{Diagnosis, Evidence, Retry};
 use crate::redact::redact;
 use crate::rules::{ProviderRule, Role, Rule, StageRules};
@@ -55,7 +55,9 @@ pub fn classify_provider(rules: &StageRules, failure: &ProviderFailure<'_>) -> D
     diagnosis.lines = failure.message.lines().count() as u64;
     diagnosis.bytes = failure.message.len() as u64;
     if !normalised.is_empty() {
-        diagnosis.evidence.push(Evidence { line: 1, text: redact(&clip_around(&normalised, 0, 240)).into_owned() });
+        // Masked before it is lowercased: some formats (AWS keys) are case-sensitive.
+        let shown = normalise(&redact(failure.message));
+        diagnosis.evidence.push(Evidence { line: 1, text: printable(&clip_around(&shown, 0, 240)) });
     }
     if let Some((rule, provider)) = winner {
         diagnosis.kind = provider.kind;

@@ -41,41 +41,78 @@ pub(super) struct Window<'a> {
 }
 
 impl Window<'_> {
+    /// The last newline before logical offset `end` of `history` then `current`.
+    fn newline_before(&self, end: usize) -> Option<usize> {
+        let split = self.history.len();
+        if end > split {
+            if let Some(i) = memchr::memrchr(b'\n', &self.current[..end - split]) {
+                return Some(split + i);
+            }
+        }
+        memchr::memrchr(b'\n', &self.history[..end.min(split)])
+    }
+
+    fn byte(&self, at: usize) -> u8 {
+        let split = self.history.len();
+        if at < split {
+            self.history[at]
+        } else {
+            self.current[at - split]
+        }
+    }
+
+    fn copy(&self, range: std::ops::Range<usize>, out: &mut Vec<u8>) {
+        let split = self.history.len();
+        if range.start < split {
+            out.extend_from_slice(&self.history[range.start..range.end.min(split)]);
+        }
+        if range.end > split {
+            out.extend_from_slice(&self.current[range.start.max(split) - split..range.end - split]);
+        }
+    }
+
     /// The window's complete lines numbered above `after`, oldest first, at most `max`
-    /// of the newest. `bytes` receives the window's text; the ranges index into it.
-    pub(super) fn lines(&self, after: u64, max: usize, bytes: &mut Vec<u8>) -> Vec<(u64, std::ops::Range<usize>)> {
+    /// of the newest. `bytes` receives their text; the ranges index into it. The work is
+    /// proportional to the lines returned, not to the window: a look-back that follows
+    /// another finds nothing new to copy.
+    pub(crate) fn lines(&self, after: u64, max: usize, bytes: &mut Vec<u8>) -> Vec<(u64, std::ops::Range<usize>)> {
         bytes.clear();
-        bytes.extend_from_slice(self.history);
-        bytes.extend_from_slice(self.current);
-        let mut end = bytes.len();
+        let mut end = self.history.len() + self.current.len();
         if self.ends_inside_next {
-            match memchr::memrchr(b'\n', bytes) {
+            match self.newline_before(end) {
                 Some(nl) => end = nl + 1,
                 None => return Vec::new(),
             }
         }
-        let mut out = Vec::new();
+        let mut found = Vec::new();
         if end == 0 {
-            return out;
+            return found;
         }
-        let mut cursor = if bytes[end - 1] == b'\n' { end - 1 } else { end };
+        let mut cursor = if self.byte(end - 1) == b'\n' { end - 1 } else { end };
         let mut number = self.next_line;
         loop {
-            let start = memchr::memrchr(b'\n', &bytes[..cursor]).map_or(0, |nl| nl + 1);
+            let start = self.newline_before(cursor).map_or(0, |nl| nl + 1);
             number -= 1;
             // The oldest line may have lost its start to the history limit; what is left
             // of it still counts (on a line longer than the history, it is all there is).
-            if number <= after || out.len() == max || number == 0 {
+            if number <= after || found.len() == max || number == 0 {
                 break;
             }
-            out.push((number, start..cursor));
+            found.push((number, start..cursor));
             if start == 0 {
                 break;
             }
             cursor = start - 1;
         }
-        out.reverse();
-        out
+        found.reverse();
+        found
+            .into_iter()
+            .map(|(number, range)| {
+                let from = bytes.len();
+                self.copy(range, bytes);
+                (number, from..bytes.len())
+            })
+            .collect()
     }
 }
 

@@ -2,8 +2,10 @@
 //! eras), the trailing command and its `env K=V … program` wrapper, and how sensitive
 //! each value is.
 
+use crate::classify::terminal_text::printable;
 use crate::command::flags::{find_long, find_short, looks_like_flag, Sensitivity, Spec, Takes};
-use crate::redact::redact;
+use crate::model::is_valid_name;
+use crate::redact::{carries_secret, redact, secret_name};
 
 use Sensitivity::Public;
 use Takes::{Nothing, Value};
@@ -52,19 +54,6 @@ impl Arg {
     }
 }
 
-/// Whether an environment variable's name says it holds a credential.
-#[must_use]
-pub fn secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    ["API_KEY", "APIKEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE_KEY", "AUTH"].iter().any(|s| upper.contains(s))
-}
-
-/// Whether a value holds something redaction would mask.
-#[must_use]
-pub fn carries_secret(value: &str) -> bool {
-    redact(value) != value
-}
-
 /// `env [OPTIONS] K=V … program args…` in front of the sandbox's command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvWrapper {
@@ -111,10 +100,14 @@ pub struct CreateInvocation {
 
 /// Why an argv is not a create invocation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum InvocationError {
+    /// The argv runs something else (its words shown masked).
     #[error("'{0}' is not `openshell sandbox create`")]
-    /// The argv runs something else.
     NotCreate(String),
+    /// A sandbox or gateway name that is not a name: it could become a flag or a path.
+    #[error("{0}: not a valid name (1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit)")]
+    InvalidName(String),
 }
 
 fn is_openshell(word: &str) -> bool {
@@ -137,7 +130,8 @@ impl CreateInvocation {
             // Global flags may stand before the subcommand: `openshell -g gw sandbox create`.
             let position = rest.windows(2).position(|w| w[0] == "sandbox" && w[1] == "create");
             let Some(position) = position else {
-                return Err(InvocationError::NotCreate(argv.join(" ")));
+                let shown: Vec<String> = argv.iter().map(|w| printable(&redact(w))).collect();
+                return Err(InvocationError::NotCreate(shown.join(" ")));
             };
             leading = rest[..position].to_vec();
             rest = &rest[position + 2..];
@@ -147,6 +141,12 @@ impl CreateInvocation {
         let mut words = leading;
         words.extend_from_slice(rest);
         let (flags, command) = parse_words(&words);
+        if let Some(bad) = flags
+            .iter()
+            .find(|a| matches!(a.flag.as_str(), "--name" | "--gateway") && a.value.as_deref().is_some_and(|v| !is_valid_name(v)))
+        {
+            return Err(InvocationError::InvalidName(bad.spelling.clone()));
+        }
         Ok(CreateInvocation { program, args: flags, command })
     }
 

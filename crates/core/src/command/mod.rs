@@ -13,7 +13,7 @@ mod word;
 
 pub use flags::Sensitivity;
 pub use from_source::{FromSource, PathKind};
-pub use invocation::{carries_secret, secret_name, Arg, CreateInvocation, EnvWrapper, Form, InvocationError, TrailingCommand};
+pub use invocation::{Arg, CreateInvocation, EnvWrapper, Form, InvocationError, TrailingCommand};
 pub use placeholder::{Placeholder, Placeholders};
 pub use reconstruct::{reconstruct, Reconstruction};
 pub use shell::{render, render_bytes, render_pipeline, RenderError, Shell};

@@ -3,8 +3,9 @@
 //! not be shown (credentials) or cannot be reproduced (a temporary policy file, the
 //! driver configuration with host paths and GPU ids, the runtime environment).
 
-use crate::command::invocation::{carries_secret, Arg, CreateInvocation, Form, TrailingCommand};
+use crate::command::invocation::{Arg, CreateInvocation, Form, TrailingCommand};
 use crate::command::{Part, Placeholders, Sensitivity, Word};
+use crate::redact::carries_secret;
 
 /// The reconstructed command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +24,22 @@ impl Reconstruction {
     }
 }
 
+/// A flag whose value is a credential: `--password VALUE`, `--token VALUE`, `-p VALUE`.
+fn is_secret_flag(word: &str) -> bool {
+    matches!(
+        word,
+        "-p" | "--password"
+            | "--passwd"
+            | "--token"
+            | "--api-key"
+            | "--apikey"
+            | "--secret"
+            | "--client-secret"
+            | "--access-token"
+            | "--auth-token"
+    )
+}
+
 /// A temporary file: deleted after a failed create, so it cannot be reused.
 fn is_temporary(path: &str) -> bool {
     ["/tmp/", "/var/tmp/", "/var/folders/", "/private/var/folders/", "/private/tmp/"].iter().any(|p| path.starts_with(p))
@@ -33,6 +50,8 @@ fn is_temporary(path: &str) -> bool {
 struct Builder {
     words: Vec<Word>,
     placeholders: Placeholders,
+    /// The previous word was a flag whose value is a credential (`--password`).
+    secret_next: bool,
 }
 
 impl Builder {
@@ -42,7 +61,8 @@ impl Builder {
 
     /// A literal, unless it carries a credential.
     fn literal(&mut self, text: &str, hint: &str) -> Word {
-        if carries_secret(text) {
+        let after_secret_flag = std::mem::replace(&mut self.secret_next, is_secret_flag(text));
+        if carries_secret(text) || (after_secret_flag && !text.starts_with('-')) {
             Word(vec![self.placeholder(hint, "it holds a credential, which is never printed")])
         } else {
             Word::lit(text)
@@ -76,7 +96,7 @@ impl Builder {
 /// becomes a placeholder).
 #[must_use]
 pub fn reconstruct(invocation: &CreateInvocation, image: Option<&Word>) -> Reconstruction {
-    let mut b = Builder { words: Vec::new(), placeholders: Placeholders::default() };
+    let mut b = Builder { words: Vec::new(), placeholders: Placeholders::default(), secret_next: false };
     let program = invocation.program.clone().unwrap_or_else(|| "openshell".to_owned());
     b.words.extend([Word::lit(program), Word::lit("sandbox"), Word::lit("create")]);
     let mut from_seen = false;

@@ -73,10 +73,12 @@ impl ImageRef {
         if text.is_empty() {
             return Err(ImageRefError::Empty);
         }
+        // An error shows the text: never a secret or a terminal control in it.
+        let shown = || crate::classify::terminal_text::printable(&crate::redact::redact(text));
         if image_id().is_match(text) {
-            return Err(ImageRefError::ImageId(text.to_owned()));
+            return Err(ImageRefError::ImageId(shown()));
         }
-        let caps = grammar().captures(text).ok_or_else(|| ImageRefError::Invalid(text.to_owned()))?;
+        let caps = grammar().captures(text).ok_or_else(|| ImageRefError::Invalid(shown()))?;
         let mut domain = caps.name("domain").map(|m| m.as_str().to_owned());
         let mut path = caps.name("path").map_or_else(String::new, |m| m.as_str().to_owned());
         // Docker treats the first component as a registry only when it has a dot or a
@@ -88,12 +90,12 @@ impl ImageRef {
             } else if path_component().is_match(&first) {
                 path = format!("{first}/{path}");
             } else {
-                return Err(ImageRefError::Invalid(text.to_owned()));
+                return Err(ImageRefError::Invalid(shown()));
             }
         }
         let name_len = domain.as_ref().map_or(0, |d| d.len() + 1) + path.len();
         if name_len > NAME_TOTAL_LENGTH_MAX {
-            return Err(ImageRefError::NameTooLong(text.to_owned()));
+            return Err(ImageRefError::NameTooLong(shown()));
         }
         Ok(ImageRef {
             text: text.to_owned(),

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::command::{CreateInvocation, FromSource, PathKind};
+use crate::redact::redact;
 
 /// What the failed create asked for, NemoClaw-style, without anything secret or
 /// host-specific and never the runtime environment.
@@ -44,7 +45,7 @@ pub fn create_context(invocation: &CreateInvocation) -> CreateContext {
     CreateContext {
         source,
         policy: if invocation.has("--policy") { "attached".to_owned() } else { "none".to_owned() },
-        providers: invocation.values("--provider").into_iter().map(str::to_owned).collect(),
+        providers: invocation.values("--provider").into_iter().map(|p| redact(p).into_owned()).collect(),
         gpu,
         resources: (!resources.is_empty()).then(|| resources.join(", ")),
         runtime_environment: "omitted".to_owned(),

@@ -1,14 +1,74 @@
-//! Masking secrets in any text we print. Build logs carry API keys (`-- env
+//! Masking secrets in the values we show. Build logs carry API keys (`-- env
 //! BRAVE_API_KEY=…`), credentialed proxy URLs and tokens; none of that may leave in an
-//! evidence line, a fact, a command or a report. Image references and `sha256:` digests
-//! are kept.
+//! evidence line, a fact, a command or a report.
 //!
-//! Each masker has trigger literals; a masker's regex runs only on text that holds one
-//! of its triggers, so streaming a multi-GiB log through [`Redactor`] costs a chunk-wide
-//! literal search plus work on the rare lines that may hold a secret.
+//! Masking works on values — a line of output, one argv word — never on rendered text,
+//! and only on spans it can prove are secrets: a token by its format's prefix and length,
+//! an assignment when its key names a secret and its value is one, userinfo in a URL, a
+//! private key block. Image references, digests, package pins, file names and prose stay
+//! as they are. [`Redactor`] streams a log through it in bounded memory.
 
-mod maskers;
+mod keys;
 mod redactor;
+mod spans;
 
-pub use maskers::{redact, redact_bytes, triggers};
+use std::borrow::Cow;
+
+pub use keys::secret_name;
 pub use redactor::Redactor;
+
+/// `text` with every secret masked; borrowed when there was nothing to mask. A private
+/// key is masked from its `BEGIN` line to its `END` line (or the end of `text`).
+#[must_use]
+pub fn redact_bytes(text: &[u8]) -> Cow<'_, [u8]> {
+    let mut redactor = Redactor::new();
+    let mut out = Vec::new();
+    redactor.push(text, &mut out);
+    redactor.finish(&mut out);
+    if out == text {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(out)
+    }
+}
+
+/// [`redact_bytes`] for text.
+#[must_use]
+pub fn redact(text: &str) -> Cow<'_, str> {
+    match redact_bytes(text.as_bytes()) {
+        Cow::Borrowed(_) => Cow::Borrowed(text),
+        // Masks replace whole spans with ASCII, so UTF-8 stays UTF-8.
+        Cow::Owned(bytes) => Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
+    }
+}
+
+/// Whether a value holds something redaction would mask.
+#[must_use]
+pub fn carries_secret(value: &str) -> bool {
+    !spans::secret_spans(value.as_bytes()).is_empty() || spans::opens_private_key(value.as_bytes())
+}
+
+/// The literals that make a line worth a closer look (for benchmarks and docs).
+#[must_use]
+pub fn triggers() -> &'static [&'static str] {
+    redactor::TRIGGERS
+}
+
+/// `text` masked, then clipped to `max` characters around byte `focus`: masking first,
+/// so a clip can never leave part of a secret behind.
+#[must_use]
+pub(crate) fn mask_then_clip(text: &str, focus: usize, max: usize) -> String {
+    let spans = spans::secret_spans(text.as_bytes());
+    if spans.is_empty() {
+        return crate::classify::terminal_text::clip_around(text, focus, max);
+    }
+    // The focus moves with the text masked before it.
+    let (removed, added) =
+        spans.iter().filter(|s| s.range.end <= focus).fold((0, 0), |(r, a), s| (r + s.range.len(), a + s.replacement.len()));
+    let masked = String::from_utf8(spans::apply(text.as_bytes(), &spans)).unwrap_or_default();
+    let focus = (focus + added).saturating_sub(removed).min(masked.len());
+    crate::classify::terminal_text::clip_around(&masked, focus, max)
+}
+
+#[cfg(test)]
+mod tests;

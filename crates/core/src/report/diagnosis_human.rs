@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::classify::terminal_text::printable;
 use crate::model::{Diagnosis, Kind, Stage};
 use crate::report::style::{paint, Style, BOLD, DIM, GREEN, RED, YELLOW};
 use crate::report::wrap::wrap;
@@ -25,14 +26,14 @@ pub fn diagnosis_human(diagnosis: &Diagnosis, style: Style) -> String {
 
     out.push('\n');
     for (name, value) in facts(diagnosis) {
-        let _ = writeln!(out, "  {:<12} {value}", paint(style, DIM, name));
+        let _ = writeln!(out, "  {:<12} {}", paint(style, DIM, name), printable(&value));
     }
     if !diagnosis.evidence.is_empty() {
         let _ = writeln!(out, "\n{}", paint(style, BOLD, "evidence"));
         let digits = diagnosis.evidence.iter().map(|e| e.line.to_string().len()).max().unwrap_or(1).max(4);
         for evidence in &diagnosis.evidence {
             let number = format!("{:>digits$}", evidence.line);
-            let _ = writeln!(out, "  {} │ {}", paint(style, DIM, &number), evidence.text);
+            let _ = writeln!(out, "  {} │ {}", paint(style, DIM, &number), printable(&evidence.text));
         }
     }
     out

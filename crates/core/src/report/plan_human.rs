@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crate::classify::terminal_text::printable;
 use crate::command::{render, Shell};
 use crate::model::Diagnosis;
 use crate::plan::{Plan, Step};
@@ -12,17 +13,27 @@ use crate::report::wrap::{wrap, wrap_prefixed};
 
 fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, out: &mut String) {
     for (i, step) in steps.iter().enumerate() {
-        let _ = writeln!(out, "  {} [{}] {}", label(i), step.applicability.as_str(), step.purpose);
+        let _ = writeln!(out, "  {} [{}] {}", label(i), step.applicability.as_str(), printable(&step.purpose));
         if let Some(pre) = &step.pre {
-            let _ = writeln!(out, "       when: {}  → {}", render(&pre.argv, Shell::Posix).unwrap_or_default(), pre.expect);
+            let _ = writeln!(
+                out,
+                "       when: {}  → {}",
+                printable(&render(&pre.argv, Shell::Posix).unwrap_or_default()),
+                printable(&pre.expect)
+            );
         }
         if let Some(command) = posix(&step.action) {
             for line in command.lines() {
-                let _ = writeln!(out, "       {line}");
+                let _ = writeln!(out, "       {}", printable(line));
             }
         }
         if let Some(post) = &step.post {
-            let _ = writeln!(out, "       then: {}  → {}", render(&post.argv, Shell::Posix).unwrap_or_default(), post.expect);
+            let _ = writeln!(
+                out,
+                "       then: {}  → {}",
+                printable(&render(&post.argv, Shell::Posix).unwrap_or_default()),
+                printable(&post.expect)
+            );
         }
         if let Some(note) = &step.note {
             out.push_str(&wrap_prefixed(note, style.width, "       (", "        ", ")"));
@@ -41,10 +52,10 @@ pub fn plan_human(diagnosis: &Diagnosis, plan: &Plan, style: Style) -> String {
     }
     if let Some(context) = &plan.context {
         let _ = writeln!(out, "\n  create context (secrets and the runtime environment omitted)");
-        let _ = writeln!(out, "    source:     {}", context.source);
+        let _ = writeln!(out, "    source:     {}", printable(&context.source));
         let _ = writeln!(out, "    policy:     {}", context.policy);
         let providers = if context.providers.is_empty() { "none".to_owned() } else { context.providers.join(", ") };
-        let _ = writeln!(out, "    providers:  {providers}");
+        let _ = writeln!(out, "    providers:  {}", printable(&providers));
         let _ = writeln!(out, "    gpu:        {}", context.gpu);
         if let Some(resources) = &context.resources {
             let _ = writeln!(out, "    resources:  {resources}");
@@ -56,7 +67,7 @@ pub fn plan_human(diagnosis: &Diagnosis, plan: &Plan, style: Style) -> String {
         human_steps(&plan.steps, |i| format!("{}.", i + 1), style, &mut out);
     }
     for alternative in &plan.alternatives {
-        let _ = writeln!(out, "\n  alternative: {}", alternative.title);
+        let _ = writeln!(out, "\n  alternative: {}", printable(&alternative.title));
         for condition in &alternative.conditions {
             out.push_str(&wrap_prefixed(condition, style.width, "    only if: ", "             ", ""));
         }

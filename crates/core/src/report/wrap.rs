@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use crate::classify::terminal_text::printable;
+
 /// Wraps `text` to `width` columns, each line after `indent`.
 pub(crate) fn wrap(text: &str, width: usize, indent: &str) -> String {
     wrap_prefixed(text, width, indent, indent, "")
@@ -13,6 +15,8 @@ pub(crate) fn wrap_prefixed(text: &str, width: usize, first: &str, rest: &str, e
     let mut out = String::new();
     let mut line = String::new();
     let mut prefix = first;
+    // Prose reaches a terminal: nothing in it may act on it.
+    let text = printable(text);
     for word in text.split_whitespace() {
         if !line.is_empty() && prefix.chars().count() + line.chars().count() + 1 + word.chars().count() > width {
             let _ = writeln!(out, "{prefix}{line}");

@@ -14,14 +14,29 @@ const PACKED_MAX: usize = 64;
 /// 32 bytes a step); above it, the fat variant halves the speed.
 pub(super) const SLIM_MAX: usize = 32;
 
+/// Up to this many literals, the merging below is done pair by pair (it is quadratic,
+/// and exact); above it, by one prefix length for all, which is near-linear.
+const PAIRWISE_MAX: usize = 256;
+
 /// The literals the chunk search needs. An anchor that contains another anchor is found
 /// through the shorter one, so only the shortest survive. When more remain than the
-/// packed searcher takes (user rules add anchors), the two sharing the longest prefix
-/// (at least 5 bytes) are replaced by that prefix: a few more candidate lines, each
-/// still checked against the real anchors, instead of a search several times slower.
+/// packed searcher takes (user rules add anchors), literals are replaced by their
+/// prefixes (at least 5 bytes): a few more candidate lines, each still checked against
+/// the real anchors, instead of a search several times slower.
 #[must_use]
 pub(super) fn scan_literals(anchors: &[String]) -> Vec<String> {
-    let mut scan = minimal(anchors.to_vec());
+    let scan = minimal(anchors.to_vec());
+    if scan.len() <= PACKED_MAX {
+        scan
+    } else if scan.len() <= PAIRWISE_MAX {
+        merge_pairwise(scan)
+    } else {
+        merge_by_prefix(&scan)
+    }
+}
+
+/// Repeatedly replaces the two literals sharing the longest prefix by that prefix.
+fn merge_pairwise(mut scan: Vec<String>) -> Vec<String> {
     while scan.len() > PACKED_MAX {
         let best = scan.windows(2).enumerate().map(|(i, pair)| (common_prefix(&pair[0], &pair[1]), i)).max_by_key(|&(len, _)| len);
         match best {
@@ -36,11 +51,41 @@ pub(super) fn scan_literals(anchors: &[String]) -> Vec<String> {
     scan
 }
 
+/// Every literal cut to one length, the longest that leaves few enough (found by
+/// bisection; never under 5 bytes).
+fn merge_by_prefix(scan: &[String]) -> Vec<String> {
+    let cut = |len: usize| minimal(scan.iter().map(|s| prefix(s, len).to_owned()).collect());
+    let (mut lo, mut hi) = (5, scan.iter().map(String::len).max().unwrap_or(5).max(5));
+    let mut best = cut(lo);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let merged = cut(mid);
+        if merged.len() <= PACKED_MAX {
+            (lo, best) = (mid, merged);
+        } else {
+            hi = mid - 1;
+        }
+    }
+    best
+}
+
+fn prefix(s: &str, len: usize) -> &str {
+    let len = (0..=len.min(s.len())).rev().find(|&l| s.is_char_boundary(l)).unwrap_or(0);
+    &s[..len]
+}
+
+/// The literals no other literal is contained in, sorted: one automaton over all of
+/// them finds, for each, whether a different one occurs inside it.
 fn minimal(mut literals: Vec<String>) -> Vec<String> {
     literals.sort();
     literals.dedup();
-    let keep: Vec<String> = literals.iter().filter(|a| !literals.iter().any(|b| b != *a && a.contains(b.as_str()))).cloned().collect();
-    keep
+    let Ok(all) = AhoCorasick::new(&literals) else { return literals };
+    let keep: Vec<bool> = literals
+        .iter()
+        .enumerate()
+        .map(|(i, literal)| !all.find_overlapping_iter(literal.as_str()).any(|m| m.pattern().as_usize() != i))
+        .collect();
+    literals.into_iter().zip(keep).filter_map(|(literal, keep)| keep.then_some(literal)).collect()
 }
 
 fn common_prefix(a: &str, b: &str) -> usize {
@@ -87,9 +132,10 @@ impl AnchorSet {
                 AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).build(&scan).expect("anchors are plain literals"),
             ),
         };
-        // A DFA: lines are short, and this runs on every candidate line.
-        let all_in_line =
-            AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(&anchors).expect("anchors are plain literals");
+        // A DFA: lines are short, and this runs on every candidate line. Thousands of
+        // user anchors would make a DFA large: then the automaton picks its own kind.
+        let kind = (anchors.len() <= PAIRWISE_MAX).then_some(aho_corasick::AhoCorasickKind::DFA);
+        let all_in_line = AhoCorasick::builder().kind(kind).build(&anchors).expect("anchors are plain literals");
         AnchorSet { anchors, scan_count: scan.len(), fast, all_in_line }
     }
 
@@ -133,6 +179,16 @@ mod tests {
     fn contained_anchors_are_searched_through_the_shorter_one() {
         let scan = scan_literals(&["step ".to_owned(), "building at step ".to_owned(), "killed".to_owned()]);
         assert_eq!(scan, vec!["killed".to_owned(), "step ".to_owned()]);
+    }
+
+    #[test]
+    fn thousands_of_anchors_are_prepared_quickly_and_stay_packed() {
+        let anchors: Vec<String> = (0..20_000).map(|i| format!("user failure {i:05} happened")).collect();
+        let scan = scan_literals(&anchors);
+        assert!(scan.len() <= PACKED_MAX && scan.iter().all(|s| s.len() >= 5), "{}", scan.len());
+        for anchor in anchors.iter().step_by(997) {
+            assert!(scan.iter().any(|s| anchor.contains(s.as_str())), "{anchor}");
+        }
     }
 
     #[test]

@@ -2,9 +2,9 @@
 //! directory, checked once into [`Rule`]s.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use crate::model::Stage;
+use crate::rules::pattern::USER_REGEX_BUDGET;
 use crate::rules::rule_file::parse_rule;
 use crate::rules::Rule;
 
@@ -34,15 +34,6 @@ pub enum CatalogueError {
         /// What is wrong.
         message: String,
     },
-    /// The directory or a file in it cannot be read.
-    #[error("cannot read rules directory {path}: {source}")]
-    Io {
-        /// The path that failed.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
     /// Two files define the same id.
     #[error("{file}: rule id '{id}' is also defined in {other}")]
     DuplicateId {
@@ -67,30 +58,25 @@ impl Catalogue {
         Catalogue::from_sources(embedded::EMBEDDED_RULES.iter().map(|(path, text)| ((*path).to_owned(), (*text).to_owned())), Vec::new())
     }
 
-    /// The built-in rules with the `*.toml` files of `dir` (searched recursively) added;
-    /// a user rule with a built-in rule's id replaces it, and `disabled = true` removes it.
-    pub fn with_user_dir(dir: &Path) -> Result<Catalogue, CatalogueError> {
-        let mut files = Vec::new();
-        collect_toml(dir, &mut files)?;
-        files.sort();
-        let mut user = Vec::new();
-        for path in files {
-            let text = std::fs::read_to_string(&path).map_err(|source| CatalogueError::Io { path: path.clone(), source })?;
-            user.push((path.display().to_string(), text));
-        }
+    /// The built-in rules with a user's rule files (name, contents) added: a user rule
+    /// with a built-in rule's id replaces it, and `disabled = true` removes it. Reading
+    /// them is the caller's (the binary reads a directory, with limits).
+    pub fn with_user_files(user: Vec<(String, String)>) -> Result<Catalogue, CatalogueError> {
         Catalogue::from_sources(embedded::EMBEDDED_RULES.iter().map(|(path, text)| ((*path).to_owned(), (*text).to_owned())), user)
     }
 
     /// Builds a catalogue from (file name, contents) pairs: `builtin` first, then
-    /// `overrides`, which may replace built-in ids but not repeat their own.
+    /// `overrides`, which may replace built-in ids but not repeat their own. The
+    /// overrides' regexes share a size budget; too many or too large is an error.
     pub fn from_sources(
         builtin: impl IntoIterator<Item = (String, String)>,
         overrides: Vec<(String, String)>,
     ) -> Result<Catalogue, CatalogueError> {
         let mut by_id: BTreeMap<String, (Rule, bool)> = BTreeMap::new();
         let mut disabled = Vec::new();
+        let mut budget = USER_REGEX_BUDGET;
         for (is_override, (file, text)) in builtin.into_iter().map(|s| (false, s)).chain(overrides.into_iter().map(|s| (true, s))) {
-            let (rule, off) = parse_rule(&file, &text)?;
+            let (rule, off) = parse_rule(&file, &text, is_override.then_some(&mut budget))?;
             if let Some((existing, existing_is_override)) = by_id.get(&rule.id) {
                 // A built-in file may not repeat an id, and neither may two user files.
                 if !is_override || *existing_is_override {
@@ -126,20 +112,6 @@ impl Catalogue {
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|rule| rule.id == id)
     }
-}
-
-fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CatalogueError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| CatalogueError::Io { path: dir.to_owned(), source })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| CatalogueError::Io { path: dir.to_owned(), source })?;
-        let path = entry.path();
-        if path.is_dir() {
-            collect_toml(&path, out)?;
-        } else if path.extension().is_some_and(|ext| ext == "toml") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

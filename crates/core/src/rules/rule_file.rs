@@ -127,11 +127,12 @@ struct ProviderFile {
     pattern: Option<String>,
 }
 
-/// Reads one rule file; the flag says whether it disables the rule of its id.
-pub(crate) fn parse_rule(file: &str, text: &str) -> Result<(Rule, bool), CatalogueError> {
+/// Reads one rule file; the flag says whether it disables the rule of its id. A user's
+/// file charges its regexes to `budget`; a built-in one has none.
+pub(crate) fn parse_rule(file: &str, text: &str, budget: Option<&mut usize>) -> Result<(Rule, bool), CatalogueError> {
     let mut table: toml::Table = toml::from_str(text)
         .map_err(|e| CatalogueError::Parse { file: file.to_owned(), message: e.message().to_owned() + &span_hint(text, e.span()) })?;
-    let f = Fields { file };
+    let f = Fields { file, budget: std::cell::RefCell::new(budget) };
     let role = match table.remove("role") {
         Some(toml::Value::String(role)) => role,
         Some(_) => return Err(f.error("role", "must be a string".to_owned())),
@@ -176,12 +177,18 @@ impl CaseFile {
     }
 }
 
-/// Errors that name the file and the field.
+/// Errors that name the file and the field, and the regex budget the file charges.
 struct Fields<'a> {
     file: &'a str,
+    budget: std::cell::RefCell<Option<&'a mut usize>>,
 }
 
 impl Fields<'_> {
+    fn compile(&self, pattern: &str, field: &str) -> Result<regex::Regex, CatalogueError> {
+        let mut budget = self.budget.borrow_mut();
+        compile_regex(pattern, budget.as_deref_mut()).map_err(|message| self.error(field, message))
+    }
+
     fn error(&self, field: &str, message: String) -> CatalogueError {
         CatalogueError::Field { file: self.file.to_owned(), field: field.to_owned(), message }
     }
@@ -253,6 +260,11 @@ impl Fields<'_> {
     }
 
     fn provider(&self, p: ProviderFile) -> Result<ProviderRule, CatalogueError> {
+        if let Some([lo, hi]) = p.http_status_range {
+            if lo > hi {
+                return Err(self.error("http_status_range", format!("[{lo}, {hi}] is inverted: the lower bound comes first")));
+            }
+        }
         Ok(ProviderRule {
             kind: p.kind,
             retry: p.retry,
@@ -280,6 +292,9 @@ impl Fields<'_> {
         if l.within_lines.is_some() && matches!(matcher, LineMatcher::Line(_)) {
             return Err(self.error("within_lines", "applies to `parts` only".to_owned()));
         }
+        if l.within_lines == Some(0) {
+            return Err(self.error("within_lines", "must be at least 1 (the parts on one line)".to_owned()));
+        }
         Ok(LineRule { kind: l.kind, phases: l.phases, matcher, engine: l.engine })
     }
 
@@ -292,12 +307,12 @@ impl Fields<'_> {
         if let Some(short) = anchors.iter().find(|a| a.len() < 3) {
             return Err(self.error(anchors_field, format!("anchor '{short}' must be at least 3 bytes long")));
         }
-        let regex = compile_regex(pattern).map_err(|message| self.error(pattern_field, message))?;
+        let regex = self.compile(pattern, pattern_field)?;
         Ok(Pattern { anchors: anchors.to_vec(), regex })
     }
 
     fn regex(&self, pattern: Option<&str>, field: &str) -> Result<Option<regex::Regex>, CatalogueError> {
-        pattern.map(compile_regex).transpose().map_err(|message| self.error(field, message))
+        pattern.map(|p| self.compile(p, field)).transpose()
     }
 }
 

@@ -53,11 +53,12 @@ impl StageRules {
         rules.sort_by_key(|rule| (!matches!(rule.role, Role::Marker(_)), std::cmp::Reverse(rule.priority)));
         let mut anchors: Vec<String> = Vec::new();
         let mut by_anchor: Vec<Vec<Target>> = Vec::new();
+        let mut index_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for (ri, rule) in rules.iter().enumerate() {
             for (pi, pattern) in rule.line_patterns().iter().enumerate() {
                 for anchor in &pattern.anchors {
                     let lower = anchor.to_ascii_lowercase();
-                    let index = anchors.iter().position(|a| *a == lower).unwrap_or_else(|| {
+                    let index = *index_of.entry(lower.clone()).or_insert_with(|| {
                         anchors.push(lower.clone());
                         by_anchor.push(Vec::new());
                         anchors.len() - 1

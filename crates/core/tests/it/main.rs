@@ -2,6 +2,7 @@
 //! the public API.
 
 mod arbitrary_input;
+mod attacks;
 mod behaviour;
 mod catalogue;
 mod corpus;

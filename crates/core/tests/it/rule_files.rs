@@ -68,3 +68,27 @@ fn values_are_checked_and_named() {
     let error = parse_named("r.toml", &file("marker", "anchors = ['abc']\npattern = 'abc'\n", "phases = ['later']\n")).expect_err("phases");
     assert!(error.to_string().contains("field `phases[0]`"), "{error}");
 }
+
+#[test]
+fn ranges_must_make_sense() {
+    let parts = "id = 'x'\nstage = 'sandbox-create'\nrole = 'failure'\nexplanation = 'e'\nkind = 'image_transfer_reset'\nwithin_lines = 0\n[[parts]]\nanchors = ['abc']\npattern = 'abc'\n[[parts]]\nanchors = ['def']\npattern = 'def'\n";
+    let error = parse(parts).expect_err("within_lines = 0").to_string();
+    assert!(error.starts_with("user/x.toml: field `within_lines`:"), "{error}");
+    let range = "id = 'x'\nstage = 'provider-validation'\nrole = 'provider'\nexplanation = 'e'\nkind = 'transport'\nretry = 'retry'\nhttp_status_range = [599, 500]\n";
+    let error = parse(range).expect_err("an inverted range").to_string();
+    assert!(error.starts_with("user/x.toml: field `http_status_range`:") && error.contains("inverted"), "{error}");
+}
+
+#[test]
+fn a_users_regexes_share_a_size_budget() {
+    // Each of these compiles alone; together they are more than a user may add.
+    let heavy = "[a-zA-Z0-9]{0,200}[^x]{0,200}";
+    let files: Vec<(String, String)> = (0..400)
+        .map(|i| {
+            let text = format!("id = 'u{i}'\nstage = 'sandbox-create'\nrole = 'failure'\nexplanation = 'e'\nkind = 'image_transfer_reset'\nanchors = ['abc']\npattern = '{heavy}'\n");
+            (format!("user/u{i}.toml"), text)
+        })
+        .collect();
+    let error = Catalogue::from_sources(Vec::new(), files).expect_err("over the budget").to_string();
+    assert!(error.contains("field `pattern`") && error.contains("MiB allowed in all"), "{error}");
+}

@@ -2,15 +2,15 @@
 //! in, the exit-status rules, and the failed build step's kind.
 
 use crate::classify::correlate::plugin_failure_correlates;
-use crate::classify::state::{Analysis, Hit, Step};
-use crate::model::{Evidence, Phase};
+use crate::classify::state::{Analysis, Hit, Seen, Step};
+use crate::model::Phase;
 use crate::rules::{FailedCommandRule, Role, Rule};
 
 /// A possible answer: the rule, the phase its match counts in, its evidence.
 pub(super) struct Candidate<'a> {
     pub(super) rule: &'a Rule,
     pub(super) phase: Option<Phase>,
-    pub(super) evidence: Vec<Evidence>,
+    pub(super) evidence: Vec<Seen>,
 }
 
 /// The phase a match counts in: its own, or the build when a builder reported the
@@ -82,7 +82,7 @@ fn failed_command<'a>(analysis: &Analysis<'a>, step: &Step, command: &str) -> Op
     rules.sort_by_key(|(rule, _)| std::cmp::Reverse(rule.priority));
     rules.into_iter().find_map(|(rule, failed)| {
         let required = required_evidence(failed, step, command)?;
-        let mut evidence: Vec<Evidence> = step.marker.iter().cloned().collect();
+        let mut evidence: Vec<Seen> = step.marker.iter().cloned().collect();
         evidence.extend(required.into_iter().rev().take(6).cloned());
         if let Some(summary) = &analysis.build.summary {
             evidence.extend(summary.evidence.iter().cloned());
@@ -93,7 +93,7 @@ fn failed_command<'a>(analysis: &Analysis<'a>, step: &Step, command: &str) -> Op
 
 /// The step's evidence a failed-command rule needs, or `None` when the rule does not
 /// apply to this command and output.
-fn required_evidence<'s>(rule: &FailedCommandRule, step: &'s Step, command: &str) -> Option<Vec<&'s Evidence>> {
+fn required_evidence<'s>(rule: &FailedCommandRule, step: &'s Step, command: &str) -> Option<Vec<&'s Seen>> {
     if rule.command.as_ref().is_some_and(|p| !p.is_match(command)) {
         return None;
     }

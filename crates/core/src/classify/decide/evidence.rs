@@ -3,10 +3,14 @@
 //! screenful.
 
 use super::candidates::Candidate;
-use crate::classify::state::Analysis;
+use crate::classify::state::{Analysis, Seen};
+use crate::classify::terminal_text::printable;
 use crate::model::Evidence;
-use crate::redact::redact;
+use crate::redact::mask_then_clip;
 use crate::rules::Role;
+
+/// Evidence lines are shown clipped to this many characters.
+const EVIDENCE_CHARS: usize = 240;
 
 /// At most this many evidence lines are reported.
 pub(super) const EVIDENCE_MAX: usize = 12;
@@ -26,14 +30,15 @@ pub(super) fn assemble(analysis: &Analysis<'_>, best: &Candidate<'_>) -> Vec<Evi
         }
     }
     evidence.sort();
-    evidence.dedup();
+    evidence.dedup_by_key(|seen| seen.line);
     if evidence.len() > EVIDENCE_MAX {
         evidence.drain(..evidence.len() - EVIDENCE_MAX);
     }
     evidence.iter().map(masked).collect()
 }
 
-/// An evidence line with its secrets masked.
-pub(super) fn masked(evidence: &Evidence) -> Evidence {
-    Evidence { line: evidence.line, text: redact(&evidence.text).into_owned() }
+/// A line as the answer shows it: secrets masked, then clipped, then stripped of
+/// anything a terminal would act on.
+pub(super) fn masked(seen: &Seen) -> Evidence {
+    Evidence { line: seen.line, text: printable(&mask_then_clip(&seen.text, seen.focus, EVIDENCE_CHARS)) }
 }

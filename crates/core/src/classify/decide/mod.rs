@@ -16,6 +16,7 @@ mod choice;
 mod evidence;
 
 use crate::classify::state::Analysis;
+use crate::classify::terminal_text::printable;
 use crate::model::{Diagnosis, FailedStep, Kind, Phase, Stage};
 use crate::redact::redact;
 
@@ -69,20 +70,21 @@ fn with_facts(analysis: &Analysis<'_>, lines: u64, bytes: u64) -> Diagnosis {
     let facts = &analysis.facts;
     let mut diagnosis = Diagnosis::unknown(stage, "");
     diagnosis.phase = if stage == Stage::SandboxCreate { analysis.phase() } else { None };
-    diagnosis.uploaded_to_gateway = facts.uploaded;
+    diagnosis.uploaded_to_gateway = facts.uploaded.get().is_some();
     diagnosis.built_image_ref = facts.image();
-    diagnosis.gateway.clone_from(&facts.gateway);
-    diagnosis.sandbox.clone_from(&facts.sandbox);
+    diagnosis.gateway = facts.gateway.get().cloned();
+    diagnosis.sandbox = facts.sandbox.get().cloned();
     diagnosis.engine = facts.engine;
-    diagnosis.exported_mib = facts.exported_mib;
+    diagnosis.exported_mib = facts.exported_mib.get().copied();
     diagnosis.lines = lines;
     diagnosis.bytes = bytes;
     diagnosis
 }
 
-/// Secrets are masked here, once, on what the answer shows.
+/// Secrets are masked here, once, on what the answer shows, and nothing a terminal
+/// would act on is left.
 fn masked(text: &str) -> String {
-    redact(text).into_owned()
+    printable(&redact(text))
 }
 
 fn unknown_explanation(phase: Option<Phase>, stage: Stage) -> String {

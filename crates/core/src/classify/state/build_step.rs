@@ -3,8 +3,8 @@
 
 use std::collections::VecDeque;
 
+use crate::classify::state::Seen;
 use crate::classify::terminal_text::clip_around;
-use crate::model::Evidence;
 
 /// Evidence lines kept for the current build step.
 const STEP_EVIDENCE: usize = 64;
@@ -20,7 +20,7 @@ const SUMMARY_EVIDENCE: usize = 4;
 #[derive(Debug, Clone)]
 pub(crate) struct TaggedEvidence {
     pub(crate) tag: String,
-    pub(crate) evidence: Evidence,
+    pub(crate) evidence: Seen,
     /// The whole matched text, unclipped (for package correlation).
     pub(crate) text: String,
 }
@@ -28,7 +28,7 @@ pub(crate) struct TaggedEvidence {
 /// The build step being run.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Step {
-    pub(crate) marker: Option<Evidence>,
+    pub(crate) marker: Option<Seen>,
     pub(crate) number: Option<u32>,
     pub(crate) total: Option<u32>,
     pub(crate) instruction: Option<String>,
@@ -40,7 +40,7 @@ pub(crate) struct Step {
 pub(crate) struct Summary {
     pub(crate) rule: usize,
     pub(crate) command: Option<String>,
-    pub(crate) evidence: Vec<Evidence>,
+    pub(crate) evidence: Vec<Seen>,
     pub(crate) step: Step,
 }
 
@@ -49,14 +49,14 @@ pub(crate) struct Summary {
 pub(crate) struct Pending {
     pub(crate) rule: usize,
     pub(crate) terminator: String,
-    pub(crate) lines: Vec<Evidence>,
+    pub(crate) lines: Vec<Seen>,
     pub(crate) text: String,
 }
 
 impl Pending {
     /// Adds a line; whether it ends the summary, or `None` when the summary grew too
     /// long to be one.
-    pub(crate) fn push(&mut self, evidence: Evidence, text: &str, lower: &[u8]) -> Option<bool> {
+    pub(crate) fn push(&mut self, evidence: Seen, text: &str, lower: &[u8]) -> Option<bool> {
         self.text.push('\n');
         self.text.push_str(text);
         self.lines.push(evidence);
@@ -70,7 +70,7 @@ impl Pending {
     }
 
     /// The summary's evidence: a long one is shown by its first and last lines.
-    pub(crate) fn into_evidence(self) -> Vec<Evidence> {
+    pub(crate) fn into_evidence(self) -> Vec<Seen> {
         let mut lines = self.lines;
         if lines.len() > 2 {
             lines.drain(1..lines.len() - 1);
@@ -89,14 +89,14 @@ pub(crate) struct Build {
 
 impl Build {
     /// A step marker: a new step begins.
-    pub(crate) fn start_step(&mut self, marker: Option<Evidence>, number: Option<u32>, total: Option<u32>, instruction: &str) {
+    pub(crate) fn start_step(&mut self, marker: Option<Seen>, number: Option<u32>, total: Option<u32>, instruction: &str) {
         let instruction = Some(instruction.trim()).filter(|s| !s.is_empty()).map(|s| clip_around(s, 0, COMMAND_CHARS));
         self.step = Step { marker, number, total, instruction, evidence: VecDeque::new() };
     }
 
     /// Evidence inside the current step. Evidence printed after the summary belongs to
     /// no step that failed.
-    pub(crate) fn add_evidence(&mut self, tag: &str, evidence: Vec<Evidence>, text: &str) {
+    pub(crate) fn add_evidence(&mut self, tag: &str, evidence: Vec<Seen>, text: &str) {
         if self.summary.is_some() {
             return;
         }
@@ -111,7 +111,7 @@ impl Build {
     /// A builder's failure summary. A wrapper and the builder's own summary often
     /// describe one failure (`Docker build failed: The command '…'`): the first is kept,
     /// with what it lacked added.
-    pub(crate) fn summarise(&mut self, rule: usize, command: Option<String>, evidence: Vec<Evidence>) {
+    pub(crate) fn summarise(&mut self, rule: usize, command: Option<String>, evidence: Vec<Seen>) {
         match &mut self.summary {
             None => self.summary = Some(Summary { rule, command, evidence, step: self.step.clone() }),
             Some(summary) => {

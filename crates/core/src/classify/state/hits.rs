@@ -3,7 +3,8 @@
 
 use std::collections::VecDeque;
 
-use crate::model::{Evidence, Phase};
+use crate::classify::state::Seen;
+use crate::model::Phase;
 
 /// Recent matches kept per rule.
 const RECENT_HITS: usize = 3;
@@ -11,7 +12,7 @@ const RECENT_HITS: usize = 3;
 /// A rule match: where, what, and in which phase.
 #[derive(Debug, Clone)]
 pub(crate) struct Hit {
-    pub(crate) evidence: Vec<Evidence>,
+    pub(crate) evidence: Vec<Seen>,
     pub(crate) phase: Option<Phase>,
     pub(crate) line: u64,
 }
@@ -35,6 +36,14 @@ impl RuleHits {
         }
     }
 
+    /// Matches after `since` count in the build: the lines that seemed to be in later
+    /// phases were the build's own output.
+    pub(crate) fn move_to_build(&mut self, since: u64) {
+        for hit in self.recent.iter_mut().filter(|h| h.line > since) {
+            hit.phase = Some(Phase::Build);
+        }
+    }
+
     /// The match on the latest line.
     pub(crate) fn last(&self) -> Option<&Hit> {
         self.recent.iter().max_by_key(|h| h.line)
@@ -44,7 +53,7 @@ impl RuleHits {
 /// The newest line each part of a multi-part rule was seen on.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Parts {
-    seen: Vec<Option<Evidence>>,
+    seen: Vec<Option<Seen>>,
 }
 
 impl Parts {
@@ -54,7 +63,7 @@ impl Parts {
 
     /// Records part `index`; when every part has been seen within `within` lines, the
     /// evidence of all of them, in line order.
-    pub(crate) fn see(&mut self, index: usize, evidence: Evidence, within: Option<u64>) -> Option<Vec<Evidence>> {
+    pub(crate) fn see(&mut self, index: usize, evidence: Seen, within: Option<u64>) -> Option<Vec<Seen>> {
         self.seen[index] = Some(evidence);
         if self.seen.iter().any(Option::is_none) {
             return None;
@@ -64,7 +73,7 @@ impl Parts {
         if within.is_some_and(|within| hi - lo >= within) {
             return None;
         }
-        let mut all: Vec<Evidence> = self.seen.iter().flatten().cloned().collect();
+        let mut all: Vec<Seen> = self.seen.iter().flatten().cloned().collect();
         all.sort();
         all.dedup();
         Some(all)

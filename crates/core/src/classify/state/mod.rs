@@ -16,8 +16,8 @@ pub(crate) use facts::Facts;
 pub(crate) use hits::{Hit, RuleHits};
 
 use crate::classify::scanner::{Line, LineSink, Window};
-use crate::classify::terminal_text::{clip_around, visible_range};
-use crate::model::{Evidence, Phase, Version};
+use crate::classify::terminal_text::{clip_around, clip_with_focus, visible_range};
+use crate::model::{Phase, Version};
 use crate::rules::{LineMatcher, PatternRef, Role, Rule, StageRules};
 use build_step::Pending;
 use facts::capture;
@@ -25,8 +25,10 @@ use hits::Parts;
 use lookback::Lookback;
 use timeline::Timeline;
 
-/// Evidence lines are clipped to this many characters.
-const EVIDENCE_CHARS: usize = 240;
+/// Lines are kept for evidence up to this many characters around the match: enough
+/// that masking (which runs on the answer's few lines) sees every secret the shown clip
+/// could touch whole.
+const SEEN_CHARS: usize = 4096;
 /// Lines examined before a build summary (back to its step's start) and at the end.
 const LOOKBACK_LINES: usize = 512;
 const TAIL_LINES: usize = 1000;
@@ -51,6 +53,11 @@ pub(crate) struct Analysis<'r> {
     parts: Vec<Parts>,
     pub(crate) build: Build,
     lookback: Lookback,
+    /// The last line that shows the build still running (a step, a summary): what a
+    /// return to the build goes back to.
+    last_build_line: u64,
+    /// The first build step or summary: facts stated after it may be a step's output.
+    build_started: Option<u64>,
     scratch: Vec<PatternRef>,
     /// The line being examined, and the phase its matches count in.
     current_line: u64,
@@ -64,10 +71,20 @@ fn is_warning(lower: &[u8]) -> bool {
     ["warning:", "warning[", "warn[", "warn:", "warn ", "[warning]", "! "].iter().any(|p| trimmed.starts_with(p.as_bytes()))
 }
 
-/// Evidence as it is kept while streaming: clipped, not yet masked. Masking runs once,
-/// on the few lines that end up in the answer.
-fn evidence(number: u64, text: &str, focus: usize) -> Evidence {
-    Evidence { line: number, text: clip_around(text, focus, EVIDENCE_CHARS) }
+/// A line as it is kept while streaming, for evidence: clipped wide around the match,
+/// not yet masked. Masking, then the clip that is shown, run once, on the few lines
+/// that end up in the answer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Seen {
+    pub(crate) line: u64,
+    pub(crate) text: String,
+    /// Where in `text` the match starts.
+    pub(crate) focus: usize,
+}
+
+fn evidence(number: u64, text: &str, focus: usize) -> Seen {
+    let (text, focus) = clip_with_focus(text, focus, SEEN_CHARS);
+    Seen { line: number, text, focus }
 }
 
 impl<'r> Analysis<'r> {
@@ -92,6 +109,8 @@ impl<'r> Analysis<'r> {
             parts,
             build: Build::default(),
             lookback: Lookback::default(),
+            last_build_line: 0,
+            build_started: None,
             scratch: Vec::new(),
             current_line: 0,
             attribution: Attribution::AsItStreams,
@@ -104,7 +123,7 @@ impl<'r> Analysis<'r> {
     }
 
     /// A rule matched: what it means depends on its role.
-    fn on_match(&mut self, ri: usize, caps: Option<&Captures<'_>>, rest: &str, ev: Vec<Evidence>) {
+    fn on_match(&mut self, ri: usize, caps: Option<&Captures<'_>>, rest: &str, ev: Vec<Seen>) {
         let rules: &'r StageRules = self.rules;
         let rule = &rules.rules()[ri];
         self.hits[ri].count += 1;
@@ -126,17 +145,20 @@ impl<'r> Analysis<'r> {
             }
             Role::BuildSummary(_) => {
                 let command = capture(caps, "command").map(|s| clip_around(s, 0, COMMAND_CHARS));
-                self.advance(Phase::Build);
+                self.build_seen(true, true);
                 self.build.summarise(ri, command, ev);
             }
             Role::FailedCommand(_) | Role::ExitStatus(_) | Role::Provider(_) => {}
         }
     }
 
-    fn on_marker(&mut self, marker: &crate::rules::MarkerRule, caps: Option<&Captures<'_>>, rest: &str, ev: Vec<Evidence>) {
-        self.facts.record(caps);
+    fn on_marker(&mut self, marker: &crate::rules::MarkerRule, caps: Option<&Captures<'_>>, rest: &str, ev: Vec<Seen>) {
+        if marker.starts_step || marker.sets_phase == Some(Phase::Build) {
+            self.build_seen(marker.starts_step, false);
+        }
+        self.facts.record(caps, self.current_line);
         if marker.uploaded {
-            self.facts.uploaded = true;
+            self.facts.uploaded_on(self.current_line);
         }
         if let Some(phase) = marker.sets_phase {
             self.advance(phase);
@@ -154,7 +176,40 @@ impl<'r> Analysis<'r> {
     }
 
     fn advance(&mut self, phase: Phase) {
-        self.timeline.advance(phase, self.current_line, self.facts.exported_mib.is_some());
+        self.timeline.advance(phase, self.current_line);
+    }
+
+    /// The output shows the build running (a step) or failing (a summary). After an
+    /// apparent export that means the export's lines were printed by a build step: a
+    /// `RUN` step can print `Built image …`, `[progress] Exported …` and a 404. The run
+    /// goes back to the build and what matched on those lines counts in the build. A
+    /// failed build withdraws every fact stated since its first step: none of them can
+    /// be trusted to come from OpenShell. A step once the sandbox is ready is the
+    /// sandbox's own output; a failure summary never is.
+    fn build_seen(&mut self, step_or_summary: bool, summary: bool) {
+        if step_or_summary && self.build_started.is_none() {
+            self.build_started = Some(self.current_line);
+            self.facts.checkpoint();
+        }
+        match self.timeline.phase {
+            None | Some(Phase::Build) => {}
+            Some(Phase::PostReady) if !summary => return,
+            Some(_) => self.revert_to_build(),
+        }
+        if let (true, Some(started)) = (summary, self.build_started) {
+            self.facts.withdraw_after(started);
+        }
+        self.advance(Phase::Build);
+        self.last_build_line = self.current_line;
+    }
+
+    fn revert_to_build(&mut self) {
+        let since = self.last_build_line;
+        self.timeline.revert_to_build(since);
+        for hits in &mut self.hits {
+            hits.move_to_build(since);
+        }
+        self.timeline.last_marker.clone_from(&self.build.step.marker);
     }
 
     /// Examines the window's lines after `after` and before `before` that streaming
@@ -192,7 +247,7 @@ impl<'r> Analysis<'r> {
         self.examine_window(window, after, summary_line, LOOKBACK_LINES);
     }
 
-    fn on_part(&mut self, ri: usize, pi: usize, ev: Evidence) {
+    fn on_part(&mut self, ri: usize, pi: usize, ev: Seen) {
         let within = match &self.rules.rules()[ri].role {
             Role::Failure(r) | Role::Supporting(r) => match &r.matcher {
                 LineMatcher::Parts { within_lines, .. } => *within_lines,

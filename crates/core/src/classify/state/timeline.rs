@@ -4,7 +4,8 @@
 
 use std::collections::VecDeque;
 
-use crate::model::{Evidence, Phase};
+use crate::classify::state::Seen;
+use crate::model::Phase;
 
 /// Phase changes remembered for attributing lines examined late.
 const TRANSITIONS: usize = 256;
@@ -15,22 +16,16 @@ pub(crate) struct Timeline {
     /// The phase reached now.
     pub(crate) phase: Option<Phase>,
     /// The last line that moved the phase or started a step.
-    pub(crate) last_marker: Option<Evidence>,
+    pub(crate) last_marker: Option<Seen>,
     /// (first line, phase from then on), oldest first.
     transitions: VecDeque<(u64, Option<Phase>)>,
 }
 
 impl Timeline {
-    /// Moves to `phase` at `line`. Phases only move forward, except back to the build
-    /// from an export that has produced nothing yet: a `RUN` step can print a fake
-    /// `Built image` line, but nothing can print a build step once the real export has
-    /// produced output.
-    pub(crate) fn advance(&mut self, phase: Phase, line: u64, exported: bool) {
-        let next = match self.phase {
-            Some(Phase::Export) if phase == Phase::Build && !exported => Some(Phase::Build),
-            Some(current) => Some(current.max(phase)),
-            None => Some(phase),
-        };
+    /// Moves to `phase` at `line`. Phases only move forward: going back to the build
+    /// is [`Timeline::revert_to_build`], decided by the caller.
+    pub(crate) fn advance(&mut self, phase: Phase, line: u64) {
+        let next = Some(self.phase.map_or(phase, |current| current.max(phase)));
         if next != self.phase {
             if self.transitions.len() == TRANSITIONS {
                 self.transitions.pop_front();
@@ -38,6 +33,18 @@ impl Timeline {
             self.transitions.push_back((line, next));
             self.phase = next;
         }
+    }
+
+    /// Back to the build: the lines after `since` that looked like later phases were
+    /// the build's own output.
+    pub(crate) fn revert_to_build(&mut self, since: u64) {
+        while self.transitions.back().is_some_and(|(from, _)| *from > since) {
+            self.transitions.pop_back();
+        }
+        if self.transitions.back().is_none_or(|(_, phase)| *phase != Some(Phase::Build)) {
+            self.transitions.push_back((since, Some(Phase::Build)));
+        }
+        self.phase = Some(Phase::Build);
     }
 
     /// The phase the output was in at `line`.

@@ -1,0 +1,123 @@
+use super::*;
+
+#[test]
+fn masks_every_format_and_keeps_images() {
+    let cases = [
+        ("NVIDIA_API_KEY=nvapi-abcdefghijklmnop1234", "nvapi-abcdefghijklmnop1234"),
+        ("key sk-proj-abcdefghijklmnopqrstuv", "abcdefghijklmnopqrstuv"),
+        ("token ghp_abcdefghijklmnopqrstuvwx", "abcdefghijklmnopqrstuvwx"),
+        ("github_pat_11ABCDEFG0123456789_abcdef", "0123456789_abcdef"),
+        ("slack xoxb-1234567890-abcdef", "1234567890-abcdef"),
+        ("dckr_pat_abcdefghijkl", "abcdefghijkl"),
+        ("hf_abcdefghijklmnopqrstu", "abcdefghijklmnopqrstu"),
+        ("AKIAABCDEFGHIJKLMNOP", "ABCDEFGHIJKLMNOP"),
+        ("Authorization: Bearer abc.def.ghi-123", "abc.def.ghi-123"),
+        ("https_proxy=http://user:hunter2@proxy:3128", "hunter2"),
+        ("BRAVE_API_KEY=BSAsecretvalue", "BSAsecretvalue"),
+        ("DB_PASSWORD='p a s s'", "p a s s"),
+        ("{\"api_key\": \"k3y-in-json\"}", "k3y-in-json"),
+        ("-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----", "MIIEabc"),
+    ];
+    for (input, secret) in cases {
+        let out = redact(input);
+        assert!(!out.contains(secret), "{input} -> {out}");
+    }
+    assert_eq!(redact("{\"api_key\": \"k3y\", \"n\": 1}"), "{\"api_key\": \"***\", \"n\": 1}");
+    let placeholder = r#"env SLACK_BOT_TOKEN="${SLACK_BOT_TOKEN:?}" API_TOKEN=$API_TOKEN prog"#;
+    assert_eq!(redact(placeholder), placeholder);
+    assert_eq!(redact("DB_PASSWORD=$ecret-value"), "DB_PASSWORD=***");
+    let keep = "Built image openshell/sandbox-from:1786000000 sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa localhost:5000/x:y npm:@openclaw/brave-plugin@1";
+    assert_eq!(redact(keep), keep);
+}
+
+#[test]
+fn masks_the_formats_added_since() {
+    let cases = [
+        ("Authorization: Basic dXNlcjpodW50ZXIy", "dXNlcjpodW50ZXIy"),
+        ("proxy https://:hunter2pass@proxy.corp:3128", "hunter2pass"),
+        ("GITLAB glpat-abcdefghij0123456789", "abcdefghij0123456789"),
+        ("//registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789", "abcdefghijklmnopqrstuvwxyz0123456789"),
+        ("cookie eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "dozjgNryP4J3jVmNHl0w5N"),
+        ("docker login -u bot -p Hunter2Pass registry.example.com", "Hunter2Pass"),
+        ("tool --password hunter22 --verbose", "hunter22"),
+        ("tool --token=abc123def456", "abc123def456"),
+        ("SMTP_PASS=mailpass1", "mailpass1"),
+        ("DB_PWD=pwd-value-9", "pwd-value-9"),
+        ("-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBGF\n-----END PGP PRIVATE KEY BLOCK-----", "lQOYBGF"),
+        (
+            "a -----BEGIN PRIVATE KEY-----AAA-----END PRIVATE KEY----- b -----BEGIN EC PRIVATE KEY-----BBB-----END EC PRIVATE KEY-----",
+            "BBB",
+        ),
+    ];
+    for (input, secret) in cases {
+        let out = redact(input);
+        assert!(!out.contains(secret), "{input} -> {out}");
+    }
+}
+
+#[test]
+fn leaves_legitimate_lines_byte_identical() {
+    for line in [
+        "Collecting tokenizers==0.15.2",
+        "max_tokens: 4096",
+        "ENV TOKENIZERS_PARALLELISM=false",
+        "credential: missing",
+        "failed to fetch oauth token: unexpected status: 401 Unauthorized",
+        "FROM nvcr.io/nvidia/tokenizer:24.01",
+        "docker.io/acme/secret-store:1.2 and ghcr.io/acme/credential-helper@sha256:0123456789abcdef0123456789abcdef",
+        "# set NVIDIA_API_KEY: the sandbox's runtime environment is not echoed; export it before running",
+        "password: required",
+        "Successfully installed keyring-24.3.0 secretstorage-3.3.3",
+        "mkdir -p /var/lib/secret && cp /models/hf_transformers_cache.tar /tmp",
+        "apt-key adv --keyserver keyserver.ubuntu.com --recv-keys 0x1234",
+        "token=${TOKEN:?} password=\"${DB_PASSWORD}\"",
+    ] {
+        assert_eq!(redact(line), line);
+    }
+}
+
+#[test]
+fn clipping_never_keeps_part_of_a_secret() {
+    let key = "nvapi-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let line = format!("{} {key} {}", "x".repeat(300), "y".repeat(300));
+    let focus = line.find("nvapi").unwrap_or(0) + 30;
+    let shown = mask_then_clip(&line, focus, 60);
+    assert!(!shown.contains("0123456789"), "{shown}");
+}
+
+fn stream(input: &[u8], piece: usize) -> Vec<u8> {
+    let mut redactor = Redactor::new();
+    let mut out = Vec::new();
+    for chunk in input.chunks(piece.max(1)) {
+        redactor.push(chunk, &mut out);
+    }
+    redactor.finish(&mut out);
+    out
+}
+
+#[test]
+fn streaming_keeps_every_other_byte() {
+    let input = b"ok \xff\xfe line\nNVIDIA_API_KEY=nvapi-abcdefghijklmnop1234 tail\n-----BEGIN PRIVATE KEY-----\nAAAA\nBBBB\n-----END PRIVATE KEY-----\nafter\nno newline at end";
+    let expected = b"ok \xff\xfe line\nNVIDIA_API_KEY=*** tail\n-----BEGIN PRIVATE KEY-----\n***\n***\n-----END PRIVATE KEY-----\nafter\nno newline at end".to_vec();
+    for piece in [1, 3, 7, 64, 4096] {
+        assert_eq!(String::from_utf8_lossy(&stream(input, piece)), String::from_utf8_lossy(&expected), "piece {piece}");
+    }
+}
+
+#[test]
+fn a_secret_at_the_long_line_piece_boundary_is_masked() {
+    let key = "nvapi-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ";
+    for offset in [10, 30, 50, 60] {
+        let mut line = vec![b'a'; redactor_line_max() - offset];
+        line.push(b' ');
+        line.extend_from_slice(key.as_bytes());
+        line.extend_from_slice(b" tail\n");
+        let out = stream(&line, 1 << 16);
+        assert!(memchr::memmem::find(&out, b"0123456789").is_none(), "offset {offset}");
+        assert_eq!(out.len(), line.len() - (key.len() - "nvapi-***".len()));
+    }
+}
+
+fn redactor_line_max() -> usize {
+    1 << 20
+}
