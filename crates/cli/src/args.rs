@@ -69,9 +69,10 @@ pub(crate) struct InputArgs {
     /// The captured output; `-` or nothing reads stdin.
     #[arg(value_name = "FILE|-")]
     pub(crate) input: Option<PathBuf>,
-    /// Which command produced the output.
-    #[arg(long, default_value = "sandbox-create", value_name = "sandbox-create|gateway-start|provider-validation")]
-    pub(crate) stage: Stage,
+    /// Which command produced the output; by default, the one the output shows (a create
+    /// when in doubt).
+    #[arg(long, value_name = "sandbox-create|gateway-start|provider-validation")]
+    pub(crate) stage: Option<Stage>,
     /// The command's exit status; 0 means it succeeded (answer `none`).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub(crate) exit_status: Option<i32>,

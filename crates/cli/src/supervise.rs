@@ -17,7 +17,7 @@ use std::os::fd::AsFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::time::Duration;
@@ -96,6 +96,8 @@ pub(crate) struct Supervised {
     foreground: Option<Foreground>,
     /// Readers stop writing once set: our report follows the child's output.
     quiet: Arc<AtomicBool>,
+    /// The last signal passed on to the child, 0 for none.
+    forwarded: Arc<AtomicI32>,
     signals: signal_hook::iterator::Handle,
 }
 
@@ -196,7 +198,9 @@ pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
         let _ = kill(Pid::from_raw(-group.as_raw()), Signal::SIGCONT);
     }
     let handle = signals.handle();
-    std::thread::spawn(move || forward(signals, group));
+    let forwarded = Arc::new(AtomicI32::new(0));
+    let last = Arc::clone(&forwarded);
+    std::thread::spawn(move || forward(signals, group, &last));
     let (tx, rx) = sync_channel(CHANNEL_CHUNKS);
     let quiet = Arc::new(AtomicBool::new(false));
     for (stream, pipe) in [
@@ -219,13 +223,14 @@ pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
         };
         let _ = tx.send(Event::Exited(ended));
     });
-    Ok(Supervised { events: rx, foreground, quiet, signals: handle })
+    Ok(Supervised { events: rx, foreground, quiet, forwarded, signals: handle })
 }
 
 /// Passes each signal we get to the child's whole process group.
-fn forward(mut signals: Signals, group: Pid) {
+fn forward(mut signals: Signals, group: Pid, last: &AtomicI32) {
     for number in signals.forever() {
         if let Ok(signal) = Signal::try_from(number) {
+            last.store(number, Ordering::Relaxed);
             let _ = kill(Pid::from_raw(-group.as_raw()), signal);
         }
     }
@@ -233,12 +238,13 @@ fn forward(mut signals: Signals, group: Pid) {
 
 impl Supervised {
     /// The child's output is over for us: readers stop writing, the terminal comes back,
-    /// and signals are ours again.
-    pub(crate) fn finish(self) {
+    /// and signals are ours again. Returns the last signal passed on to the child.
+    pub(crate) fn finish(self) -> Option<i32> {
         self.quiet.store(true, Ordering::Relaxed);
         if let Some(terminal) = &self.foreground {
             hand_terminal(&terminal.tty, terminal.ours);
         }
         self.signals.close();
+        Some(self.forwarded.load(Ordering::Relaxed)).filter(|s| *s != 0)
     }
 }

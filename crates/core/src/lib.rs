@@ -37,7 +37,7 @@ mod redact;
 mod report;
 mod rules;
 
-pub use classify::{classify, classify_provider, Classifier, Options, ProviderFailure};
+pub use classify::{classify, classify_provider, Classifier, Options, ProviderFailure, StageSet, Triage};
 pub use command::{
     reconstruct, render, render_bytes, render_pipeline, words, Arg, CreateInvocation, EnvWrapper, Form, FromSource, InvocationError, Part,
     PathKind, Placeholder, Placeholders, Reconstruction, RenderError, Sensitivity, Shell, TrailingCommand, Word,

@@ -79,6 +79,25 @@ impl CorpusCase {
         self.get("exit-status").and_then(|s| s.parse().ok())
     }
 
+    /// The provider's HTTP status, when it was given beside the message.
+    #[must_use]
+    pub fn http_status(&self) -> Option<u16> {
+        self.get("http-status").and_then(|s| s.parse().ok())
+    }
+
+    /// curl's exit status, when it was given beside the message.
+    #[must_use]
+    pub fn curl_status(&self) -> Option<i32> {
+        self.get("curl-exit").and_then(|s| s.parse().ok())
+    }
+
+    /// A value this project must answer: the `expected-improved-<key>` header, else
+    /// `expected-<key>`.
+    #[must_use]
+    pub fn expected(&self, key: &str) -> Option<&str> {
+        self.get(&format!("expected-improved-{key}")).or_else(|| self.get(&format!("expected-{key}")))
+    }
+
     /// The kind this project must answer: `expected-improved`, else `expected`.
     #[must_use]
     pub fn expected_kind(&self) -> Option<&str> {

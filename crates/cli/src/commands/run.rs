@@ -168,7 +168,7 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
     let mut lines = Lines::default();
     let outcome = watch(&supervised, &mut classifier, &mut lines, heartbeat, args.early);
     lines.finish(&mut classifier);
-    supervised.finish();
+    let signal = supervised.finish();
     let status = outcome.ended.map_or(1, Ended::status);
     // Our own reader went away: the child stopped on SIGPIPE, as it would in a plain
     // pipe, and nothing failed.
@@ -176,7 +176,7 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
         return Ok(Exit::Status(u8::try_from(status).unwrap_or(255)));
     }
     // The exit status is known only now; the classifier decides with it.
-    let diagnosis = classifier.finish_with(Some(status));
+    let diagnosis = classifier.finish_with(Some(status), signal);
     let recovery = settings.plan(&diagnosis, invocation.as_ref());
     say(&format!("\n{}", plan_human(&diagnosis, &recovery, settings.style)));
     if let Some(path) = &args.json_out {

@@ -18,7 +18,13 @@ fn every_corpus_file_renders_as_its_snapshot_in_both_formats() {
         json_args.extend(["--format", "json"]);
         let json = run(&json_args, &case.payload);
         assert_eq!(human.status.code(), json.status.code(), "{}", case.name);
-        assert!(stderr(&human).is_empty() && stderr(&json).is_empty(), "{}: {}", case.name, stderr(&human));
+        // Only an empty input earns a word on stderr: a hint to capture it.
+        let hint = if case.payload.is_empty() {
+            "sandbox-triage: the input is empty: pipe the create's output, stderr included (`2>&1`)\n"
+        } else {
+            ""
+        };
+        assert!(stderr(&human) == hint && stderr(&json) == hint, "{}: {}", case.name, stderr(&human));
         let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON object");
         let pretty = serde_json::to_string_pretty(&value).expect("re-serialise");
         let snapshot = format!(

@@ -46,6 +46,7 @@ const FIXTURES: &[(&str, &str, &[&str], &str)] = &[
     ("disk_full", "sandbox-create", &[], "  Step 6/9 : RUN pip install torch\n  ERROR: Could not install packages due to an OSError: [Errno 28] No space left on device\n  The command '/bin/sh -c pip install torch' returned a non-zero code: 1\n"),
     ("platform_mismatch", "sandbox-create", &[], "  Step 4/9 : RUN /opt/tool --version\n  exec /opt/tool: exec format error\n  The command '/bin/sh -c /opt/tool --version' returned a non-zero code: 1\n"),
     ("sandbox_create_incomplete", "sandbox-create", &[], "\nCreated sandbox: my-assistant\n\n  [0.1s] Sandbox allocated\nError:   × sandbox provisioning timed out after 300s\n"),
+    ("interrupted", "sandbox-create", &["--exit-status", "130"], "  Built image openshell/sandbox-from:1786000000\n  Pushing image openshell/sandbox-from:1786000000 into gateway \"spark\"\n  [progress] Exported 1200 MiB\n"),
     ("docker_unreachable", "gateway-start", &[], "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n"),
     ("docker_unreachable_permission", "gateway-start", &[], "permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock\n"),
     ("database_migration_incompatible", "gateway-start", &[], "Error:   × execution error: migration error: migration 6 was previously applied but\n  │ is missing in the resolved migrations\n"),

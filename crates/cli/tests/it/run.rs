@@ -55,7 +55,16 @@ fn replayed_corpus_logs_pass_through_and_are_diagnosed_as_classify_does() {
         assert!(out.stdout.is_empty(), "{name}");
         assert!(out.stderr.starts_with(&payload), "{name}: the child's stderr comes first, unchanged");
         let classify = Command::new(BIN)
-            .args(["classify", "--format", "json", "--exit-status", &status.to_string(), log.to_str().expect("path")])
+            .args([
+                "classify",
+                "--stage",
+                "sandbox-create",
+                "--format",
+                "json",
+                "--exit-status",
+                &status.to_string(),
+                log.to_str().expect("path"),
+            ])
             .output()
             .expect("classify");
         let expected: serde_json::Value = serde_json::from_slice(&classify.stdout).expect("classify JSON");

@@ -156,3 +156,21 @@ fn a_closed_stdout_ends_the_run_as_a_plain_pipe_would() {
     assert!(out.status.success());
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_run_stopped_with_ctrl_c_is_interrupted_whatever_status_the_child_chose() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ready = dir.path().join("ready");
+    let child = script(
+        dir.path(),
+        "child.sh",
+        &format!("echo '  Step 4/9 : RUN npm install' >&2\ntrap 'exit 1' INT\ntouch \"{}\"\nwhile :; do sleep 0.05; done", ready.display()),
+    );
+    let process = start(&["run", "--", child.to_str().expect("path")]);
+    wait_for(&ready);
+    kill(Pid::from_raw(i32::try_from(process.id()).expect("pid")), Signal::SIGINT).expect("interrupt");
+    let out = process.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1), "the child's own status is kept");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("interrupted (phase: build)") && !err.contains("build_step_failed"), "{err}");
+}

@@ -12,11 +12,13 @@ mod provider;
 mod scanner;
 mod state;
 pub(crate) mod terminal_text;
+mod triage;
 
 use std::io::{self, Read};
 
 pub(crate) use provider::provider_rule_holds;
 pub use provider::{classify_provider, ProviderFailure};
+pub use triage::{StageSet, Triage};
 
 use crate::model::{Diagnosis, Phase, Stage, Version};
 use crate::rules::{Rule, StageRules};
@@ -34,6 +36,9 @@ pub struct Options {
     pub exit_status: Option<i32>,
     /// The OpenShell CLI version, when known: messages it cannot print are not matched.
     pub openshell_version: Option<Version>,
+    /// A signal the command was sent from outside (SIGINT, SIGTERM, SIGHUP), when a
+    /// supervisor passed one on: the run was interrupted, whatever status it ended with.
+    pub signal: Option<i32>,
 }
 
 /// How the input is read: a log streamed line by line, or a message held whole.
@@ -111,7 +116,7 @@ impl<'r> Classifier<'r> {
     #[must_use]
     pub fn peek(&self) -> Diagnosis {
         match &self.driver {
-            Driver::Log { scanner, analysis } => decide(analysis, None, scanner.lines_seen(), scanner.bytes_seen()),
+            Driver::Log { scanner, analysis } => decide(analysis, None, None, scanner.lines_seen(), scanner.bytes_seen()),
             Driver::Message { bytes } => message_answer(self.rules, bytes),
         }
     }
@@ -125,11 +130,12 @@ impl<'r> Classifier<'r> {
         }
     }
 
-    /// The answer, once the output has ended, for a command whose exit status became
-    /// known only then (a supervised run).
+    /// The answer, once the output has ended, for a command whose exit status (and any
+    /// signal passed on to it) became known only then (a supervised run).
     #[must_use]
-    pub fn finish_with(mut self, exit_status: Option<i32>) -> Diagnosis {
+    pub fn finish_with(mut self, exit_status: Option<i32>, signal: Option<i32>) -> Diagnosis {
         self.options.exit_status = exit_status;
+        self.options.signal = signal;
         self.finish()
     }
 
@@ -139,7 +145,7 @@ impl<'r> Classifier<'r> {
         match &mut self.driver {
             Driver::Log { scanner, analysis } => {
                 scanner.finish(self.rules.anchors(), analysis.as_mut());
-                decide(analysis, self.options.exit_status, scanner.lines_seen(), scanner.bytes_seen())
+                decide(analysis, self.options.exit_status, self.options.signal, scanner.lines_seen(), scanner.bytes_seen())
             }
             Driver::Message { bytes } => message_answer(self.rules, bytes),
         }

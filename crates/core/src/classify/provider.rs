@@ -1,6 +1,10 @@
 //! Provider validation: NemoClaw's `classifyValidationFailure`, with its rules as data.
 //! The input is a short message plus the HTTP and curl statuses, not a log.
 
+use std::sync::OnceLock;
+
+use regex::Regex;
+
 use crate::classify::terminal_text::{clip_around, printable};
 use crate::model::{Diagnosis, Evidence, Retry};
 use crate::redact::redact;
@@ -35,9 +39,33 @@ pub(crate) fn provider_rule_holds(rule: &ProviderRule, message: &str, http_statu
     holds(rule, &normalise(message), http_status, curl_status)
 }
 
+fn http_in_message() -> &'static Regex {
+    static P: OnceLock<Regex> = OnceLock::new();
+    P.get_or_init(|| Regex::new(r"(?i)\b(?:HTTP(?:/\d(?:\.\d)?)?|status(?: code)?)[ :]+([1-5]\d\d)\b").expect("valid regex"))
+}
+
+fn curl_in_message() -> &'static Regex {
+    static P: OnceLock<Regex> = OnceLock::new();
+    P.get_or_init(|| Regex::new(r"(?i)curl: \((\d+)\)|curl failed \(exit (-?\d+)\)").expect("valid regex"))
+}
+
+/// The statuses a message states when they were not given beside it: the last HTTP
+/// status (NemoClaw falls back to the Chat Completions probe, reported last) and the
+/// last curl exit status.
+fn statuses_in(message: &str) -> (Option<u16>, Option<i32>) {
+    let http = http_in_message().captures_iter(message).last().and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok());
+    let curl =
+        curl_in_message().captures_iter(message).last().and_then(|c| c.get(1).or_else(|| c.get(2))).and_then(|m| m.as_str().parse().ok());
+    (http, curl)
+}
+
 /// Classifies a validation failure: the first rule, by priority, whose conditions hold.
+/// Statuses the caller did not give are read from the message.
 #[must_use]
 pub fn classify_provider(rules: &StageRules, failure: &ProviderFailure<'_>) -> Diagnosis {
+    let (http, curl) = statuses_in(failure.message);
+    let failure =
+        &ProviderFailure { message: failure.message, http_status: failure.http_status.or(http), curl_status: failure.curl_status.or(curl) };
     let normalised = normalise(failure.message);
     let mut ordered: Vec<(&Rule, &ProviderRule)> = rules
         .rules()
@@ -66,4 +94,19 @@ pub fn classify_provider(rules: &StageRules, failure: &ProviderFailure<'_>) -> D
         diagnosis.explanation.clone_from(&rule.explanation);
     }
     diagnosis
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_come_from_the_message_when_not_given() {
+        assert_eq!(statuses_in("Responses API: HTTP 404 with no body\nChat Completions API: HTTP 400:"), (Some(400), None));
+        assert_eq!(statuses_in("request failed with status code 429"), (Some(429), None));
+        assert_eq!(statuses_in("curl: (28) Operation timed out after 30001 milliseconds"), (None, Some(28)));
+        assert_eq!(statuses_in("Chat Completions API: curl failed (exit -110): spawnSync curl ETIMEDOUT"), (None, Some(-110)));
+        assert_eq!(statuses_in("model llama-3 not found"), (None, None));
+        assert_eq!(statuses_in("HTTP 40 is not a status; HTTP/1.1 503 Service Unavailable"), (Some(503), None));
+    }
 }

@@ -7,7 +7,7 @@
 //! longer than the buffer is handed over in buffer-sized fragments that share its line
 //! number, so a single 100 MiB line costs no more memory than a short one.
 
-use crate::classify::terminal_text::{strip_ansi_in_place, visible_range};
+use crate::classify::terminal_text::{readable_range, strip_ansi_in_place};
 use crate::rules::AnchorSet;
 
 /// The default buffer size: large enough that per-chunk overhead vanishes, small
@@ -253,7 +253,7 @@ impl Scanner {
             let end = memchr::memchr(b'\n', &lower[start..]).map_or(cleaned, |nl| start + nl);
             newlines += bytecount::count(&raw[counted..start], b'\n') as u64;
             counted = start;
-            let (from, to) = visible_range(&raw[start..end]);
+            let (from, to) = readable_range(&raw[start..end]);
             let current = &raw[..start];
             let window = Window {
                 history: &self.history,

@@ -75,6 +75,137 @@ pub(crate) fn visible_range(line: &[u8]) -> (usize, usize) {
     }
 }
 
+/// How many bytes at the start of `line` are a log's own prefix rather than what the
+/// program printed: CI timestamps (`19:28:33 `, `2024-05-01T12:00:00.123Z `), a bracketed
+/// tag (`[build] `, Podman's stage `[1/2] `), logrus levels (`INFO[0000] `), a compose
+/// service (`web_1  | `), the Engine's JSON stream (`{"stream":"`). Rules anchored at the
+/// start of a line then see the line as the program wrote it. Only these shapes are
+/// taken, so a line's own text is never lost.
+#[must_use]
+pub(crate) fn log_prefix_len(line: &[u8]) -> usize {
+    let mut at = 0;
+    for _ in 0..3 {
+        let rest = &line[at..];
+        let skipped = rest.iter().take_while(|b| **b == b' ' || **b == b'\t').count();
+        let len = prefix_at(&rest[skipped..]);
+        if len == 0 {
+            break;
+        }
+        at += skipped + len;
+    }
+    at
+}
+
+/// One prefix at the start of `s`, with the spaces after it; 0 when there is none.
+fn prefix_at(s: &[u8]) -> usize {
+    let spaces = |from: usize| -> usize {
+        let n = s[from..].iter().take_while(|b| **b == b' ' || **b == b'\t').count();
+        if n == 0 && from < s.len() {
+            0
+        } else {
+            from + n
+        }
+    };
+    let digits = |from: usize| s[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+    match s.first() {
+        Some(b'0'..=b'9') => {
+            let end = timestamp_len(s);
+            if end > 0 && s.get(end).is_some_and(|b| *b == b' ' || *b == b'\t') {
+                spaces(end)
+            } else {
+                0
+            }
+        }
+        // A CI runner's tag (`[build] `) or Podman's stage (`[1/2] `), before a builder's
+        // own line: OpenShell's `[progress]` and BuildKit's `[internal]` are messages.
+        Some(b'[') => {
+            let Some(close) = s.iter().take(34).position(|b| *b == b']') else { return 0 };
+            let tag = &s[1..close];
+            let stage = tag.contains(&b'/') && tag.iter().all(|b| b.is_ascii_digit() || *b == b'/');
+            let word = !tag.is_empty() && tag.iter().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(b));
+            let after = spaces(close + 1);
+            let builder = ["STEP ", "Step ", "Successfully ", "#", "-->", "---> "].iter().any(|p| s[after..].starts_with(p.as_bytes()));
+            if after > close + 1 && (stage || (word && builder)) {
+                after
+            } else {
+                0
+            }
+        }
+        Some(b'{') if s.starts_with(b"{\"stream\":\"") => 11,
+        Some(b'A'..=b'Z') if s.len() > 6 && s[..4].iter().all(u8::is_ascii_uppercase) && s[4] == b'[' => {
+            let n = digits(5);
+            if n > 0 && s.get(5 + n) == Some(&b']') {
+                spaces(6 + n)
+            } else {
+                0
+            }
+        }
+        Some(c) if c.is_ascii_alphanumeric() => {
+            let name = s.iter().take(41).take_while(|b| b.is_ascii_alphanumeric() || b"_.-".contains(b)).count();
+            let pad = s[name..].iter().take_while(|b| **b == b' ').count();
+            // Compose names a container `<service>_<n>` or `<service>-<n>`.
+            let numbered = s[..name].iter().rposition(|b| !b.is_ascii_digit()).is_some_and(|i| i + 1 < name && matches!(s[i], b'_' | b'-'));
+            if numbered && name < 41 && s.get(name + pad) == Some(&b'|') && s.get(name + pad + 1) == Some(&b' ') && pad > 0 {
+                spaces(name + pad + 1)
+            } else {
+                0
+            }
+        }
+        _ => 0,
+    }
+}
+
+/// `HH:MM:SS[.fff]` or `YYYY-MM-DD[T ]HH:MM:SS[.fff][Z|±HH:MM]` at the start of `s`.
+fn timestamp_len(s: &[u8]) -> usize {
+    let digits = |from: usize| s.get(from..).map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count());
+    let time = |from: usize| -> usize {
+        let h = digits(from);
+        if !(1..=2).contains(&h) || s.get(from + h) != Some(&b':') || digits(from + h + 1) != 2 || s.get(from + h + 3) != Some(&b':') {
+            return 0;
+        }
+        let mut end = from + h + 4;
+        if digits(end) != 2 {
+            return 0;
+        }
+        end += 2;
+        if s.get(end) == Some(&b'.') || s.get(end) == Some(&b',') {
+            end += 1 + digits(end + 1);
+        }
+        end
+    };
+    if digits(0) == 4
+        && s.get(4) == Some(&b'-')
+        && digits(5) == 2
+        && s.get(7) == Some(&b'-')
+        && digits(8) == 2
+        && matches!(s.get(10), Some(b'T' | b' '))
+    {
+        let mut end = time(11);
+        if end == 0 {
+            return 0;
+        }
+        if s.get(end) == Some(&b'Z') {
+            end += 1;
+        } else if matches!(s.get(end), Some(b'+' | b'-')) && digits(end + 1) >= 2 {
+            end += 1 + digits(end + 1);
+            if s.get(end) == Some(&b':') {
+                end += 1 + digits(end + 1);
+            }
+        }
+        end
+    } else {
+        time(0)
+    }
+}
+
+/// The part of a line rules read: what the terminal finally showed
+/// ([`visible_range`]), without the log's own prefix ([`log_prefix_len`]).
+#[must_use]
+pub(crate) fn readable_range(line: &[u8]) -> (usize, usize) {
+    let (from, to) = visible_range(line);
+    (from + log_prefix_len(&line[from..to]), to)
+}
+
 /// Shortens `text` to at most `max` characters around byte offset `focus`, marking the
 /// cut with `…`. Evidence stays readable for minified or 100 MiB lines.
 #[must_use]
@@ -179,6 +310,34 @@ mod tests {
         let hostile =
             "a\u{1b}[31mred\u{1b}[0m b\u{9b}2Jc \u{9d}0;title\u{9c}d \u{1b}P1$qm\u{1b}\\e \u{7}\u{8}\u{7f}f\tg\u{1b}]8;;http://x\u{7}h";
         assert_eq!(printable(hostile), "ared bc d e f\tgh");
+    }
+
+    #[test]
+    fn log_prefixes_are_recognised_and_nothing_else() {
+        fn strip(line: &str) -> &str {
+            &line[log_prefix_len(line.as_bytes())..]
+        }
+        assert_eq!(strip("19:28:33 Step 2/48 : FROM x"), "Step 2/48 : FROM x");
+        assert_eq!(strip("2024-05-01T12:00:00.1234567Z Step 1/2 : RUN x"), "Step 1/2 : RUN x");
+        assert_eq!(strip("[1/2] STEP 6/10: RUN npm ci"), "STEP 6/10: RUN npm ci");
+        assert_eq!(strip("[build]   STEP 1/3: FROM x"), "STEP 1/3: FROM x");
+        assert_eq!(
+            strip("INFO[0000] The command [/bin/sh -c x] returned a non-zero code: 1"),
+            "The command [/bin/sh -c x] returned a non-zero code: 1"
+        );
+        assert_eq!(strip("web_1  | Step 1/2 : RUN x"), "Step 1/2 : RUN x");
+        assert_eq!(strip("{\"stream\":\"Step 2 : RUN cat x\\n\"}"), "Step 2 : RUN cat x\\n\"}");
+        for kept in [
+            "Step 1/2 : RUN x",
+            "  Built image a/b:1",
+            "[progress] Exported 12 MiB",
+            "12 packages installed",
+            "#5 [2/3] RUN x",
+            "a | b",
+            "[internal] load",
+        ] {
+            assert_eq!(strip(kept), kept, "{kept}");
+        }
     }
 
     #[test]

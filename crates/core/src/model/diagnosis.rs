@@ -87,6 +87,16 @@ impl Diagnosis {
         }
     }
 
+    /// The answer for output that plainly belongs to another stage than the one asked
+    /// for: `unknown`, with a hint naming the stage it looks like.
+    #[must_use]
+    pub fn wrong_stage(asked: Stage, looks_like: Stage) -> Diagnosis {
+        Diagnosis::unknown(
+            asked,
+            format!("This output looks like {looks_like} output (it shows a build or a sandbox being created), not {asked}: classify it with `--stage {looks_like}`."),
+        )
+    }
+
     /// Whether a failure kind (or `none`) was determined; `unknown` is not.
     #[must_use]
     pub fn is_determined(&self) -> bool {

@@ -55,6 +55,8 @@ pub enum Kind {
     PlatformMismatch,
     /// `Created sandbox:` was printed and the command still failed.
     SandboxCreateIncomplete,
+    /// The run was stopped from outside (Ctrl-C, SIGTERM, a hang-up) before it failed.
+    Interrupted,
     /// The container engine is not reachable.
     DockerUnreachable,
     /// The gateway's database was written by another OpenShell version.
@@ -82,7 +84,7 @@ impl Kind {
     #[must_use]
     pub fn stage(self) -> Option<Stage> {
         match self {
-            Kind::None | Kind::Unknown => None,
+            Kind::None | Kind::Unknown | Kind::Interrupted => None,
             Kind::DockerUnreachable | Kind::DatabaseMigrationIncompatible => Some(Stage::GatewayStart),
             Kind::Transport | Kind::Credential | Kind::Model | Kind::Endpoint => Some(Stage::ProviderValidation),
             _ => Some(Stage::SandboxCreate),

@@ -72,6 +72,12 @@ pub struct LineRule {
     pub matcher: LineMatcher,
     /// The engine the wording shows, recorded as a fact.
     pub engine: Option<Engine>,
+    /// The phase the wording belongs to: a match places a run whose markers were cut
+    /// there (`failed to upload image tar` is the export's).
+    pub places_phase: Option<Phase>,
+    /// The phrase is known to break across lines (a terminal's width, miette's gutter):
+    /// it is also matched on a line joined with the next.
+    pub wraps: bool,
 }
 
 /// What a failure or supporting rule matches.
@@ -104,6 +110,9 @@ pub struct MarkerRule {
     pub engine: Option<Engine>,
     /// Whether it proves the image reached the gateway.
     pub uploaded: bool,
+    /// Whether it is a builder replaying a failed step's output after reporting the
+    /// failure (BuildKit's ` > [2/8] RUN …:` block): the failure is that step's.
+    pub replays_step: bool,
 }
 
 /// Evidence inside a build step, tagged for the failed-command rules.
@@ -113,6 +122,12 @@ pub struct StepEvidenceRule {
     pub tag: String,
     /// The line it matches.
     pub pattern: Pattern,
+    /// Whether the wording is a build tool's (apt, pip, npm, curl): a match places a
+    /// run with no markers in the build.
+    pub places_build: bool,
+    /// The phrase is known to break across lines: it is also matched on a line joined
+    /// with the next.
+    pub wraps: bool,
 }
 
 /// A builder's failure summary.
@@ -138,6 +153,9 @@ pub struct FailedCommandRule {
     pub requires_evidence: Vec<String>,
     /// The npm evidence must concern the packages the command installs.
     pub correlate_packages: bool,
+    /// The step's exit code must be one of these, when given (`curl` exits 6, 7, 28, 35
+    /// or 56 on the network).
+    pub exit_codes: Vec<i32>,
 }
 
 /// A decision from the exit status alone.
@@ -181,6 +199,18 @@ pub struct RuleCase {
     pub http_status: Option<u16>,
     /// Provider validation: curl's exit status.
     pub curl_status: Option<i32>,
+}
+
+impl Role {
+    /// The phase the role's wording places a run in, for roles that have one.
+    #[must_use]
+    pub fn places_phase(&self) -> Option<Phase> {
+        match self {
+            Role::Failure(r) | Role::Supporting(r) => r.places_phase,
+            Role::StepEvidence(r) if r.places_build => Some(Phase::Build),
+            _ => None,
+        }
+    }
 }
 
 impl Rule {
@@ -242,6 +272,16 @@ impl Rule {
             Role::StepEvidence(r) => std::slice::from_ref(&r.pattern),
             Role::BuildSummary(r) => std::slice::from_ref(&r.pattern),
             Role::FailedCommand(_) | Role::ExitStatus(_) | Role::Provider(_) => &[],
+        }
+    }
+
+    /// Whether the rule's phrase is also matched across a line break.
+    #[must_use]
+    pub fn wraps(&self) -> bool {
+        match &self.role {
+            Role::Failure(r) | Role::Supporting(r) => r.wraps,
+            Role::StepEvidence(r) => r.wraps,
+            _ => false,
         }
     }
 

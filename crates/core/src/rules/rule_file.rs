@@ -53,6 +53,9 @@ struct LineFile {
     parts: Vec<PartFile>,
     within_lines: Option<u64>,
     engine: Option<Engine>,
+    places_phase: Option<Phase>,
+    #[serde(default)]
+    wraps: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,6 +78,8 @@ struct MarkerFile {
     engine: Option<Engine>,
     #[serde(default)]
     uploaded: bool,
+    #[serde(default)]
+    replays_step: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -83,6 +88,10 @@ struct StepEvidenceFile {
     anchors: Vec<String>,
     pattern: String,
     tag: String,
+    #[serde(default)]
+    places_build: bool,
+    #[serde(default)]
+    wraps: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -103,6 +112,8 @@ struct FailedCommandFile {
     requires_evidence: Vec<String>,
     #[serde(default)]
     correlate_packages: bool,
+    #[serde(default)]
+    exit_codes: Vec<i32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,7 +223,12 @@ impl Fields<'_> {
             "marker" => Role::Marker(self.marker(self.deserialize(rest)?)?),
             "step-evidence" => {
                 let s: StepEvidenceFile = self.deserialize(rest)?;
-                Role::StepEvidence(StepEvidenceRule { pattern: self.pattern(&s.anchors, &s.pattern, "anchors", "pattern")?, tag: s.tag })
+                Role::StepEvidence(StepEvidenceRule {
+                    pattern: self.pattern(&s.anchors, &s.pattern, "anchors", "pattern")?,
+                    tag: s.tag,
+                    places_build: s.places_build,
+                    wraps: s.wraps,
+                })
             }
             "build-summary" => {
                 let s: BuildSummaryFile = self.deserialize(rest)?;
@@ -229,6 +245,7 @@ impl Fields<'_> {
                     command: self.regex(c.pattern.as_deref(), "pattern")?,
                     requires_evidence: c.requires_evidence,
                     correlate_packages: c.correlate_packages,
+                    exit_codes: c.exit_codes,
                 })
             }
             "exit-status" => {
@@ -256,6 +273,7 @@ impl Fields<'_> {
             starts_step: m.starts_step,
             engine: m.engine,
             uploaded: m.uploaded,
+            replays_step: m.replays_step,
         })
     }
 
@@ -295,7 +313,7 @@ impl Fields<'_> {
         if l.within_lines == Some(0) {
             return Err(self.error("within_lines", "must be at least 1 (the parts on one line)".to_owned()));
         }
-        Ok(LineRule { kind: l.kind, phases: l.phases, matcher, engine: l.engine })
+        Ok(LineRule { kind: l.kind, phases: l.phases, matcher, engine: l.engine, places_phase: l.places_phase, wraps: l.wraps })
     }
 
     fn pattern(&self, anchors: &[String], pattern: &str, anchors_field: &str, pattern_field: &str) -> Result<Pattern, CatalogueError> {

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use sandbox_triage_core::{classify, Catalogue, Kind, Options, StageRules};
+use sandbox_triage_core::{Catalogue, Diagnosis, Kind, Options, StageSet, Triage};
 use sandbox_triage_testkit::CorpusCase;
 
 #[derive(PartialEq, Eq, Debug)]
@@ -26,31 +26,63 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn check(cases: &[CorpusCase]) -> Vec<String> {
-    let catalogue = Catalogue::builtin().expect("built-in rules load");
-    let mut failures = Vec::new();
-    for case in cases {
-        let rules = StageRules::new(&catalogue, case.stage());
-        let diagnosis = classify(&rules, Options { exit_status: case.exit_status(), ..Options::default() }, &case.payload);
-        let name = &case.name;
-        let expected: Kind =
-            case.expected_kind().unwrap_or_else(|| panic!("{name}: no expected kind")).parse().unwrap_or_else(|e| panic!("{name}: {e}"));
-        if diagnosis.kind != expected {
-            failures.push(format!("{name}: kind {} (rule {:?}), expected {expected}", diagnosis.kind, diagnosis.rule));
-        }
-        if let Some(uploaded) = case.get("expected-uploadedToGateway").map(|s| s == "true") {
-            if diagnosis.uploaded_to_gateway != uploaded {
-                failures.push(format!("{name}: uploaded_to_gateway {}, expected {uploaded}", diagnosis.uploaded_to_gateway));
-            }
-        }
-        if let Some(expected_ref) = expected_ref(case) {
-            let got = diagnosis.built_image_ref.as_ref().map_or(ExpectedRef::Absent, |r| ExpectedRef::Ref(r.to_string()));
-            if got != expected_ref {
-                failures.push(format!("{name}: built image {got:?}, expected {expected_ref:?}"));
-            }
+/// Classifies a corpus file as its header says it was produced.
+fn diagnose(set: &StageSet, case: &CorpusCase) -> Diagnosis {
+    let version = case.get("openshell-version").and_then(|v| v.parse().ok());
+    let options = Options { exit_status: case.exit_status(), openshell_version: version, signal: None };
+    let mut triage = Triage::new(set, Some(case.stage()), options, case.http_status(), case.curl_status());
+    triage.feed(&case.payload);
+    triage.finish()
+}
+
+/// Every way `diagnosis` differs from what the header of `case` requires.
+fn differences(case: &CorpusCase, diagnosis: &Diagnosis) -> Vec<String> {
+    let name = &case.name;
+    let mut out = Vec::new();
+    let expected: Kind =
+        case.expected_kind().unwrap_or_else(|| panic!("{name}: no expected kind")).parse().unwrap_or_else(|e| panic!("{name}: {e}"));
+    if diagnosis.kind != expected {
+        out.push(format!("{name}: kind {} (rule {:?}), expected {expected}", diagnosis.kind, diagnosis.rule));
+    }
+    if let Some(uploaded) = case.get("expected-uploadedToGateway").map(|s| s == "true") {
+        if diagnosis.uploaded_to_gateway != uploaded {
+            out.push(format!("{name}: uploaded_to_gateway {}, expected {uploaded}", diagnosis.uploaded_to_gateway));
         }
     }
-    failures
+    if let Some(expected_ref) = expected_ref(case) {
+        let got = diagnosis.built_image_ref.as_ref().map_or(ExpectedRef::Absent, |r| ExpectedRef::Ref(r.to_string()));
+        if got != expected_ref {
+            out.push(format!("{name}: built image {got:?}, expected {expected_ref:?}"));
+        }
+    }
+    if let Some(phase) = case.expected("phase") {
+        let got = diagnosis.phase.map_or("none", |p| p.as_str());
+        if got != phase {
+            out.push(format!("{name}: phase {got}, expected {phase}"));
+        }
+    }
+    if let Some(step) = case.expected("failed-step") {
+        let got = diagnosis.failed_step.as_ref().map(|s| match (s.number, s.total) {
+            (Some(n), Some(t)) => format!("{n}/{t}"),
+            (Some(n), None) => n.to_string(),
+            _ => "?".to_owned(),
+        });
+        if got.as_deref() != Some(step) {
+            out.push(format!("{name}: failed step {got:?}, expected {step}"));
+        }
+    }
+    if let Some(retry) = case.expected("retry") {
+        let got = diagnosis.retry.map(sandbox_triage_core::Retry::as_str);
+        if got != Some(retry) {
+            out.push(format!("{name}: retry {got:?}, expected {retry}"));
+        }
+    }
+    out
+}
+
+fn check(cases: &[CorpusCase]) -> Vec<String> {
+    let set = StageSet::new(&Catalogue::builtin().expect("built-in rules load"));
+    cases.iter().flat_map(|case| differences(case, &diagnose(&set, case))).collect()
 }
 
 #[test]

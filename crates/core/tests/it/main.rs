@@ -8,6 +8,7 @@ mod catalogue;
 mod corpus;
 mod hostile_output;
 mod plans;
+mod real_logs;
 mod reconstruct;
 mod rule_files;
 mod shell_roundtrip;

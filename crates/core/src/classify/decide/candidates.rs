@@ -38,15 +38,14 @@ pub(super) fn from_hits<'a>(analysis: &Analysis<'a>, build_failed: bool) -> Vec<
     out
 }
 
-/// The exit-status rules that take this status in the phase reached.
-pub(super) fn from_exit_status<'a>(analysis: &Analysis<'a>, exit_status: Option<i32>) -> Vec<Candidate<'a>> {
-    let Some(status) = exit_status else { return Vec::new() };
+/// The exit-status rules that take one of these statuses in the phase reached.
+pub(super) fn from_exit_status<'a>(analysis: &Analysis<'a>, statuses: &[i32]) -> Vec<Candidate<'a>> {
     let phase = analysis.phase();
     analysis
         .rules
         .rules()
         .iter()
-        .filter(|rule| matches!(&rule.role, Role::ExitStatus(r) if r.statuses.contains(&status)) && rule.in_scope(phase))
+        .filter(|rule| matches!(&rule.role, Role::ExitStatus(r) if r.statuses.iter().any(|s| statuses.contains(s))) && rule.in_scope(phase))
         .map(|rule| Candidate { rule, phase, evidence: analysis.timeline.last_marker.iter().cloned().collect() })
         .collect()
 }
@@ -64,12 +63,13 @@ pub(super) fn failed_step<'a>(analysis: &Analysis<'a>) -> FailedBuild<'a> {
     let summary = analysis.build.summary.as_ref();
     let step = summary.map_or(&analysis.build.step, |s| &s.step);
     let command = summary.and_then(|s| s.command.clone()).or_else(|| step.instruction.clone());
-    let candidate = failed_command(analysis, step, command.as_deref().unwrap_or_default());
+    let code = summary.and_then(|s| s.code);
+    let candidate = failed_command(analysis, step, command.as_deref().unwrap_or_default(), code);
     FailedBuild { number: step.number, total: step.total, command, candidate }
 }
 
 /// The kind of a failed build step, from the failed-command rules in priority order.
-fn failed_command<'a>(analysis: &Analysis<'a>, step: &Step, command: &str) -> Option<Candidate<'a>> {
+fn failed_command<'a>(analysis: &Analysis<'a>, step: &Step, command: &str, code: Option<i32>) -> Option<Candidate<'a>> {
     let mut rules: Vec<(&Rule, &FailedCommandRule)> = analysis
         .rules
         .rules()
@@ -81,6 +81,9 @@ fn failed_command<'a>(analysis: &Analysis<'a>, step: &Step, command: &str) -> Op
         .collect();
     rules.sort_by_key(|(rule, _)| std::cmp::Reverse(rule.priority));
     rules.into_iter().find_map(|(rule, failed)| {
+        if !failed.exit_codes.is_empty() && code.is_none_or(|c| !failed.exit_codes.contains(&c)) {
+            return None;
+        }
         let required = required_evidence(failed, step, command)?;
         let mut evidence: Vec<Seen> = step.marker.iter().cloned().collect();
         evidence.extend(required.into_iter().rev().take(6).cloned());

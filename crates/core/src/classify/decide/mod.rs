@@ -21,7 +21,7 @@ use crate::model::{Diagnosis, FailedStep, Kind, Phase, Stage};
 use crate::redact::redact;
 
 /// Decides the answer once the output has ended (or, with no exit status, so far).
-pub(crate) fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, lines: u64, bytes: u64) -> Diagnosis {
+pub(crate) fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, signal: Option<i32>, lines: u64, bytes: u64) -> Diagnosis {
     let stage = analysis.rules.stage();
     let mut diagnosis = with_facts(analysis, lines, bytes);
     if exit_status == Some(0) {
@@ -29,9 +29,16 @@ pub(crate) fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, lines: u
         "The command exited 0: nothing failed.".clone_into(&mut diagnosis.explanation);
         return diagnosis;
     }
-    let build_failed = analysis.build.summary.is_some() || (analysis.phase() == Some(Phase::Build) && exit_status.is_some());
+    // A signal the supervisor passed on counts as the status it would have caused.
+    let statuses: Vec<i32> = exit_status.into_iter().chain(signal.map(|s| 128 + s)).collect();
+    let by_status = candidates::from_exit_status(analysis, &statuses);
+    // A run that ends inside a build step failed in that step, unless it was stopped
+    // from outside: then the step was still running.
+    let interrupted = by_status.iter().any(|c| c.rule.kind() == Some(Kind::Interrupted));
+    let build_failed =
+        analysis.build.summary.is_some() || (analysis.phase() == Some(Phase::Build) && exit_status.is_some() && !interrupted);
     let mut found = candidates::from_hits(analysis, build_failed);
-    found.extend(candidates::from_exit_status(analysis, exit_status));
+    found.extend(by_status);
     if build_failed {
         let failed = candidates::failed_step(analysis);
         diagnosis.failed_step =
@@ -40,8 +47,12 @@ pub(crate) fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, lines: u
         found.extend(failed.candidate);
     }
     let Some(best) = choice::best(found) else {
-        diagnosis.explanation = unknown_explanation(analysis.phase(), stage);
-        diagnosis.evidence = analysis.timeline.last_marker.iter().map(evidence::masked).collect();
+        let errors: Vec<_> = analysis.errors.lines().collect();
+        diagnosis.explanation = unknown_explanation(analysis.phase(), stage, lines, !errors.is_empty());
+        let mut shown: Vec<_> = analysis.timeline.last_marker.iter().chain(errors).collect();
+        shown.sort_by_key(|seen| seen.line);
+        shown.dedup_by_key(|seen| seen.line);
+        diagnosis.evidence = shown.into_iter().map(evidence::masked).collect();
         return diagnosis;
     };
     let kind = best.rule.kind().unwrap_or(Kind::Unknown);
@@ -49,7 +60,12 @@ pub(crate) fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, lines: u
     diagnosis.rule = Some(best.rule.id.clone());
     diagnosis.explanation.clone_from(&best.rule.explanation);
     if stage == Stage::SandboxCreate {
-        diagnosis.phase = best.phase.or(analysis.phase());
+        diagnosis.phase = match (kind, best.rule.role.places_phase()) {
+            // It failed somewhere after the sandbox was created: the furthest phase says where.
+            (Kind::SandboxCreateIncomplete, _) => analysis.phase().or(best.phase),
+            // A run whose markers were all cut is placed by the wording that decided it.
+            (_, places) => best.phase.or(analysis.phase()).or(places),
+        };
     }
     diagnosis.evidence = evidence::assemble(analysis, &best);
     if kind == Kind::SandboxCreateIncomplete {
@@ -87,10 +103,24 @@ fn masked(text: &str) -> String {
     printable(&redact(text))
 }
 
-fn unknown_explanation(phase: Option<Phase>, stage: Stage) -> String {
-    match (stage, phase) {
+/// Why nothing was decided, and what to do: the phase the output ended in, and what was
+/// missing.
+fn unknown_explanation(phase: Option<Phase>, stage: Stage, lines: u64, error_lines: bool) -> String {
+    if lines == 0 {
+        return EMPTY_OUTPUT.to_owned();
+    }
+    let base = match (stage, phase) {
         (Stage::SandboxCreate, Some(Phase::Import)) => "No known failure signature. The output ended during the import: the gateway was importing the image (ctr images import prints nothing), so a stall or kill there leaves no message.".to_owned(),
         (Stage::SandboxCreate, Some(phase)) => format!("No known failure signature. The output ended in phase {phase}: {}.", phase.description()),
         _ => "No known failure signature in the output.".to_owned(),
+    };
+    if error_lines {
+        base + " The last lines that look like errors are shown."
+    } else {
+        base + " No line looks like an error: was stderr captured? OpenShell writes its errors there (`2>&1`)."
     }
 }
+
+/// What an empty input means.
+pub(crate) const EMPTY_OUTPUT: &str =
+    "The output is empty: nothing to classify. Was stderr captured? OpenShell writes its progress and errors there: run it with `2>&1`.";

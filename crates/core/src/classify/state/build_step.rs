@@ -40,6 +40,8 @@ pub(crate) struct Step {
 pub(crate) struct Summary {
     pub(crate) rule: usize,
     pub(crate) command: Option<String>,
+    /// The failed step's exit code, when the summary gives it.
+    pub(crate) code: Option<i32>,
     pub(crate) evidence: Vec<Seen>,
     pub(crate) step: Step,
 }
@@ -85,40 +87,61 @@ pub(crate) struct Build {
     pub(crate) step: Step,
     pub(crate) summary: Option<Summary>,
     pub(crate) pending: Option<Pending>,
+    /// The builder is replaying the failed step's output after its summary: evidence
+    /// goes to the summary's step.
+    replaying: bool,
 }
 
 impl Build {
-    /// A step marker: a new step begins.
-    pub(crate) fn start_step(&mut self, marker: Option<Seen>, number: Option<u32>, total: Option<u32>, instruction: &str) {
-        let instruction = Some(instruction.trim()).filter(|s| !s.is_empty()).map(|s| clip_around(s, 0, COMMAND_CHARS));
+    /// A step marker: a new step begins. A replayed step after a summary is the step
+    /// that failed (BuildKit reports `#8 ERROR`, then replays `> [4/6] RUN …:`).
+    pub(crate) fn start_step(&mut self, marker: Option<Seen>, number: Option<u32>, total: Option<u32>, instruction: &str, replay: bool) {
+        let instruction =
+            Some(instruction.trim().trim_end_matches(':')).filter(|s| !s.is_empty()).map(|s| clip_around(s, 0, COMMAND_CHARS));
         self.step = Step { marker, number, total, instruction, evidence: VecDeque::new() };
+        self.replaying = replay && self.summary.is_some();
+        if let (true, Some(summary)) = (self.replaying, &mut self.summary) {
+            summary.step = self.step.clone();
+            if summary.command.is_none() {
+                summary.command.clone_from(&self.step.instruction);
+            }
+        }
     }
 
     /// Evidence inside the current step. Evidence printed after the summary belongs to
     /// no step that failed.
     pub(crate) fn add_evidence(&mut self, tag: &str, evidence: Vec<Seen>, text: &str) {
-        if self.summary.is_some() {
-            return;
-        }
-        if self.step.evidence.len() == STEP_EVIDENCE {
-            self.step.evidence.pop_front();
+        let step = match &mut self.summary {
+            None => &mut self.step,
+            Some(summary) if self.replaying => &mut summary.step,
+            Some(_) => return,
+        };
+        if step.evidence.len() == STEP_EVIDENCE {
+            step.evidence.pop_front();
         }
         for evidence in evidence {
-            self.step.evidence.push_back(TaggedEvidence { tag: tag.to_owned(), evidence, text: clip_around(text, 0, COMMAND_CHARS) });
+            step.evidence.push_back(TaggedEvidence { tag: tag.to_owned(), evidence, text: clip_around(text, 0, COMMAND_CHARS) });
         }
     }
 
     /// A builder's failure summary. A wrapper and the builder's own summary often
     /// describe one failure (`Docker build failed: The command '…'`): the first is kept,
     /// with what it lacked added.
-    pub(crate) fn summarise(&mut self, rule: usize, command: Option<String>, evidence: Vec<Seen>) {
+    pub(crate) fn summarise(&mut self, rule: usize, command: Option<String>, code: Option<i32>, evidence: Vec<Seen>) {
+        // A summary on its step's own header line (BuildKit's `ERROR [2/8] RUN …:`) is
+        // followed by that step's output.
+        let line = evidence.first().map(|e| e.line);
+        if line.is_some() && self.step.marker.as_ref().map(|m| m.line) == line {
+            self.replaying = true;
+        }
         match &mut self.summary {
-            None => self.summary = Some(Summary { rule, command, evidence, step: self.step.clone() }),
+            None => self.summary = Some(Summary { rule, command, code, evidence, step: self.step.clone() }),
             Some(summary) => {
                 if summary.command.is_none() && command.is_some() {
                     summary.command = command;
                     summary.rule = rule;
                 }
+                summary.code = summary.code.or(code);
                 for e in evidence {
                     if !summary.evidence.contains(&e) && summary.evidence.len() < SUMMARY_EVIDENCE {
                         summary.evidence.push(e);

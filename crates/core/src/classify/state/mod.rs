@@ -3,11 +3,14 @@
 //! [`RuleHits`] and the [`Lookback`] bookkeeping. Only anchored lines reach it, and it
 //! keeps nothing per line, so memory stays bounded however long the log is.
 
+mod build_events;
 mod build_step;
+mod errors;
 mod facts;
 mod hits;
 mod lookback;
 mod timeline;
+mod wrapped;
 
 use regex::Captures;
 
@@ -16,10 +19,11 @@ pub(crate) use facts::Facts;
 pub(crate) use hits::{Hit, RuleHits};
 
 use crate::classify::scanner::{Line, LineSink, Window};
-use crate::classify::terminal_text::{clip_around, clip_with_focus, visible_range};
+use crate::classify::terminal_text::{clip_around, clip_with_focus, readable_range};
 use crate::model::{Phase, Version};
 use crate::rules::{LineMatcher, PatternRef, Role, Rule, StageRules};
 use build_step::Pending;
+use errors::ErrorLines;
 use facts::capture;
 use hits::Parts;
 use lookback::Lookback;
@@ -53,6 +57,8 @@ pub(crate) struct Analysis<'r> {
     parts: Vec<Parts>,
     pub(crate) build: Build,
     lookback: Lookback,
+    /// The last error-looking lines examined: what an unknown answer shows.
+    pub(crate) errors: ErrorLines,
     /// The last line that shows the build still running (a step, a summary): what a
     /// return to the build goes back to.
     last_build_line: u64,
@@ -109,6 +115,7 @@ impl<'r> Analysis<'r> {
             parts,
             build: Build::default(),
             lookback: Lookback::default(),
+            errors: ErrorLines::default(),
             last_build_line: 0,
             build_started: None,
             scratch: Vec::new(),
@@ -132,7 +139,12 @@ impl<'r> Analysis<'r> {
         }
         match &rule.role {
             Role::Marker(marker) => self.on_marker(marker, caps, rest, ev),
-            Role::Failure(_) | Role::Supporting(_) => {
+            Role::Failure(r) | Role::Supporting(r) => {
+                // Only a run whose later markers were cut: output with none at all keeps
+                // NemoClaw's unmarked reading.
+                if let Some(places) = r.places_phase.filter(|p| self.timeline.phase.is_some_and(|now| now < *p)) {
+                    self.advance(places);
+                }
                 let phase = match self.attribution {
                     Attribution::AsItStreams => self.timeline.phase,
                     Attribution::PrintedIn(phase) => phase,
@@ -140,13 +152,17 @@ impl<'r> Analysis<'r> {
                 self.hits[ri].push(Hit { evidence: ev, phase, line: self.current_line });
             }
             Role::StepEvidence(step) => {
+                if step.places_build && self.timeline.phase.is_none() {
+                    self.advance(Phase::Build);
+                }
                 let text = caps.and_then(|c| c.get(0)).map(|m| m.as_str()).unwrap_or_default();
                 self.build.add_evidence(&step.tag, ev, text);
             }
             Role::BuildSummary(_) => {
-                let command = capture(caps, "command").map(|s| clip_around(s, 0, COMMAND_CHARS));
+                let command = capture(caps, "command").map(|s| clip_around(s.trim_end_matches(':'), 0, COMMAND_CHARS));
+                let code = capture(caps, "code").and_then(|c| c.parse().ok());
                 self.build_seen(true, true);
-                self.build.summarise(ri, command, ev);
+                self.build.summarise(ri, command, code, ev);
             }
             Role::FailedCommand(_) | Role::ExitStatus(_) | Role::Provider(_) => {}
         }
@@ -168,7 +184,7 @@ impl<'r> Analysis<'r> {
             let total = capture(caps, "total").and_then(|s| s.parse().ok());
             // A step marker's pattern ends where the instruction starts.
             let instruction = capture(caps, "instruction").unwrap_or(rest);
-            self.build.start_step(ev.first().cloned(), number, total, instruction);
+            self.build.start_step(ev.first().cloned(), number, total, instruction, marker.replays_step);
         }
         if marker.sets_phase.is_some() || marker.starts_step {
             self.timeline.last_marker = ev.into_iter().next();
@@ -179,62 +195,35 @@ impl<'r> Analysis<'r> {
         self.timeline.advance(phase, self.current_line);
     }
 
-    /// The output shows the build running (a step) or failing (a summary). After an
-    /// apparent export that means the export's lines were printed by a build step: a
-    /// `RUN` step can print `Built image …`, `[progress] Exported …` and a 404. The run
-    /// goes back to the build and what matched on those lines counts in the build. A
-    /// failed build withdraws every fact stated since its first step: none of them can
-    /// be trusted to come from OpenShell. A step once the sandbox is ready is the
-    /// sandbox's own output; a failure summary never is.
-    fn build_seen(&mut self, step_or_summary: bool, summary: bool) {
-        if step_or_summary && self.build_started.is_none() {
-            self.build_started = Some(self.current_line);
-            self.facts.checkpoint();
-        }
-        match self.timeline.phase {
-            None | Some(Phase::Build) => {}
-            Some(Phase::PostReady) if !summary => return,
-            Some(_) => self.revert_to_build(),
-        }
-        if let (true, Some(started)) = (summary, self.build_started) {
-            self.facts.withdraw_after(started);
-        }
-        self.advance(Phase::Build);
-        self.last_build_line = self.current_line;
-    }
-
-    fn revert_to_build(&mut self) {
-        let since = self.last_build_line;
-        self.timeline.revert_to_build(since);
-        for hits in &mut self.hits {
-            hits.move_to_build(since);
-        }
-        self.timeline.last_marker.clone_from(&self.build.step.marker);
-    }
-
     /// Examines the window's lines after `after` and before `before` that streaming
     /// skipped (they hold no streamed anchor), each in the phase it was printed in.
     fn examine_window(&mut self, window: &Window<'_>, after: u64, before: u64, max: usize) {
         let mut bytes = Vec::new();
         let lines = window.lines(after, max, &mut bytes);
         let mut lower = Vec::new();
+        let mut previous: Option<(u64, std::ops::Range<usize>)> = None;
         for (number, range) in lines {
             if number >= before || self.lookback.fully_examined(number) {
+                previous = None;
                 continue;
             }
-            let raw = &bytes[range];
-            let (from, to) = visible_range(raw);
+            let raw = &bytes[range.clone()];
+            let (from, to) = readable_range(raw);
             let text = &raw[from..to];
             lower.clear();
             lower.extend(text.iter().map(u8::to_ascii_lowercase));
-            if self.rules.anchors().find(&lower).is_some() {
-                continue;
-            }
+            self.errors.see(number, text, &lower);
             let saved = (self.current_line, self.attribution);
             self.current_line = number;
             self.attribution = Attribution::PrintedIn(self.timeline.phase_at(number));
-            self.examine(number, text, &lower, None);
+            if self.rules.anchors().find(&lower).is_none() {
+                self.examine(number, text, &lower, None);
+            }
+            if let Some((line, before)) = previous.take().filter(|(line, _)| line + 1 == number) {
+                self.examine_joined(line, &bytes[before], text);
+            }
             (self.current_line, self.attribution) = saved;
+            previous = Some((number, range.start + from..range.start + to));
         }
         self.lookback.examined_until(before);
     }
@@ -290,7 +279,9 @@ impl Analysis<'_> {
     fn counts(&self, rule: &Rule, warning: bool) -> bool {
         let marker = matches!(rule.role, Role::Marker(_));
         rule.applies_to(self.version)
-            && (!warning || marker || matches!(rule.role, Role::Supporting(_)))
+            // A warning decides nothing, but it can say why a step failed (pip's
+            // `WARNING: Retrying … NewConnectionError`).
+            && (!warning || marker || matches!(rule.role, Role::Supporting(_) | Role::StepEvidence(_)))
             && (!marker || self.rules.in_scope(rule, self.timeline.phase))
     }
 

@@ -1,6 +1,6 @@
 //! A sandbox that was created and then failed, and output with no known failure.
 
-use super::{lit, Destructive, Phase, Plan, Planner, Probe, Step, Word, LAST_UPLOAD_RELEASE};
+use super::{lit, Destructive, Phase, Plan, Planner, Probe, Stage, Step, Word, LAST_UPLOAD_RELEASE};
 
 impl Planner<'_> {
     pub(super) fn sandbox_name(&mut self) -> Word {
@@ -31,6 +31,27 @@ impl Planner<'_> {
             delete,
         ));
         plan.steps.push(self.recreate(self.input.diagnosis.built_image_ref.is_some(), "Create the sandbox again"));
+    }
+
+    pub(super) fn interrupted(&mut self, plan: &mut Plan) {
+        let d = self.input.diagnosis;
+        plan.headline = "The run was stopped from outside (Ctrl-C, SIGTERM or a hang-up) before it failed on its own: nothing needs fixing; run it again.".to_owned();
+        if let Some(resume) = self.resume() {
+            plan.steps.push(resume.with_note("onboarding continues from the last step it finished"));
+            return;
+        }
+        if d.stage != Stage::SandboxCreate {
+            plan.steps.push(Step::advice("Run the command again"));
+            return;
+        }
+        plan.steps.push(Step::argv(
+            Probe,
+            "See whether a sandbox was created before the interruption",
+            Self::openshell(&["sandbox", "list"]),
+        ));
+        // An image the output proves was built is reused: no rebuild.
+        let built = d.built_image_ref.is_some() && d.phase.is_some_and(|p| p > Phase::Build);
+        plan.steps.push(self.recreate(built, "Run the create again"));
     }
 
     pub(super) fn unknown(&mut self, plan: &mut Plan) {

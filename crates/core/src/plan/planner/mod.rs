@@ -198,6 +198,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         | Kind::PlatformMismatch => planner.build(&mut plan),
         Kind::DockerUnreachable | Kind::DatabaseMigrationIncompatible => planner.gateway_start(&mut plan),
         Kind::Transport | Kind::Credential | Kind::Model | Kind::Endpoint => planner.provider(&mut plan),
+        Kind::Interrupted => planner.interrupted(&mut plan),
         Kind::Unknown => match d.stage {
             Stage::GatewayStart => planner.gateway_start(&mut plan),
             Stage::ProviderValidation => planner.provider(&mut plan),

@@ -1,0 +1,58 @@
+//! The last error-looking lines: when no rule decides, they are what the operator is
+//! shown, so an unknown answer still points at where to look.
+
+use std::collections::VecDeque;
+
+use super::{evidence, Seen};
+
+/// Error-looking lines kept.
+const KEPT: usize = 4;
+
+/// The newest error-looking lines, oldest first.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ErrorLines {
+    lines: VecDeque<Seen>,
+}
+
+/// Lowercase words that mark a line as an error a person should read.
+const WORDS: &[&[u8]] = &[
+    b"error",
+    b"failed",
+    b"failure",
+    b"fatal",
+    b"denied",
+    b"refused",
+    b"cannot ",
+    b"could not",
+    b"unable to",
+    b"panic",
+    b"\xc3\x97",
+    b"timed out",
+    b"is locked",
+    b"invalid",
+    b"not found",
+    b"no such",
+    b"exception",
+    b"killed",
+    b"abort",
+];
+
+impl ErrorLines {
+    /// Keeps `text` (line `number`, `lower` lowercased) when it looks like an error.
+    pub(crate) fn see(&mut self, number: u64, text: &[u8], lower: &[u8]) {
+        if self.lines.iter().any(|seen| seen.line == number) || !WORDS.iter().any(|w| memchr::memmem::find(lower, w).is_some()) {
+            return;
+        }
+        // Lines only warn; a line arriving late from a window is placed by its number.
+        let at = self.lines.iter().position(|seen| seen.line > number).unwrap_or(self.lines.len());
+        self.lines.insert(at, evidence(number, &String::from_utf8_lossy(text), 0));
+        if self.lines.len() > KEPT {
+            self.lines.pop_front();
+        }
+    }
+
+    /// The lines, oldest first.
+    pub(crate) fn lines(&self) -> impl Iterator<Item = &Seen> {
+        self.lines.iter()
+    }
+}
