@@ -9,6 +9,7 @@ mod commands;
 mod diagnose;
 mod exit;
 mod input;
+mod json_out;
 mod output;
 mod rule_dir;
 mod settings;
@@ -17,6 +18,7 @@ mod supervise;
 use std::process::ExitCode;
 
 use clap::Parser;
+use sandbox_triage_core::{printable, redact};
 
 use crate::args::{Cli, Command};
 use crate::exit::Exit;
@@ -51,9 +53,10 @@ fn main() -> ExitCode {
             if output::is_broken_pipe(&error) {
                 return Exit::Determined.into();
             }
-            // One line: the context chain joined, as `cargo` does.
+            // One line: the context chain joined, as `cargo` does. Paths and argv words
+            // in it come from the user and may hold escapes or a token.
             let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
-            eprintln!("sandbox-triage: error: {}", chain.join(": "));
+            eprintln!("sandbox-triage: error: {}", printable(&redact(&chain.join(": "))));
             Exit::ToolFailed.into()
         }
     }

@@ -13,11 +13,11 @@ use anyhow::{bail, Context};
 /// How deep directories may nest.
 const MAX_DEPTH: usize = 8;
 /// How many rule files a directory may hold.
-const MAX_FILES: usize = 512;
+const MAX_FILES: usize = 256;
 /// How large one rule file may be.
-const MAX_FILE_BYTES: u64 = 256 * 1024;
+const MAX_FILE_BYTES: u64 = 64 * 1024;
 /// How large all of them may be together.
-const MAX_TOTAL_BYTES: u64 = 8 << 20;
+const MAX_TOTAL_BYTES: u64 = 1 << 20;
 
 /// The rule files of `dir`, sorted by path: (path, contents).
 pub(crate) fn read_rule_dir(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {

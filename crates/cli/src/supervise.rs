@@ -6,9 +6,12 @@
 //! When we hold the terminal's foreground, the child's group takes it (as a shell gives
 //! a job the terminal), so it can read the terminal and Ctrl-C reaches it directly;
 //! otherwise the child gets a session of its own and no terminal, so it can never stop
-//! on SIGTTIN. We wait for the child itself, then drain its pipes for a short while: a
-//! daemon it left holding them does not hold us. When our own output closes, the pipe
-//! from the child is closed too, and the child gets SIGPIPE as in a plain pipe.
+//! on SIGTTIN. A stop (Ctrl-Z) is passed on as a shell sees one: the terminal comes
+//! back and our own job stops; `fg` hands the terminal to the child again and continues
+//! it. We wait for the child itself, then drain its pipes for a short while: a daemon it
+//! left holding them does not hold us. When our own output is a closed pipe, the pipe
+//! from the child is closed too, and the child gets SIGPIPE as in a plain pipe; any other
+//! write error (a full disk) drops what cannot be written, and the child carries on.
 
 use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
@@ -22,9 +25,11 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::time::Duration;
 
-use nix::sys::signal::{kill, signal, SigHandler, Signal};
-use nix::unistd::{getpgrp, tcgetpgrp, tcsetpgrp, Pid};
-use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+use nix::errno::Errno;
+use nix::sys::signal::{kill, killpg, signal, SigHandler, Signal};
+use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+use nix::unistd::{getpgid, getpgrp, getppid, getsid, tcgetpgrp, tcsetpgrp, Pid};
+use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 /// Which of the child's outputs a chunk came from.
@@ -145,9 +150,9 @@ fn reader(mut from: impl Read, stream: Stream, tx: &SyncSender<Event>, quiet: &A
                 }
                 Stream::Err => io::stderr().lock().write_all(&buf[..n]),
             };
-            if written.is_err() {
-                // Our output is gone: stop reading, so the child's next write fails
-                // as it would into a closed pipe.
+            if written.is_err_and(|e| e.kind() == ErrorKind::BrokenPipe) {
+                // Our reader is gone: stop reading, so the child's next write fails as it
+                // would into a closed pipe. Other errors only lose what was not written.
                 let _ = tx.send(Event::Chunk(stream, buf[..n].to_vec()));
                 let _ = tx.send(Event::Closed(stream, true));
                 return;
@@ -212,18 +217,83 @@ pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
             std::thread::spawn(move || reader(pipe, stream, &tx, &quiet));
         }
     }
+    let job = match &foreground {
+        Some(terminal) => Some(JobControl::new(terminal, group).map_err(|e| SpawnError::Other(name.clone(), e))?),
+        None => None,
+    };
     std::thread::spawn(move || {
-        let ended = match child.wait() {
-            Ok(status) => match (status.code(), status.signal()) {
-                (Some(code), _) => Ended::Code(code),
-                (None, Some(signal)) => Ended::Signal(signal),
-                (None, None) => Ended::Code(1),
-            },
-            Err(_) => Ended::Code(1),
-        };
+        let ended = wait_for(&mut child, job.as_ref());
         let _ = tx.send(Event::Exited(ended));
     });
     Ok(Supervised { events: rx, foreground, quiet, forwarded, signals: handle })
+}
+
+/// What a stop of the child needs: the terminal, our group and the child's, and word of
+/// our own continuation.
+struct JobControl {
+    tty: File,
+    ours: Pid,
+    group: Pid,
+    continued: Arc<AtomicBool>,
+}
+
+impl JobControl {
+    fn new(terminal: &Foreground, group: Pid) -> io::Result<JobControl> {
+        let continued = Arc::new(AtomicBool::new(false));
+        signal_hook::flag::register(SIGCONT, Arc::clone(&continued))?;
+        Ok(JobControl { tty: terminal.tty.try_clone()?, ours: terminal.ours, group, continued })
+    }
+
+    /// Whether a stop signal would stop our group: not when it is orphaned (the kernel
+    /// discards it, and nobody could continue us).
+    fn can_stop(&self) -> bool {
+        let parent = getppid();
+        parent.as_raw() > 1 && getpgid(Some(parent)).is_ok_and(|g| g != self.ours) && getsid(Some(parent)).ok() == getsid(None).ok()
+    }
+
+    /// The child stopped: the terminal comes back, our job stops as the child's did,
+    /// and once continued (`fg`) the terminal and a SIGCONT go to the child's group.
+    fn suspend(&self) {
+        hand_terminal(&self.tty, self.ours);
+        if self.can_stop() {
+            self.continued.store(false, Ordering::SeqCst);
+            let _ = killpg(self.ours, Signal::SIGTSTP);
+            while !self.continued.swap(false, Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+        // Continued in the background (`bg`), the child gets no terminal: reading it
+        // stops the child again, and us with it.
+        if tcgetpgrp(self.tty.as_fd()).is_ok_and(|g| g == self.ours) {
+            hand_terminal(&self.tty, self.group);
+        }
+        let _ = killpg(self.group, Signal::SIGCONT);
+    }
+}
+
+/// Waits for the child to end, passing its stops on when it holds the terminal.
+fn wait_for(child: &mut Child, job: Option<&JobControl>) -> Ended {
+    let pid = Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX));
+    let flags = job.map(|_| WaitPidFlag::WUNTRACED);
+    loop {
+        match waitpid(pid, flags) {
+            Ok(WaitStatus::Exited(_, code)) => return Ended::Code(code),
+            Ok(WaitStatus::Signaled(_, signal, _)) => return Ended::Signal(signal as i32),
+            Ok(WaitStatus::Stopped(..)) => {
+                if let Some(job) = job {
+                    job.suspend();
+                }
+            }
+            Ok(_) | Err(Errno::EINTR) => {}
+            // Reaped elsewhere, or gone: fall back to what the standard library knows.
+            Err(_) => {
+                return match child.try_wait() {
+                    Ok(Some(status)) => status.code().map_or_else(|| Ended::Signal(status.signal().unwrap_or(1)), Ended::Code),
+                    _ => Ended::Code(1),
+                }
+            }
+        }
+    }
 }
 
 /// Passes each signal we get to the child's whole process group.

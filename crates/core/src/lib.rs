@@ -36,6 +36,7 @@ mod plan;
 mod redact;
 mod report;
 mod rules;
+mod screen;
 
 pub use classify::{classify, classify_provider, Classifier, Options, ProviderFailure, StageSet, Triage};
 pub use command::{
@@ -56,3 +57,4 @@ pub use rules::{
     fires, BuildSummaryRule, Catalogue, CatalogueError, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, Pattern,
     ProviderRule, Releases, Role, Rule, RuleCase, StageRules, StepEvidenceRule,
 };
+pub use screen::printable;

@@ -3,17 +3,17 @@
 //! silence is explained; when the command fails, the diagnosis and plan follow its
 //! output on stderr.
 
-use std::fs::OpenOptions;
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context};
-use sandbox_triage_core::{diagnosis_human, plan_human, plan_json, Classifier, CreateInvocation, Kind, Options, StageRules, Style};
+use sandbox_triage_core::{
+    diagnosis_human, plan_human, plan_json, printable, redact, Classifier, CreateInvocation, Kind, Options, StageRules, Style,
+};
 
 use crate::args::RunArgs;
 use crate::exit::Exit;
+use crate::json_out::JsonOut;
 use crate::settings::Settings;
 use crate::supervise::{spawn, Ended, Event, Stream, Supervised, DRAIN};
 
@@ -128,22 +128,8 @@ fn say_early(classifier: &mut Classifier<'_>) -> bool {
 
 /// `--json-out` must be writable before the child runs: a create may take an hour, and
 /// its result must not be lost to a typo. Nothing is left behind by the check.
-fn check_writable(path: &Path) -> anyhow::Result<()> {
-    if path.is_dir() {
-        bail!("--json-out {}: is a directory", path.display());
-    }
-    let existed = path.exists();
-    OpenOptions::new().append(true).create(true).open(path).with_context(|| format!("--json-out {}: cannot write", path.display()))?;
-    if !existed {
-        let _ = std::fs::remove_file(path);
-    }
-    Ok(())
-}
-
 pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
-    if let Some(path) = &args.json_out {
-        check_writable(path)?;
-    }
+    let json_out = args.json_out.as_deref().map(JsonOut::open).transpose()?;
     let catalogue = &settings.catalogue;
     // Live output is slow to arrive: with --early every rule is checked as each line
     // comes; otherwise the classification is exactly `classify`'s.
@@ -156,7 +142,7 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
     let supervised = match spawn(&args.command) {
         Ok(supervised) => supervised,
         Err(error) => {
-            eprintln!("sandbox-triage: error: {error}");
+            eprintln!("sandbox-triage: error: {}", printable(&redact(&error.to_string())));
             return Ok(Exit::Status(error.exit_status()));
         }
     };
@@ -179,9 +165,9 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
     let diagnosis = classifier.finish_with(Some(status), signal);
     let recovery = settings.plan(&diagnosis, invocation.as_ref());
     say(&format!("\n{}", plan_human(&diagnosis, &recovery, settings.style)));
-    if let Some(path) = &args.json_out {
-        if let Err(error) = std::fs::write(path, plan_json(&diagnosis, &recovery) + "\n") {
-            say(&format!("sandbox-triage: warning: cannot write {}: {error}\n", path.display()));
+    if let (Some(out), Some(path)) = (json_out, &args.json_out) {
+        if let Err(error) = out.write(&(plan_json(&diagnosis, &recovery) + "\n")) {
+            say(&printable(&redact(&format!("sandbox-triage: warning: cannot write {}: {error}\n", path.display()))));
         }
     }
     Ok(Exit::Status(u8::try_from(status).unwrap_or(255)))

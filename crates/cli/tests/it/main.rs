@@ -4,6 +4,7 @@
 mod cli;
 mod common;
 mod hostile_scripts;
+mod job_control;
 mod plans_cli;
 mod rule_dirs;
 mod run;

@@ -174,3 +174,54 @@ fn a_run_stopped_with_ctrl_c_is_interrupted_whatever_status_the_child_chose() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("interrupted (phase: build)") && !err.contains("build_step_failed"), "{err}");
 }
+
+#[test]
+fn an_unwritable_stderr_loses_only_what_could_not_be_written() {
+    // A full disk under `2>>create.log` must not kill the create: it carries on and
+    // keeps its status, as it would without `run`.
+    let full = fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    let out = Command::new(BIN)
+        .args(["run", "--", "sh", "-c", "echo progress >&2; sleep 0.2; echo more >&2; echo done; exit 3"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(full)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "done\n");
+}
+
+#[test]
+fn a_json_out_fifo_is_written_when_read_and_refused_when_not() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("report");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).expect("mkfifo");
+    let ran = dir.path().join("ran");
+    let started = Instant::now();
+    let out = start(&["run", "--json-out", fifo.to_str().expect("path"), "--", "touch", ran.to_str().expect("path")])
+        .wait_with_output()
+        .expect("wait");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing reads") && !ran.exists());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).expect("read the FIFO"))
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    let out = start(&["run", "--json-out", fifo.to_str().expect("path"), "--", "sh", "-c", "exit 3"]).wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(3));
+    let report: serde_json::Value = serde_json::from_str(&reader.join().expect("reader")).expect("the whole report, as JSON");
+    assert_eq!(report["diagnosis"]["kind"], "unknown");
+}
+
+#[test]
+fn error_messages_show_no_escape_and_no_secret() {
+    let path = "/nonexist/\u{1b}]0;PWNED\u{7}\u{1b}[2J nvapi-ABCDEFGHIJKLMNOPQRST";
+    for args in [vec!["classify", path], vec!["run", "--", path]] {
+        let out = start(&args).wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains('\u{1b}') && !err.contains('\u{7}') && !err.contains("ABCDEFGHIJKLMNOPQRST"), "{err:?}");
+        assert!(err.contains("/nonexist/") && err.contains("nvapi-***"), "{err:?}");
+    }
+}

@@ -5,10 +5,11 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::classify::terminal_text::{clip_around, printable};
+use crate::classify::terminal_text::clip_around;
 use crate::model::{Diagnosis, Evidence, Retry};
 use crate::redact::redact;
 use crate::rules::{ProviderRule, Role, Rule, StageRules};
+use crate::screen::printable;
 
 /// A failed provider validation, as NemoClaw reports it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -23,7 +24,12 @@ pub struct ProviderFailure<'a> {
 
 /// NemoClaw's normalisation: whitespace runs collapsed to one space, trimmed, lowercased.
 fn normalise(message: &str) -> String {
-    message.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    joined(message).to_lowercase()
+}
+
+/// The message on one line, its whitespace collapsed.
+fn joined(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Whether a provider rule's conditions all hold for a normalised message.
@@ -83,8 +89,9 @@ pub fn classify_provider(rules: &StageRules, failure: &ProviderFailure<'_>) -> D
     diagnosis.lines = failure.message.lines().count() as u64;
     diagnosis.bytes = failure.message.len() as u64;
     if !normalised.is_empty() {
-        // Masked before it is lowercased: some formats (AWS keys) are case-sensitive.
-        let shown = normalise(&redact(failure.message));
+        // Masked once joined (a `Bearer` and its token may be on two lines), and before
+        // it is lowercased: some formats (AWS keys) are case-sensitive.
+        let shown = redact(&joined(failure.message)).to_lowercase();
         diagnosis.evidence.push(Evidence { line: 1, text: printable(&clip_around(&shown, 0, 240)) });
     }
     if let Some((rule, provider)) = winner {

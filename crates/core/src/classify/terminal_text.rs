@@ -244,56 +244,6 @@ pub(crate) fn clip_with_focus(text: &str, focus: usize, max: usize) -> (String, 
     (out, new_focus)
 }
 
-/// What a terminal may be given: `text` without control characters (C0 but tab and
-/// newline, DEL,
-/// C1 such as U+009B CSI and U+009D OSC) and without the escape sequences and control
-/// strings they start (CSI parameters, OSC, DCS, SOS, PM and APC strings, whole).
-#[must_use]
-pub(crate) fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\t' | '\n' => out.push(c),
-            '\u{1b}' => match chars.next() {
-                Some('[') => skip_csi(&mut chars),
-                Some(']' | 'P' | 'X' | '^' | '_') => skip_string(&mut chars),
-                // nF escapes: intermediates, then one final character.
-                Some(' '..='/') => {
-                    while chars.next_if(|c| (' '..='/').contains(c)).is_some() {}
-                    chars.next();
-                }
-                _ => {}
-            },
-            '\u{9b}' => skip_csi(&mut chars),
-            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A CSI sequence's parameters and intermediates, then its final byte.
-fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    while chars.next_if(|c| ('\u{20}'..='\u{3f}').contains(c)).is_some() {}
-    chars.next_if(|c| ('\u{40}'..='\u{7e}').contains(c));
-}
-
-/// A control string, up to its terminator (BEL, ESC \\ or ST), which goes with it.
-fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{7}' | '\u{9c}' => return,
-            '\u{1b}' => {
-                chars.next_if_eq(&'\\');
-                return;
-            }
-            _ => {}
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,13 +253,6 @@ mod tests {
         let mut s = b"\x1b[1;31mError:\x1b[0m boom\n\x1b]8;;http://x\x07link\x1b]8;;\x07\n\x1b(Bok\x1b".to_vec();
         let n = strip_ansi_in_place(&mut s);
         assert_eq!(&s[..n], b"Error: boom\nlink\nok");
-    }
-
-    #[test]
-    fn printable_text_has_no_control_characters_or_strings() {
-        let hostile =
-            "a\u{1b}[31mred\u{1b}[0m b\u{9b}2Jc \u{9d}0;title\u{9c}d \u{1b}P1$qm\u{1b}\\e \u{7}\u{8}\u{7f}f\tg\u{1b}]8;;http://x\u{7}h";
-        assert_eq!(printable(hostile), "ared bc d e f\tgh");
     }
 
     #[test]

@@ -2,10 +2,11 @@
 //! eras), the trailing command and its `env K=V … program` wrapper, and how sensitive
 //! each value is.
 
-use crate::classify::terminal_text::printable;
 use crate::command::flags::{find_long, find_short, looks_like_flag, Sensitivity, Spec, Takes};
+use crate::command::reconstruct::{attached_password, is_secret_flag};
 use crate::model::is_valid_name;
 use crate::redact::{carries_secret, redact, secret_name};
+use crate::screen::printable;
 
 use Sensitivity::Public;
 use Takes::{Nothing, Value};
@@ -46,7 +47,7 @@ impl Arg {
     pub fn sensitivity(&self) -> Sensitivity {
         let Some(value) = &self.value else { return Public };
         let secret_env = self.flag == "--env" && value.split_once('=').is_some_and(|(key, _)| secret_name(key));
-        if secret_env || carries_secret(value) {
+        if secret_env || secret_name(&self.flag) || carries_secret(value) {
             Sensitivity::Secret
         } else {
             self.base
@@ -130,8 +131,7 @@ impl CreateInvocation {
             // Global flags may stand before the subcommand: `openshell -g gw sandbox create`.
             let position = rest.windows(2).position(|w| w[0] == "sandbox" && w[1] == "create");
             let Some(position) = position else {
-                let shown: Vec<String> = argv.iter().map(|w| printable(&redact(w))).collect();
-                return Err(InvocationError::NotCreate(shown.join(" ")));
+                return Err(InvocationError::NotCreate(shown(&argv)));
             };
             leading = rest[..position].to_vec();
             rest = &rest[position + 2..];
@@ -167,6 +167,24 @@ impl CreateInvocation {
     pub fn has(&self, flag: &str) -> bool {
         self.args.iter().any(|a| a.flag == flag)
     }
+}
+
+/// An argv as it may be shown: every value that follows a secret flag, or is attached
+/// to `-p`, masked whole; each word masked and made printable.
+fn shown(argv: &[&str]) -> String {
+    let mut out = Vec::with_capacity(argv.len());
+    let mut secret_next = false;
+    for word in argv {
+        let after_secret_flag = std::mem::replace(&mut secret_next, is_secret_flag(word));
+        out.push(if after_secret_flag && !word.starts_with('-') {
+            "***".to_owned()
+        } else if attached_password(word) {
+            "-p***".to_owned()
+        } else {
+            printable(&redact(word))
+        });
+    }
+    out.join(" ")
 }
 
 fn parse_words(words: &[&str]) -> (Vec<Arg>, Option<TrailingCommand>) {

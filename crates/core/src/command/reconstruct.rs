@@ -5,7 +5,7 @@
 
 use crate::command::invocation::{Arg, CreateInvocation, Form, TrailingCommand};
 use crate::command::{Part, Placeholders, Sensitivity, Word};
-use crate::redact::carries_secret;
+use crate::redact::{carries_secret, looks_generated, secret_name};
 
 /// The reconstructed command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,20 +24,16 @@ impl Reconstruction {
     }
 }
 
-/// A flag whose value is a credential: `--password VALUE`, `--token VALUE`, `-p VALUE`.
-fn is_secret_flag(word: &str) -> bool {
-    matches!(
-        word,
-        "-p" | "--password"
-            | "--passwd"
-            | "--token"
-            | "--api-key"
-            | "--apikey"
-            | "--secret"
-            | "--client-secret"
-            | "--access-token"
-            | "--auth-token"
-    )
+/// A flag whose value is a credential: `-p VALUE`, and any long flag whose name names a
+/// secret (`--password`, `--registry-password`, `--hf-token`, `--secret-key`).
+pub(crate) fn is_secret_flag(word: &str) -> bool {
+    word == "-p" || (word.starts_with("--") && !word.contains('=') && secret_name(word))
+}
+
+/// `-pPASS`: a password attached to `-p` (`mysql`, `docker login`); a port (`-p8080`) or
+/// a short option cluster of letters (`-pr`) is not one.
+pub(crate) fn attached_password(word: &str) -> bool {
+    word.strip_prefix("-p").is_some_and(|rest| !rest.starts_with('-') && looks_generated(rest.as_bytes(), 4))
 }
 
 /// A temporary file: deleted after a failed create, so it cannot be reused.
@@ -50,8 +46,8 @@ fn is_temporary(path: &str) -> bool {
 struct Builder {
     words: Vec<Word>,
     placeholders: Placeholders,
-    /// The previous word was a flag whose value is a credential (`--password`).
-    secret_next: bool,
+    /// The previous word was a flag whose value is a credential (`--password`): its name.
+    secret_flag: Option<String>,
 }
 
 impl Builder {
@@ -59,11 +55,18 @@ impl Builder {
         self.placeholders.fresh(hint, reason)
     }
 
-    /// A literal, unless it carries a credential.
+    /// A literal, unless it carries a credential. The value of a secret flag is named
+    /// after the flag (`--hf-token` gives `HF_TOKEN`).
     fn literal(&mut self, text: &str, hint: &str) -> Word {
-        let after_secret_flag = std::mem::replace(&mut self.secret_next, is_secret_flag(text));
-        if carries_secret(text) || (after_secret_flag && !text.starts_with('-')) {
-            Word(vec![self.placeholder(hint, "it holds a credential, which is never printed")])
+        let secret_flag = std::mem::replace(&mut self.secret_flag, is_secret_flag(text).then(|| text.trim_start_matches('-').to_owned()));
+        let flag_value = secret_flag.filter(|_| !text.starts_with('-'));
+        if flag_value.is_none() && attached_password(text) {
+            let var = self.placeholder("PASSWORD", "it holds a credential, which is never printed");
+            return Word(vec![Part::Lit("-p".to_owned()), var]);
+        }
+        if carries_secret(text) || flag_value.is_some() {
+            let hint = flag_value.filter(|flag| flag.len() > 1).unwrap_or_else(|| hint.to_owned());
+            Word(vec![self.placeholder(&hint, "it holds a credential, which is never printed")])
         } else {
             Word::lit(text)
         }
@@ -96,7 +99,7 @@ impl Builder {
 /// becomes a placeholder).
 #[must_use]
 pub fn reconstruct(invocation: &CreateInvocation, image: Option<&Word>) -> Reconstruction {
-    let mut b = Builder { words: Vec::new(), placeholders: Placeholders::default(), secret_next: false };
+    let mut b = Builder { words: Vec::new(), placeholders: Placeholders::default(), secret_flag: None };
     let program = invocation.program.clone().unwrap_or_else(|| "openshell".to_owned());
     b.words.extend([Word::lit(program), Word::lit("sandbox"), Word::lit("create")]);
     let mut from_seen = false;

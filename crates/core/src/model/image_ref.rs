@@ -74,7 +74,7 @@ impl ImageRef {
             return Err(ImageRefError::Empty);
         }
         // An error shows the text: never a secret or a terminal control in it.
-        let shown = || crate::classify::terminal_text::printable(&crate::redact::redact(text));
+        let shown = || crate::screen::printable(&crate::redact::redact(text));
         if image_id().is_match(text) {
             return Err(ImageRefError::ImageId(shown()));
         }

@@ -5,6 +5,13 @@ use serde::Serialize;
 
 use crate::command::{CreateInvocation, FromSource, PathKind};
 use crate::redact::redact;
+use crate::screen::printable;
+
+/// A value from the argv as the context may show it: masked, and without control
+/// characters (JSON readers print it too).
+fn shown(value: &str) -> String {
+    printable(&redact(value))
+}
 
 /// What the failed create asked for, NemoClaw-style, without anything secret or
 /// host-specific and never the runtime environment.
@@ -31,21 +38,23 @@ pub fn create_context(invocation: &CreateInvocation) -> CreateContext {
         None => "the gateway's default image".to_owned(),
         Some(from) => match FromSource::classify(from, |_| PathKind::Missing) {
             FromSource::Image(image) => image.to_string(),
-            FromSource::Community { name, .. } => format!("community sandbox {name}"),
+            FromSource::Community { name, .. } => format!("community sandbox {}", shown(&name)),
             _ => "a local Dockerfile build".to_owned(),
         },
     };
     let gpu = match (invocation.has("--gpu"), invocation.value("--gpu")) {
         (false, _) => "no".to_owned(),
-        (true, Some(count)) => format!("yes ({count})"),
+        (true, Some(count)) => format!("yes ({})", shown(count)),
         (true, None) => "yes".to_owned(),
     };
-    let resources: Vec<String> =
-        ["--cpu", "--memory"].iter().filter_map(|f| invocation.value(f).map(|v| format!("{}={v}", f.trim_start_matches('-')))).collect();
+    let resources: Vec<String> = ["--cpu", "--memory"]
+        .iter()
+        .filter_map(|f| invocation.value(f).map(|v| format!("{}={}", f.trim_start_matches('-'), shown(v))))
+        .collect();
     CreateContext {
         source,
         policy: if invocation.has("--policy") { "attached".to_owned() } else { "none".to_owned() },
-        providers: invocation.values("--provider").into_iter().map(|p| redact(p).into_owned()).collect(),
+        providers: invocation.values("--provider").into_iter().map(shown).collect(),
         gpu,
         resources: (!resources.is_empty()).then(|| resources.join(", ")),
         runtime_environment: "omitted".to_owned(),

@@ -1,16 +1,29 @@
 //! Whether a key names a secret, and whether a value looks like one.
 //!
 //! A key names a secret by its last word (`GITHUB_TOKEN`, `db.password`, `apiKey`,
-//! `X-Api-Key`), never by a substring: `TOKENIZERS_PARALLELISM`, `max_tokens` and
-//! `tokenizer` hold no secret. A value is a secret unless it is plainly something else:
-//! a boolean, a number, empty, a reference to a variable, or (after `key: `, where prose
-//! is common) a plain word.
+//! `X-Api-Key`, `PGPASSWORD`), never by a substring: `TOKENIZERS_PARALLELISM`,
+//! `max_tokens` and `tokenizer` hold no secret. A value is a secret unless it is plainly
+//! something else: a boolean, a number, empty, a reference to a variable or an
+//! expression, or (after `key: `, where prose is common) a plain word.
 
-/// Last words that name a secret.
-const SECRET_WORDS: &[&str] =
-    &["password", "passwd", "pass", "pwd", "passphrase", "secret", "token", "apikey", "credential", "credentials", "privatekey"];
+/// Last words that surely name a secret.
+const SECRET_WORDS: &[&str] = &["password", "passwd", "pass", "pwd", "passphrase", "secret", "token", "apikey", "privatekey"];
+/// Last words that name a secret only sometimes (`auth: ldap`, `credential: missing`):
+/// their value must look generated.
+const WEAK_WORDS: &[&str] = &["auth", "credential", "credentials"];
+/// Endings of a last word that name a secret (`PGPASSWORD`, `authtoken`, `clientsecret`).
+const SECRET_ENDINGS: &[&str] = &["password", "passwd", "secret", "token", "apikey"];
 /// `<qualifier>_key` pairs that name a secret.
 const SECRET_KEY_QUALIFIERS: &[&str] = &["api", "access", "private", "secret", "signing", "encryption", "master", "client", "auth"];
+
+/// How surely a key names a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Strength {
+    /// Any real value is the secret.
+    Sure,
+    /// Only a value that looks generated is.
+    Weak,
+}
 
 /// The words of a key: split on `_`, `-`, `.` and lower-to-upper case changes.
 fn words(key: &str) -> Vec<String> {
@@ -37,32 +50,81 @@ fn words(key: &str) -> Vec<String> {
 /// a secret.
 #[must_use]
 pub fn secret_name(key: &str) -> bool {
+    strength(key).is_some()
+}
+
+/// How surely a key names a secret, when it does.
+pub(crate) fn strength(key: &str) -> Option<Strength> {
     let words = words(key);
-    let Some(last) = words.last() else { return false };
-    if SECRET_WORDS.contains(&last.as_str()) {
-        return true;
+    let last = words.last()?.as_str();
+    let before = words.len().checked_sub(2).map(|i| words[i].as_str());
+    let sure = SECRET_WORDS.contains(&last)
+        || SECRET_ENDINGS.iter().any(|ending| last.len() > ending.len() && last.ends_with(ending))
+        || (last == "key" && before.is_some_and(|q| SECRET_KEY_QUALIFIERS.contains(&q)))
+        // kubeconfig's `client-key-data`: a base64 private key.
+        || (last == "data" && before == Some("key"));
+    if sure {
+        Some(Strength::Sure)
+    } else if WEAK_WORDS.contains(&last) {
+        Some(Strength::Weak)
+    } else {
+        None
     }
-    last == "key" && words.len() >= 2 && SECRET_KEY_QUALIFIERS.contains(&words[words.len() - 2].as_str())
 }
 
 /// A value that is plainly not a secret: empty, a boolean or null, a number, a
-/// variable reference, or already masked.
+/// reference to something else, or already masked.
 pub(crate) fn plainly_not_secret(value: &[u8]) -> bool {
-    let lower = value.to_ascii_lowercase();
+    let short = value.len() <= 8;
     value.is_empty()
-        || matches!(lower.as_slice(), b"true" | b"false" | b"yes" | b"no" | b"on" | b"off" | b"null" | b"none" | b"nil" | b"***")
+        || (short
+            && matches!(
+                value.to_ascii_lowercase().as_slice(),
+                b"true" | b"false" | b"yes" | b"no" | b"on" | b"off" | b"null" | b"none" | b"nil"
+            ))
+        || (value.len() >= 3 && value.iter().all(|b| *b == b'*'))
         || value.iter().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'))
-        || is_variable_reference(value)
+        || is_reference(value)
 }
 
-/// `$NAME`, `${NAME}`, `${NAME:?}`: a placeholder, not a value.
+/// A value that names another instead of being one: a shell variable or command
+/// substitution, a template expression (GitHub Actions, Helm), a `<placeholder>`, a
+/// code path such as `process.env.OPENAI_API_KEY`.
+fn is_reference(value: &[u8]) -> bool {
+    is_variable_reference(value)
+        || [b"$(".as_slice(), b"`", b"{{", b"${{"].iter().any(|p| value.starts_with(p))
+        || (value.len() > 2 && value.starts_with(b"<") && value.ends_with(b">"))
+        || is_code_path(value)
+}
+
+fn is_identifier(word: &[u8]) -> bool {
+    word.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') && word.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+}
+
+/// `$NAME`, `${NAME}`, `${NAME:?message}`, `${NAME:-}`, `${NAME:-$OTHER}`: a
+/// placeholder, not a value. A default that is a value (`${NAME:-abc}`) may be a secret.
 fn is_variable_reference(value: &[u8]) -> bool {
     let Some(rest) = value.strip_prefix(b"$") else { return false };
-    let name = match rest.strip_prefix(b"{").and_then(|r| r.strip_suffix(b"}")) {
-        Some(inner) => inner.strip_suffix(b":?").unwrap_or(inner),
-        None => rest,
-    };
-    !name.is_empty() && !name[0].is_ascii_digit() && name.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    let Some(inner) = rest.strip_prefix(b"{").and_then(|r| r.strip_suffix(b"}")) else { return is_identifier(rest) };
+    let name_end = inner.iter().position(|b| !(b.is_ascii_alphanumeric() || *b == b'_')).unwrap_or(inner.len());
+    let (name, operation) = inner.split_at(name_end);
+    if !is_identifier(name) {
+        return false;
+    }
+    let operation = operation.strip_prefix(b":").unwrap_or(operation);
+    match operation.first() {
+        None | Some(b'?') => true,
+        Some(b'-') => operation.len() == 1 || operation[1] == b'$',
+        _ => false,
+    }
+}
+
+/// `process.env.OPENAI_API_KEY`, `os.environ.get`: identifiers joined by dots, the
+/// first a lowercase word.
+fn is_code_path(value: &[u8]) -> bool {
+    let mut parts = value.split(|b| *b == b'.');
+    let first_lowercase = parts.next().is_some_and(|first| !first.is_empty() && first.iter().all(u8::is_ascii_lowercase));
+    first_lowercase && memchr::memchr_iter(b'.', value).nth(1).is_some() && parts.all(is_identifier)
 }
 
 /// A value that looks generated rather than written: a digit or a mix of cases or
@@ -70,6 +132,10 @@ fn is_variable_reference(value: &[u8]) -> bool {
 /// do not; `hunter22`, `k3y-in-json`, `BSAsecretvalue` do.
 pub(crate) fn looks_generated(value: &[u8], min: usize) -> bool {
     if value.len() < min || plainly_not_secret(value) {
+        return false;
+    }
+    // A capitalised word (`Missing`, `Required`) is prose.
+    if value[0].is_ascii_uppercase() && value[1..].iter().all(u8::is_ascii_lowercase) {
         return false;
     }
     let digit = value.iter().any(u8::is_ascii_digit);
@@ -96,22 +162,62 @@ mod tests {
             "_authToken",
             "SMTP_PASS",
             "DB_PWD",
+            "PGPASSWORD",
+            "client-key-data",
+            "_auth",
+            "authToken",
+            "--registry-password",
+            "--hf-token",
+            "--secret-key",
         ] {
             assert!(secret_name(key), "{key}");
         }
-        for key in ["TOKENIZERS_PARALLELISM", "max_tokens", "tokenizer", "TOKEN_URL", "API_KEY_FILE", "key", "credential_helper", "passed"]
-        {
+        for key in [
+            "TOKENIZERS_PARALLELISM",
+            "max_tokens",
+            "tokenizer",
+            "TOKEN_URL",
+            "API_KEY_FILE",
+            "key",
+            "credential_helper",
+            "passed",
+            "bypass",
+            "oauth",
+            "author",
+        ] {
             assert!(!secret_name(key), "{key}");
         }
     }
 
     #[test]
     fn values_that_are_plainly_something_else() {
-        for value in ["false", "1", "4096", "", "${TOKEN:?}", "$TOKEN", "null"] {
+        for value in [
+            "false",
+            "1",
+            "4096",
+            "",
+            "${TOKEN:?}",
+            "$TOKEN",
+            "null",
+            "***",
+            "$(cat",
+            "${{",
+            "{{",
+            "${GITHUB_TOKEN:-}",
+            "${A:-$B}",
+            "<your-token>",
+            "process.env.OPENAI_API_KEY",
+        ] {
             assert!(plainly_not_secret(value.as_bytes()), "{value}");
         }
+        for value in ["${A:-hunter2}", "hunter2", "abc.def", "Abc.def.ghi"] {
+            assert!(!plainly_not_secret(value.as_bytes()), "{value}");
+        }
+        assert_eq!(strength("credential"), Some(Strength::Weak));
+        assert_eq!(strength("PGPASSWORD"), Some(Strength::Sure));
         assert!(!looks_generated(b"missing", 6));
         assert!(!looks_generated(b"unexpected", 6));
+        assert!(!looks_generated(b"Missing", 6));
         assert!(looks_generated(b"hunter22", 6));
         assert!(looks_generated(b"BSAsecretvalue", 6));
     }

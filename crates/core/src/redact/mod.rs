@@ -8,12 +8,15 @@
 //! private key block. Image references, digests, package pins, file names and prose stay
 //! as they are. [`Redactor`] streams a log through it in bounded memory.
 
+mod assignments;
+mod formats;
 mod keys;
 mod redactor;
 mod spans;
 
 use std::borrow::Cow;
 
+pub(crate) use keys::looks_generated;
 pub use keys::secret_name;
 pub use redactor::Redactor;
 
@@ -58,16 +61,21 @@ pub fn triggers() -> &'static [&'static str] {
 /// so a clip can never leave part of a secret behind.
 #[must_use]
 pub(crate) fn mask_then_clip(text: &str, focus: usize, max: usize) -> String {
+    mask_then_clip_with_focus(text, focus, max).0
+}
+
+/// [`mask_then_clip`], with where the focus ended up.
+pub(crate) fn mask_then_clip_with_focus(text: &str, focus: usize, max: usize) -> (String, usize) {
     let spans = spans::secret_spans(text.as_bytes());
     if spans.is_empty() {
-        return crate::classify::terminal_text::clip_around(text, focus, max);
+        return crate::classify::terminal_text::clip_with_focus(text, focus, max);
     }
     // The focus moves with the text masked before it.
     let (removed, added) =
         spans.iter().filter(|s| s.range.end <= focus).fold((0, 0), |(r, a), s| (r + s.range.len(), a + s.replacement.len()));
     let masked = String::from_utf8(spans::apply(text.as_bytes(), &spans)).unwrap_or_default();
     let focus = (focus + added).saturating_sub(removed).min(masked.len());
-    crate::classify::terminal_text::clip_around(&masked, focus, max)
+    crate::classify::terminal_text::clip_with_focus(&masked, focus, max)
 }
 
 #[cfg(test)]

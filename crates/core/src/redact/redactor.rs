@@ -1,8 +1,13 @@
 //! Redaction of a stream in bounded memory, line by line: every byte that is not part
-//! of a secret comes out unchanged, invalid UTF-8 included.
+//! of a secret comes out unchanged, invalid UTF-8 included. A private key block and a
+//! YAML block scalar under a secret's name (`password: |`) are masked across lines.
+
+use std::sync::OnceLock;
 
 use aho_corasick::packed;
+use regex::bytes::Regex;
 
+use crate::redact::keys::strength;
 use crate::redact::spans::{apply, opens_private_key, private_key_end, secret_spans};
 
 /// Lowercase literals one of which every line holding a secret contains (`@` aside: a
@@ -32,18 +37,55 @@ pub(crate) const TRIGGERS: &[&str] = &[
     "token",
     "key",
     "credential",
+    "auth",
     "login",
+    "curl",
+    "mysql",
+    "mariadb",
 ];
 
 /// Lines longer than this are redacted in pieces of about this size.
 const LINE_MAX: usize = 1 << 20;
-/// A long line is cut at a space within this many bytes of the piece's end, so a token
-/// is never cut in two.
+/// A long line is cut between words or elements within this many bytes of the piece's
+/// end, so a token is never cut in two.
 const CUT_SEARCH: usize = 64 * 1024;
 
 fn searcher() -> &'static packed::Searcher {
-    static S: std::sync::OnceLock<packed::Searcher> = std::sync::OnceLock::new();
+    static S: OnceLock<packed::Searcher> = OnceLock::new();
     S.get_or_init(|| packed::Config::new().builder().extend(TRIGGERS).build().expect("the packed searcher takes the triggers"))
+}
+
+/// Whether `text` holds a trigger, or a URL with userinfo: whether it can hold a secret.
+pub(crate) fn may_hold_secret(text: &[u8]) -> bool {
+    let lower = text.to_ascii_lowercase();
+    searcher().find(&lower).is_some() || (memchr::memchr(b'@', text).is_some() && memchr::memmem::find(text, b"://").is_some())
+}
+
+/// `password: |`, `- token: >-`: a YAML block scalar under a secret's name; the column
+/// its content must be indented past.
+fn opens_secret_block(line: &[u8]) -> Option<usize> {
+    static P: OnceLock<Regex> = OnceLock::new();
+    let p = P.get_or_init(|| {
+        Regex::new(
+            r#"^(?P<indent>[ \t]*(?:-[ \t]+)?)["']?(?P<key>[A-Za-z0-9_.-]{1,256})["']?[ \t]*:[ \t]*[|>][+-]?[0-9]?[+-]?[ \t]*\r?\n?$"#,
+        )
+        .expect("valid regex")
+    });
+    let caps = p.captures(line)?;
+    let key = std::str::from_utf8(caps.name("key")?.as_bytes()).ok()?;
+    strength(key)?;
+    caps.name("indent").map(|m| m.len())
+}
+
+/// Lines that are masked whole until the block they belong to ends.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Block {
+    #[default]
+    None,
+    /// A private key, up to its END line.
+    PrivateKey,
+    /// A YAML block scalar's content: lines indented past this column (and blank ones).
+    Scalar(usize),
 }
 
 /// Streams text through the maskers, line by line, in bounded memory.
@@ -52,8 +94,7 @@ pub struct Redactor {
     /// Bytes of an unfinished line.
     pending: Vec<u8>,
     lower: Vec<u8>,
-    /// Inside a private key block: lines are masked until its END line.
-    in_key: bool,
+    block: Block,
 }
 
 impl Redactor {
@@ -96,28 +137,44 @@ impl Redactor {
     /// whole; only lines holding a trigger are looked at.
     fn lines(&mut self, mut region: &[u8], out: &mut Vec<u8>) {
         while !region.is_empty() {
-            region = if self.in_key { self.key_lines(region, out) } else { self.plain_lines(region, out) };
+            region = if self.block == Block::None { self.plain_lines(region, out) } else { self.block_lines(region, out) };
         }
     }
 
-    /// Masks the lines of a private key up to its END line; returns what follows it.
-    fn key_lines<'a>(&mut self, region: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
+    /// Masks the lines of a block up to its end; returns what follows it.
+    fn block_lines<'a>(&mut self, region: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
         let mut pos = 0;
-        while self.in_key && pos < region.len() {
+        while pos < region.len() {
             let end = memchr::memchr(b'\n', &region[pos..]).map_or(region.len(), |i| pos + i + 1);
             let line = &region[pos..end];
-            if let Some(m) = private_key_end().find(line) {
-                self.in_key = false;
-                // Indentation stays; key material before the END marker does not.
-                let before = &line[..m.start()];
-                if before.iter().all(u8::is_ascii_whitespace) {
-                    out.extend_from_slice(before);
-                } else {
-                    out.extend_from_slice(b"***");
+            let ending: &[u8] = if line.ends_with(b"\n") { b"\n" } else { b"" };
+            match self.block {
+                Block::None => break,
+                Block::PrivateKey => {
+                    if let Some(m) = private_key_end().find(line) {
+                        self.block = Block::None;
+                        // Indentation stays; key material before the END marker does not.
+                        let before = &line[..m.start()];
+                        out.extend_from_slice(if before.iter().all(u8::is_ascii_whitespace) { before } else { b"***" });
+                        out.extend_from_slice(&line[m.start()..]);
+                    } else {
+                        out.extend_from_slice(b"***");
+                        out.extend_from_slice(ending);
+                    }
                 }
-                out.extend_from_slice(&line[m.start()..]);
-            } else {
-                out.extend_from_slice(if line.ends_with(b"\n") { b"***\n" } else { b"***" });
+                Block::Scalar(column) => {
+                    let indent = line.iter().take_while(|b| **b == b' ' || **b == b'\t').count();
+                    if line[indent..].iter().all(u8::is_ascii_whitespace) {
+                        out.extend_from_slice(line);
+                    } else if indent > column {
+                        out.extend_from_slice(&line[..indent]);
+                        out.extend_from_slice(b"***");
+                        out.extend_from_slice(ending);
+                    } else {
+                        self.block = Block::None;
+                        break;
+                    }
+                }
             }
             pos = end;
         }
@@ -125,7 +182,9 @@ impl Redactor {
     }
 
     /// Copies lines, masking those that hold a secret, up to the end of a line that opens
-    /// a private key block; returns what follows that line.
+    /// a block; returns what follows that line. A line is looked at when it holds a
+    /// trigger, an `@` after `://`, or a NUL, ESC or BEL (UTF-16 text, colour codes and
+    /// bells can split a trigger).
     fn plain_lines<'a>(&mut self, region: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
         self.lower.clear();
         self.lower.extend(region.iter().map(u8::to_ascii_lowercase));
@@ -133,6 +192,7 @@ impl Redactor {
         let mut pos = 0;
         let mut next_trigger: Option<usize> = None;
         let mut next_at: Option<usize> = None;
+        let mut next_hidden: Option<usize> = None;
         while pos < region.len() {
             // The next trigger and the next `@` at or after `pos`, each searched again
             // only once `pos` has passed it.
@@ -142,7 +202,11 @@ impl Redactor {
             if next_at.is_none_or(|t| t < pos) {
                 next_at = Some(memchr::memchr(b'@', &region[pos..]).map_or(usize::MAX, |i| pos + i));
             }
-            let at = next_trigger.unwrap_or(usize::MAX).min(next_at.unwrap_or(usize::MAX));
+            if next_hidden.is_none_or(|t| t < pos) {
+                next_hidden = Some(memchr::memchr3(0, 0x1b, 0x07, &region[pos..]).map_or(usize::MAX, |i| pos + i));
+            }
+            let hidden = next_hidden.unwrap_or(usize::MAX);
+            let at = next_trigger.unwrap_or(usize::MAX).min(next_at.unwrap_or(usize::MAX)).min(hidden);
             if at == usize::MAX {
                 break;
             }
@@ -151,7 +215,7 @@ impl Redactor {
             let line = &region[start..end];
             let trigger = next_trigger.unwrap_or(usize::MAX);
             // An `@` alone matters only in a URL's userinfo (`scheme://user:pass@host`).
-            if at < trigger && trigger >= end && memchr::memmem::find(line, b"://").is_none() {
+            if at < trigger && trigger >= end && hidden >= end && memchr::memmem::find(line, b"://").is_none() {
                 pos = end;
                 continue;
             }
@@ -162,9 +226,11 @@ impl Redactor {
                 copied = end;
             }
             pos = end;
-            if opens_private_key(line) {
+            let block =
+                if opens_private_key(line) { Block::PrivateKey } else { opens_secret_block(line).map_or(Block::None, Block::Scalar) };
+            if block != Block::None {
                 out.extend_from_slice(&region[copied..end]);
-                self.in_key = true;
+                self.block = block;
                 return &region[end..];
             }
         }
@@ -173,19 +239,27 @@ impl Redactor {
     }
 }
 
-/// Where to cut a long line: after the last space in its final stretch that does not
-/// follow a separator (`key: value` must stay together), else at the end.
+/// Where to cut a long line, in its final stretch: after a space that does not join a
+/// key or a secret flag to its value; else after a `,` between elements (minified JSON);
+/// else after a bracket or a shell separator; else at the end.
 fn safe_cut(piece: &[u8]) -> usize {
     let floor = piece.len().saturating_sub(CUT_SEARCH);
-    let mut i = piece.len();
-    while i > floor {
-        i -= 1;
-        if piece[i].is_ascii_whitespace() {
-            let before = piece[..i].iter().rposition(|b| !b.is_ascii_whitespace()).map(|j| piece[j]);
-            if !matches!(before, Some(b':' | b'=')) && !piece[..i].ends_with(b"--password") && !piece[..i].ends_with(b"--token") {
-                return i + 1;
-            }
-        }
-    }
-    piece.len()
+    let stretch = &piece[floor..];
+    let joins_value = |i: usize| {
+        let word_end = piece[..i].iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |j| j + 1);
+        let word_start = piece[..word_end].iter().rposition(u8::is_ascii_whitespace).map_or(0, |j| j + 1);
+        let word = &piece[word_start..word_end];
+        matches!(word.last(), Some(b':' | b'='))
+            || word == b"-p"
+            || std::str::from_utf8(word).is_ok_and(|w| w.starts_with("--") && strength(w).is_some())
+    };
+    let after = |found: Option<usize>| found.map(|i| floor + i + 1);
+    let space =
+        stretch.iter().enumerate().rev().filter(|(_, b)| b.is_ascii_whitespace()).map(|(i, _)| i).find(|&i| !joins_value(floor + i));
+    after(space)
+        .or_else(|| after(memchr::memrchr(b',', stretch)))
+        .or_else(|| {
+            after(stretch.iter().rposition(|b| matches!(b, b'{' | b'}' | b'[' | b']' | b'(' | b')' | b';' | b'|' | b'&' | b'<' | b'>')))
+        })
+        .unwrap_or(piece.len())
 }

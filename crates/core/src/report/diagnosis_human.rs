@@ -3,10 +3,10 @@
 
 use std::fmt::Write as _;
 
-use crate::classify::terminal_text::printable;
 use crate::model::{Diagnosis, Kind, Stage};
 use crate::report::style::{paint, Style, BOLD, DIM, GREEN, RED, YELLOW};
 use crate::report::wrap::wrap;
+use crate::screen::printable;
 
 /// The human report: the kind and phase, the explanation, the facts, the evidence lines.
 #[must_use]

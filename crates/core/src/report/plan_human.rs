@@ -2,38 +2,61 @@
 
 use std::fmt::Write as _;
 
-use crate::classify::terminal_text::printable;
-use crate::command::{render, Shell};
+use crate::command::{render, render_pipeline, Part, Shell, Word};
 use crate::model::Diagnosis;
-use crate::plan::{Plan, Step};
+use crate::plan::{Action, Plan, Step};
 use crate::report::diagnosis_human::diagnosis_human;
-use crate::report::json::posix;
 use crate::report::style::Style;
 use crate::report::wrap::{wrap, wrap_prefixed};
+use crate::screen::printable;
+
+/// Words as a person may be shown them: each control character replaced by U+FFFD
+/// before quoting. Removing them after quoting could take a closing quote with them, and
+/// the command pasted from the screen would not be the one planned.
+fn shown_words(words: &[Word]) -> Vec<Word> {
+    let clean = |text: &str| text.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect::<String>();
+    words
+        .iter()
+        .map(|word| {
+            Word(
+                word.0
+                    .iter()
+                    .map(|part| match part {
+                        Part::Lit(text) => Part::Lit(clean(text)),
+                        other => other.clone(),
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// A command as a person may be shown it (POSIX quoting).
+fn shown(words: &[Word]) -> String {
+    render(&shown_words(words), Shell::Posix).unwrap_or_default()
+}
+
+fn shown_action(action: &Action) -> Option<String> {
+    match action {
+        Action::Argv(argv) => Some(shown(argv)),
+        Action::Pipeline(commands) => render_pipeline(&commands.iter().map(|c| shown_words(c)).collect::<Vec<_>>(), Shell::Posix).ok(),
+        Action::Nothing => None,
+    }
+}
 
 fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, out: &mut String) {
     for (i, step) in steps.iter().enumerate() {
         let _ = writeln!(out, "  {} [{}] {}", label(i), step.applicability.as_str(), printable(&step.purpose));
         if let Some(pre) = &step.pre {
-            let _ = writeln!(
-                out,
-                "       when: {}  → {}",
-                printable(&render(&pre.argv, Shell::Posix).unwrap_or_default()),
-                printable(&pre.expect)
-            );
+            let _ = writeln!(out, "       when: {}  → {}", shown(&pre.argv), printable(&pre.expect));
         }
-        if let Some(command) = posix(&step.action) {
+        if let Some(command) = shown_action(&step.action) {
             for line in command.lines() {
-                let _ = writeln!(out, "       {}", printable(line));
+                let _ = writeln!(out, "       {line}");
             }
         }
         if let Some(post) = &step.post {
-            let _ = writeln!(
-                out,
-                "       then: {}  → {}",
-                printable(&render(&post.argv, Shell::Posix).unwrap_or_default()),
-                printable(&post.expect)
-            );
+            let _ = writeln!(out, "       then: {}  → {}", shown(&post.argv), printable(&post.expect));
         }
         if let Some(note) = &step.note {
             out.push_str(&wrap_prefixed(note, style.width, "       (", "        ", ")"));
@@ -58,7 +81,7 @@ pub fn plan_human(diagnosis: &Diagnosis, plan: &Plan, style: Style) -> String {
         let _ = writeln!(out, "    providers:  {}", printable(&providers));
         let _ = writeln!(out, "    gpu:        {}", context.gpu);
         if let Some(resources) = &context.resources {
-            let _ = writeln!(out, "    resources:  {resources}");
+            let _ = writeln!(out, "    resources:  {}", printable(resources));
         }
         let _ = writeln!(out, "    runtime environment: {}", context.runtime_environment);
     }

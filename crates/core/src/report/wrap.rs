@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::classify::terminal_text::printable;
+use crate::screen::printable;
 
 /// Wraps `text` to `width` columns, each line after `indent`.
 pub(crate) fn wrap(text: &str, width: usize, indent: &str) -> String {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::Stage;
-use crate::rules::pattern::USER_REGEX_BUDGET;
+use crate::rules::pattern::UserBudget;
 use crate::rules::rule_file::parse_rule;
 use crate::rules::Rule;
 
@@ -67,14 +67,14 @@ impl Catalogue {
 
     /// Builds a catalogue from (file name, contents) pairs: `builtin` first, then
     /// `overrides`, which may replace built-in ids but not repeat their own. The
-    /// overrides' regexes share a size budget; too many or too large is an error.
+    /// overrides' regexes and anchors share a budget; too many or too large is an error.
     pub fn from_sources(
         builtin: impl IntoIterator<Item = (String, String)>,
         overrides: Vec<(String, String)>,
     ) -> Result<Catalogue, CatalogueError> {
         let mut by_id: BTreeMap<String, (Rule, bool)> = BTreeMap::new();
         let mut disabled = Vec::new();
-        let mut budget = USER_REGEX_BUDGET;
+        let mut budget = UserBudget::default();
         for (is_override, (file, text)) in builtin.into_iter().map(|s| (false, s)).chain(overrides.into_iter().map(|s| (true, s))) {
             let (rule, off) = parse_rule(&file, &text, is_override.then_some(&mut budget))?;
             if let Some((existing, existing_is_override)) = by_id.get(&rule.id) {

@@ -16,23 +16,52 @@ pub struct Pattern {
 /// Compiled program bytes one regex may take.
 const REGEX_SIZE_LIMIT: usize = 2 << 20;
 
+/// What a user's rules may take together, so memory stays bounded however many rules a
+/// directory holds: compiled regex bytes, and anchors (each is a literal the scanner
+/// searches every line for).
+#[derive(Debug)]
+pub(crate) struct UserBudget {
+    regex_bytes: usize,
+    anchors: usize,
+}
+
+/// Compiled bytes all of a user's regexes may take together.
+const USER_REGEX_BYTES: usize = 8 << 20;
+/// Anchors all of a user's rules may have together, and one pattern may have.
+const USER_ANCHORS: usize = 4096;
+pub(crate) const PATTERN_ANCHORS: usize = 64;
+
+impl Default for UserBudget {
+    fn default() -> Self {
+        UserBudget { regex_bytes: USER_REGEX_BYTES, anchors: USER_ANCHORS }
+    }
+}
+
+impl UserBudget {
+    /// Takes `count` anchors from what is left.
+    pub(crate) fn charge_anchors(&mut self, count: usize) -> Result<(), String> {
+        if count > PATTERN_ANCHORS {
+            return Err(format!("{count} anchors: a pattern may have at most {PATTERN_ANCHORS}"));
+        }
+        self.anchors = self.anchors.checked_sub(count).ok_or_else(|| format!("the rules have more than {USER_ANCHORS} anchors in all"))?;
+        Ok(())
+    }
+}
+
 /// Regexes run on candidate lines only, and lines can be long; each compiled program and
-/// its lazy DFA cache stay small. A user's rules also share `budget` (compiled bytes
-/// left), so memory stays bounded however many rules a directory holds.
-pub(crate) fn compile_regex(pattern: &str, budget: Option<&mut usize>) -> Result<Regex, String> {
+/// its lazy DFA cache stay small. A user's regexes are also charged to `budget`.
+pub(crate) fn compile_regex(pattern: &str, budget: Option<&mut UserBudget>) -> Result<Regex, String> {
     let message = |e: &dyn std::fmt::Display| e.to_string().lines().last().unwrap_or("invalid regex").trim().to_owned();
     let regex = RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(1 << 20).build().map_err(|e| message(&e))?;
-    if let Some(left) = budget {
+    if let Some(budget) = budget {
+        let left = &mut budget.regex_bytes;
         // The `regex` crate does not report its size; the engine it is built on does.
         let config = regex_automata::meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT));
         let measured = regex_automata::meta::Regex::builder().configure(config).build(pattern).map_err(|e| message(&e))?.memory_usage();
         if measured > *left {
-            return Err(format!("the rules' regexes take more than the {} MiB allowed in all", USER_REGEX_BUDGET >> 20));
+            return Err(format!("the rules' regexes take more than the {} MiB allowed in all", USER_REGEX_BYTES >> 20));
         }
         *left -= measured;
     }
     Ok(regex)
 }
-
-/// Compiled bytes all of a user's regexes may take together.
-pub(crate) const USER_REGEX_BUDGET: usize = 32 << 20;

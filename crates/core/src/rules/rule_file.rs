@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::model::{Engine, Kind, Phase, PhaseScope, Retry, Stage, Version};
-use crate::rules::pattern::compile_regex;
+use crate::rules::pattern::{compile_regex, UserBudget};
 use crate::rules::rule::{
     BuildSummaryRule, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, ProviderRule, Releases, Role, Rule, RuleCase,
     StepEvidenceRule,
@@ -140,7 +140,7 @@ struct ProviderFile {
 
 /// Reads one rule file; the flag says whether it disables the rule of its id. A user's
 /// file charges its regexes to `budget`; a built-in one has none.
-pub(crate) fn parse_rule(file: &str, text: &str, budget: Option<&mut usize>) -> Result<(Rule, bool), CatalogueError> {
+pub(crate) fn parse_rule(file: &str, text: &str, budget: Option<&mut UserBudget>) -> Result<(Rule, bool), CatalogueError> {
     let mut table: toml::Table = toml::from_str(text)
         .map_err(|e| CatalogueError::Parse { file: file.to_owned(), message: e.message().to_owned() + &span_hint(text, e.span()) })?;
     let f = Fields { file, budget: std::cell::RefCell::new(budget) };
@@ -191,7 +191,7 @@ impl CaseFile {
 /// Errors that name the file and the field, and the regex budget the file charges.
 struct Fields<'a> {
     file: &'a str,
-    budget: std::cell::RefCell<Option<&'a mut usize>>,
+    budget: std::cell::RefCell<Option<&'a mut UserBudget>>,
 }
 
 impl Fields<'_> {
@@ -324,6 +324,9 @@ impl Fields<'_> {
         }
         if let Some(short) = anchors.iter().find(|a| a.len() < 3) {
             return Err(self.error(anchors_field, format!("anchor '{short}' must be at least 3 bytes long")));
+        }
+        if let Some(budget) = self.budget.borrow_mut().as_deref_mut() {
+            budget.charge_anchors(anchors.len()).map_err(|message| self.error(anchors_field, message))?;
         }
         let regex = self.compile(pattern, pattern_field)?;
         Ok(Pattern { anchors: anchors.to_vec(), regex })

@@ -127,13 +127,19 @@ impl StageRules {
     /// lowercased); sorted, each once.
     pub(crate) fn patterns_in(&self, text: &[u8], lower: &[u8], out: &mut Vec<PatternRef>) {
         out.clear();
-        self.anchors.each_in_line(lower, |anchor| {
+        // Each anchor once, however often the line repeats it: an exact-case check
+        // searches the whole line.
+        let mut anchors = Vec::new();
+        self.anchors.each_in_line(lower, |anchor| anchors.push(anchor));
+        anchors.sort_unstable();
+        anchors.dedup();
+        for anchor in anchors {
             for target in &self.by_anchor[anchor] {
                 if target.exact.as_ref().is_none_or(|exact| memchr::memmem::find(text, exact).is_some()) {
                     out.push(target.pattern);
                 }
             }
-        });
+        }
         out.sort_unstable();
         out.dedup();
     }

@@ -2,37 +2,9 @@
 //! poses as OpenShell's export, secrets just past the evidence clip, secrets in every
 //! format, and text that only looks like a secret.
 
-use sandbox_triage_core::{
-    classify, plan, plan_human, plan_json, plan_script, Arch, Catalogue, CreateInvocation, Diagnosis, Frontend, Host, Kind, Options, Os,
-    Phase, PlanInput, Stage, StageRules, Style,
-};
+use sandbox_triage_core::{CreateInvocation, Kind, Phase};
 
-fn create(text: &str, exit_status: Option<i32>) -> Diagnosis {
-    let rules = StageRules::new(&Catalogue::builtin().expect("built-in rules load"), Stage::SandboxCreate);
-    classify(&rules, Options { exit_status, ..Options::default() }, text.as_bytes())
-}
-
-fn every_output(diagnosis: &Diagnosis, argv: Option<&[&str]>) -> String {
-    let invocation = argv.map(|a| CreateInvocation::parse(a).expect("a create argv"));
-    let host = Host { os: Os::Linux, arch: Arch::X86_64, wsl: false };
-    let input = PlanInput {
-        diagnosis,
-        host,
-        engine: None,
-        openshell_version: None,
-        frontend: Frontend::OpenShell,
-        invocation: invocation.as_ref(),
-    };
-    let recovery = plan(&input);
-    [
-        sandbox_triage_core::diagnosis_human(diagnosis, Style::default()),
-        sandbox_triage_core::diagnosis_json(diagnosis),
-        plan_human(diagnosis, &recovery, Style::default()),
-        plan_json(diagnosis, &recovery),
-        plan_script(diagnosis, &recovery),
-    ]
-    .join("\n")
-}
+use crate::support::{create, every_output};
 
 /// A `RUN` step that prints OpenShell's export lines and the upload 404, then fails.
 const FAKE_EXPORT: &str = "Building image openshell/sandbox-from:1786000000 from /tmp/b/Dockerfile

@@ -56,8 +56,9 @@ proptest! {
             prop_assert!(ImageRef::parse(image.as_str()).is_ok());
             prop_assert!(!image.as_str().contains(|c: char| !(c.is_ascii_alphanumeric() || "._-/:@[]".contains(c))), "{}", image);
         }
-        // OpenShell's own last valid `Built image` line wins over everything before it.
-        let last_built = log.lines().rev().filter_map(|l| l.trim_start().strip_prefix("Built image ")).map(str::trim).find(|t| ImageRef::parse(t).is_ok());
+        // OpenShell's own last valid `Built image` line wins over everything before it;
+        // one a later build step follows was that build's output.
+        let last_built = log.lines().rev().take_while(|l| !l.contains("Step 3/9")).filter_map(|l| l.trim_start().strip_prefix("Built image ")).map(str::trim).find(|t| ImageRef::parse(t).is_ok());
         if let Some(expected) = last_built {
             prop_assert_eq!(diagnosis.built_image_ref.as_ref().map(ImageRef::as_str), Some(expected));
         }

@@ -4,11 +4,15 @@
 mod arbitrary_input;
 mod attacks;
 mod behaviour;
+mod build_output_trust;
 mod catalogue;
 mod corpus;
+mod decision_details;
 mod hostile_output;
+mod masking;
 mod plans;
 mod real_logs;
 mod reconstruct;
 mod rule_files;
 mod shell_roundtrip;
+mod support;

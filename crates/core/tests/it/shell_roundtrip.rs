@@ -144,3 +144,39 @@ fn an_unset_placeholder_stops_a_posix_shell_before_the_program_runs() {
         assert!(!out.status.success(), "{shell} ran {script}");
     }
 }
+
+/// What a person is shown of a word: each control character as U+FFFD.
+fn as_shown(word: &str) -> String {
+    word.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+    /// The human plan is meant to be copied into a terminal: the command pasted runs
+    /// the planned words (control characters shown as U+FFFD), never anything else.
+    #[test]
+    fn the_command_a_person_is_shown_runs_as_planned(labels in proptest::collection::vec(prop_oneof![
+        hostile_word(),
+        proptest::sample::select(vec!["a\u{9b}", "\u{9b}", "\u{1b}[2J", "x\u{7}y", "\r", "a\u{85}b", "\u{9d}0;t\u{9c}"]).prop_map(str::to_owned),
+    ], 1..4)) {
+        let mut argv: Vec<String> = ["openshell", "sandbox", "create", "--name", "a", "--from", "./Dockerfile"].map(str::to_owned).to_vec();
+        for label in &labels {
+            argv.extend(["--label".to_owned(), label.clone()]);
+        }
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        let log = "  Built image openshell/sandbox-from:17\n  Pushing image openshell/sandbox-from:17 into gateway \"x\"\nError:   × failed to upload image tar into container\n  ╰─▶ Docker responded with status code 404: No such container: openshell-cluster-x\n";
+        let diagnosis = crate::support::create(log, Some(1));
+        let plan = crate::support::plan_for(&diagnosis, Some(&argv));
+        let human = sandbox_triage_core::plan_human(&diagnosis, &plan, sandbox_triage_core::Style::default());
+        let line = human.lines().map(str::trim).find(|l| l.starts_with("openshell sandbox create")).expect("a create line");
+        let planned = plan.steps.iter().find_map(|s| match &s.action {
+            sandbox_triage_core::Action::Argv(words) if words.first().map(Word::display).as_deref() == Some("openshell") && words.get(2).map(Word::display).as_deref() == Some("create") => Some(words.clone()),
+            _ => None,
+        }).expect("a create step");
+        prop_assume!(planned.iter().all(|w| w.0.iter().all(|p| matches!(p, Part::Lit(_)))));
+        let expected: Vec<String> = planned.iter().skip(1).map(|w| as_shown(&w.display())).collect();
+        let script = format!("openshell() {{ /usr/bin/printf '%s\\0' \"$@\"; }}\n{line}");
+        prop_assert_eq!(received("bash", &script, &[]), expected, "{}", line);
+    }
+}

@@ -12,3 +12,14 @@ pub(super) fn phase_rank(phase: Option<Phase>) -> usize {
 pub(super) fn best(candidates: Vec<Candidate<'_>>) -> Option<Candidate<'_>> {
     candidates.into_iter().max_by_key(|c| (phase_rank(c.phase), c.rule.priority))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unmarked_output_ranks_first_then_each_phase_in_order() {
+        let ranks: Vec<usize> = std::iter::once(None).chain(Phase::all().map(Some)).map(phase_rank).collect();
+        assert!(ranks.windows(2).all(|w| w[0] < w[1]), "{ranks:?}");
+    }
+}

@@ -4,10 +4,10 @@
 
 use super::candidates::Candidate;
 use crate::classify::state::{Analysis, Seen};
-use crate::classify::terminal_text::printable;
 use crate::model::Evidence;
 use crate::redact::mask_then_clip;
 use crate::rules::Role;
+use crate::screen::printable;
 
 /// Evidence lines are shown clipped to this many characters.
 const EVIDENCE_CHARS: usize = 240;
@@ -31,8 +31,9 @@ pub(super) fn assemble(analysis: &Analysis<'_>, best: &Candidate<'_>) -> Vec<Evi
     }
     evidence.sort();
     evidence.dedup_by_key(|seen| seen.line);
-    if evidence.len() > EVIDENCE_MAX {
-        evidence.drain(..evidence.len() - EVIDENCE_MAX);
+    // The last lines are the ones closest to the failure.
+    if let Some(excess) = evidence.len().checked_sub(EVIDENCE_MAX) {
+        evidence.drain(..excess);
     }
     evidence.iter().map(masked).collect()
 }

@@ -16,9 +16,9 @@ mod choice;
 mod evidence;
 
 use crate::classify::state::Analysis;
-use crate::classify::terminal_text::printable;
 use crate::model::{Diagnosis, FailedStep, Kind, Phase, Stage};
 use crate::redact::redact;
+use crate::screen::printable;
 
 /// Decides the answer once the output has ended (or, with no exit status, so far).
 pub(crate) fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, signal: Option<i32>, lines: u64, bytes: u64) -> Diagnosis {

@@ -15,7 +15,6 @@ impl Analysis<'_> {
     pub(super) fn build_seen(&mut self, step_or_summary: bool, summary: bool) {
         if step_or_summary && self.build_started.is_none() {
             self.build_started = Some(self.current_line);
-            self.facts.checkpoint();
         }
         match self.timeline.phase {
             None | Some(Phase::Build) => {}
@@ -29,8 +28,11 @@ impl Analysis<'_> {
         self.last_build_line = self.current_line;
     }
 
+    /// What the lines since the build was last seen running stated was the build's
+    /// output too: their facts are withdrawn.
     fn revert_to_build(&mut self) {
         let since = self.last_build_line;
+        self.facts.withdraw_after(since);
         self.timeline.revert_to_build(since);
         for hits in &mut self.hits {
             hits.move_to_build(since);

@@ -1,46 +1,47 @@
 //! Facts the output states about the run: the built image, the gateway, the sandbox,
 //! the engine, how much was exported. The last valid value wins, and each remembers
-//! the line that stated it, so facts a build step's own output printed can be
-//! withdrawn once the build turns out to have failed.
+//! the lines that stated it, so facts a build step's own output printed can be
+//! withdrawn once the output shows the build was still running.
+
+use std::collections::VecDeque;
 
 use regex::Captures;
 
 use crate::model::{is_valid_name, Engine, ImageRef};
 use crate::redact::carries_secret;
 
-/// A fact, the line that stated it, and what it was when the build began.
+/// Values remembered per fact. A flood of restatements forgets the oldest, so after a
+/// withdrawal the fact may be unknown: never a value from the withdrawn lines.
+const HISTORY: usize = 8;
+
+/// A fact and the lines that stated it, newest last.
 #[derive(Debug, Clone)]
 pub(crate) struct Fact<T> {
-    value: Option<T>,
-    line: u64,
-    before_build: Option<T>,
+    stated: VecDeque<(u64, T)>,
 }
 
 impl<T> Default for Fact<T> {
     fn default() -> Self {
-        Fact { value: None, line: 0, before_build: None }
+        Fact { stated: VecDeque::new() }
     }
 }
 
-impl<T: Clone> Fact<T> {
+impl<T> Fact<T> {
     fn set(&mut self, value: T, line: u64) {
-        self.value = Some(value);
-        self.line = line;
+        if self.stated.len() == HISTORY {
+            self.stated.pop_front();
+        }
+        self.stated.push_back((line, value));
     }
 
     /// The value, when one was stated.
     pub(crate) fn get(&self) -> Option<&T> {
-        self.value.as_ref()
-    }
-
-    fn checkpoint(&mut self) {
-        self.before_build.clone_from(&self.value);
+        self.stated.back().map(|(_, value)| value)
     }
 
     fn withdraw_after(&mut self, line: u64) {
-        if self.line > line {
-            self.value.clone_from(&self.before_build);
-            self.line = line;
+        while self.stated.back().is_some_and(|(stated, _)| *stated > line) {
+            self.stated.pop_back();
         }
     }
 }
@@ -48,6 +49,9 @@ impl<T: Clone> Fact<T> {
 /// Facts gathered as they appear.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Facts {
+    /// The tag OpenShell announced before the build (`Building image <tag> from …`): the
+    /// only image a build can produce.
+    pub(crate) announced_image: Option<ImageRef>,
     pub(crate) built_image: Fact<ImageRef>,
     pub(crate) tagged_image: Fact<ImageRef>,
     pub(crate) gateway: Fact<String>,
@@ -67,14 +71,45 @@ pub(crate) fn capture<'t>(caps: Option<&Captures<'t>>, name: &str) -> Option<&'t
     caps.and_then(|c| c.name(name)).map(|m| m.as_str().trim())
 }
 
+fn image(caps: Option<&Captures<'_>>, name: &str) -> Option<ImageRef> {
+    capture(caps, name).and_then(|s| ImageRef::parse(s).ok())
+}
+
+/// Two names of one image: a builder may add the local registry (`localhost/`, Podman)
+/// or Docker Hub's defaults.
+fn same_image(a: &ImageRef, b: &ImageRef) -> bool {
+    let local = |r: &ImageRef| {
+        let normalized = r.normalized();
+        match normalized.strip_prefix("localhost/").map(ImageRef::parse) {
+            Some(Ok(unprefixed)) => unprefixed.normalized(),
+            _ => normalized,
+        }
+    };
+    local(a) == local(b)
+}
+
 impl Facts {
+    /// Whether a marker names a built (tagged, pushed) image other than the one OpenShell announced: a
+    /// build step printed it, and nothing on its line is OpenShell's.
+    pub(crate) fn contradicts_announcement(&self, caps: Option<&Captures<'_>>) -> bool {
+        let Some(announced) = &self.announced_image else { return false };
+        ["built_image", "tagged_image", "pushed_image"]
+            .iter()
+            .filter_map(|name| image(caps, name))
+            .any(|built| !same_image(&built, announced))
+    }
+
     /// Records the facts a marker's named groups hold on `line`; invalid values are
-    /// refused.
-    pub(crate) fn record(&mut self, caps: Option<&Captures<'_>>, line: u64) {
-        if let Some(image) = capture(caps, "built_image").and_then(|s| ImageRef::parse(s).ok()) {
+    /// refused. `announcing` is whether an announcement counts here: only before the
+    /// build starts, as OpenShell prints it.
+    pub(crate) fn record(&mut self, caps: Option<&Captures<'_>>, line: u64, announcing: bool) {
+        if let Some(image) = image(caps, "announced_image").filter(|_| announcing && self.announced_image.is_none()) {
+            self.announced_image = Some(image);
+        }
+        if let Some(image) = image(caps, "built_image") {
             self.built_image.set(image, line);
         }
-        if let Some(image) = capture(caps, "tagged_image").and_then(|s| ImageRef::parse(s).ok()) {
+        if let Some(image) = image(caps, "tagged_image") {
             self.tagged_image.set(image, line);
         }
         if let Some(gateway) = capture(caps, "gateway").filter(|g| valid_name(g)) {
@@ -93,16 +128,6 @@ impl Facts {
         self.uploaded.set((), line);
     }
 
-    /// Remembers the facts as the build begins: what a failed build withdraws returns to.
-    pub(crate) fn checkpoint(&mut self) {
-        self.built_image.checkpoint();
-        self.tagged_image.checkpoint();
-        self.gateway.checkpoint();
-        self.sandbox.checkpoint();
-        self.exported_mib.checkpoint();
-        self.uploaded.checkpoint();
-    }
-
     /// Withdraws what lines after `line` stated: they came from a build step's output.
     pub(crate) fn withdraw_after(&mut self, line: u64) {
         self.built_image.withdraw_after(line);
@@ -116,5 +141,43 @@ impl Facts {
     /// The image the create built: OpenShell's own line, else the builder's tag.
     pub(crate) fn image(&self) -> Option<ImageRef> {
         self.built_image.get().or_else(|| self.tagged_image.get()).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_withdrawal_returns_to_the_value_stated_before() {
+        let mut fact = Fact::default();
+        fact.set("a", 1);
+        fact.set("b", 5);
+        fact.withdraw_after(3);
+        assert_eq!(fact.get(), Some(&"a"));
+        fact.withdraw_after(0);
+        assert_eq!(fact.get(), None);
+    }
+
+    #[test]
+    fn a_flood_of_restatements_is_withdrawn_to_unknown() {
+        let mut fact = Fact::default();
+        fact.set("mine", 1);
+        for line in 10..30 {
+            fact.set("theirs", line);
+        }
+        fact.withdraw_after(5);
+        assert_eq!(fact.get(), None);
+    }
+
+    #[test]
+    fn one_image_under_the_names_builders_give_it() {
+        let announced = ImageRef::parse("openshell/sandbox-from:17").unwrap();
+        for same in ["openshell/sandbox-from:17", "docker.io/openshell/sandbox-from:17", "localhost/openshell/sandbox-from:17"] {
+            assert!(same_image(&ImageRef::parse(same).unwrap(), &announced), "{same}");
+        }
+        for other in ["openshell/sandbox-from:18", "evil.example.io/openshell/sandbox-from:17", "openshell/sandbox-from"] {
+            assert!(!same_image(&ImageRef::parse(other).unwrap(), &announced), "{other}");
+        }
     }
 }

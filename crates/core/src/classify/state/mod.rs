@@ -19,8 +19,9 @@ pub(crate) use facts::Facts;
 pub(crate) use hits::{Hit, RuleHits};
 
 use crate::classify::scanner::{Line, LineSink, Window};
-use crate::classify::terminal_text::{clip_around, clip_with_focus, readable_range};
+use crate::classify::terminal_text::readable_range;
 use crate::model::{Phase, Version};
+use crate::redact::{mask_then_clip, mask_then_clip_with_focus};
 use crate::rules::{LineMatcher, PatternRef, Role, Rule, StageRules};
 use build_step::Pending;
 use errors::ErrorLines;
@@ -88,8 +89,10 @@ pub(crate) struct Seen {
     pub(crate) focus: usize,
 }
 
+/// A line kept for evidence. One longer than is kept is masked whole before the cut:
+/// a secret the cut would leave half of is still whole here.
 fn evidence(number: u64, text: &str, focus: usize) -> Seen {
-    let (text, focus) = clip_with_focus(text, focus, SEEN_CHARS);
+    let (text, focus) = if text.len() > SEEN_CHARS { mask_then_clip_with_focus(text, focus, SEEN_CHARS) } else { (text.to_owned(), focus) };
     Seen { line: number, text, focus }
 }
 
@@ -159,7 +162,7 @@ impl<'r> Analysis<'r> {
                 self.build.add_evidence(&step.tag, ev, text);
             }
             Role::BuildSummary(_) => {
-                let command = capture(caps, "command").map(|s| clip_around(s.trim_end_matches(':'), 0, COMMAND_CHARS));
+                let command = capture(caps, "command").map(|s| mask_then_clip(s.trim_end_matches(':'), 0, COMMAND_CHARS));
                 let code = capture(caps, "code").and_then(|c| c.parse().ok());
                 self.build_seen(true, true);
                 self.build.summarise(ri, command, code, ev);
@@ -169,10 +172,13 @@ impl<'r> Analysis<'r> {
     }
 
     fn on_marker(&mut self, marker: &crate::rules::MarkerRule, caps: Option<&Captures<'_>>, rest: &str, ev: Vec<Seen>) {
+        if self.facts.contradicts_announcement(caps) {
+            return;
+        }
         if marker.starts_step || marker.sets_phase == Some(Phase::Build) {
             self.build_seen(marker.starts_step, false);
         }
-        self.facts.record(caps, self.current_line);
+        self.facts.record(caps, self.current_line, self.build_started.is_none());
         if marker.uploaded {
             self.facts.uploaded_on(self.current_line);
         }

@@ -86,8 +86,10 @@ impl Planner<'_> {
             Some(image) => lit(image.as_str()),
             None => self.placeholder("BASE_IMAGE", "the Dockerfile's FROM image"),
         };
+        // Not a probe: a pull contacts the registry and stores the image, and the name
+        // comes from build output a step could have printed.
         plan.steps.push(Step::argv(
-            Probe,
+            Confirm,
             "Pull the base image by hand to see the registry's answer",
             vec![eng.clone(), lit("pull"), base],
         ));

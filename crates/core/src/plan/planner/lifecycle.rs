@@ -3,9 +3,12 @@
 use super::{lit, Destructive, Phase, Plan, Planner, Probe, Stage, Step, Word, LAST_UPLOAD_RELEASE};
 
 impl Planner<'_> {
+    /// The name the create was given, else the one the output reports (OpenShell
+    /// generates one when none is given): what the user typed outranks output a build
+    /// step or the sandbox itself could have printed.
     pub(super) fn sandbox_name(&mut self) -> Word {
-        let name =
-            self.input.diagnosis.sandbox.clone().or_else(|| self.input.invocation.and_then(|i| i.value("--name")).map(str::to_owned));
+        let given = self.input.invocation.and_then(|i| i.value("--name")).map(str::to_owned);
+        let name = given.or_else(|| self.input.diagnosis.sandbox.clone());
         match name {
             Some(name) => lit(&name),
             None => self.placeholder("SANDBOX", "the sandbox's name (`openshell sandbox list` shows it)"),

@@ -76,9 +76,10 @@ impl Planner<'_> {
         self.placeholders.named(name, reason)
     }
 
+    /// The gateway the create was told to use, else the one the output names.
     fn gateway(&mut self) -> Word {
-        let d = self.input.diagnosis;
-        match d.gateway.clone().or_else(|| self.input.invocation.and_then(|i| i.value("--gateway")).map(str::to_owned)) {
+        let given = self.input.invocation.and_then(|i| i.value("--gateway")).map(str::to_owned);
+        match given.or_else(|| self.input.diagnosis.gateway.clone()) {
             Some(name) => lit(&name),
             None => self.placeholder("GATEWAY", "the output does not name the gateway (`openshell gateway list` shows it)"),
         }

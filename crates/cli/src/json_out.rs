@@ -1,0 +1,61 @@
+//! `run --json-out FILE`: checked before the command starts, written once it has failed.
+//! A FIFO is a fine destination when something reads it: it is opened at once, without
+//! blocking (with no reader that is an error, not a hang), and held until the report is
+//! written, so its reader never sees an early end.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use nix::fcntl::{fcntl, FcntlArg, OFlag};
+
+/// Where the report goes.
+pub(crate) enum JsonOut {
+    /// A file, written whole at the end.
+    File(PathBuf),
+    /// A FIFO (or pipe) with a reader, already open.
+    Fifo(File),
+}
+
+/// Opens a FIFO for writing without blocking, then makes its writes blocking again.
+fn open_fifo(path: &Path) -> io::Result<File> {
+    let file = OpenOptions::new().write(true).custom_flags(nix::libc::O_NONBLOCK).open(path).map_err(|e| {
+        if e.raw_os_error() == Some(nix::libc::ENXIO) {
+            io::Error::new(io::ErrorKind::WouldBlock, "a FIFO nothing reads")
+        } else {
+            e
+        }
+    })?;
+    fcntl(file.as_raw_fd(), FcntlArg::F_SETFL(OFlag::empty()))?;
+    Ok(file)
+}
+
+impl JsonOut {
+    /// Checks `path` can take the report: a usage error before the command runs if not.
+    pub(crate) fn open(path: &Path) -> anyhow::Result<JsonOut> {
+        let cannot = || format!("--json-out {}: cannot write", path.display());
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => bail!("--json-out {}: is a directory", path.display()),
+            Ok(meta) if meta.file_type().is_fifo() => return Ok(JsonOut::Fifo(open_fifo(path).with_context(cannot)?)),
+            Ok(_) => {
+                OpenOptions::new().append(true).open(path).with_context(cannot)?;
+            }
+            Err(_) => {
+                OpenOptions::new().append(true).create(true).open(path).with_context(cannot)?;
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        Ok(JsonOut::File(path.to_owned()))
+    }
+
+    /// Writes the report.
+    pub(crate) fn write(self, text: &str) -> io::Result<()> {
+        match self {
+            JsonOut::File(path) => std::fs::write(path, text),
+            JsonOut::Fifo(mut file) => file.write_all(text.as_bytes()).and_then(|()| file.flush()),
+        }
+    }
+}
