@@ -44,17 +44,17 @@ pub use command::{
     PathKind, Placeholder, Placeholders, Reconstruction, RenderError, Sensitivity, Shell, TrailingCommand, Word,
 };
 pub use model::{
-    is_valid_name, Arch, Diagnosis, Engine, Evidence, FailedStep, Host, ImageRef, ImageRefError, InvalidVersion, Kind, Os, Phase,
+    is_valid_name, Arch, Diagnosis, Engine, Era, Evidence, FailedStep, Host, ImageRef, ImageRefError, InvalidVersion, Kind, Os, Phase,
     PhaseScope, Retry, Stage, UnknownId, Version,
 };
-pub use plan::{create_context, plan, Action, Alternative, Applicability, Check, CreateContext, Frontend, Plan, PlanInput, Step};
+pub use plan::{create_context, plan, Action, Alternative, Applicability, Check, CreateContext, Frontend, Holds, Plan, PlanInput, Step};
 pub use redact::{carries_secret, redact, redact_bytes, secret_name, triggers as redaction_triggers, Redactor};
 pub use report::{
     diagnosis_human, diagnosis_json, plan_human, plan_json, plan_json_schema, plan_report, plan_script, AlternativeReport, CheckReport,
     DiagnosisReport, PlaceholderReport, PlanOutput, PlanReport, StepReport, Style, SCHEMA_VERSION,
 };
 pub use rules::{
-    fires, BuildSummaryRule, Catalogue, CatalogueError, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, Pattern,
-    ProviderRule, Releases, Role, Rule, RuleCase, StageRules, StepEvidenceRule,
+    fires, BuildLine, BuildSummaryRule, Catalogue, CatalogueError, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule,
+    Pattern, ProviderRule, Releases, Role, Rule, RuleCase, StageRules, StepEvidenceRule,
 };
 pub use screen::printable;

@@ -27,10 +27,24 @@ Error:   × failed to upload image tar into container
 const PROGRAMS: &[&str] =
     &["docker", "podman", "openshell", "nemoclaw", "curl", "nvidia-ctk", "sudo", "systemctl", "colima", "mv", "rm", "env", "df"];
 
+/// A healthy world for the plan's checks: the gateway container runs, and its
+/// containerd lists the image once it was imported (so the import is not skipped, and
+/// its post-condition holds).
+const STUB: &str = r#"#!/bin/sh
+f=$(mktemp "$CALLS/call.XXXXXX")
+printf '%s\0' "${0##*/}" "$@" > "$f"
+case "$*" in
+  *'images import'*) cat >/dev/null; : > "$CALLS/../imported" ;;
+  *'{{.State.Running}}'*) echo true ;;
+  *'images ls'*) if [ -e "$CALLS/../imported" ]; then echo docker.io/openshell/sandbox-from:1786000000; fi ;;
+esac
+exit 0
+"#;
+
 fn stubs(dir: &Path) {
     for program in PROGRAMS {
         let path = dir.join(program);
-        fs::write(&path, "#!/bin/sh\nf=$(mktemp \"$CALLS/call.XXXXXX\")\nprintf '%s\\0' \"${0##*/}\" \"$@\" > \"$f\"\ncat >/dev/null 2>&1 </dev/null\nexit 0\n").expect("write stub");
+        fs::write(&path, STUB).expect("write stub");
         Command::new("chmod").arg("+x").arg(&path).status().expect("chmod");
     }
 }
@@ -47,7 +61,7 @@ fn planned(plan: &serde_json::Value) -> BTreeMap<Vec<String>, usize> {
         }
         let mut commands: Vec<Vec<String>> = step["pipeline"].as_array().into_iter().flatten().filter_map(words).collect();
         commands.extend(words(&step["argv"]));
-        for check in ["pre", "post"] {
+        for check in ["skip_if", "pre", "post"] {
             commands.extend(words(&step[check]["argv"]));
         }
         for command in commands {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Engine, ImageRef, Kind, Phase, Retry, Stage};
+use crate::model::{Engine, Era, ImageRef, Kind, Phase, Retry, Stage};
 
 /// One line that proves the answer, with its 1-based number in the input. The text is
 /// cleaned (no terminal escapes), has its secrets masked, and is clipped.
@@ -43,12 +43,29 @@ pub struct Diagnosis {
     pub gateway: Option<String>,
     /// The sandbox's name, when `Created sandbox: <name>` was printed.
     pub sandbox: Option<String>,
-    /// The container engine the wording shows.
+    /// The container engine the wording shows (the last that does).
     pub engine: Option<Engine>,
+    /// The engine that built the image, when the builder's wording shows it.
+    pub build_engine: Option<Engine>,
     /// The build step that failed, for build failures.
     pub failed_step: Option<FailedStep>,
     /// The last `[progress] Exported N MiB`.
     pub exported_mib: Option<u64>,
+    /// The image the gateway was to run the sandbox from, when the output names it
+    /// (`Pulling image <ref>`, `ImagePullFailed: pull Docker image '<ref>'`).
+    pub sandbox_image: Option<ImageRef>,
+    /// Whether that image is one a create built locally (`openshell/sandbox-from:<ts>`,
+    /// or the built image), not a registry image.
+    pub sandbox_image_local: bool,
+    /// The sandbox's last reported status (`Last reported status: <reason>: <message>`,
+    /// or the reason of an error phase), masked.
+    pub reported_status: Option<String>,
+    /// The limit that ran out, in seconds (the provisioning timeout, the build's
+    /// no-output limit).
+    pub timeout_secs: Option<u64>,
+    /// Which OpenShell releases the output comes from: the `--openshell-version` given,
+    /// else the wording (a message only one era prints).
+    pub era: Option<Era>,
     /// The id of the rule that decided the kind.
     pub rule: Option<String>,
     /// What the kind means, for people.
@@ -76,8 +93,14 @@ impl Diagnosis {
             gateway: None,
             sandbox: None,
             engine: None,
+            build_engine: None,
             failed_step: None,
             exported_mib: None,
+            sandbox_image: None,
+            sandbox_image_local: false,
+            reported_status: None,
+            timeout_secs: None,
+            era: None,
             rule: None,
             explanation: explanation.into(),
             evidence: Vec::new(),

@@ -57,7 +57,24 @@ pub enum Kind {
     SandboxCreateIncomplete,
     /// The run was stopped from outside (Ctrl-C, SIGTERM, a hang-up) before it failed.
     Interrupted,
-    /// The container engine is not reachable.
+    /// The create could not resolve or reach its gateway.
+    GatewayUnreachable,
+    /// The locally built image is not in the image store the gateway's driver uses
+    /// (0.0.37 and newer: the CLI built into another engine or machine).
+    ImageNotInGatewayStore,
+    /// The gateway's driver could not pull the sandbox's registry image.
+    SandboxImagePullFailed,
+    /// The CLI refused `--from` before doing anything.
+    InvalidSource,
+    /// A sandbox of that name already exists.
+    SandboxAlreadyExists,
+    /// The sandbox was created but not ready in time.
+    ProvisioningTimeout,
+    /// The builder printed nothing for the no-progress limit (0.0.37 and newer).
+    BuildStalled,
+    /// The upload worked but `ctr images import` in the gateway failed (0.0.36 and older).
+    ImageImportFailed,
+    /// The container engine is not reachable (the gateway's, or the CLI's own to build).
     DockerUnreachable,
     /// The gateway's database was written by another OpenShell version.
     DatabaseMigrationIncompatible,
@@ -79,15 +96,17 @@ impl Kind {
         <Kind as strum::IntoEnumIterator>::iter()
     }
 
-    /// The stage this kind belongs to; `None` for `none` and `unknown`, which every
-    /// stage can answer.
+    /// The stages that can answer this kind; every stage for `none`, `unknown` and
+    /// `interrupted`.
     #[must_use]
-    pub fn stage(self) -> Option<Stage> {
+    pub fn stages(self) -> &'static [Stage] {
         match self {
-            Kind::None | Kind::Unknown | Kind::Interrupted => None,
-            Kind::DockerUnreachable | Kind::DatabaseMigrationIncompatible => Some(Stage::GatewayStart),
-            Kind::Transport | Kind::Credential | Kind::Model | Kind::Endpoint => Some(Stage::ProviderValidation),
-            _ => Some(Stage::SandboxCreate),
+            Kind::None | Kind::Unknown | Kind::Interrupted => &[Stage::SandboxCreate, Stage::GatewayStart, Stage::ProviderValidation],
+            // Both the gateway and the CLI's own build need an engine.
+            Kind::DockerUnreachable => &[Stage::GatewayStart, Stage::SandboxCreate],
+            Kind::DatabaseMigrationIncompatible => &[Stage::GatewayStart],
+            Kind::Transport | Kind::Credential | Kind::Model | Kind::Endpoint => &[Stage::ProviderValidation],
+            _ => &[Stage::SandboxCreate],
         }
     }
 }

@@ -23,4 +23,4 @@ pub use kind::{Kind, Retry};
 pub use name::is_valid_name;
 pub use phase::{Phase, PhaseScope};
 pub use stage::Stage;
-pub use version::{InvalidVersion, Version};
+pub use version::{Era, InvalidVersion, Version};

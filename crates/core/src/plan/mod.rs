@@ -9,7 +9,7 @@ mod step;
 
 pub use context::{create_context, CreateContext};
 pub use planner::{plan, Frontend, PlanInput};
-pub use step::{Action, Applicability, Check, Step};
+pub use step::{Action, Applicability, Check, Holds, Step};
 
 use crate::command::Placeholders;
 use crate::model::Kind;

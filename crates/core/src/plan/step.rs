@@ -46,13 +46,44 @@ pub enum Action {
     Nothing,
 }
 
+/// When a probe holds: what a script or an executor checks, not only shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Holds {
+    /// The probe succeeds (exits 0).
+    Succeeds,
+    /// The probe succeeds and one line of its output is exactly this.
+    PrintsLine {
+        /// The line.
+        line: String,
+    },
+}
+
 /// A probe and what its output must show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
     /// The probe.
     pub argv: Vec<Word>,
-    /// What its output must show.
+    /// What its output must show, for people.
     pub expect: String,
+    /// When it holds, for programs.
+    pub holds: Holds,
+}
+
+impl Check {
+    /// A probe that holds when it succeeds.
+    #[must_use]
+    pub fn succeeds(argv: Vec<Word>, expect: impl Into<String>) -> Check {
+        Check { argv, expect: expect.into(), holds: Holds::Succeeds }
+    }
+
+    /// A probe that holds when one line of its output is `line`.
+    #[must_use]
+    pub fn prints_line(argv: Vec<Word>, line: impl Into<String>) -> Check {
+        let line = line.into();
+        Check { argv, expect: format!("a line `{line}`"), holds: Holds::PrintsLine { line } }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +99,8 @@ pub struct Step {
     pub pre: Option<Check>,
     /// What must hold after it ran.
     pub post: Option<Check>,
+    /// When this holds, the step's work is already done: it is skipped.
+    pub skip_if: Option<Check>,
     /// What else to know.
     pub note: Option<String>,
 }
@@ -78,7 +111,7 @@ impl Step {
     pub fn new(applicability: Applicability, purpose: impl Into<String>, action: Action) -> Step {
         // A command with a placeholder cannot run as printed.
         let applicability = if action_has_placeholder(&action) { Applicability::Manual } else { applicability };
-        Step { purpose: purpose.into(), applicability, action, pre: None, post: None, note: None }
+        Step { purpose: purpose.into(), applicability, action, pre: None, post: None, skip_if: None, note: None }
     }
 
     #[must_use]
@@ -114,6 +147,13 @@ impl Step {
         self
     }
 
+    #[must_use]
+    /// Skipped when `check` holds (its work is already done).
+    pub fn with_skip_if(mut self, check: Check) -> Step {
+        self.skip_if = Some(check);
+        self
+    }
+
     /// Every command the step runs or checks.
     #[must_use]
     pub fn commands(&self) -> Vec<&Vec<Word>> {
@@ -122,6 +162,7 @@ impl Step {
             Action::Pipeline(commands) => commands.iter().collect(),
             Action::Nothing => Vec::new(),
         };
+        out.extend(self.skip_if.iter().map(|c| &c.argv));
         out.extend(self.pre.iter().map(|c| &c.argv));
         out.extend(self.post.iter().map(|c| &c.argv));
         out

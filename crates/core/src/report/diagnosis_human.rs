@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Diagnosis, Kind, Stage};
+use crate::model::{Diagnosis, Era, Kind, Stage};
 use crate::report::style::{paint, Style, BOLD, DIM, GREEN, RED, YELLOW};
 use crate::report::wrap::wrap;
 use crate::screen::printable;
@@ -63,8 +63,21 @@ fn facts(diagnosis: &Diagnosis) -> Vec<(&'static str, String)> {
     if let Some(image) = &diagnosis.built_image_ref {
         facts.push(("built image", image.to_string()));
     }
+    if let Some(image) = &diagnosis.sandbox_image {
+        let whose = if diagnosis.sandbox_image_local { " (built by a create)" } else { "" };
+        facts.push(("image", format!("{image}{whose}")));
+    }
     if let Some(gateway) = &diagnosis.gateway {
         facts.push(("gateway", gateway.clone()));
+    }
+    if let Some(sandbox) = &diagnosis.sandbox {
+        facts.push(("sandbox", sandbox.clone()));
+    }
+    if let Some(status) = &diagnosis.reported_status {
+        facts.push(("status", status.clone()));
+    }
+    if let Some(secs) = diagnosis.timeout_secs {
+        facts.push(("limit", format!("{secs} s")));
     }
     if let Some(engine) = diagnosis.engine {
         facts.push(("engine", engine.as_str().to_owned()));
@@ -73,7 +86,15 @@ fn facts(diagnosis: &Diagnosis) -> Vec<(&'static str, String)> {
         facts.push(("exported", format!("{mib} MiB")));
     }
     if diagnosis.stage == Stage::SandboxCreate {
-        facts.push(("uploaded", if diagnosis.uploaded_to_gateway { "yes" } else { "no" }.to_owned()));
+        let uploaded = match (diagnosis.uploaded_to_gateway, diagnosis.era) {
+            (true, _) => "yes",
+            (false, Some(Era::PackageManaged)) => "no (nothing is uploaded since 0.0.37)",
+            (false, _) => "no",
+        };
+        facts.push(("uploaded", uploaded.to_owned()));
+    }
+    if let Some(era) = diagnosis.era {
+        facts.push(("releases", era.releases().to_owned()));
     }
     if let Some(retry) = diagnosis.retry {
         facts.push(("retry", format!("{retry:?}").to_lowercase()));

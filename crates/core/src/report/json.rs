@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use crate::command::{render, render_pipeline, Placeholder, Shell, Word};
-use crate::model::{Diagnosis, Engine, Evidence, FailedStep, Kind, Phase, Retry, Stage};
-use crate::plan::{Action, Applicability, Check, CreateContext, Plan, Step};
+use crate::model::{Diagnosis, Engine, Era, Evidence, FailedStep, Kind, Phase, Retry, Stage};
+use crate::plan::{Action, Applicability, Check, CreateContext, Holds, Plan, Step};
 
 /// Version of the JSON objects `classify --format json` and `plan --format json` print.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -30,6 +30,8 @@ pub struct DiagnosisReport {
     pub gateway: Option<String>,
     /// The container engine the wording shows.
     pub engine: Option<Engine>,
+    /// The engine that built the image, when the builder's wording shows it.
+    pub build_engine: Option<Engine>,
     /// The build step that failed.
     pub failed_step: Option<FailedStep>,
     /// The id of the rule that decided the kind.
@@ -43,6 +45,18 @@ pub struct DiagnosisReport {
     pub retry: Option<Retry>,
     /// The last `[progress] Exported N MiB`.
     pub exported_mib: Option<u64>,
+    /// The image the gateway was to run the sandbox from, when the output names it.
+    pub sandbox_image: Option<String>,
+    /// Whether that image is one a create built locally (`openshell/sandbox-from:<ts>`).
+    pub sandbox_image_local: bool,
+    /// The sandbox's last reported status, masked.
+    pub reported_status: Option<String>,
+    /// The limit that ran out, in seconds.
+    pub timeout_secs: Option<u64>,
+    /// Which OpenShell releases the output comes from: `tar-upload` (0.0.36 and older)
+    /// or `package-managed` (0.0.37 and newer); null when neither the version nor the
+    /// wording shows it.
+    pub era: Option<Era>,
     /// What the kind means, for people.
     pub explanation: String,
 }
@@ -60,12 +74,18 @@ impl DiagnosisReport {
             built_image_ref: diagnosis.built_image_ref.as_ref().map(|r| r.as_str().to_owned()),
             gateway: diagnosis.gateway.clone(),
             engine: diagnosis.engine,
+            build_engine: diagnosis.build_engine,
             failed_step: diagnosis.failed_step.clone(),
             rule: diagnosis.rule.clone(),
             evidence: diagnosis.evidence.clone(),
             sandbox: diagnosis.sandbox.clone(),
             retry: if diagnosis.stage == Stage::ProviderValidation { Some(diagnosis.retry.unwrap_or(Retry::Selection)) } else { None },
             exported_mib: diagnosis.exported_mib,
+            sandbox_image: diagnosis.sandbox_image.as_ref().map(|r| r.as_str().to_owned()),
+            sandbox_image_local: diagnosis.sandbox_image_local,
+            reported_status: diagnosis.reported_status.clone(),
+            timeout_secs: diagnosis.timeout_secs,
+            era: diagnosis.era,
             explanation: diagnosis.explanation.clone(),
         }
     }
@@ -94,6 +114,8 @@ pub struct StepReport {
     pub pre: Option<CheckReport>,
     /// What must hold after it ran.
     pub post: Option<CheckReport>,
+    /// When this holds, the step's work is already done: it is skipped.
+    pub skip_if: Option<CheckReport>,
     /// What else to know.
     pub note: Option<String>,
 }
@@ -103,8 +125,11 @@ pub struct StepReport {
 pub struct CheckReport {
     /// The probe's words.
     pub argv: Vec<String>,
-    /// What its output must show.
+    /// What its output must show, for people.
     pub expect: String,
+    /// When it holds, for programs: `{"kind": "succeeds"}` (exit 0), or
+    /// `{"kind": "prints-line", "line": …}` (exit 0 and a line exactly that).
+    pub holds: Holds,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -168,7 +193,7 @@ pub(crate) fn posix(action: &Action) -> Option<String> {
 }
 
 fn check_report(check: &Check) -> CheckReport {
-    CheckReport { argv: display(&check.argv), expect: check.expect.clone() }
+    CheckReport { argv: display(&check.argv), expect: check.expect.clone(), holds: check.holds.clone() }
 }
 
 fn step_report(step: &Step) -> StepReport {
@@ -186,6 +211,7 @@ fn step_report(step: &Step) -> StepReport {
         shell: posix(&step.action),
         pre: step.pre.as_ref().map(check_report),
         post: step.post.as_ref().map(check_report),
+        skip_if: step.skip_if.as_ref().map(check_report),
         note: step.note.clone(),
     }
 }

@@ -47,6 +47,9 @@ fn shown_action(action: &Action) -> Option<String> {
 fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, out: &mut String) {
     for (i, step) in steps.iter().enumerate() {
         let _ = writeln!(out, "  {} [{}] {}", label(i), step.applicability.as_str(), printable(&step.purpose));
+        if let Some(skip) = &step.skip_if {
+            let _ = writeln!(out, "       skip when: {}  → {}", shown(&skip.argv), printable(&skip.expect));
+        }
         if let Some(pre) = &step.pre {
             let _ = writeln!(out, "       when: {}  → {}", shown(&pre.argv), printable(&pre.expect));
         }

@@ -1,11 +1,12 @@
-//! The plan as a POSIX shell script: probes run, changes ask first, manual steps and
-//! alternatives are comments.
+//! The plan as a POSIX shell script: probes run, changes ask first, conditions are
+//! checked (a step whose work is done is skipped; one whose condition fails stops the
+//! script), manual steps and alternatives are comments.
 
 use std::fmt::Write as _;
 
 use crate::command::{render, Shell, Word};
 use crate::model::Diagnosis;
-use crate::plan::{Applicability, Check, Plan, Step};
+use crate::plan::{Applicability, Check, Holds, Plan, Step};
 use crate::report::json::posix;
 
 /// Every line of `text` as a shell comment: a newline inside a quoted word must not
@@ -20,14 +21,61 @@ fn sh_quote(text: &str) -> String {
     render(&[Word::lit("x"), Word::lit(text)], Shell::Posix).map_or_else(|_| "''".to_owned(), |s| s[2..].to_owned())
 }
 
-/// A probe run before or after a step, its expectation as a comment.
-fn sh_check(check: &Check, redirect: &str, out: &mut String) {
-    let _ = writeln!(
-        out,
-        "  {}{redirect}  # expect: {}",
-        render(&check.argv, Shell::Posix).unwrap_or_default(),
-        check.expect.replace('\n', " ")
-    );
+/// A check as a quiet shell condition: it succeeds, or one line of its output is the
+/// expected one.
+fn sh_condition(check: &Check) -> String {
+    let command = render(&check.argv, Shell::Posix).unwrap_or_default();
+    match &check.holds {
+        Holds::PrintsLine { line } => format!("{command} 2>/dev/null | grep -Fqx -- {}", sh_quote(line)),
+        _ => format!("{command} >/dev/null 2>&1"),
+    }
+}
+
+/// A check that must hold, or the script stops saying which.
+fn sh_require(check: &Check, when: &str, purpose: &str) -> String {
+    let message = format!("stopped: {when} `{purpose}`, this did not hold: {}", check.expect.replace('\n', " "));
+    format!("if ! {}; then echo {} >&2; exit 1; fi", sh_condition(check), sh_quote(&message))
+}
+
+/// A step that runs: asked first when it changes state, skipped when its work is done,
+/// its pre- and post-conditions checked.
+fn sh_run(step: &Step, command: &str, out: &mut String) {
+    let mut body = Vec::new();
+    if let Some(pre) = &step.pre {
+        body.push(sh_require(pre, "before", &step.purpose));
+    }
+    body.push(command.to_owned());
+    if let Some(post) = &step.post {
+        body.push(sh_require(post, "after", &step.purpose));
+    }
+    let ask = matches!(step.applicability, Applicability::Confirm | Applicability::Destructive).then(|| {
+        let question =
+            if step.applicability == Applicability::Destructive { format!("{} (destructive)", step.purpose) } else { step.purpose.clone() };
+        format!("confirm {}", sh_quote(&question))
+    });
+    let opening = match (&step.skip_if, &ask) {
+        (Some(skip), _) => {
+            let done = sh_quote(&format!("already done, skipped: {}", step.purpose));
+            let rest = ask.as_ref().map_or_else(|| "else".to_owned(), |ask| format!("elif {ask}; then"));
+            Some(format!("if {}; then\n  echo {done} >&2\n{rest}", sh_condition(skip)))
+        }
+        (None, Some(ask)) => Some(format!("if {ask}; then")),
+        (None, None) => None,
+    };
+    match opening {
+        Some(opening) => {
+            let _ = writeln!(out, "{opening}");
+            for line in body {
+                let _ = writeln!(out, "  {line}");
+            }
+            let _ = writeln!(out, "fi");
+        }
+        None => {
+            for line in body {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
 }
 
 fn sh_steps(steps: &[Step], prefix: &str, out: &mut String) {
@@ -38,30 +86,11 @@ fn sh_steps(steps: &[Step], prefix: &str, out: &mut String) {
             comment(note, out);
         }
         let Some(command) = posix(&step.action) else { continue };
-        match step.applicability {
-            Applicability::Manual => {
-                comment("not run: fill in the placeholders, or do it by hand", out);
-                comment(&command, out);
-            }
-            Applicability::Probe | Applicability::Safe => {
-                let _ = writeln!(out, "{command}");
-            }
-            Applicability::Confirm | Applicability::Destructive => {
-                let question = if step.applicability == Applicability::Destructive {
-                    format!("{} (destructive)", step.purpose)
-                } else {
-                    step.purpose.clone()
-                };
-                let _ = writeln!(out, "if confirm {}; then", sh_quote(&question));
-                if let Some(pre) = &step.pre {
-                    sh_check(pre, " >&2", out);
-                }
-                let _ = writeln!(out, "  {command}");
-                if let Some(post) = &step.post {
-                    sh_check(post, "", out);
-                }
-                let _ = writeln!(out, "fi");
-            }
+        if step.applicability == Applicability::Manual {
+            comment("not run: fill in the placeholders, or do it by hand", out);
+            comment(&command, out);
+        } else {
+            sh_run(step, &command, out);
         }
     }
 }

@@ -137,8 +137,8 @@ mod tests {
         let err = one("id = \"x\"\nstage = \"sandbox-create\"\nrole = \"failure\"\nkind = \"unknown\"\nanchors=[\"ab\"]\npattern = \"a\"\nexplanation = \"e\"\n").unwrap_err();
         assert!(err.to_string().contains("field `anchors`"), "{err}");
 
-        let err = one("id = \"x\"\nstage = \"sandbox-create\"\nrole = \"failure\"\nkind = \"docker_unreachable\"\nanchors=[\"abc\"]\npattern = \"a\"\nexplanation = \"e\"\n").unwrap_err();
-        assert!(err.to_string().contains("belongs to stage gateway-start"), "{err}");
+        let err = one("id = \"x\"\nstage = \"sandbox-create\"\nrole = \"failure\"\nkind = \"database_migration_incompatible\"\nanchors=[\"abc\"]\npattern = \"a\"\nexplanation = \"e\"\n").unwrap_err();
+        assert!(err.to_string().contains("belongs to stage gateway-start, not sandbox-create"), "{err}");
     }
 
     #[test]

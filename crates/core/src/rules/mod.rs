@@ -8,6 +8,7 @@
 
 mod anchors;
 mod catalogue;
+mod field_errors;
 mod pattern;
 mod rule;
 mod rule_file;
@@ -18,8 +19,8 @@ pub(crate) use anchors::AnchorSet;
 pub use catalogue::{Catalogue, CatalogueError};
 pub use pattern::Pattern;
 pub use rule::{
-    BuildSummaryRule, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, ProviderRule, Releases, Role, Rule, RuleCase,
-    StepEvidenceRule,
+    BuildLine, BuildSummaryRule, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, ProviderRule, Releases, Role, Rule,
+    RuleCase, StepEvidenceRule,
 };
 pub use self_check::fires;
 pub(crate) use stage_rules::PatternRef;

@@ -5,7 +5,7 @@
 
 use regex::Regex;
 
-use crate::model::{Engine, Kind, Phase, PhaseScope, Retry, Stage, Version};
+use crate::model::{Engine, Era, Kind, Phase, PhaseScope, Retry, Stage, Version};
 use crate::rules::Pattern;
 
 /// A checked rule, ready to run.
@@ -95,6 +95,30 @@ pub enum LineMatcher {
     },
 }
 
+/// What a marker's line says about the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildLine {
+    /// Nothing.
+    Other,
+    /// It starts a build step (`step` and `total` groups).
+    StartsStep,
+    /// It starts a builder's replay of a failed step's output after reporting the
+    /// failure (BuildKit's ` > [2/8] RUN …:` block): the failure is that step's.
+    ReplaysStep,
+    /// It is a builder's last line of a successful build (`Successfully tagged`,
+    /// BuildKit's `naming to … done`): until the next step, markers that may follow a
+    /// build count as they would after OpenShell's own `Built image`.
+    EndsBuild,
+}
+
+impl BuildLine {
+    /// Whether a build step starts on the line.
+    #[must_use]
+    pub fn starts_step(self) -> bool {
+        matches!(self, BuildLine::StartsStep | BuildLine::ReplaysStep)
+    }
+}
+
 /// A phase marker: moves the phase and records facts.
 #[derive(Debug, Clone)]
 pub struct MarkerRule {
@@ -104,15 +128,12 @@ pub struct MarkerRule {
     pub pattern: Pattern,
     /// The phase the output has reached when it matches.
     pub sets_phase: Option<Phase>,
-    /// Whether it starts a build step (`step` and `total` groups).
-    pub starts_step: bool,
+    /// What the line says about the build.
+    pub build: BuildLine,
     /// The engine the wording shows.
     pub engine: Option<Engine>,
     /// Whether it proves the image reached the gateway.
     pub uploaded: bool,
-    /// Whether it is a builder replaying a failed step's output after reporting the
-    /// failure (BuildKit's ` > [2/8] RUN …:` block): the failure is that step's.
-    pub replays_step: bool,
 }
 
 /// Evidence inside a build step, tagged for the failed-command rules.
@@ -258,6 +279,17 @@ impl Rule {
     pub fn applies_to(&self, version: Option<Version>) -> bool {
         let Some(version) = version else { return true };
         self.openshell.max.is_none_or(|max| version <= max) && self.openshell.min.is_none_or(|min| version >= min)
+    }
+
+    /// The era a match proves: a rule only one era's releases can print.
+    #[must_use]
+    pub fn era_shown(&self) -> Option<Era> {
+        let Releases { min, max } = self.openshell;
+        match (min.map(Version::era), max.map(Version::era)) {
+            (Some(Era::PackageManaged), _) => Some(Era::PackageManaged),
+            (_, Some(Era::TarUpload)) => Some(Era::TarUpload),
+            _ => None,
+        }
     }
 
     /// Every pattern the rule runs on lines.

@@ -7,10 +7,11 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::model::{Engine, Kind, Phase, PhaseScope, Retry, Stage, Version};
+use crate::rules::field_errors::{backticked, fields_of, span_hint};
 use crate::rules::pattern::{compile_regex, UserBudget};
 use crate::rules::rule::{
-    BuildSummaryRule, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, ProviderRule, Releases, Role, Rule, RuleCase,
-    StepEvidenceRule,
+    BuildLine, BuildSummaryRule, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, ProviderRule, Releases, Role, Rule,
+    RuleCase, StepEvidenceRule,
 };
 use crate::rules::{CatalogueError, Pattern};
 
@@ -67,6 +68,8 @@ struct PartFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+// The file format's switches, read into one `BuildLine`.
+#[allow(clippy::struct_excessive_bools)]
 struct MarkerFile {
     #[serde(default)]
     phases: Vec<PhaseScope>,
@@ -80,6 +83,8 @@ struct MarkerFile {
     uploaded: bool,
     #[serde(default)]
     replays_step: bool,
+    #[serde(default)]
+    ends_build: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,9 +173,9 @@ pub(crate) fn parse_rule(file: &str, text: &str, budget: Option<&mut UserBudget>
         role,
     };
     if let Some(kind) = rule.kind() {
-        if kind.stage().is_some_and(|s| s != rule.stage) {
-            let owner = kind.stage().map_or("", |s| s.as_str());
-            return Err(f.error("kind", format!("kind '{kind}' belongs to stage {owner}, not {}", rule.stage)));
+        if !kind.stages().contains(&rule.stage) {
+            let owners: Vec<&str> = kind.stages().iter().map(|s| s.as_str()).collect();
+            return Err(f.error("kind", format!("kind '{kind}' belongs to stage {}, not {}", owners.join(" or "), rule.stage)));
         }
     }
     Ok((rule, common.disabled))
@@ -266,14 +271,23 @@ impl Fields<'_> {
     }
 
     fn marker(&self, m: MarkerFile) -> Result<MarkerRule, CatalogueError> {
+        let build = match (m.starts_step, m.replays_step, m.ends_build) {
+            (false, false, false) => BuildLine::Other,
+            (true, false, false) => BuildLine::StartsStep,
+            (true, true, false) => BuildLine::ReplaysStep,
+            (false, false, true) => BuildLine::EndsBuild,
+            (false, true, _) => {
+                return Err(self.error("replays_step", "a replayed step starts a step: set `starts_step = true` too".to_owned()))
+            }
+            (true, _, true) => return Err(self.error("ends_build", "a line cannot both start a step and end the build".to_owned())),
+        };
         Ok(MarkerRule {
             pattern: self.pattern(&m.anchors, &m.pattern, "anchors", "pattern")?,
             phases: m.phases,
             sets_phase: m.sets_phase,
-            starts_step: m.starts_step,
+            build,
             engine: m.engine,
             uploaded: m.uploaded,
-            replays_step: m.replays_step,
         })
     }
 
@@ -334,58 +348,5 @@ impl Fields<'_> {
 
     fn regex(&self, pattern: Option<&str>, field: &str) -> Result<Option<regex::Regex>, CatalogueError> {
         pattern.map(|p| self.compile(p, field)).transpose()
-    }
-}
-
-/// The text between the first pair of backticks (serde names fields that way).
-fn backticked(message: &str) -> Option<&str> {
-    let start = message.find('`')? + 1;
-    let end = start + message[start..].find('`')?;
-    Some(&message[start..end])
-}
-
-/// The field names `T`'s derived `Deserialize` reads: serde hands them to
-/// `deserialize_struct`, where this deserializer notes them and stops.
-fn fields_of<T: DeserializeOwned>() -> &'static [&'static str] {
-    struct Introspect<'a>(&'a mut &'static [&'static str]);
-
-    impl<'de> serde::Deserializer<'de> for Introspect<'_> {
-        type Error = serde::de::value::Error;
-
-        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-            Err(serde::de::Error::custom("not a struct"))
-        }
-
-        fn deserialize_struct<V: serde::de::Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Self::Error> {
-            *self.0 = fields;
-            Err(serde::de::Error::custom("fields noted"))
-        }
-
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit unit_struct
-            newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-        }
-    }
-
-    let mut fields: &'static [&'static str] = &[];
-    let _ = T::deserialize(Introspect(&mut fields));
-    fields
-}
-
-/// Where a TOML error is: the line, and the field when the line assigns one.
-fn span_hint(text: &str, span: Option<std::ops::Range<usize>>) -> String {
-    let Some(span) = span else { return String::new() };
-    let start = span.start.min(text.len());
-    let line = text[..start].bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_text = text[line_start..].lines().next().unwrap_or_default();
-    match line_text.split_once('=') {
-        Some((key, _)) if !key.trim().is_empty() && !key.contains('[') => format!(" (field `{}`, line {line})", key.trim()),
-        _ => format!(" (line {line})"),
     }
 }

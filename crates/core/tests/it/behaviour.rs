@@ -127,11 +127,11 @@ fn messages_a_version_cannot_print_are_not_matched() {
 
 #[test]
 fn an_error_after_created_sandbox_is_incomplete_with_its_evidence() {
-    let d = create("\nCreated sandbox: demo\n\n  [0.1s] Sandbox allocated\n  [0.2s] Pulling image openshell/x:1\nError:   × sandbox provisioning timed out after 300s\n");
+    let d = create("\nCreated sandbox: demo\n\n  [0.1s] Sandbox allocated\n  [0.2s] Image pulled\nError:   × sandbox provisioning stream ended before reaching terminal phase\n");
     assert_eq!(d.kind, Kind::SandboxCreateIncomplete);
     assert_eq!(d.phase, Some(Phase::Ready));
     assert!(d.uploaded_to_gateway);
-    assert!(d.evidence.iter().any(|e| e.text.contains("timed out")));
+    assert!(d.evidence.iter().any(|e| e.text.contains("stream ended")));
     let d = run(Stage::SandboxCreate, Options { exit_status: Some(0), ..Options::default() }, "Created sandbox: demo\n");
     assert_eq!(d.kind, Kind::None);
 }

@@ -81,7 +81,7 @@ fn anchors_are_lowercase_literals_that_the_firing_cases_contain() {
             }
         }
         if let Role::Provider(provider) = &rule.role {
-            assert!(provider.kind.stage() == Some(Stage::ProviderValidation), "provider rule {} has no provider kind", rule.id);
+            assert!(provider.kind.stages() == [Stage::ProviderValidation], "provider rule {} has no provider kind", rule.id);
         }
     }
 }

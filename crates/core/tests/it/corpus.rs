@@ -44,7 +44,7 @@ fn differences(case: &CorpusCase, diagnosis: &Diagnosis) -> Vec<String> {
     if diagnosis.kind != expected {
         out.push(format!("{name}: kind {} (rule {:?}), expected {expected}", diagnosis.kind, diagnosis.rule));
     }
-    if let Some(uploaded) = case.get("expected-uploadedToGateway").map(|s| s == "true") {
+    if let Some(uploaded) = case.expected("uploadedToGateway").map(|s| s == "true") {
         if diagnosis.uploaded_to_gateway != uploaded {
             out.push(format!("{name}: uploaded_to_gateway {}, expected {uploaded}", diagnosis.uploaded_to_gateway));
         }

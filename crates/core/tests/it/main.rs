@@ -7,6 +7,7 @@ mod behaviour;
 mod build_output_trust;
 mod catalogue;
 mod corpus;
+mod current_releases;
 mod decision_details;
 mod hostile_output;
 mod masking;

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use sandbox_triage_core::CreateInvocation;
 use sandbox_triage_core::Plan;
-use sandbox_triage_core::{classify, plan_script, Arch, Catalogue, Diagnosis, Engine, Kind, Options, Os, Stage, StageRules};
+use sandbox_triage_core::{classify, plan_script, Arch, Catalogue, Diagnosis, Engine, Era, Kind, Options, Os, Stage, StageRules, Version};
 use sandbox_triage_core::{plan, Frontend, Host, PlanInput};
 use sandbox_triage_core::{render, Shell, Word};
 use sandbox_triage_testkit::CorpusCase;
@@ -239,4 +239,56 @@ fn the_upload_family_recreates_from_the_built_image_and_keeps_every_flag() {
         }
     }
     assert!(checked >= 2, "no upload-family corpus file with a built image");
+}
+
+/// Subcommands one era's CLI lacks: 0.0.37 and newer start, stop and destroy no
+/// gateway and have no `doctor`; 0.0.36 and older cannot remove a gateway.
+fn lacking(era: Era) -> &'static [&'static str] {
+    match era {
+        Era::PackageManaged => &["gateway start", "gateway stop", "gateway destroy", "doctor logs", "doctor exec", "doctor check"],
+        _ => &["gateway remove"],
+    }
+}
+
+#[test]
+fn plans_use_only_the_subcommands_of_the_era_they_are_for() {
+    let mut checked = BTreeSet::new();
+    for case in corpus() {
+        for version in [None, Some("0.0.36"), Some("0.0.40"), Some("0.0.111")] {
+            let version: Option<Version> = version.map(|v| v.parse().expect("version"));
+            let Some(era) = version.map(Version::era).or(case.diagnosis.era) else { continue };
+            let input = PlanInput {
+                diagnosis: &case.diagnosis,
+                host: Host { os: Os::Linux, arch: Arch::X86_64, wsl: false },
+                engine: None,
+                openshell_version: version,
+                frontend: Frontend::OpenShell,
+                invocation: None,
+            };
+            let plan = plan(&input);
+            for command in plan.all_steps().flat_map(|s| s.commands()) {
+                let words = literal(command);
+                if words.first().is_some_and(|w| w == "openshell") {
+                    let sub = words.iter().skip(1).take(2).cloned().collect::<Vec<_>>().join(" ");
+                    assert!(!lacking(era).contains(&sub.as_str()), "{} ({era}): openshell {sub} does not exist there", case.name);
+                }
+            }
+            checked.insert(era);
+        }
+    }
+    assert_eq!(checked.len(), 2, "both eras were planned for");
+}
+
+#[test]
+fn a_log_of_0_0_37_or_later_never_claims_an_upload() {
+    for case in corpus().into_iter().filter(|c| c.diagnosis.era == Some(Era::PackageManaged)) {
+        assert!(!case.diagnosis.uploaded_to_gateway, "{}: claims an upload", case.name);
+    }
+    let log = "✓ Image openshell/sandbox-from:1 is available in the local Docker daemon for gateway 'dev'.\nCreated sandbox: a\nError:   × sandbox provisioning stream ended before reaching terminal phase\n";
+    let d = classify(&StageRules::new(catalogue(), Stage::SandboxCreate), Options::default(), log.as_bytes());
+    assert_eq!((d.kind, d.era, d.uploaded_to_gateway), (Kind::SandboxCreateIncomplete, Some(Era::PackageManaged), false));
+    let options = Options { openshell_version: Some("0.0.36".parse().expect("version")), ..Options::default() };
+    let d =
+        classify(&StageRules::new(catalogue(), Stage::SandboxCreate), options, b"Created sandbox: a\nError: sandbox entered error phase\n");
+    assert_eq!((d.kind, d.era, d.uploaded_to_gateway), (Kind::SandboxCreateIncomplete, Some(Era::TarUpload), true));
 }

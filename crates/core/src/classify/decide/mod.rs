@@ -14,9 +14,10 @@
 mod candidates;
 mod choice;
 mod evidence;
+mod refine;
 
 use crate::classify::state::Analysis;
-use crate::model::{Diagnosis, FailedStep, Kind, Phase, Stage};
+use crate::model::{Diagnosis, Era, FailedStep, Kind, Phase, Stage};
 use crate::redact::redact;
 use crate::screen::printable;
 
@@ -59,6 +60,11 @@ pub(crate) fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, signal: 
     diagnosis.kind = kind;
     diagnosis.rule = Some(best.rule.id.clone());
     diagnosis.explanation.clone_from(&best.rule.explanation);
+    if let Some((refined, why)) = refine::refine(kind, analysis) {
+        diagnosis.kind = refined;
+        why.clone_into(&mut diagnosis.explanation);
+    }
+    let kind = diagnosis.kind;
     if stage == Stage::SandboxCreate {
         diagnosis.phase = match (kind, best.rule.role.places_phase()) {
             // It failed somewhere after the sandbox was created: the furthest phase says where.
@@ -68,12 +74,16 @@ pub(crate) fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, signal: 
         };
     }
     diagnosis.evidence = evidence::assemble(analysis, &best);
-    if kind == Kind::SandboxCreateIncomplete {
-        // NemoClaw's semantics: the sandbox request reached the gateway.
+    if kind == Kind::SandboxCreateIncomplete && diagnosis.era != Some(Era::PackageManaged) {
+        // NemoClaw's semantics: the sandbox request reached the gateway. From 0.0.37
+        // nothing is uploaded at all.
         diagnosis.uploaded_to_gateway = true;
     }
+    // A failed step is reported for the build's own failures, and for another failure
+    // in the build phase when the output shows which step was running.
+    let step_shown = diagnosis.failed_step.as_ref().is_some_and(|s| s.number.is_some());
     if !matches!(kind, Kind::BuildStepFailed | Kind::BuildStepNetworkFailed | Kind::PluginInstallNetworkDenied)
-        && diagnosis.phase != Some(Phase::Build)
+        && (diagnosis.phase != Some(Phase::Build) || !step_shown)
     {
         diagnosis.failed_step = None;
     }
@@ -91,7 +101,18 @@ fn with_facts(analysis: &Analysis<'_>, lines: u64, bytes: u64) -> Diagnosis {
     diagnosis.gateway = facts.gateway.get().cloned();
     diagnosis.sandbox = facts.sandbox.get().cloned();
     diagnosis.engine = facts.engine;
+    diagnosis.build_engine = facts.build_engine;
     diagnosis.exported_mib = facts.exported_mib.get().copied();
+    // A repository named without its tag (`pull access denied for openshell/sandbox-from`)
+    // is the image this create built, by that image's full name.
+    diagnosis.sandbox_image = facts.sandbox_image.get().map(|image| match facts.image() {
+        Some(built) if image.tag().is_none() && image.digest().is_none() && built.path() == image.path() => built,
+        _ => image.clone(),
+    });
+    diagnosis.sandbox_image_local = diagnosis.sandbox_image.as_ref().is_some_and(|image| facts.is_local_build(image));
+    diagnosis.reported_status = facts.status.get().map(|s| masked(s));
+    diagnosis.timeout_secs = facts.timeout_secs.get().copied();
+    diagnosis.era = analysis.version().map(crate::model::Version::era).or(facts.era);
     diagnosis.lines = lines;
     diagnosis.bytes = bytes;
     diagnosis

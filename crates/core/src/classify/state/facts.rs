@@ -7,8 +7,11 @@ use std::collections::VecDeque;
 
 use regex::Captures;
 
-use crate::model::{is_valid_name, Engine, ImageRef};
-use crate::redact::carries_secret;
+use crate::model::{is_valid_name, Engine, Era, ImageRef};
+use crate::redact::{carries_secret, mask_then_clip};
+
+/// A reported status is kept up to this many characters.
+const STATUS_CHARS: usize = 300;
 
 /// Values remembered per fact. A flood of restatements forgets the oldest, so after a
 /// withdrawal the fact may be unknown: never a value from the withdrawn lines.
@@ -56,9 +59,23 @@ pub(crate) struct Facts {
     pub(crate) tagged_image: Fact<ImageRef>,
     pub(crate) gateway: Fact<String>,
     pub(crate) engine: Option<Engine>,
+    /// The engine the builder's wording shows (classic `Step N/M :` is Docker's,
+    /// buildah's `STEP N/M:` Podman's).
+    pub(crate) build_engine: Option<Engine>,
     pub(crate) exported_mib: Fact<u64>,
     pub(crate) uploaded: Fact<()>,
     pub(crate) sandbox: Fact<String>,
+    /// The image the gateway was to run the sandbox from.
+    pub(crate) sandbox_image: Fact<ImageRef>,
+    /// Whether the gateway was still pulling the sandbox's image (`Pulling image …`
+    /// with no `Image pulled`, `Image already present` or start after it).
+    pub(crate) pulling: Fact<bool>,
+    /// The sandbox's last reported status, masked and clipped.
+    pub(crate) status: Fact<String>,
+    /// A limit that ran out, in seconds.
+    pub(crate) timeout_secs: Fact<u64>,
+    /// The era the wording shows: a matched rule only one era's releases print.
+    pub(crate) era: Option<Era>,
 }
 
 /// A gateway or sandbox name the output states: a name, and not a credential.
@@ -121,6 +138,32 @@ impl Facts {
         if let Some(mib) = capture(caps, "mib").and_then(|s| s.parse().ok()) {
             self.exported_mib.set(mib, line);
         }
+        // A name without its tag (`pull access denied for openshell/sandbox-from`) does
+        // not replace the tagged one a progress line gave.
+        if let Some(image) = image(caps, "sandbox_image").filter(|new| {
+            new.tag().is_some() || new.digest().is_some() || self.sandbox_image.get().is_none_or(|old| old.path() != new.path())
+        }) {
+            self.sandbox_image.set(image, line);
+        }
+        if capture(caps, "pulling").is_some() {
+            self.pulling.set(true, line);
+        }
+        if capture(caps, "pulled").is_some() {
+            self.pulling.set(false, line);
+        }
+        if let Some(status) = capture(caps, "status").filter(|s| !s.is_empty()) {
+            self.status.set(mask_then_clip(status, 0, STATUS_CHARS), line);
+        }
+        if let Some(secs) = capture(caps, "timeout").and_then(|s| s.parse().ok()) {
+            self.timeout_secs.set(secs, line);
+        }
+    }
+
+    /// Whether `image` is one a create built locally: OpenShell's own tag for a
+    /// Dockerfile build, or the image this output announced or built.
+    pub(crate) fn is_local_build(&self, image: &ImageRef) -> bool {
+        image.path() == "openshell/sandbox-from"
+            || [self.announced_image.as_ref(), self.image().as_ref()].into_iter().flatten().any(|built| same_image(built, image))
     }
 
     /// The image reached the gateway (an upload marker on `line`).
@@ -136,6 +179,10 @@ impl Facts {
         self.sandbox.withdraw_after(line);
         self.exported_mib.withdraw_after(line);
         self.uploaded.withdraw_after(line);
+        self.sandbox_image.withdraw_after(line);
+        self.pulling.withdraw_after(line);
+        self.status.withdraw_after(line);
+        self.timeout_secs.withdraw_after(line);
     }
 
     /// The image the create built: OpenShell's own line, else the builder's tag.

@@ -10,6 +10,7 @@ mod facts;
 mod hits;
 mod lookback;
 mod timeline;
+mod windows;
 mod wrapped;
 
 use regex::Captures;
@@ -19,10 +20,9 @@ pub(crate) use facts::Facts;
 pub(crate) use hits::{Hit, RuleHits};
 
 use crate::classify::scanner::{Line, LineSink, Window};
-use crate::classify::terminal_text::readable_range;
 use crate::model::{Phase, Version};
 use crate::redact::{mask_then_clip, mask_then_clip_with_focus};
-use crate::rules::{LineMatcher, PatternRef, Role, Rule, StageRules};
+use crate::rules::{BuildLine, LineMatcher, PatternRef, Role, Rule, StageRules};
 use build_step::Pending;
 use errors::ErrorLines;
 use facts::capture;
@@ -65,6 +65,8 @@ pub(crate) struct Analysis<'r> {
     last_build_line: u64,
     /// The first build step or summary: facts stated after it may be a step's output.
     build_started: Option<u64>,
+    /// A builder reported the build finished, and no step started since.
+    build_ended: bool,
     scratch: Vec<PatternRef>,
     /// The line being examined, and the phase its matches count in.
     current_line: u64,
@@ -121,6 +123,7 @@ impl<'r> Analysis<'r> {
             errors: ErrorLines::default(),
             last_build_line: 0,
             build_started: None,
+            build_ended: false,
             scratch: Vec::new(),
             current_line: 0,
             attribution: Attribution::AsItStreams,
@@ -132,6 +135,11 @@ impl<'r> Analysis<'r> {
         self.timeline.phase
     }
 
+    /// The OpenShell version the output was said to come from.
+    pub(crate) fn version(&self) -> Option<Version> {
+        self.version
+    }
+
     /// A rule matched: what it means depends on its role.
     fn on_match(&mut self, ri: usize, caps: Option<&Captures<'_>>, rest: &str, ev: Vec<Seen>) {
         let rules: &'r StageRules = self.rules;
@@ -139,10 +147,20 @@ impl<'r> Analysis<'r> {
         self.hits[ri].count += 1;
         if let Some(engine) = rule.engine() {
             self.facts.engine = Some(engine);
+            // The builder's own wording says which engine built the image.
+            if self.timeline.phase == Some(Phase::Build) || matches!(&rule.role, Role::Marker(m) if m.build.starts_step()) {
+                self.facts.build_engine = Some(engine);
+            }
+        }
+        if let Some(era) = rule.era_shown() {
+            self.facts.era = Some(era);
         }
         match &rule.role {
             Role::Marker(marker) => self.on_marker(marker, caps, rest, ev),
             Role::Failure(r) | Role::Supporting(r) => {
+                // A failure's own words name facts too (the gateway it could not reach,
+                // the image that could not be pulled, the status, the limit).
+                self.facts.record(caps, self.current_line, false);
                 // Only a run whose later markers were cut: output with none at all keeps
                 // NemoClaw's unmarked reading.
                 if let Some(places) = r.places_phase.filter(|p| self.timeline.phase.is_some_and(|now| now < *p)) {
@@ -165,6 +183,7 @@ impl<'r> Analysis<'r> {
                 let command = capture(caps, "command").map(|s| mask_then_clip(s.trim_end_matches(':'), 0, COMMAND_CHARS));
                 let code = capture(caps, "code").and_then(|c| c.parse().ok());
                 self.build_seen(true, true);
+                self.build_ended = false;
                 self.build.summarise(ri, command, code, ev);
             }
             Role::FailedCommand(_) | Role::ExitStatus(_) | Role::Provider(_) => {}
@@ -175,8 +194,14 @@ impl<'r> Analysis<'r> {
         if self.facts.contradicts_announcement(caps) {
             return;
         }
-        if marker.starts_step || marker.sets_phase == Some(Phase::Build) {
-            self.build_seen(marker.starts_step, false);
+        let starts_step = marker.build.starts_step();
+        if starts_step || marker.sets_phase == Some(Phase::Build) {
+            self.build_seen(starts_step, false);
+        }
+        if starts_step {
+            self.build_ended = false;
+        } else if marker.build == BuildLine::EndsBuild && self.timeline.phase == Some(Phase::Build) {
+            self.build_ended = true;
         }
         self.facts.record(caps, self.current_line, self.build_started.is_none());
         if marker.uploaded {
@@ -185,61 +210,20 @@ impl<'r> Analysis<'r> {
         if let Some(phase) = marker.sets_phase {
             self.advance(phase);
         }
-        if marker.starts_step {
+        if starts_step {
             let number = capture(caps, "step").and_then(|s| s.parse().ok());
             let total = capture(caps, "total").and_then(|s| s.parse().ok());
             // A step marker's pattern ends where the instruction starts.
             let instruction = capture(caps, "instruction").unwrap_or(rest);
-            self.build.start_step(ev.first().cloned(), number, total, instruction, marker.replays_step);
+            self.build.start_step(ev.first().cloned(), number, total, instruction, marker.build == BuildLine::ReplaysStep);
         }
-        if marker.sets_phase.is_some() || marker.starts_step {
+        if marker.sets_phase.is_some() || starts_step {
             self.timeline.last_marker = ev.into_iter().next();
         }
     }
 
     fn advance(&mut self, phase: Phase) {
         self.timeline.advance(phase, self.current_line);
-    }
-
-    /// Examines the window's lines after `after` and before `before` that streaming
-    /// skipped (they hold no streamed anchor), each in the phase it was printed in.
-    fn examine_window(&mut self, window: &Window<'_>, after: u64, before: u64, max: usize) {
-        let mut bytes = Vec::new();
-        let lines = window.lines(after, max, &mut bytes);
-        let mut lower = Vec::new();
-        let mut previous: Option<(u64, std::ops::Range<usize>)> = None;
-        for (number, range) in lines {
-            if number >= before || self.lookback.fully_examined(number) {
-                previous = None;
-                continue;
-            }
-            let raw = &bytes[range.clone()];
-            let (from, to) = readable_range(raw);
-            let text = &raw[from..to];
-            lower.clear();
-            lower.extend(text.iter().map(u8::to_ascii_lowercase));
-            self.errors.see(number, text, &lower);
-            let saved = (self.current_line, self.attribution);
-            self.current_line = number;
-            self.attribution = Attribution::PrintedIn(self.timeline.phase_at(number));
-            if self.rules.anchors().find(&lower).is_none() {
-                self.examine(number, text, &lower, None);
-            }
-            if let Some((line, before)) = previous.take().filter(|(line, _)| line + 1 == number) {
-                self.examine_joined(line, &bytes[before], text);
-            }
-            (self.current_line, self.attribution) = saved;
-            previous = Some((number, range.start + from..range.start + to));
-        }
-        self.lookback.examined_until(before);
-    }
-
-    /// Before a build summary: the failed step's own output, back to its step marker.
-    fn look_back(&mut self, window: Option<&Window<'_>>, summary_line: u64) {
-        let Some(window) = window else { return };
-        let step_start = self.build.step.marker.as_ref().map_or(0, |m| m.line);
-        let after = self.lookback.window_upto.max(step_start);
-        self.examine_window(window, after, summary_line, LOOKBACK_LINES);
     }
 
     fn on_part(&mut self, ri: usize, pi: usize, ev: Seen) {
@@ -288,7 +272,16 @@ impl Analysis<'_> {
             // A warning decides nothing, but it can say why a step failed (pip's
             // `WARNING: Retrying … NewConnectionError`).
             && (!warning || marker || matches!(rule.role, Role::Supporting(_) | Role::StepEvidence(_)))
-            && (!marker || self.rules.in_scope(rule, self.timeline.phase))
+            && (!marker || self.rules.in_scope(rule, self.marker_scope()))
+    }
+
+    /// The phase markers are scoped by: after a builder's successful end, what follows
+    /// a build (OpenShell's `Built image`) does.
+    fn marker_scope(&self) -> Option<Phase> {
+        match self.timeline.phase {
+            Some(Phase::Build) if self.build_ended => Some(Phase::Export),
+            phase => phase,
+        }
     }
 
     /// Runs the rules whose anchors `lower` holds on one line. `window` is the output

@@ -1,6 +1,6 @@
 //! Failures inside the image build: fix the cause, then run the create again.
 
-use super::{argv, lit, Alternative, Arch, Confirm, Destructive, Frontend, ImageRef, Kind, Plan, Planner, Probe, Step};
+use super::{argv, lit, with_env, Alternative, Arch, Confirm, Destructive, Frontend, ImageRef, Kind, Os, Plan, Planner, Probe, Step};
 
 impl Planner<'_> {
     pub(super) fn build(&mut self, plan: &mut Plan) {
@@ -55,6 +55,35 @@ impl Planner<'_> {
                 plan.steps.push(Step::advice("Read the failed step's output above; reproduce the build with the engine's own build command to iterate on the Dockerfile"));
             }
         }
+    }
+
+    /// The builder printed nothing for the no-progress limit (0.0.37 and newer): an
+    /// engine short of CPU or memory deadlocks, or a step is legitimately quiet.
+    pub(super) fn build_stalled(&mut self, plan: &mut Plan) {
+        let d = self.input.diagnosis;
+        let limit = d.timeout_secs.map_or_else(|| "the no-output limit".to_owned(), |s| format!("{s} s"));
+        plan.headline = format!("The build printed nothing for {limit} and OpenShell stopped it: give the engine more CPU and memory, or allow a quiet step more time.");
+        plan.steps.push(Step::argv(
+            Probe,
+            "See the engine's CPUs and memory",
+            vec![self.eng(), lit("info"), lit("--format"), lit("{{.NCPU}} CPUs, {{.MemTotal}} bytes of memory")],
+        ));
+        let more = match self.input.host.os {
+            Os::Macos => {
+                "Give the engine's VM more CPUs and memory (`colima start --cpu 4 --memory 8`, or Docker Desktop's Resources settings)"
+            }
+            _ if self.input.host.wsl => "Give WSL more CPUs and memory (`.wslconfig`), or Docker Desktop's Resources settings",
+            _ => "Free CPU and memory on this host for the build (other containers, other builds)",
+        };
+        plan.steps.push(Step::advice(more));
+        plan.steps.push(self.recreate(false, "Run the create again"));
+        let quiet = d.timeout_secs.map_or(3600, |s| s.saturating_mul(2));
+        let again = self.recreate(false, "Run the create again, allowing the quiet step more time (seconds)");
+        plan.alternatives.push(Alternative {
+            title: "A step that is legitimately quiet".to_owned(),
+            conditions: vec!["when the engine has enough CPU and memory and the step just prints nothing for long".to_owned()],
+            steps: vec![with_env(again, &[("OPENSHELL_BUILD_NO_PROGRESS_TIMEOUT_SECS", quiet.to_string())])],
+        });
     }
 
     fn plugin_network(&mut self, plan: &mut Plan) {

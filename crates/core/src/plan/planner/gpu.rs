@@ -18,7 +18,7 @@ impl Planner<'_> {
                     "Generate the NVIDIA CDI specification",
                     argv(&["sudo", "nvidia-ctk", "cdi", "generate", "--output=/etc/cdi/nvidia.yaml"]),
                 )
-                .with_post(Check { argv: list, expect: "nvidia.com/gpu=all".to_owned() }),
+                .with_post(Check::prints_line(list, "nvidia.com/gpu=all")),
             );
         }
         plan.steps.push(self.recreate(self.input.diagnosis.built_image_ref.is_some(), "Create the sandbox again"));

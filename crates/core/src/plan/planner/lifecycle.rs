@@ -1,6 +1,6 @@
 //! A sandbox that was created and then failed, and output with no known failure.
 
-use super::{lit, Destructive, Phase, Plan, Planner, Probe, Stage, Step, Word, LAST_UPLOAD_RELEASE};
+use super::{lit, Destructive, Era, Phase, Plan, Planner, Probe, Stage, Step, Word};
 
 impl Planner<'_> {
     /// The name the create was given, else the one the output reports (OpenShell
@@ -15,24 +15,25 @@ impl Planner<'_> {
         }
     }
 
+    /// `openshell sandbox delete <name>`, destructive.
+    pub(super) fn delete_sandbox(&mut self, purpose: &str) -> Step {
+        let mut delete = Self::openshell(&["sandbox", "delete"]);
+        delete.push(self.sandbox_name());
+        Step::argv(Destructive, purpose, delete)
+    }
+
     pub(super) fn incomplete(&mut self, plan: &mut Plan) {
         plan.headline =
             String::from("The sandbox was created, then the command failed: it may exist in Provisioning, Error or even Ready.");
         let mut list = Self::openshell(&["sandbox", "list"]);
-        if self.input.openshell_version.is_some_and(|v| v > LAST_UPLOAD_RELEASE) {
+        if self.era() == Some(Era::PackageManaged) {
             list.extend([lit("-o"), lit("json")]);
         }
         plan.steps.push(
             Step::argv(Probe, "See the sandbox's phase", list)
                 .with_note("Ready: connect to it, nothing to re-create; Error or Provisioning: delete it, then create again"),
         );
-        let mut delete = Self::openshell(&["sandbox", "delete"]);
-        delete.push(self.sandbox_name());
-        plan.steps.push(Step::argv(
-            Destructive,
-            "Delete the failed sandbox (creating again under the same name answers AlreadyExists)",
-            delete,
-        ));
+        plan.steps.push(self.delete_sandbox("Delete the failed sandbox (creating again under the same name answers AlreadyExists)"));
         plan.steps.push(self.recreate(self.input.diagnosis.built_image_ref.is_some(), "Create the sandbox again"));
     }
 

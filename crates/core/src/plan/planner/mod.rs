@@ -7,7 +7,7 @@
 #![allow(clippy::assigning_clones, clippy::single_match_else)]
 
 use crate::command::{reconstruct, CreateInvocation, Part, Placeholders, Word};
-use crate::model::{Arch, Diagnosis, Engine, Host, ImageRef, Kind, Os, Phase, Stage, Version};
+use crate::model::{Arch, Diagnosis, Engine, Era, Host, ImageRef, Kind, Os, Phase, Stage, Version};
 use crate::plan::{create_context, Action, Alternative, Applicability, Check, Plan, Step};
 
 use Applicability::{Confirm, Destructive, Manual, Probe, Safe};
@@ -17,6 +17,10 @@ mod gateway;
 mod gpu;
 mod lifecycle;
 mod provider;
+mod provisioning;
+mod reach;
+mod source;
+mod store;
 mod trust;
 mod upload;
 
@@ -51,7 +55,6 @@ pub struct PlanInput<'a> {
 }
 
 const CTR_SOCKET: &str = "/run/k3s/containerd/containerd.sock";
-const LAST_UPLOAD_RELEASE: Version = Version::LAST_UPLOAD_RELEASE;
 
 struct Planner<'a> {
     input: &'a PlanInput<'a>,
@@ -110,22 +113,35 @@ impl Planner<'_> {
         words
     }
 
+    /// The releases the create ran with: the version given, else what the output's
+    /// wording shows.
+    fn era(&self) -> Option<Era> {
+        self.input.openshell_version.map(Version::era).or(self.input.diagnosis.era)
+    }
+
+    /// Whether the image upload and `openshell gateway start` exist: 0.0.36 and older,
+    /// or releases unknown.
     fn upload_path_exists(&self) -> bool {
-        self.input.openshell_version.is_none_or(|v| v <= LAST_UPLOAD_RELEASE)
+        self.era() != Some(Era::PackageManaged)
     }
 
     fn recreate(&mut self, from_image: bool, purpose: &str) -> Step {
         let image = if from_image { Some(self.image_word()) } else { None };
+        self.recreate_with(image.as_ref(), purpose)
+    }
+
+    /// The create again, from `image` when given, else from its original source.
+    fn recreate_with(&mut self, image: Option<&Word>, purpose: &str) -> Step {
         match self.input.invocation {
             Some(invocation) => {
-                let rebuilt = reconstruct(invocation, image.as_ref());
+                let rebuilt = reconstruct(invocation, image);
                 self.placeholders.adopt(rebuilt.placeholders);
                 Step::argv(Confirm, purpose, rebuilt.words)
             }
             None => {
                 let mut words = Self::openshell(&["sandbox", "create"]);
                 if let Some(image) = image {
-                    words.extend([lit("--from"), image]);
+                    words.extend([lit("--from"), image.clone()]);
                 }
                 let gateway = self.input.diagnosis.gateway.clone();
                 if let Some(gateway) = gateway {
@@ -138,6 +154,27 @@ impl Planner<'_> {
                 step
             }
         }
+    }
+
+    /// The create again under a new name (a placeholder): the old one is taken.
+    fn recreate_renamed(&mut self, purpose: &str) -> Step {
+        let step = self.recreate(self.input.diagnosis.built_image_ref.is_some(), purpose);
+        let Action::Argv(mut words) = step.action.clone() else { return step };
+        let new_name = self.placeholder("NEW_NAME", "a name no sandbox has yet");
+        let displayed: Vec<String> = words.iter().map(Word::display).collect();
+        if let Some(at) = displayed.iter().position(|w| w == "--name").filter(|at| at + 1 < words.len()) {
+            words[at + 1] = new_name;
+        } else if let Some(at) = displayed.iter().position(|w| w.starts_with("--name=")) {
+            let mut parts = vec![Part::Lit("--name=".to_owned())];
+            parts.extend(new_name.0);
+            words[at] = Word(parts);
+        } else {
+            let at = displayed.iter().position(|w| w == "create").map_or(words.len(), |i| i + 1);
+            words.splice(at..at, [lit("--name"), new_name]);
+        }
+        let mut renamed = Step::argv(step.applicability, purpose, words);
+        renamed.note = step.note;
+        renamed
     }
 
     fn resume(&self) -> Option<Step> {
@@ -200,6 +237,14 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         Kind::DockerUnreachable | Kind::DatabaseMigrationIncompatible => planner.gateway_start(&mut plan),
         Kind::Transport | Kind::Credential | Kind::Model | Kind::Endpoint => planner.provider(&mut plan),
         Kind::Interrupted => planner.interrupted(&mut plan),
+        Kind::GatewayUnreachable => planner.gateway_unreachable(&mut plan),
+        Kind::ImageNotInGatewayStore => planner.gateway_store(&mut plan),
+        Kind::SandboxImagePullFailed => planner.sandbox_pull(&mut plan),
+        Kind::InvalidSource => planner.invalid_source(&mut plan),
+        Kind::SandboxAlreadyExists => planner.already_exists(&mut plan),
+        Kind::ProvisioningTimeout => planner.provisioning_timeout(&mut plan),
+        Kind::BuildStalled => planner.build_stalled(&mut plan),
+        Kind::ImageImportFailed => planner.import_failed(&mut plan),
         Kind::Unknown => match d.stage {
             Stage::GatewayStart => planner.gateway_start(&mut plan),
             Stage::ProviderValidation => planner.provider(&mut plan),
@@ -208,4 +253,13 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
     }
     plan.placeholders = planner.placeholders;
     plan
+}
+
+/// `step`'s command run under `env NAME=VALUE …`.
+fn with_env(step: Step, vars: &[(&str, String)]) -> Step {
+    let Action::Argv(words) = &step.action else { return step };
+    let mut prefixed = vec![lit("env")];
+    prefixed.extend(vars.iter().map(|(name, value)| lit(&format!("{name}={value}"))));
+    prefixed.extend(words.iter().cloned());
+    Step { action: Action::Argv(prefixed), ..step }
 }

@@ -17,16 +17,14 @@ impl Planner<'_> {
         plan.notes.extend(self.upload_note(kind));
         let container = self.gateway_container();
         let image = self.image_word();
-        let running = Check {
-            argv: vec![self.eng(), lit("inspect"), lit("--format"), lit("{{.State.Running}}"), container.clone()],
-            expect: "true".to_owned(),
-        };
-        let local = Check {
-            argv: vec![self.eng(), lit("image"), lit("inspect"), lit("--format"), lit("{{.Id}}"), image.clone()],
-            expect: "an image id (sha256:…)".to_owned(),
-        };
+        let running =
+            Check::prints_line(vec![self.eng(), lit("inspect"), lit("--format"), lit("{{.State.Running}}"), container.clone()], "true");
+        let local = Check::succeeds(
+            vec![self.eng(), lit("image"), lit("inspect"), lit("--format"), lit("{{.Id}}"), image.clone()],
+            "an image id (sha256:…)",
+        );
         let stored = self.built_image().map_or_else(|| "docker.io/<BUILT_IMAGE>".to_owned(), |i| i.normalized());
-        let listed = Check { argv: self.ctr(false, &["images", "ls", "-q"]), expect: format!("a line `{stored}`") };
+        let listed = Check::prints_line(self.ctr(false, &["images", "ls", "-q"]), stored);
         plan.steps.push(
             Step::argv(Probe, "Check the gateway container is running", running.argv.clone())
                 .with_note(format!("expect: {}", running.expect)),
@@ -34,10 +32,6 @@ impl Planner<'_> {
         plan.steps.push(
             Step::argv(Probe, "Check the built image is still in the local engine", local.argv.clone())
                 .with_note(format!("expect: {}", local.expect)),
-        );
-        plan.steps.push(
-            Step::argv(Probe, "Check whether the gateway already has the image (then skip the import)", listed.argv.clone())
-                .with_note(format!("skip the next step when it lists {stored}")),
         );
         let save = vec![self.eng(), lit("save"), image.clone()];
         let import = self.ctr(true, &["images", "import", "-"]);
@@ -47,6 +41,7 @@ impl Planner<'_> {
                 "Stream the image into the gateway's containerd (no archive upload, no registry)",
                 Action::Pipeline(vec![save, import]),
             )
+            .with_skip_if(listed.clone())
             .with_pre(running)
             .with_post(listed.clone()),
         );
@@ -134,6 +129,21 @@ impl Planner<'_> {
             ],
             steps,
         });
+    }
+
+    /// The archive arrived but `ctr images import` failed in the gateway (0.0.36 and
+    /// older): see why, then import it again as a stream.
+    pub(super) fn import_failed(&mut self, plan: &mut Plan) {
+        self.upload_family(plan);
+        plan.headline = "The image archive reached the gateway, but its import into containerd failed (ctr's own words are in the evidence). Do not rebuild: check the gateway's free space, then stream the image into its containerd again.".to_owned();
+        plan.notes.retain(|note| !note.starts_with("OpenShell"));
+        let mut df = vec![self.eng(), lit("exec"), self.gateway_container()];
+        df.extend([lit("df"), lit("-h"), lit("/var/lib/rancher")]);
+        plan.steps.insert(
+            0,
+            Step::argv(Probe, "See the free space where the gateway's containerd stores images", df)
+                .with_note("an import needs about twice the image's size"),
+        );
     }
 
     pub(super) fn reset_after_upload(&mut self, plan: &mut Plan) {
