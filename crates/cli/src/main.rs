@@ -13,6 +13,7 @@ mod json_out;
 mod output;
 mod rule_dir;
 mod settings;
+mod spool;
 mod supervise;
 
 use std::process::ExitCode;

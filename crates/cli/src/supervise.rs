@@ -20,10 +20,9 @@ use std::os::fd::AsFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::sys::signal::{kill, killpg, signal, SigHandler, Signal};
@@ -31,6 +30,8 @@ use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{getpgid, getpgrp, getppid, getsid, tcgetpgrp, tcsetpgrp, Pid};
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
+
+use crate::spool::Spool;
 
 /// Which of the child's outputs a chunk came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,9 +96,18 @@ struct Foreground {
     ours: Pid,
 }
 
+/// What is known of the child before its events are classified: when it ended and how,
+/// and how many of its pipes are still being read.
+#[derive(Debug, Default)]
+struct Live {
+    ended: Mutex<Option<(Ended, Instant)>>,
+    readers_open: AtomicUsize,
+}
+
 /// A running child.
 pub(crate) struct Supervised {
-    pub(crate) events: Receiver<Event>,
+    pub(crate) events: Arc<Spool>,
+    live: Arc<Live>,
     foreground: Option<Foreground>,
     /// Readers stop writing once set: our report follows the child's output.
     quiet: Arc<AtomicBool>,
@@ -106,9 +116,6 @@ pub(crate) struct Supervised {
     signals: signal_hook::iterator::Handle,
 }
 
-/// Chunks in flight between the readers and the caller: bounded, so a caller that falls
-/// behind slows the child instead of growing memory.
-const CHANNEL_CHUNKS: usize = 64;
 const CHUNK: usize = 64 * 1024;
 /// How long the pipes are drained after the child exits.
 pub(crate) const DRAIN: Duration = Duration::from_millis(250);
@@ -135,7 +142,15 @@ fn hand_terminal(tty: &File, group: Pid) {
     }
 }
 
-fn reader(mut from: impl Read, stream: Stream, tx: &SyncSender<Event>, quiet: &AtomicBool) {
+fn reader(mut from: impl Read, stream: Stream, spool: &Spool, quiet: &AtomicBool, live: &Live) {
+    read_pipe(&mut from, stream, spool, quiet);
+    live.readers_open.fetch_sub(1, Ordering::SeqCst);
+    spool.producer_done();
+}
+
+/// Passes the pipe through to our own output as it arrives, a copy of each chunk to
+/// the spool.
+fn read_pipe(from: &mut impl Read, stream: Stream, spool: &Spool, quiet: &AtomicBool) {
     let mut buf = vec![0; CHUNK];
     loop {
         let n = match from.read(&mut buf) {
@@ -153,16 +168,14 @@ fn reader(mut from: impl Read, stream: Stream, tx: &SyncSender<Event>, quiet: &A
             if written.is_err_and(|e| e.kind() == ErrorKind::BrokenPipe) {
                 // Our reader is gone: stop reading, so the child's next write fails as it
                 // would into a closed pipe. Other errors only lose what was not written.
-                let _ = tx.send(Event::Chunk(stream, buf[..n].to_vec()));
-                let _ = tx.send(Event::Closed(stream, true));
+                spool.push(Event::Chunk(stream, buf[..n].to_vec()));
+                spool.push(Event::Closed(stream, true));
                 return;
             }
         }
-        if tx.send(Event::Chunk(stream, buf[..n].to_vec())).is_err() {
-            return;
-        }
+        spool.push(Event::Chunk(stream, buf[..n].to_vec()));
     }
-    let _ = tx.send(Event::Closed(stream, false));
+    spool.push(Event::Closed(stream, false));
 }
 
 /// The program's name as errors show it: masked, like everything else we print.
@@ -206,26 +219,35 @@ pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
     let forwarded = Arc::new(AtomicI32::new(0));
     let last = Arc::clone(&forwarded);
     std::thread::spawn(move || forward(signals, group, &last));
-    let (tx, rx) = sync_channel(CHANNEL_CHUNKS);
+    // Two readers and the waiter add to it.
+    let spool = Arc::new(Spool::new(3));
+    let live = Arc::new(Live::default());
     let quiet = Arc::new(AtomicBool::new(false));
     for (stream, pipe) in [
         (Stream::Out, child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
         (Stream::Err, child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>)),
     ] {
-        if let Some(pipe) = pipe {
-            let (tx, quiet) = (tx.clone(), Arc::clone(&quiet));
-            std::thread::spawn(move || reader(pipe, stream, &tx, &quiet));
+        match pipe {
+            Some(pipe) => {
+                let (spool, quiet, live) = (Arc::clone(&spool), Arc::clone(&quiet), Arc::clone(&live));
+                live.readers_open.fetch_add(1, Ordering::SeqCst);
+                std::thread::spawn(move || reader(pipe, stream, &spool, &quiet, &live));
+            }
+            None => spool.producer_done(),
         }
     }
     let job = match &foreground {
         Some(terminal) => Some(JobControl::new(terminal, group).map_err(|e| SpawnError::Other(name.clone(), e))?),
         None => None,
     };
+    let (waiter, known) = (Arc::clone(&spool), Arc::clone(&live));
     std::thread::spawn(move || {
         let ended = wait_for(&mut child, job.as_ref());
-        let _ = tx.send(Event::Exited(ended));
+        *known.ended.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((ended, Instant::now()));
+        waiter.push(Event::Exited(ended));
+        waiter.producer_done();
     });
-    Ok(Supervised { events: rx, foreground, quiet, forwarded, signals: handle })
+    Ok(Supervised { events: spool, live, foreground, quiet, forwarded, signals: handle })
 }
 
 /// What a stop of the child needs: the terminal, our group and the child's, and word of
@@ -307,6 +329,15 @@ fn forward(mut signals: Signals, group: Pid, last: &AtomicI32) {
 }
 
 impl Supervised {
+    /// The child exited 0 and its output has all passed through (its pipes are closed,
+    /// or the drain's time is up): what is still to be classified no longer matters.
+    pub(crate) fn succeeded_and_passed_through(&self) -> bool {
+        let ended = *self.live.ended.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        ended.is_some_and(|(ended, at)| {
+            ended == Ended::Code(0) && (self.live.readers_open.load(Ordering::SeqCst) == 0 || at.elapsed() >= DRAIN)
+        })
+    }
+
     /// The child's output is over for us: readers stop writing, the terminal comes back,
     /// and signals are ours again. Returns the last signal passed on to the child.
     pub(crate) fn finish(self) -> Option<i32> {

@@ -4,7 +4,6 @@
 //! output on stderr.
 
 use std::io::{self, IsTerminal, Write};
-use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 use sandbox_triage_core::{
@@ -15,6 +14,7 @@ use crate::args::RunArgs;
 use crate::exit::Exit;
 use crate::json_out::JsonOut;
 use crate::settings::Settings;
+use crate::spool::Empty;
 use crate::supervise::{spawn, Ended, Event, Stream, Supervised, DRAIN};
 
 /// A partial line longer than this is classified as it is, so that an endless line
@@ -84,8 +84,14 @@ fn watch(supervised: &Supervised, classifier: &mut Classifier<'_>, lines: &mut L
     let mut outcome = Outcome { ended: None, stdout_closed: false };
     let mut deadline: Option<Instant> = None;
     while open > 0 || deadline.is_none() {
+        // A success needs no diagnosis: once its output has passed through, whatever
+        // classification has not caught up with is left.
+        if !early && supervised.succeeded_and_passed_through() {
+            outcome.ended = Some(Ended::Code(0));
+            break;
+        }
         let wait = deadline.map_or(tick, |d| d.saturating_duration_since(Instant::now()));
-        match supervised.events.recv_timeout(wait) {
+        match supervised.events.pop(wait) {
             Ok(Event::Chunk(stream, bytes)) => {
                 lines.push(stream, &bytes, classifier);
                 last_output = Instant::now();
@@ -101,15 +107,15 @@ fn watch(supervised: &Supervised, classifier: &mut Classifier<'_>, lines: &mut L
                 outcome.ended = Some(ended);
                 deadline = Some(Instant::now() + DRAIN);
             }
-            Err(RecvTimeoutError::Timeout) if deadline.is_some_and(|d| Instant::now() >= d) => break,
-            Err(RecvTimeoutError::Timeout) => {
+            Err(Empty::Timeout) if deadline.is_some_and(|d| Instant::now() >= d) => break,
+            Err(Empty::Timeout) => {
                 if let Some(interval) = heartbeat.filter(|i| last_output.elapsed() >= *i && last_beat.elapsed() >= *i) {
                     last_beat = Instant::now();
                     let phase = classifier.phase().map_or_else(|| "the command is running".to_owned(), |p| p.description().to_owned());
                     say(&format!("sandbox-triage: no output for {}s: {phase}\n", last_output.elapsed().as_secs().max(interval.as_secs())));
                 }
             }
-            Err(RecvTimeoutError::Disconnected) => break,
+            Err(Empty::Done) => break,
         }
     }
     outcome

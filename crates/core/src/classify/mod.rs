@@ -87,17 +87,28 @@ impl<'r> Classifier<'r> {
     }
 
     /// Reads `reader` to its end, straight into the scan buffer.
-    pub fn read_from(&mut self, mut reader: impl Read) -> io::Result<()> {
+    pub fn read_from(&mut self, reader: impl Read) -> io::Result<()> {
+        self.read_with(reader, |_| {})
+    }
+
+    /// [`Classifier::read_from`], showing `observe` each piece read (straight into the
+    /// scan buffer: the bytes are copied once, by the kernel).
+    pub(crate) fn read_with(&mut self, mut reader: impl Read, mut observe: impl FnMut(&[u8])) -> io::Result<()> {
         let Driver::Log { scanner, analysis } = &mut self.driver else {
             let mut message = Vec::new();
             reader.take(PROVIDER_MESSAGE_MAX as u64).read_to_end(&mut message)?;
+            observe(&message);
             self.feed(&message);
             return Ok(());
         };
         loop {
-            match reader.read(scanner.spare()) {
+            let spare = scanner.spare();
+            match reader.read(spare) {
                 Ok(0) => return Ok(()),
-                Ok(n) => scanner.commit(n, self.rules.anchors(), analysis.as_mut()),
+                Ok(n) => {
+                    observe(&spare[..n]);
+                    scanner.commit(n, self.rules.anchors(), analysis.as_mut());
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }

@@ -12,7 +12,7 @@ use crate::rules::AnchorSet;
 
 /// The default buffer size: large enough that per-chunk overhead vanishes, small
 /// enough to stay far below the memory budget.
-pub(super) const DEFAULT_CAPACITY: usize = 1 << 20;
+pub(super) const DEFAULT_CAPACITY: usize = 256 << 10;
 
 /// One line handed to a [`LineSink`]: its 1-based number, its visible text (ANSI escapes
 /// and `\r` rewrites resolved) and the same text lowercased (ASCII).
@@ -121,6 +121,10 @@ pub(super) trait LineSink {
     /// Whether the next line must be handed over even without an anchor (a multi-line
     /// summary is being collected).
     fn wants_every_line(&self) -> bool;
+    /// The marker scope the output is in: which anchors the chunk search looks for.
+    fn scope(&self) -> usize {
+        0
+    }
     /// A line that holds a streamed anchor (or any line, while asked for); `window` is
     /// the output before it.
     fn line(&mut self, line: Line<'_>, window: &Window<'_>);
@@ -140,7 +144,25 @@ pub(super) struct Scanner {
     /// The last [`HISTORY`] bytes scanned, cleaned.
     history: Vec<u8>,
     ends_with_newline: bool,
+    /// The first bytes of this output, lowercased: what the chunk searchers are tuned on.
+    sample: Vec<u8>,
+    /// Each chunk searcher, tuned to this output.
+    tuned: Vec<Tuning>,
 }
+
+/// A chunk searcher's tuning to the output at hand.
+#[derive(Debug, Clone)]
+enum Tuning {
+    /// Not enough output seen yet to tune on.
+    NotYet,
+    /// Tuned: the catalogue's own searcher is the best there is.
+    Default,
+    /// Tuned: a searcher on the rarest tails of the anchors in this output.
+    Own(aho_corasick::packed::Searcher),
+}
+
+/// Bytes of output the chunk search is tuned on (a live stream tunes on what it has).
+const TUNE_SAMPLE: usize = 16 * 1024;
 
 impl Default for Scanner {
     fn default() -> Self {
@@ -160,6 +182,8 @@ impl Scanner {
             bytes: 0,
             history: Vec::with_capacity(HISTORY),
             ends_with_newline: true,
+            sample: Vec::new(),
+            tuned: Vec::new(),
         }
     }
 
@@ -230,23 +254,68 @@ impl Scanner {
                 None => return,
             }
         };
+        let cleaned = self.clean(region);
+        if self.tuned.len() != anchors.searcher_count() {
+            self.tuned = vec![Tuning::NotYet; anchors.searcher_count()];
+        }
+        let ready = self.sample.len() >= TUNE_SAMPLE || to_end;
+        self.hand_over(anchors, sink, cleaned, ready);
+        self.remember(cleaned);
+        self.buf.copy_within(region..self.len, 0);
+        self.len -= region;
+    }
+
+    /// Resolves ANSI escapes in `buf[..region]` and lowercases it into `lower`; the
+    /// cleaned length.
+    fn clean(&mut self, region: usize) -> usize {
         let cleaned =
             if memchr::memchr(0x1b, &self.buf[..region]).is_some() { strip_ansi_in_place(&mut self.buf[..region]) } else { region };
-        let (raw, lower) = (&self.buf[..cleaned], &mut self.lower[..cleaned]);
-        for (l, r) in lower.iter_mut().zip(raw) {
+        for (l, r) in self.lower[..cleaned].iter_mut().zip(&self.buf[..cleaned]) {
             *l = r.to_ascii_lowercase();
         }
-        let lower = &self.lower[..cleaned];
+        if self.sample.len() < TUNE_SAMPLE {
+            let room = TUNE_SAMPLE - self.sample.len();
+            self.sample.extend_from_slice(&self.lower[..room.min(cleaned)]);
+        }
+        cleaned
+    }
 
+    /// Keeps the last [`HISTORY`] bytes of what was scanned, for looking back.
+    fn remember(&mut self, cleaned: usize) {
+        let raw = &self.buf[..cleaned];
+        if cleaned >= HISTORY {
+            self.history.clear();
+            self.history.extend_from_slice(&raw[cleaned - HISTORY..cleaned]);
+        } else {
+            self.history.extend_from_slice(raw);
+            if self.history.len() > HISTORY {
+                self.history.drain(..self.history.len() - HISTORY);
+            }
+        }
+    }
+
+    /// Hands the sink the lines of `buf[..cleaned]` that hold a streamed anchor (or
+    /// every line, when it asks).
+    fn hand_over(&mut self, anchors: &AnchorSet, sink: &mut impl LineSink, cleaned: usize, ready: bool) {
+        let (raw, lower) = (&self.buf[..cleaned], &self.lower[..cleaned]);
         let mut pos = 0;
         let mut counted = 0;
         let mut newlines = self.newlines;
         while pos < cleaned {
-            let start = if sink.wants_every_line() {
+            let every = sink.wants_every_line();
+            let searcher = anchors.searcher_of(sink.scope());
+            if !every && ready && matches!(self.tuned[searcher], Tuning::NotYet) {
+                self.tuned[searcher] = anchors.tuned(searcher, &self.sample).map_or(Tuning::Default, Tuning::Own);
+            }
+            let find = |haystack: &[u8]| match &self.tuned[searcher] {
+                Tuning::Own(tuned) => tuned.find(haystack).map(|m| m.start()..m.end()),
+                Tuning::NotYet | Tuning::Default => anchors.find(searcher, haystack),
+            };
+            let start = if every {
                 pos
             } else {
-                match anchors.find(&lower[pos..]) {
-                    Some(at) => memchr::memrchr(b'\n', &lower[pos..pos + at]).map_or(pos, |nl| pos + nl + 1),
+                match find(&lower[pos..]) {
+                    Some(m) => memchr::memrchr(b'\n', &lower[pos..pos + m.start]).map_or(pos, |nl| pos + nl + 1),
                     None => break,
                 }
             };
@@ -269,127 +338,9 @@ impl Scanner {
         }
         newlines += bytecount::count(&raw[counted..cleaned], b'\n') as u64;
         self.newlines = newlines;
-        // Keep the last HISTORY bytes for looking back.
-        if cleaned >= HISTORY {
-            self.history.clear();
-            self.history.extend_from_slice(&raw[cleaned - HISTORY..cleaned]);
-        } else {
-            self.history.extend_from_slice(&raw[..cleaned]);
-            if self.history.len() > HISTORY {
-                self.history.drain(..self.history.len() - HISTORY);
-            }
-        }
-        self.buf.copy_within(region..self.len, 0);
-        self.len -= region;
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    struct Collect {
-        every: bool,
-        lines: Vec<(u64, String)>,
-    }
-
-    impl LineSink for Collect {
-        fn wants_every_line(&self) -> bool {
-            self.every
-        }
-        fn line(&mut self, line: Line<'_>, _window: &Window<'_>) {
-            self.lines.push((line.number, String::from_utf8_lossy(line.text).into_owned()));
-        }
-        fn finish(&mut self, _window: &Window<'_>) {}
-    }
-
-    fn scan(input: &[u8], capacity: usize, every: bool, piece: usize) -> Vec<(u64, String)> {
-        let anchors = AnchorSet::new(vec!["needle".to_owned()]);
-        let mut scanner = Scanner::with_capacity(capacity);
-        let mut sink = Collect { every, lines: Vec::new() };
-        for chunk in input.chunks(piece.max(1)) {
-            scanner.feed(chunk, &anchors, &mut sink);
-        }
-        scanner.finish(&anchors, &mut sink);
-        sink.lines
-    }
-
-    #[test]
-    fn hands_over_anchored_lines_with_their_numbers() {
-        let input = b"a\nNEEDLE one\nb\r\nc\n\x1b[31mnee\x1b[0mdle two\r\nprogress\rneedle three\nlast needle";
-        for capacity in [64, 100, 4096] {
-            for piece in [1, 3, 7, 1000] {
-                assert_eq!(
-                    scan(input, capacity, false, piece),
-                    vec![(2, "NEEDLE one".into()), (5, "needle two".into()), (6, "needle three".into()), (7, "last needle".into())],
-                    "capacity {capacity} piece {piece}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn every_line_mode_sees_all_lines() {
-        let lines = scan(b"x\ny\n\nz", 64, true, 5);
-        assert_eq!(lines, vec![(1, "x".into()), (2, "y".into()), (3, String::new()), (4, "z".into())]);
-    }
-
-    #[test]
-    fn a_line_longer_than_the_buffer_keeps_one_number() {
-        let mut input = vec![b'x'; 1000];
-        input.extend_from_slice(b"needle");
-        input.extend(vec![b'y'; 1000]);
-        input.extend_from_slice(b"\nneedle after\n");
-        let lines = scan(&input, 256, false, 333);
-        assert_eq!(lines.len(), 2, "{lines:?}");
-        assert_eq!(lines[0].0, 1);
-        assert_eq!(lines[1], (2, "needle after".into()));
-    }
-}
-
-#[cfg(test)]
-mod window_tests {
-    use super::*;
-
-    struct Windows {
-        seen: Vec<(u64, Vec<(u64, String)>)>,
-        tail: Vec<(u64, String)>,
-    }
-
-    fn numbered(window: &Window<'_>, after: u64) -> Vec<(u64, String)> {
-        let mut bytes = Vec::new();
-        let lines = window.lines(after, 1000, &mut bytes);
-        lines.into_iter().map(|(n, r)| (n, String::from_utf8_lossy(&bytes[r]).into_owned())).collect()
-    }
-
-    impl LineSink for Windows {
-        fn wants_every_line(&self) -> bool {
-            false
-        }
-        fn line(&mut self, line: Line<'_>, window: &Window<'_>) {
-            self.seen.push((line.number, numbered(window, 0)));
-        }
-        fn finish(&mut self, window: &Window<'_>) {
-            self.tail = numbered(window, 0);
-        }
-    }
-
-    #[test]
-    fn windows_hold_the_numbered_lines_before_the_current_one() {
-        let input = b"one\ntwo\nneedle three\nfour\nfive";
-        for capacity in [64, 4096] {
-            for piece in [1, 5, 100] {
-                let anchors = AnchorSet::new(vec!["needle".to_owned()]);
-                let mut scanner = Scanner::with_capacity(capacity);
-                let mut sink = Windows { seen: Vec::new(), tail: Vec::new() };
-                for chunk in input.chunks(piece) {
-                    scanner.feed(chunk, &anchors, &mut sink);
-                }
-                scanner.finish(&anchors, &mut sink);
-                assert_eq!(sink.seen, vec![(3, vec![(1, "one".into()), (2, "two".into())])]);
-                assert_eq!(sink.tail.last(), Some(&(5, "five".into())));
-                assert_eq!(sink.tail.len(), 5);
-            }
-        }
-    }
-}
+#[path = "scanner_tests.rs"]
+mod tests;

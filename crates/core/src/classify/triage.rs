@@ -98,6 +98,15 @@ impl<'r> Triage<'r> {
 
     /// Reads `reader` to its end.
     pub fn read_from(&mut self, mut reader: impl Read) -> io::Result<()> {
+        if self.gateway.is_none() {
+            // One classifier: read straight into its buffer, keeping the head aside.
+            let (head, truncated) = (&mut self.head, &mut self.truncated);
+            return self.create.read_with(reader, |bytes| {
+                let room = HEAD_MAX.saturating_sub(head.len());
+                head.extend_from_slice(&bytes[..room.min(bytes.len())]);
+                *truncated |= bytes.len() > room;
+            });
+        }
         let mut buf = vec![0; 1 << 20];
         loop {
             match reader.read(&mut buf) {

@@ -43,7 +43,10 @@ pub struct Diagnosis {
     pub gateway: Option<String>,
     /// The sandbox's name, when `Created sandbox: <name>` was printed.
     pub sandbox: Option<String>,
-    /// The container engine the wording shows (the last that does).
+    /// The container engine the gateway uses, as wording outside the build shows it (the
+    /// last that does). Up to 0.0.36, when nothing else shows it, the engine that built
+    /// (it ran the gateway too); from 0.0.37 the gateway's driver finds its own engine,
+    /// which the build's wording does not tell.
     pub engine: Option<Engine>,
     /// The engine that built the image, when the builder's wording shows it.
     pub build_engine: Option<Engine>,

@@ -111,6 +111,28 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// Whether only OpenShell itself reports this kind (its gateway, its sandbox, its
+    /// image hand-over): a build step's own output that looks like it is the step's.
+    #[must_use]
+    pub fn reported_by_openshell(self) -> bool {
+        matches!(
+            self,
+            Kind::GatewayUnreachable
+                | Kind::ImageNotInGatewayStore
+                | Kind::SandboxImagePullFailed
+                | Kind::InvalidSource
+                | Kind::SandboxAlreadyExists
+                | Kind::ProvisioningTimeout
+                | Kind::SandboxCreateIncomplete
+                | Kind::ImageImportFailed
+                | Kind::ImageUploadContainerMissing
+                | Kind::ImageUploadFailed
+                | Kind::BuildStalled
+        )
+    }
+}
+
 /// What a provider-validation failure asks the operator to do next (NemoClaw's `retry`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantNames)]
 #[strum(serialize_all = "snake_case", parse_err_ty = crate::model::UnknownId, parse_err_fn = Retry::unknown)]

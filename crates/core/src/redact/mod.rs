@@ -64,6 +64,17 @@ pub(crate) fn mask_then_clip(text: &str, focus: usize, max: usize) -> String {
     mask_then_clip_with_focus(text, focus, max).0
 }
 
+/// `text` kept for showing later (masked then): clipped to `max` characters around byte
+/// `focus` when longer, and then masked first, since the clip could leave part of a
+/// secret behind; as it is (and cheaply) when it fits.
+pub(crate) fn keep_clipped(text: &str, focus: usize, max: usize) -> (String, usize) {
+    if text.len() <= max {
+        (text.to_owned(), focus.min(text.len()))
+    } else {
+        mask_then_clip_with_focus(text, focus, max)
+    }
+}
+
 /// [`mask_then_clip`], with where the focus ended up.
 pub(crate) fn mask_then_clip_with_focus(text: &str, focus: usize, max: usize) -> (String, usize) {
     let spans = spans::secret_spans(text.as_bytes());

@@ -13,6 +13,9 @@ const PACKED_MAX: usize = 64;
 /// Up to this many literals the packed searcher runs its fastest variant (slim Teddy,
 /// 32 bytes a step); above it, the fat variant halves the speed.
 pub(super) const SLIM_MAX: usize = 32;
+/// Literals the chunk search aims for: Teddy checks a candidate wherever the first bytes
+/// of any literal in a bucket could match, and fewer literals mean fewer false ones.
+const SCAN_TARGET: usize = 16;
 
 /// Up to this many literals, the merging below is done pair by pair (it is quadratic,
 /// and exact); above it, by one prefix length for all, which is near-linear.
@@ -26,13 +29,49 @@ const PAIRWISE_MAX: usize = 256;
 #[must_use]
 pub(super) fn scan_literals(anchors: &[String]) -> Vec<String> {
     let scan = minimal(anchors.to_vec());
-    if scan.len() <= PACKED_MAX {
+    if scan.len() <= SCAN_TARGET {
         scan
     } else if scan.len() <= PAIRWISE_MAX {
-        merge_pairwise(scan)
+        let shared = merge_by_substring(scan, SCAN_TARGET);
+        if shared.len() <= PACKED_MAX {
+            shared
+        } else {
+            merge_pairwise(shared)
+        }
     } else {
         merge_by_prefix(&scan)
     }
+}
+
+/// Shortest length of a shared substring that replaces the literals holding it.
+const SHARED_MIN: usize = 6;
+
+/// Until at most `target` remain: replaces the literals that share a word (of at least
+/// [`SHARED_MIN`] bytes) by it, the word that saves most literals and bytes first
+/// (`failed` for `copy failed:`, `docker build failed`, `failed to solve`).
+fn merge_by_substring(mut scan: Vec<String>, target: usize) -> Vec<String> {
+    while scan.len() > target {
+        let mut words: Vec<&str> =
+            scan.iter().flat_map(|l| l.split(|c: char| !c.is_alphanumeric())).filter(|w| w.len() >= SHARED_MIN).collect();
+        words.sort_unstable();
+        words.dedup();
+        let best = words
+            .into_iter()
+            .map(|word| (scan.iter().filter(|l| l.contains(word)).count(), word))
+            .filter(|(holders, _)| *holders >= 2)
+            .max_by_key(|(holders, word)| ((holders - 1) * word.len(), word.len()));
+        let Some((_, word)) = best else { break };
+        let word = word.to_owned();
+        scan.push(word);
+        scan = minimal(scan);
+    }
+    scan
+}
+
+/// How many literals the chunk search would need before any merging.
+#[must_use]
+pub(super) fn distinct_count(anchors: &[String]) -> usize {
+    minimal(anchors.to_vec()).len()
 }
 
 /// Repeatedly replaces the two literals sharing the longest prefix by that prefix.
@@ -93,36 +132,37 @@ fn common_prefix(a: &str, b: &str) -> usize {
     (0..=len).rev().find(|&l| a.is_char_boundary(l)).unwrap_or(0)
 }
 
+/// How many marker scopes there are: output before any marker, then each phase.
+pub(crate) const SCOPES: usize = 8;
+
+/// The index of a marker scope: 0 before any marker, then one a phase.
+#[must_use]
+pub(crate) fn scope_index(phase: Option<crate::model::Phase>) -> usize {
+    phase.map_or(0, |p| 1 + p as usize)
+}
+
 /// The anchors of one stage's rules, and which anchors each line holds.
 #[derive(Debug, Clone)]
 pub(crate) struct AnchorSet {
     anchors: Vec<String>,
-    scan_count: usize,
-    fast: Fast,
+    /// Chunk searchers, one for each distinct set of streamed anchors.
+    searchers: Vec<Searcher>,
+    /// Which searcher each marker scope uses.
+    by_scope: [usize; SCOPES],
     /// Finds every anchor in one line, overlapping ones included (the chunk search only
     /// needs the first one per line).
     all_in_line: AhoCorasick,
 }
 
+/// One chunk searcher: the literals it looks for, and how.
 #[derive(Debug, Clone)]
-enum Fast {
-    Packed(packed::Searcher),
-    Automaton(AhoCorasick),
+struct Searcher {
+    scan: Vec<String>,
+    fast: Fast,
 }
 
-impl AnchorSet {
-    /// Builds the set, streaming every anchor; `anchors` must be lowercase.
-    #[cfg(test)]
-    pub(crate) fn new(anchors: Vec<String>) -> AnchorSet {
-        let streamed = anchors.clone();
-        AnchorSet::with_streamed(anchors, &streamed)
-    }
-
-    /// Builds the set with the chunk search limited to `streamed` (a subset of
-    /// `anchors`); lines holding only other anchors are examined later, in the windows
-    /// the classifier looks back over.
-    #[must_use]
-    pub(crate) fn with_streamed(anchors: Vec<String>, streamed: &[String]) -> AnchorSet {
+impl Searcher {
+    fn new(streamed: &[String]) -> Searcher {
         let scan = scan_literals(streamed);
         let packed = packed::Config::new().match_kind(packed::MatchKind::LeftmostFirst).builder().extend(&scan).build();
         let fast = match packed {
@@ -132,11 +172,50 @@ impl AnchorSet {
                 AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).build(&scan).expect("anchors are plain literals"),
             ),
         };
+        Searcher { scan, fast }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Fast {
+    Packed(packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl AnchorSet {
+    /// Builds the set, streaming every anchor in every scope; `anchors` must be lowercase.
+    #[cfg(test)]
+    pub(crate) fn new(anchors: Vec<String>) -> AnchorSet {
+        let streamed = anchors.clone();
+        AnchorSet::with_streamed(anchors, &streamed)
+    }
+
+    /// Builds the set with the chunk search limited to `streamed` (a subset of
+    /// `anchors`) in every scope.
+    #[must_use]
+    pub(crate) fn with_streamed(anchors: Vec<String>, streamed: &[String]) -> AnchorSet {
+        AnchorSet::with_scopes(anchors, &std::array::from_fn(|_| streamed.to_vec()))
+    }
+
+    /// Builds the set with the chunk search in each marker scope limited to that scope's
+    /// `streamed` anchors; lines holding only other anchors are examined later, in the
+    /// windows the classifier looks back over.
+    #[must_use]
+    pub(crate) fn with_scopes(anchors: Vec<String>, streamed: &[Vec<String>; SCOPES]) -> AnchorSet {
+        let mut lists: Vec<&Vec<String>> = Vec::new();
+        let by_scope = std::array::from_fn(|scope| {
+            let list = &streamed[scope];
+            lists.iter().position(|l| *l == list).unwrap_or_else(|| {
+                lists.push(list);
+                lists.len() - 1
+            })
+        });
+        let searchers = lists.into_iter().map(|l| Searcher::new(l)).collect();
         // A DFA: lines are short, and this runs on every candidate line. Thousands of
         // user anchors would make a DFA large: then the automaton picks its own kind.
         let kind = (anchors.len() <= PAIRWISE_MAX).then_some(aho_corasick::AhoCorasickKind::DFA);
         let all_in_line = AhoCorasick::builder().kind(kind).build(&anchors).expect("anchors are plain literals");
-        AnchorSet { anchors, scan_count: scan.len(), fast, all_in_line }
+        AnchorSet { anchors, searchers, by_scope, all_in_line }
     }
 
     #[must_use]
@@ -144,23 +223,54 @@ impl AnchorSet {
         &self.anchors
     }
 
+    /// How many chunk searchers there are (scopes share identical ones).
+    #[must_use]
+    pub(crate) fn searcher_count(&self) -> usize {
+        self.searchers.len()
+    }
+
+    /// The chunk searcher scope `scope` uses.
+    #[must_use]
+    pub(crate) fn searcher_of(&self, scope: usize) -> usize {
+        self.by_scope[scope.min(SCOPES - 1)]
+    }
+
     /// Whether the chunk search runs on the packed (SIMD) searcher.
     #[cfg(test)]
     pub(crate) fn is_packed(&self) -> bool {
-        matches!(self.fast, Fast::Packed(_))
+        self.searchers.iter().all(|s| matches!(s.fast, Fast::Packed(_)))
     }
 
-    /// The offset of the first anchor in `lower`, a lowercased haystack.
+    /// The offset of the first anchor searcher `searcher` streams in `lower`, a lowercased
+    /// haystack.
     #[inline]
     #[must_use]
-    pub(crate) fn find(&self, lower: &[u8]) -> Option<usize> {
-        if self.scan_count == 0 {
+    pub(crate) fn find(&self, searcher: usize, lower: &[u8]) -> Option<std::ops::Range<usize>> {
+        let searcher = &self.searchers[searcher];
+        if searcher.scan.is_empty() {
             return None;
         }
-        match &self.fast {
-            Fast::Packed(searcher) => searcher.find(lower).map(|m| m.start()),
-            Fast::Automaton(ac) => ac.find(lower).map(|m| m.start()),
+        match &searcher.fast {
+            Fast::Packed(packed) => packed.find(lower).map(|m| m.start()..m.end()),
+            Fast::Automaton(ac) => ac.find(lower).map(|m| m.range()),
         }
+    }
+
+    /// Searcher `searcher` tuned to one output, from a lowercased `sample` of it: each
+    /// literal is searched through its longest tail whose first bytes are rarest in the
+    /// sample (`mand '` for `the command '`). The SIMD searcher stops to check a candidate
+    /// wherever a literal's first bytes occur, so common words there (`the`, `for`,
+    /// `com`) would make it crawl through ordinary build output. A line holding an anchor
+    /// holds every part of it, so no line is missed.
+    #[must_use]
+    pub(crate) fn tuned(&self, searcher: usize, sample: &[u8]) -> Option<packed::Searcher> {
+        let searcher = &self.searchers[searcher];
+        if !matches!(searcher.fast, Fast::Packed(_)) || searcher.scan.is_empty() {
+            return None;
+        }
+        let counts = Trigrams::count(&searcher.scan, sample);
+        let tails = minimal(searcher.scan.iter().map(|literal| rarest_tail(literal, &counts).to_owned()).collect());
+        packed::Config::new().match_kind(packed::MatchKind::LeftmostFirst).builder().extend(&tails).build()
     }
 
     /// Calls `found` with the index of every anchor that occurs in `lower`.
@@ -171,9 +281,80 @@ impl AnchorSet {
     }
 }
 
+/// A literal's tail is at least this long (or the whole literal, when shorter).
+const TAIL_MIN: usize = 4;
+
+/// How often each wanted 3-byte sequence occurs in a sample.
+struct Trigrams {
+    /// Which 2-byte starts any wanted sequence has: most positions end here.
+    starts: Vec<bool>,
+    /// Wanted sequences (as `u32`), sorted, and their counts.
+    keys: Vec<u32>,
+    counts: Vec<u32>,
+}
+
+fn key(bytes: &[u8]) -> u32 {
+    u32::from(bytes[0]) << 16 | u32::from(bytes[1]) << 8 | u32::from(bytes[2])
+}
+
+impl Trigrams {
+    fn count(literals: &[String], sample: &[u8]) -> Trigrams {
+        let mut keys: Vec<u32> = literals.iter().flat_map(|l| l.as_bytes().windows(3).map(key)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut starts = vec![false; 1 << 16];
+        for k in &keys {
+            starts[(k >> 8) as usize] = true;
+        }
+        let mut counts = vec![0u32; keys.len()];
+        for window in sample.windows(3) {
+            if starts[(usize::from(window[0]) << 8) | usize::from(window[1])] {
+                if let Ok(i) = keys.binary_search(&key(window)) {
+                    counts[i] += 1;
+                }
+            }
+        }
+        Trigrams { starts, keys, counts }
+    }
+
+    fn of(&self, bytes: &[u8]) -> u32 {
+        if !self.starts[(usize::from(bytes[0]) << 8) | usize::from(bytes[1])] {
+            return 0;
+        }
+        self.keys.binary_search(&key(bytes)).map_or(0, |i| self.counts[i])
+    }
+}
+
+/// The longest tail of `literal` (at least [`TAIL_MIN`] bytes) whose first three bytes
+/// are rarest in the sample.
+fn rarest_tail<'a>(literal: &'a str, counts: &Trigrams) -> &'a str {
+    let bytes = literal.as_bytes();
+    if bytes.len() <= TAIL_MIN {
+        return literal;
+    }
+    let start = (0..=bytes.len() - TAIL_MIN).filter(|&p| literal.is_char_boundary(p)).min_by_key(|&p| (counts.of(&bytes[p..]), p));
+    &literal[start.unwrap_or(0)..]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literals_are_searched_through_their_rarest_tails() {
+        let sample = b"the build for the component completed; the test ran".repeat(100);
+        let counts = Trigrams::count(&["the command '".to_owned(), "step ".to_owned()], &sample);
+        let tail = rarest_tail("the command '", &counts);
+        assert!("the command '".ends_with(tail) && tail.len() >= TAIL_MIN, "{tail}");
+        assert_eq!(counts.of(tail.as_bytes()), 0, "{tail}");
+        assert!(counts.of(b"the") > 0 && counts.of(b"com") > 0);
+        assert_eq!(rarest_tail("ab", &counts), "ab");
+        let set = AnchorSet::new(vec!["the command '".to_owned(), "forwarding port".to_owned()]);
+        let tuned = set.tuned(0, &sample).expect("a packed searcher");
+        let line = b"x the command '/bin/sh -c make' returned";
+        assert!(tuned.find(line).is_some_and(|m| m.start() > 0 && m.start() < line.len()));
+        assert!(tuned.find(b"the build for the component").is_none());
+    }
 
     #[test]
     fn contained_anchors_are_searched_through_the_shorter_one() {
@@ -198,7 +379,7 @@ mod tests {
         assert!(set.is_packed());
         for anchor in &anchors {
             let line = format!("x {anchor} y");
-            assert!(set.find(line.as_bytes()).is_some(), "{anchor}");
+            assert!(set.find(0, line.as_bytes()).is_some(), "{anchor}");
             let mut seen = Vec::new();
             set.each_in_line(line.as_bytes(), |i| seen.push(i));
             assert_eq!(seen.len(), 1);

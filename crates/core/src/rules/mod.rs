@@ -15,7 +15,7 @@ mod rule_file;
 mod self_check;
 mod stage_rules;
 
-pub(crate) use anchors::AnchorSet;
+pub(crate) use anchors::{scope_index, AnchorSet};
 pub use catalogue::{Catalogue, CatalogueError};
 pub use pattern::Pattern;
 pub use rule::{

@@ -9,8 +9,37 @@ use regex::{Regex, RegexBuilder};
 pub struct Pattern {
     /// The literals; a matching line holds at least one.
     pub anchors: Vec<String>,
+    source: String,
+    /// The compiled regex: a user's at once (its errors are the loader's), a built-in
+    /// one the first time a line holds its anchor (most never run on a given log, and
+    /// the test suite compiles every one).
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl Pattern {
+    /// A pattern whose regex compiles when first used.
+    pub(crate) fn lazy(anchors: Vec<String>, source: &str) -> Pattern {
+        Pattern { anchors, source: source.to_owned(), compiled: std::sync::OnceLock::new() }
+    }
+
+    /// A pattern with its regex compiled already.
+    pub(crate) fn compiled(anchors: Vec<String>, source: &str, regex: Regex) -> Pattern {
+        Pattern { anchors, source: source.to_owned(), compiled: std::sync::OnceLock::from(regex) }
+    }
+
     /// The regex, run only on lines that hold an anchor.
-    pub regex: Regex,
+    #[must_use]
+    pub fn regex(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            compile_regex(&self.source, None).unwrap_or_else(|e| panic!("a built-in pattern compiles (the tests compile each one): {e}"))
+        })
+    }
+
+    /// The regex's source text.
+    #[must_use]
+    pub fn source(&self) -> &str {
+        &self.source
+    }
 }
 
 /// Compiled program bytes one regex may take.

@@ -134,6 +134,10 @@ pub struct MarkerRule {
     pub engine: Option<Engine>,
     /// Whether it proves the image reached the gateway.
     pub uploaded: bool,
+    /// Whether it is searched for while the output streams. A marker whose lines come
+    /// with the failure (its wording, the image it names) is looked for only where
+    /// failures are: the failed step's lines and the last lines of the output.
+    pub streamed: bool,
 }
 
 /// Evidence inside a build step, tagged for the failed-command rules.

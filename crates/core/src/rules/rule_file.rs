@@ -85,6 +85,12 @@ struct MarkerFile {
     replays_step: bool,
     #[serde(default)]
     ends_build: bool,
+    #[serde(default = "yes")]
+    streamed: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -288,6 +294,7 @@ impl Fields<'_> {
             build,
             engine: m.engine,
             uploaded: m.uploaded,
+            streamed: m.streamed,
         })
     }
 
@@ -342,8 +349,12 @@ impl Fields<'_> {
         if let Some(budget) = self.budget.borrow_mut().as_deref_mut() {
             budget.charge_anchors(anchors.len()).map_err(|message| self.error(anchors_field, message))?;
         }
+        if self.budget.borrow().is_none() {
+            // Built-in: checked by the test suite, compiled when first needed.
+            return Ok(Pattern::lazy(anchors.to_vec(), pattern));
+        }
         let regex = self.compile(pattern, pattern_field)?;
-        Ok(Pattern { anchors: anchors.to_vec(), regex })
+        Ok(Pattern::compiled(anchors.to_vec(), pattern, regex))
     }
 
     fn regex(&self, pattern: Option<&str>, field: &str) -> Result<Option<regex::Regex>, CatalogueError> {

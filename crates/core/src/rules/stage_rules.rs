@@ -2,7 +2,7 @@
 //! and, for each anchor, the rule patterns it can start.
 
 use crate::model::Stage;
-use crate::rules::anchors::{scan_literals, AnchorSet, SLIM_MAX};
+use crate::rules::anchors::{distinct_count, scope_index, AnchorSet, SCOPES, SLIM_MAX};
 use crate::rules::{Catalogue, Role, Rule};
 
 /// A rule pattern reached from an anchor: (rule index, part index).
@@ -14,7 +14,7 @@ pub(crate) type PatternRef = (u32, u32);
 #[derive(Debug, Clone)]
 struct Target {
     pattern: PatternRef,
-    exact: Option<Vec<u8>>,
+    exact: Option<memchr::memmem::Finder<'static>>,
 }
 
 /// One stage's rules, compiled for scanning.
@@ -27,6 +27,14 @@ pub struct StageRules {
     /// Matches count whatever the phase: a rule's own cases check what it matches, not
     /// where its matches count.
     ignore_scope: bool,
+}
+
+/// The scope index of a rule's phase scope.
+fn scope_index_of(scope: crate::model::PhaseScope) -> usize {
+    match scope {
+        crate::model::PhaseScope::Unmarked => scope_index(None),
+        crate::model::PhaseScope::In(phase) => scope_index(Some(phase)),
+    }
 }
 
 impl StageRules {
@@ -63,27 +71,39 @@ impl StageRules {
                         by_anchor.push(Vec::new());
                         anchors.len() - 1
                     });
-                    let exact = (*anchor != lower).then(|| anchor.clone().into_bytes());
+                    let exact = (*anchor != lower).then(|| memchr::memmem::Finder::new(anchor.as_bytes()).into_owned());
                     by_anchor[index].push(Target { pattern: (ri as u32, pi as u32), exact });
                 }
             }
         }
         // Searching every chunk for every anchor is fastest with few literals. When the
         // stage has more than the fast searcher's share, only the anchors of markers and
-        // build summaries are searched while streaming; the other rules run on the lines
-        // before each build summary and on the final lines of the output, where the error
-        // that stopped the run is.
-        let streamed: Vec<String> = if scan_literals(&anchors).len() <= SLIM_MAX {
-            anchors.clone()
+        // build summaries are searched while streaming, and of markers only those that
+        // count in the scope the output is in (a build's long output is searched for the
+        // build's markers, not the sandbox's); the other rules run on the lines before each
+        // build summary and on the final lines of the output, where the error that stopped
+        // the run is.
+        let streamed: [Vec<String>; SCOPES] = if distinct_count(&anchors) <= SLIM_MAX {
+            std::array::from_fn(|_| anchors.clone())
         } else {
-            let structural: Vec<&Rule> = rules.iter().filter(|r| matches!(r.role, Role::Marker(_) | Role::BuildSummary(_))).collect();
-            let mut streamed: Vec<String> =
-                structural.iter().flat_map(|r| r.line_patterns()).flat_map(|p| p.anchors.iter().map(|a| a.to_ascii_lowercase())).collect();
-            streamed.sort();
-            streamed.dedup();
-            streamed
+            std::array::from_fn(|scope| {
+                let in_scope = |r: &&Rule| match &r.role {
+                    Role::Marker(m) => m.streamed && (m.phases.is_empty() || m.phases.iter().any(|p| scope_index_of(*p) == scope)),
+                    Role::BuildSummary(_) => true,
+                    _ => false,
+                };
+                let mut streamed: Vec<String> = rules
+                    .iter()
+                    .filter(in_scope)
+                    .flat_map(Rule::line_patterns)
+                    .flat_map(|p| p.anchors.iter().map(|a| a.to_ascii_lowercase()))
+                    .collect();
+                streamed.sort();
+                streamed.dedup();
+                streamed
+            })
         };
-        StageRules { stage, rules, anchors: AnchorSet::with_streamed(anchors, &streamed), by_anchor, ignore_scope: false }
+        StageRules { stage, rules, anchors: AnchorSet::with_scopes(anchors, &streamed), by_anchor, ignore_scope: false }
     }
 
     /// The rules with every anchor searched while streaming: for live output, where
@@ -128,18 +148,21 @@ impl StageRules {
     pub(crate) fn patterns_in(&self, text: &[u8], lower: &[u8], out: &mut Vec<PatternRef>) {
         out.clear();
         // Each anchor once, however often the line repeats it: an exact-case check
-        // searches the whole line.
-        let mut anchors = Vec::new();
-        self.anchors.each_in_line(lower, |anchor| anchors.push(anchor));
-        anchors.sort_unstable();
-        anchors.dedup();
-        for anchor in anchors {
+        // searches the whole line. Anchors are gathered in `out` first (as `(anchor, 0)`),
+        // so no line allocates.
+        self.anchors.each_in_line(lower, |anchor| out.push((anchor as u32, u32::MAX)));
+        out.sort_unstable();
+        out.dedup();
+        let found = out.len();
+        for i in 0..found {
+            let anchor = out[i].0 as usize;
             for target in &self.by_anchor[anchor] {
-                if target.exact.as_ref().is_none_or(|exact| memchr::memmem::find(text, exact).is_some()) {
+                if target.exact.as_ref().is_none_or(|exact| exact.find(text).is_some()) {
                     out.push(target.pattern);
                 }
             }
         }
+        out.drain(..found);
         out.sort_unstable();
         out.dedup();
     }

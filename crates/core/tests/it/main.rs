@@ -9,6 +9,7 @@ mod catalogue;
 mod corpus;
 mod current_releases;
 mod decision_details;
+mod engine_mismatch;
 mod hostile_output;
 mod masking;
 mod plans;

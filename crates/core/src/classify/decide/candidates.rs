@@ -3,7 +3,7 @@
 
 use crate::classify::correlate::plugin_failure_correlates;
 use crate::classify::state::{Analysis, Hit, Seen, Step};
-use crate::model::Phase;
+use crate::model::{Kind, Phase};
 use crate::rules::{FailedCommandRule, Role, Rule};
 
 /// A possible answer: the rule, the phase its match counts in, its evidence.
@@ -29,13 +29,24 @@ pub(super) fn from_hits<'a>(analysis: &Analysis<'a>, build_failed: bool) -> Vec<
         if !matches!(rule.role, Role::Failure(_)) {
             continue;
         }
-        let Some(hit) = hits.last() else { continue };
+        // What OpenShell alone reports, printed inside the step a builder says failed,
+        // is that step's output (a test of the step's own gRPC client, say).
+        let openshells = rule.kind().is_some_and(Kind::reported_by_openshell);
+        let Some(hit) = hits.last_where(|hit| !(openshells && inside_failed_step(analysis, hit.line))) else { continue };
         let phase = effective_phase(hit, build_failed);
         if rule.in_scope(phase) {
             out.push(Candidate { rule, phase, evidence: hit.evidence.clone() });
         }
     }
     out
+}
+
+/// Whether `line` lies between the marker of the step a builder's summary says failed
+/// and that summary.
+fn inside_failed_step(analysis: &Analysis<'_>, line: u64) -> bool {
+    let Some(summary) = &analysis.build.summary else { return false };
+    let (Some(marker), Some(end)) = (&summary.step.marker, summary.evidence.first()) else { return false };
+    marker.line < line && line < end.line
 }
 
 /// The exit-status rules that take one of these statuses in the phase reached.

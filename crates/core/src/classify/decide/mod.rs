@@ -100,7 +100,6 @@ fn with_facts(analysis: &Analysis<'_>, lines: u64, bytes: u64) -> Diagnosis {
     diagnosis.built_image_ref = facts.image();
     diagnosis.gateway = facts.gateway.get().cloned();
     diagnosis.sandbox = facts.sandbox.get().cloned();
-    diagnosis.engine = facts.engine;
     diagnosis.build_engine = facts.build_engine;
     diagnosis.exported_mib = facts.exported_mib.get().copied();
     // A repository named without its tag (`pull access denied for openshell/sandbox-from`)
@@ -113,6 +112,9 @@ fn with_facts(analysis: &Analysis<'_>, lines: u64, bytes: u64) -> Diagnosis {
     diagnosis.reported_status = facts.status.get().map(|s| masked(s));
     diagnosis.timeout_secs = facts.timeout_secs.get().copied();
     diagnosis.era = analysis.version().map(crate::model::Version::era).or(facts.era);
+    // Up to 0.0.36 the CLI built with the engine that ran the gateway; from 0.0.37 the
+    // gateway's driver finds its own, which the builder's wording does not show.
+    diagnosis.engine = facts.engine.or(facts.build_engine.filter(|_| diagnosis.era != Some(Era::PackageManaged)));
     diagnosis.lines = lines;
     diagnosis.bytes = bytes;
     diagnosis

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use crate::classify::state::Seen;
 use crate::classify::terminal_text::clip_around;
-use crate::redact::mask_then_clip;
+use crate::redact::keep_clipped;
 
 /// Evidence lines kept for the current build step.
 const STEP_EVIDENCE: usize = 64;
@@ -98,7 +98,7 @@ impl Build {
     /// that failed (BuildKit reports `#8 ERROR`, then replays `> [4/6] RUN …:`).
     pub(crate) fn start_step(&mut self, marker: Option<Seen>, number: Option<u32>, total: Option<u32>, instruction: &str, replay: bool) {
         let instruction =
-            Some(instruction.trim().trim_end_matches(':')).filter(|s| !s.is_empty()).map(|s| mask_then_clip(s, 0, COMMAND_CHARS));
+            Some(instruction.trim().trim_end_matches(':')).filter(|s| !s.is_empty()).map(|s| keep_clipped(s, 0, COMMAND_CHARS).0);
         self.step = Step { marker, number, total, instruction, evidence: VecDeque::new() };
         self.replaying = replay && self.summary.is_some();
         if let (true, Some(summary)) = (self.replaying, &mut self.summary) {

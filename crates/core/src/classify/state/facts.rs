@@ -5,10 +5,10 @@
 
 use std::collections::VecDeque;
 
-use regex::Captures;
+use regex::{Captures, Regex};
 
 use crate::model::{is_valid_name, Engine, Era, ImageRef};
-use crate::redact::{carries_secret, mask_then_clip};
+use crate::redact::{carries_secret, keep_clipped};
 
 /// A reported status is kept up to this many characters.
 const STATUS_CHARS: usize = 300;
@@ -83,12 +83,42 @@ fn valid_name(name: &str) -> bool {
     is_valid_name(name) && !carries_secret(name)
 }
 
-/// A named group of a marker's match, trimmed.
-pub(crate) fn capture<'t>(caps: Option<&Captures<'t>>, name: &str) -> Option<&'t str> {
-    caps.and_then(|c| c.name(name)).map(|m| m.as_str().trim())
+/// A match's named groups that took part in it, found by a short scan instead of the
+/// regex's hashed name table (this runs on every marker line).
+#[derive(Debug, Default)]
+pub(crate) struct Groups<'t> {
+    whole: &'t str,
+    named: [(&'t str, &'t str); GROUPS_MAX],
+    len: usize,
 }
 
-fn image(caps: Option<&Captures<'_>>, name: &str) -> Option<ImageRef> {
+/// Named groups a rule's pattern may have that a match records.
+const GROUPS_MAX: usize = 8;
+
+impl<'t> Groups<'t> {
+    pub(crate) fn new(regex: &'t Regex, caps: &Captures<'t>) -> Groups<'t> {
+        let mut groups = Groups { whole: caps.get(0).map_or("", |m| m.as_str()), ..Groups::default() };
+        for (i, name) in regex.capture_names().enumerate() {
+            if let (Some(name), Some(m), true) = (name, caps.get(i), groups.len < GROUPS_MAX) {
+                groups.named[groups.len] = (name, m.as_str());
+                groups.len += 1;
+            }
+        }
+        groups
+    }
+
+    /// The whole match.
+    pub(crate) fn whole(&self) -> &'t str {
+        self.whole
+    }
+}
+
+/// A named group of a match, trimmed.
+pub(crate) fn capture<'t>(groups: &Groups<'t>, name: &str) -> Option<&'t str> {
+    groups.named[..groups.len].iter().find(|(n, _)| *n == name).map(|(_, text)| text.trim())
+}
+
+fn image(caps: &Groups<'_>, name: &str) -> Option<ImageRef> {
     capture(caps, name).and_then(|s| ImageRef::parse(s).ok())
 }
 
@@ -108,7 +138,7 @@ fn same_image(a: &ImageRef, b: &ImageRef) -> bool {
 impl Facts {
     /// Whether a marker names a built (tagged, pushed) image other than the one OpenShell announced: a
     /// build step printed it, and nothing on its line is OpenShell's.
-    pub(crate) fn contradicts_announcement(&self, caps: Option<&Captures<'_>>) -> bool {
+    pub(crate) fn contradicts_announcement(&self, caps: &Groups<'_>) -> bool {
         let Some(announced) = &self.announced_image else { return false };
         ["built_image", "tagged_image", "pushed_image"]
             .iter()
@@ -119,7 +149,7 @@ impl Facts {
     /// Records the facts a marker's named groups hold on `line`; invalid values are
     /// refused. `announcing` is whether an announcement counts here: only before the
     /// build starts, as OpenShell prints it.
-    pub(crate) fn record(&mut self, caps: Option<&Captures<'_>>, line: u64, announcing: bool) {
+    pub(crate) fn record(&mut self, caps: &Groups<'_>, line: u64, announcing: bool) {
         if let Some(image) = image(caps, "announced_image").filter(|_| announcing && self.announced_image.is_none()) {
             self.announced_image = Some(image);
         }
@@ -152,7 +182,7 @@ impl Facts {
             self.pulling.set(false, line);
         }
         if let Some(status) = capture(caps, "status").filter(|s| !s.is_empty()) {
-            self.status.set(mask_then_clip(status, 0, STATUS_CHARS), line);
+            self.status.set(keep_clipped(status, 0, STATUS_CHARS).0, line);
         }
         if let Some(secs) = capture(caps, "timeout").and_then(|s| s.parse().ok()) {
             self.timeout_secs.set(secs, line);

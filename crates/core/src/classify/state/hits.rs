@@ -46,7 +46,12 @@ impl RuleHits {
 
     /// The match on the latest line.
     pub(crate) fn last(&self) -> Option<&Hit> {
-        self.recent.iter().max_by_key(|h| h.line)
+        self.last_where(|_| true)
+    }
+
+    /// The match on the latest line of those `keep` accepts.
+    pub(crate) fn last_where(&self, keep: impl Fn(&Hit) -> bool) -> Option<&Hit> {
+        self.recent.iter().filter(|h| keep(h)).max_by_key(|h| h.line)
     }
 }
 

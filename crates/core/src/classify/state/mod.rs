@@ -10,10 +10,9 @@ mod facts;
 mod hits;
 mod lookback;
 mod timeline;
+mod warning;
 mod windows;
 mod wrapped;
-
-use regex::Captures;
 
 pub(crate) use build_step::{Build, Step, COMMAND_CHARS};
 pub(crate) use facts::Facts;
@@ -21,14 +20,15 @@ pub(crate) use hits::{Hit, RuleHits};
 
 use crate::classify::scanner::{Line, LineSink, Window};
 use crate::model::{Phase, Version};
-use crate::redact::{mask_then_clip, mask_then_clip_with_focus};
-use crate::rules::{BuildLine, LineMatcher, PatternRef, Role, Rule, StageRules};
+use crate::redact::keep_clipped;
+use crate::rules::{scope_index, BuildLine, LineMatcher, PatternRef, Role, Rule, StageRules};
 use build_step::Pending;
 use errors::ErrorLines;
-use facts::capture;
+use facts::{capture, Groups};
 use hits::Parts;
 use lookback::Lookback;
 use timeline::Timeline;
+use warning::is_warning;
 
 /// Lines are kept for evidence up to this many characters around the match: enough
 /// that masking (which runs on the answer's few lines) sees every secret the shown clip
@@ -37,6 +37,8 @@ const SEEN_CHARS: usize = 4096;
 /// Lines examined before a build summary (back to its step's start) and at the end.
 const LOOKBACK_LINES: usize = 512;
 const TAIL_LINES: usize = 1000;
+/// Line numbers of streamed lines remembered: more than any window holds.
+const STREAMED_KEPT: usize = 2 * TAIL_LINES;
 
 /// Which phase a match counts in.
 #[derive(Debug, Clone, Copy)]
@@ -67,17 +69,13 @@ pub(crate) struct Analysis<'r> {
     build_started: Option<u64>,
     /// A builder reported the build finished, and no step started since.
     build_ended: bool,
+    /// The last lines examined while streaming, in order: a window does not examine
+    /// them again.
+    streamed: std::collections::VecDeque<u64>,
     scratch: Vec<PatternRef>,
     /// The line being examined, and the phase its matches count in.
     current_line: u64,
     attribution: Attribution,
-}
-
-/// Lines that only warn: a kind needs an error that stopped the run.
-fn is_warning(lower: &[u8]) -> bool {
-    let trimmed = lower.trim_ascii_start();
-    let trimmed = trimmed.strip_prefix(b"npm ").unwrap_or(trimmed);
-    ["warning:", "warning[", "warn[", "warn:", "warn ", "[warning]", "! "].iter().any(|p| trimmed.starts_with(p.as_bytes()))
 }
 
 /// A line as it is kept while streaming, for evidence: clipped wide around the match,
@@ -94,7 +92,7 @@ pub(crate) struct Seen {
 /// A line kept for evidence. One longer than is kept is masked whole before the cut:
 /// a secret the cut would leave half of is still whole here.
 fn evidence(number: u64, text: &str, focus: usize) -> Seen {
-    let (text, focus) = if text.len() > SEEN_CHARS { mask_then_clip_with_focus(text, focus, SEEN_CHARS) } else { (text.to_owned(), focus) };
+    let (text, focus) = keep_clipped(text, focus, SEEN_CHARS);
     Seen { line: number, text, focus }
 }
 
@@ -124,6 +122,7 @@ impl<'r> Analysis<'r> {
             last_build_line: 0,
             build_started: None,
             build_ended: false,
+            streamed: std::collections::VecDeque::new(),
             scratch: Vec::new(),
             current_line: 0,
             attribution: Attribution::AsItStreams,
@@ -135,21 +134,28 @@ impl<'r> Analysis<'r> {
         self.timeline.phase
     }
 
+    /// Whether line `number` was examined while streaming.
+    fn was_streamed(&self, number: u64) -> bool {
+        self.streamed.binary_search(&number).is_ok()
+    }
+
     /// The OpenShell version the output was said to come from.
     pub(crate) fn version(&self) -> Option<Version> {
         self.version
     }
 
     /// A rule matched: what it means depends on its role.
-    fn on_match(&mut self, ri: usize, caps: Option<&Captures<'_>>, rest: &str, ev: Vec<Seen>) {
+    fn on_match(&mut self, ri: usize, caps: &Groups<'_>, rest: &str, ev: Vec<Seen>) {
         let rules: &'r StageRules = self.rules;
         let rule = &rules.rules()[ri];
         self.hits[ri].count += 1;
         if let Some(engine) = rule.engine() {
-            self.facts.engine = Some(engine);
-            // The builder's own wording says which engine built the image.
+            // The builder's own wording says which engine built the image; other
+            // wording, the engine the gateway uses.
             if self.timeline.phase == Some(Phase::Build) || matches!(&rule.role, Role::Marker(m) if m.build.starts_step()) {
                 self.facts.build_engine = Some(engine);
+            } else {
+                self.facts.engine = Some(engine);
             }
         }
         if let Some(era) = rule.era_shown() {
@@ -163,24 +169,27 @@ impl<'r> Analysis<'r> {
                 self.facts.record(caps, self.current_line, false);
                 // Only a run whose later markers were cut: output with none at all keeps
                 // NemoClaw's unmarked reading.
-                if let Some(places) = r.places_phase.filter(|p| self.timeline.phase.is_some_and(|now| now < *p)) {
-                    self.advance(places);
-                }
-                let phase = match self.attribution {
+                let printed = match self.attribution {
                     Attribution::AsItStreams => self.timeline.phase,
                     Attribution::PrintedIn(phase) => phase,
                 };
+                // Examined late or not, the failure happened where its wording places it.
+                let placed = r.places_phase.filter(|p| printed.is_some_and(|now| now < *p));
+                if let Some(places) = placed.filter(|p| self.timeline.phase.is_some_and(|now| now < *p)) {
+                    self.advance(places);
+                }
+                let phase = placed.or(printed);
                 self.hits[ri].push(Hit { evidence: ev, phase, line: self.current_line });
             }
             Role::StepEvidence(step) => {
                 if step.places_build && self.timeline.phase.is_none() {
                     self.advance(Phase::Build);
                 }
-                let text = caps.and_then(|c| c.get(0)).map(|m| m.as_str()).unwrap_or_default();
+                let text = caps.whole();
                 self.build.add_evidence(&step.tag, ev, text);
             }
             Role::BuildSummary(_) => {
-                let command = capture(caps, "command").map(|s| mask_then_clip(s.trim_end_matches(':'), 0, COMMAND_CHARS));
+                let command = capture(caps, "command").map(|s| keep_clipped(s.trim_end_matches(':'), 0, COMMAND_CHARS).0);
                 let code = capture(caps, "code").and_then(|c| c.parse().ok());
                 self.build_seen(true, true);
                 self.build_ended = false;
@@ -190,7 +199,7 @@ impl<'r> Analysis<'r> {
         }
     }
 
-    fn on_marker(&mut self, marker: &crate::rules::MarkerRule, caps: Option<&Captures<'_>>, rest: &str, ev: Vec<Seen>) {
+    fn on_marker(&mut self, marker: &crate::rules::MarkerRule, caps: &Groups<'_>, rest: &str, ev: Vec<Seen>) {
         if self.facts.contradicts_announcement(caps) {
             return;
         }
@@ -235,7 +244,7 @@ impl<'r> Analysis<'r> {
             _ => None,
         };
         if let Some(all) = self.parts[ri].see(pi, ev, within) {
-            self.on_match(ri, None, "", all);
+            self.on_match(ri, &Groups::default(), "", all);
         }
     }
 
@@ -249,10 +258,10 @@ impl<'r> Analysis<'r> {
                 let rules: &'r StageRules = self.rules;
                 let Some(pattern) = rules.rules()[pending.rule].line_patterns().first() else { return };
                 let text = std::mem::take(&mut pending.text);
-                if let Some(caps) = pattern.regex.captures(&text) {
+                if let Some(caps) = pattern.regex().captures(&text) {
                     self.look_back(window, pending.lines.first().map_or(number, |e| e.line));
                     let rule = pending.rule;
-                    self.on_match(rule, Some(&caps), "", pending.into_evidence());
+                    self.on_match(rule, &Groups::new(pattern.regex(), &caps), "", pending.into_evidence());
                 }
             }
         }
@@ -277,8 +286,13 @@ impl Analysis<'_> {
 
     /// The phase markers are scoped by: after a builder's successful end, what follows
     /// a build (OpenShell's `Built image`) does.
+    /// A line examined late is scoped by the phase it was printed in.
     fn marker_scope(&self) -> Option<Phase> {
-        match self.timeline.phase {
+        let phase = match self.attribution {
+            Attribution::PrintedIn(phase) => return phase,
+            Attribution::AsItStreams => self.timeline.phase,
+        };
+        match phase {
             Some(Phase::Build) if self.build_ended => Some(Phase::Export),
             phase => phase,
         }
@@ -306,7 +320,7 @@ impl Analysis<'_> {
             }
             match &rule.role {
                 Role::Failure(r) | Role::Supporting(r) if matches!(r.matcher, LineMatcher::Parts { .. }) => {
-                    if let Some(m) = rule.line_patterns()[pi].regex.find(&text) {
+                    if let Some(m) = rule.line_patterns()[pi].regex().find(&text) {
                         self.on_part(ri, pi, evidence(number, &text, m.start()));
                     }
                 }
@@ -326,10 +340,10 @@ impl Analysis<'_> {
         let rule = &rules.rules()[ri];
         let Some(pattern) = rule.line_patterns().first() else { return };
         // Most patterns capture nothing; finding is cheaper than capturing.
-        let found = if pattern.regex.captures_len() > 1 {
-            pattern.regex.captures(text).map(|caps| (caps.get(0).map_or(0..0, |m| m.range()), Some(caps)))
+        let found = if pattern.regex().captures_len() > 1 {
+            pattern.regex().captures(text).map(|caps| (caps.get(0).map_or(0..0, |m| m.range()), Groups::new(pattern.regex(), &caps)))
         } else {
-            pattern.regex.find(text).map(|m| (m.range(), None))
+            pattern.regex().find(text).map(|m| (m.range(), Groups::default()))
         };
         let summary = match &rule.role {
             Role::BuildSummary(summary) => Some(summary),
@@ -340,7 +354,7 @@ impl Analysis<'_> {
                 self.look_back(window, number);
             }
             let ev = vec![evidence(number, text, range.start)];
-            self.on_match(ri, caps.as_ref(), &text[range.end..], ev);
+            self.on_match(ri, &caps, &text[range.end..], ev);
         } else if let Some(terminator) = summary.and_then(|s| s.continue_until.as_ref()) {
             if self.build.pending.is_none() && memchr::memmem::find(lower, terminator.as_bytes()).is_none() {
                 self.build.pending = Some(Pending {
@@ -359,8 +373,16 @@ impl LineSink for Analysis<'_> {
         self.build.pending.is_some()
     }
 
+    fn scope(&self) -> usize {
+        scope_index(self.marker_scope())
+    }
+
     fn line(&mut self, line: Line<'_>, window: &Window<'_>) {
         self.current_line = line.number;
+        if self.streamed.len() == STREAMED_KEPT {
+            self.streamed.pop_front();
+        }
+        self.streamed.push_back(line.number);
         if self.build.pending.is_some() {
             self.lookback.note_full(line.number);
         }

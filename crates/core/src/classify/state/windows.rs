@@ -29,7 +29,7 @@ impl Analysis<'_> {
             let saved = (self.current_line, self.attribution);
             self.current_line = number;
             self.attribution = Attribution::PrintedIn(self.timeline.phase_at(number));
-            if self.rules.anchors().find(&lower).is_none() {
+            if !self.was_streamed(number) {
                 self.examine(number, text, &lower, None);
             }
             if let Some((line, before)) = previous.take().filter(|(line, _)| line + 1 == number) {

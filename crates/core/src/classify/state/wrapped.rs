@@ -62,10 +62,15 @@ impl Analysis<'_> {
             if !rule.wraps() || !self.counts(rule, false) {
                 continue;
             }
-            if let Some(caps) = pattern.regex.captures(&text) {
+            if let Some(caps) = pattern.regex().captures(&text) {
                 let found = caps.get(0).map_or(0..0, |m| m.range());
                 if found.start < seam.start && found.end > seam.end {
-                    self.on_match(ri as usize, Some(&caps), "", vec![super::evidence(number, &text, found.start)]);
+                    self.on_match(
+                        ri as usize,
+                        &super::facts::Groups::new(pattern.regex(), &caps),
+                        "",
+                        vec![super::evidence(number, &text, found.start)],
+                    );
                 }
             }
         }

@@ -22,6 +22,19 @@ impl Planner<'_> {
         Step::argv(Destructive, purpose, delete)
     }
 
+    /// When the output shows the sandbox was created (it then failed in provisioning, in
+    /// Error), its deletion: a create under the same name would answer `AlreadyExists`.
+    pub(super) fn delete_if_created(&mut self, steps: &mut Vec<Step>) {
+        let d = self.input.diagnosis;
+        if d.sandbox.is_some() || d.phase.is_some_and(|p| p >= Phase::Create) {
+            steps.push(
+                self.delete_sandbox(
+                    "Delete the sandbox the failure left in Error (creating again under the same name answers AlreadyExists)",
+                ),
+            );
+        }
+    }
+
     pub(super) fn incomplete(&mut self, plan: &mut Plan) {
         plan.headline =
             String::from("The sandbox was created, then the command failed: it may exist in Provisioning, Error or even Ready.");

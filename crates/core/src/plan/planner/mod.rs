@@ -206,7 +206,7 @@ impl Planner<'_> {
 #[must_use]
 pub fn plan(input: &PlanInput<'_>) -> Plan {
     let d = input.diagnosis;
-    let engine = input.engine.or(d.engine).unwrap_or(Engine::Docker);
+    let engine = input.engine.or(d.engine).or(d.build_engine).unwrap_or(Engine::Docker);
     let mut planner = Planner { input, engine, placeholders: Placeholders::default() };
     let mut plan = Plan {
         kind: d.kind,

@@ -2,6 +2,8 @@
 //! locally built image sits in an engine the gateway does not use, or a registry image
 //! could not be pulled.
 
+use crate::command::{FromSource, PathKind};
+
 use super::{lit, Action, Alternative, Check, Confirm, Engine, ImageRef, Part, Plan, Planner, Probe, Safe, Step, Word};
 
 impl Planner<'_> {
@@ -12,7 +14,13 @@ impl Planner<'_> {
         match (&d.sandbox_image, &d.built_image_ref) {
             (Some(_), Some(built)) if d.sandbox_image_local => Some(built.clone()),
             (Some(wanted), _) => Some(wanted.clone()),
-            (None, built) => built.clone(),
+            (None, Some(built)) => Some(built.clone()),
+            // The output names none: the image the create's `--from` names, if it does.
+            (None, None) => match FromSource::classify(self.input.invocation?.value("--from")?, |_| PathKind::Missing) {
+                FromSource::Image(image) => Some(image),
+                FromSource::Community { image, .. } => ImageRef::parse(&image).ok(),
+                _ => None,
+            },
         }
     }
 
@@ -32,14 +40,17 @@ impl Planner<'_> {
     }
 
     pub(super) fn gateway_store(&mut self, plan: &mut Plan) {
-        // The engine the gateway's driver uses; the image was built into the one the
-        // builder's wording shows, else (the usual mismatch) the other kind.
-        let gateway_engine = self.engine;
-        let other = match gateway_engine {
-            Engine::Podman => Engine::Docker,
-            _ => Engine::Podman,
+        // The engine the gateway's driver uses (given, or shown by the driver's wording)
+        // and the one the builder's wording shows; either unknown, the usual mismatch:
+        // the other kind.
+        let d = self.input.diagnosis;
+        let (build_engine, gateway_engine) = match (d.build_engine, self.input.engine.or(d.engine)) {
+            (Some(build), Some(gateway)) => (build, gateway),
+            (Some(build), None) => (build, other_kind(build)),
+            (None, Some(gateway)) => (other_kind(gateway), gateway),
+            // `… is available in the local Docker daemon`: the CLI speaks the Docker API.
+            (None, None) => (Engine::Docker, Engine::Podman),
         };
-        let build_engine = self.input.diagnosis.build_engine.unwrap_or(other);
         let image = self.wanted_image_word();
         plan.headline = format!(
             "The image was built, but into an engine the gateway does not use: its {gateway_engine} driver looked for it in its own store, then in a registry. Do not rebuild: copy the image into the gateway's engine, then create from it."
@@ -53,6 +64,7 @@ impl Planner<'_> {
             Step::argv(Probe, "See the gateway's compute driver", info).with_note("Docker or Podman: the engine whose store it reads"),
         );
         self.copy_between_engines(plan, build_engine, gateway_engine, &image);
+        self.delete_if_created(&mut plan.steps);
         plan.steps.push(self.recreate_with(Some(&image), "Create the sandbox from the image (the driver finds it in its own store)"));
         self.remote_store_alternative(plan, build_engine, gateway_engine, &image);
         self.rebuild_alternative(plan);
@@ -61,23 +73,23 @@ impl Planner<'_> {
     /// Probes, then the copy from the engine that built the image into the gateway's,
     /// skipped when the gateway's already holds it, checked before and after.
     fn copy_between_engines(&mut self, plan: &mut Plan, build_engine: Engine, gateway_engine: Engine, image: &Word) {
-        // Two daemons of one kind (Colima and Docker Desktop, a remote DOCKER_HOST) are
-        // told apart by the address of the one that built.
-        let build_host = (build_engine == gateway_engine).then(|| {
-            self.placeholder("BUILD_ENGINE_HOST", "the address of the engine that built the image (the DOCKER_HOST the create ran with)")
+        // Two daemons of one kind (Colima and Docker Desktop, a remote DOCKER_HOST): the
+        // environment the create ran in reaches the one that built, so the gateway's is
+        // named by its address, with the engine's own flag (Podman ignores DOCKER_HOST).
+        let gateway_host = (build_engine == gateway_engine).then(|| {
+            self.placeholder("GATEWAY_ENGINE_HOST", "the address of the engine the gateway uses, for example unix:///var/run/docker.sock")
         });
-        let on_build = |argv: Vec<Word>| match &build_host {
+        let on_gateway = |argv: Vec<Word>| match &gateway_host {
             Some(host) => {
-                let mut assignment = vec![Part::Lit("DOCKER_HOST=".to_owned())];
-                assignment.extend(host.0.clone());
-                let mut prefixed = vec![lit("env"), Word(assignment)];
-                prefixed.extend(argv);
+                let flag = if gateway_engine == Engine::Podman { "--url" } else { "--host" };
+                let mut prefixed = vec![argv[0].clone(), lit(flag), host.clone()];
+                prefixed.extend(argv.into_iter().skip(1));
                 prefixed
             }
             None => argv,
         };
-        let source = Check::succeeds(on_build(Self::holds(build_engine, image).argv), "an image id (sha256:…)");
-        let target = Self::holds(gateway_engine, image);
+        let source = Self::holds(build_engine, image);
+        let target = Check::succeeds(on_gateway(Self::holds(gateway_engine, image).argv), "an image id (sha256:…)");
         plan.steps.push(
             Step::argv(Probe, format!("Find the image in the engine that built it ({build_engine})"), source.argv.clone())
                 .with_note(format!("expect: {}", source.expect)),
@@ -97,8 +109,8 @@ impl Planner<'_> {
             }
             _ => image.clone(),
         };
-        let save = on_build(vec![lit(build_engine.as_str()), lit("save"), saved]);
-        let load = vec![lit(gateway_engine.as_str()), lit("load")];
+        let save = vec![lit(build_engine.as_str()), lit("save"), saved];
+        let load = on_gateway(vec![lit(gateway_engine.as_str()), lit("load")]);
         plan.steps.push(
             Step::new(
                 Confirm,
@@ -119,12 +131,13 @@ impl Planner<'_> {
         let host = self.placeholder("GATEWAY_HOST", "the machine the gateway runs on (user@host for ssh)");
         let save = vec![lit(from.as_str()), lit("save"), image.clone()];
         let load = vec![lit("ssh"), host, lit(to.as_str()), lit("load")];
-        let copy = Step::new(Confirm, "Stream the image to the gateway's machine", Action::Pipeline(vec![save, load]));
-        let create = self.recreate_with(Some(image), "Create the sandbox from the image");
+        let mut steps = vec![Step::new(Confirm, "Stream the image to the gateway's machine", Action::Pipeline(vec![save, load]))];
+        self.delete_if_created(&mut steps);
+        steps.push(self.recreate_with(Some(image), "Create the sandbox from the image"));
         plan.alternatives.push(Alternative {
             title: "The gateway runs on another machine".to_owned(),
             conditions: vec!["`openshell gateway info` shows a remote endpoint".to_owned()],
-            steps: vec![copy, create],
+            steps,
         });
     }
 
@@ -141,7 +154,12 @@ impl Planner<'_> {
         plan.alternatives.push(Alternative {
             title: "Rebuild into the gateway's engine".to_owned(),
             conditions: vec!["when the image cannot be copied (the build engine is gone)".to_owned()],
-            steps: vec![Step::argv(Confirm, "Build and create through the gateway's engine", with_host)],
+            steps: {
+                let mut steps = Vec::new();
+                self.delete_if_created(&mut steps);
+                steps.push(Step::argv(Confirm, "Build and create through the gateway's engine", with_host));
+                steps
+            },
         });
     }
 
@@ -182,6 +200,15 @@ impl Planner<'_> {
             "Check the gateway's engine reaches the registry (proxy, DNS, firewall)"
         };
         plan.steps.push(Step::advice(cause));
+        self.delete_if_created(&mut plan.steps);
         plan.steps.push(self.recreate(false, "Create the sandbox again"));
+    }
+}
+
+/// The other kind of engine: the usual mismatch when only one side is known.
+fn other_kind(engine: Engine) -> Engine {
+    match engine {
+        Engine::Podman => Engine::Docker,
+        _ => Engine::Podman,
     }
 }

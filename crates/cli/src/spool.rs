@@ -1,0 +1,263 @@
+//! The events between a supervised child's readers and the classifier: in memory up to
+//! a bound, then in an unlinked temporary file. A reader never waits for the classifier
+//! (the child's output reaches the terminal as it arrives, and the child is never
+//! slowed), and memory stays bounded however far classification falls behind: it
+//! catches up from the file, in order. Only if no file can be made does a reader wait.
+
+use std::collections::VecDeque;
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::supervise::{Ended, Event, Stream};
+
+/// Bytes of chunks held in memory before the rest goes to the file.
+const MEMORY: usize = 4 << 20;
+
+/// Why no event came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Empty {
+    /// None within the wait.
+    Timeout,
+    /// None will: every producer is done and everything was taken.
+    Done,
+}
+
+/// Events in order, in memory first, then on disk.
+pub(crate) struct Spool {
+    inner: Mutex<Inner>,
+    /// Signalled when an event is added, or the last producer is done.
+    added: Condvar,
+    /// Signalled when memory frees up (for producers that have no file to spill to).
+    taken: Condvar,
+}
+
+struct Inner {
+    memory: VecDeque<Event>,
+    memory_bytes: usize,
+    disk: Option<Disk>,
+    /// No file could be made: producers wait for memory instead.
+    no_disk: bool,
+    producers: usize,
+}
+
+/// The spill file: records are written at `end` and read at `start`.
+struct Disk {
+    file: File,
+    start: u64,
+    end: u64,
+}
+
+impl Disk {
+    fn create() -> io::Result<Disk> {
+        let dir = std::env::temp_dir();
+        let mut attempt = 0u32;
+        loop {
+            let path = dir.join(format!("sandbox-triage-spool-{}-{attempt}", std::process::id()));
+            match OpenOptions::new().read(true).write(true).create_new(true).mode(0o600).open(&path) {
+                Ok(file) => {
+                    // Unlinked at once: it goes away with us, whatever happens.
+                    let _ = std::fs::remove_file(&path);
+                    return Ok(Disk { file, start: 0, end: 0 });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    fn write(&mut self, event: &Event) -> io::Result<()> {
+        let record = encode(event);
+        self.file.write_all_at(&record, self.end)?;
+        self.end += record.len() as u64;
+        Ok(())
+    }
+
+    fn read(&mut self) -> io::Result<Event> {
+        let mut head = [0u8; 9];
+        self.file.read_exact_at(&mut head, self.start)?;
+        let len = u64::from_le_bytes(head[1..9].try_into().unwrap_or_default());
+        let mut body = vec![0; usize::try_from(len).map_err(|_| io::Error::other("a spooled record too long"))?];
+        self.file.read_exact_at(&mut body, self.start + 9)?;
+        self.start += 9 + len;
+        if self.is_empty() {
+            // Drained: the space goes back.
+            (self.start, self.end) = (0, 0);
+            let _ = self.file.set_len(0);
+        }
+        decode(head[0], body)
+    }
+}
+
+/// A record: a tag byte, the payload's length (8 bytes, little-endian), the payload.
+fn encode(event: &Event) -> Vec<u8> {
+    let (tag, payload): (u8, Vec<u8>) = match event {
+        Event::Chunk(Stream::Out, bytes) => (0, bytes.clone()),
+        Event::Chunk(Stream::Err, bytes) => (1, bytes.clone()),
+        Event::Closed(stream, ours) => (2, vec![u8::from(*stream == Stream::Err), u8::from(*ours)]),
+        Event::Exited(Ended::Code(code)) => (3, code.to_le_bytes().to_vec()),
+        Event::Exited(Ended::Signal(signal)) => (4, signal.to_le_bytes().to_vec()),
+    };
+    let mut record = Vec::with_capacity(9 + payload.len());
+    record.push(tag);
+    record.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    record.extend_from_slice(&payload);
+    record
+}
+
+fn decode(tag: u8, body: Vec<u8>) -> io::Result<Event> {
+    let number = |b: &[u8]| i32::from_le_bytes(b.try_into().unwrap_or_default());
+    let stream = |b: u8| if b == 1 { Stream::Err } else { Stream::Out };
+    Ok(match tag {
+        0 => Event::Chunk(Stream::Out, body),
+        1 => Event::Chunk(Stream::Err, body),
+        2 if body.len() == 2 => Event::Closed(stream(body[0]), body[1] == 1),
+        3 if body.len() == 4 => Event::Exited(Ended::Code(number(&body))),
+        4 if body.len() == 4 => Event::Exited(Ended::Signal(number(&body))),
+        _ => return Err(io::Error::other("a spooled record is damaged")),
+    })
+}
+
+fn size(event: &Event) -> usize {
+    match event {
+        Event::Chunk(_, bytes) => bytes.len(),
+        _ => 0,
+    }
+}
+
+impl Spool {
+    /// A spool that `producers` threads add to.
+    pub(crate) fn new(producers: usize) -> Spool {
+        Spool {
+            inner: Mutex::new(Inner { memory: VecDeque::new(), memory_bytes: 0, disk: None, no_disk: false, producers }),
+            added: Condvar::new(),
+            taken: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Adds an event after every earlier one. It waits only when memory is full and no
+    /// spill file can be made.
+    pub(crate) fn push(&self, event: Event) {
+        let mut inner = self.lock();
+        loop {
+            // Once events are on disk, later ones follow them there: order is kept.
+            let spilling = inner.disk.as_ref().is_some_and(|d| !d.is_empty());
+            let fits = inner.memory.is_empty() || inner.memory_bytes + size(&event) <= MEMORY;
+            if !spilling && fits {
+                inner.memory_bytes += size(&event);
+                inner.memory.push_back(event);
+                break;
+            }
+            if !inner.no_disk {
+                if inner.disk.is_none() {
+                    match Disk::create() {
+                        Ok(disk) => inner.disk = Some(disk),
+                        Err(_) => inner.no_disk = true,
+                    }
+                }
+                if let Some(disk) = inner.disk.as_mut() {
+                    if disk.write(&event).is_ok() {
+                        break;
+                    }
+                    // A full disk: from now on, wait for the classifier instead.
+                    inner.no_disk = true;
+                }
+            }
+            inner = self.taken.wait(inner).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        drop(inner);
+        self.added.notify_one();
+    }
+
+    /// A producer is done; when all are, a consumer that has taken everything is told.
+    pub(crate) fn producer_done(&self) {
+        let mut inner = self.lock();
+        inner.producers = inner.producers.saturating_sub(1);
+        drop(inner);
+        self.added.notify_all();
+    }
+
+    /// The next event, waiting at most `wait` for one.
+    pub(crate) fn pop(&self, wait: Duration) -> Result<Event, Empty> {
+        let mut inner = self.lock();
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            if let Some(event) = inner.memory.pop_front() {
+                inner.memory_bytes -= size(&event);
+                drop(inner);
+                self.taken.notify_all();
+                return Ok(event);
+            }
+            if let Some(disk) = inner.disk.as_mut().filter(|d| !d.is_empty()) {
+                if let Ok(event) = disk.read() {
+                    drop(inner);
+                    self.taken.notify_all();
+                    return Ok(event);
+                }
+                // An unreadable spill loses classification of what it held, never the
+                // child's output or its status: those went out already.
+                inner.disk = None;
+                inner.no_disk = true;
+                self.taken.notify_all();
+                continue;
+            }
+            if inner.producers == 0 {
+                return Err(Empty::Done);
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Err(Empty::Timeout);
+            }
+            inner = self.added.wait_timeout(inner, left).unwrap_or_else(std::sync::PoisonError::into_inner).0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_come_out_in_order_through_memory_and_disk() {
+        let spool = Spool::new(1);
+        let chunk =
+            |i: usize| Event::Chunk(if i % 2 == 0 { Stream::Out } else { Stream::Err }, vec![u8::try_from(i % 251).unwrap_or(0); 300_000]);
+        // Far more than memory holds, with no consumer: nothing waits.
+        for i in 0..40 {
+            spool.push(chunk(i));
+        }
+        spool.push(Event::Closed(Stream::Err, true));
+        spool.push(Event::Exited(Ended::Signal(15)));
+        spool.producer_done();
+        for i in 0..40 {
+            match spool.pop(Duration::from_secs(1)) {
+                Ok(Event::Chunk(stream, bytes)) => {
+                    assert_eq!(stream == Stream::Err, i % 2 == 1);
+                    assert_eq!((bytes.len(), bytes[0]), (300_000, u8::try_from(i % 251).unwrap_or(0)), "chunk {i}");
+                }
+                other => panic!("chunk {i}: {other:?}"),
+            }
+        }
+        assert!(matches!(spool.pop(Duration::from_secs(1)), Ok(Event::Closed(Stream::Err, true))));
+        assert!(matches!(spool.pop(Duration::from_secs(1)), Ok(Event::Exited(Ended::Signal(15)))));
+        assert_eq!(spool.pop(Duration::from_millis(10)).err(), Some(Empty::Done));
+    }
+
+    #[test]
+    fn a_consumer_waits_only_as_long_as_asked() {
+        let spool = Spool::new(1);
+        let started = std::time::Instant::now();
+        assert_eq!(spool.pop(Duration::from_millis(50)).err(), Some(Empty::Timeout));
+        assert!(started.elapsed() >= Duration::from_millis(50));
+    }
+}

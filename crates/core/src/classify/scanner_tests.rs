@@ -1,0 +1,107 @@
+//! The scanner's own cases: lines split, cleaned and handed over across buffer edges.
+
+use super::*;
+
+struct Collect {
+    every: bool,
+    lines: Vec<(u64, String)>,
+}
+
+impl LineSink for Collect {
+    fn wants_every_line(&self) -> bool {
+        self.every
+    }
+    fn line(&mut self, line: Line<'_>, _window: &Window<'_>) {
+        self.lines.push((line.number, String::from_utf8_lossy(line.text).into_owned()));
+    }
+    fn finish(&mut self, _window: &Window<'_>) {}
+}
+
+fn scan(input: &[u8], capacity: usize, every: bool, piece: usize) -> Vec<(u64, String)> {
+    let anchors = AnchorSet::new(vec!["needle".to_owned()]);
+    let mut scanner = Scanner::with_capacity(capacity);
+    let mut sink = Collect { every, lines: Vec::new() };
+    for chunk in input.chunks(piece.max(1)) {
+        scanner.feed(chunk, &anchors, &mut sink);
+    }
+    scanner.finish(&anchors, &mut sink);
+    sink.lines
+}
+
+#[test]
+fn hands_over_anchored_lines_with_their_numbers() {
+    let input = b"a\nNEEDLE one\nb\r\nc\n\x1b[31mnee\x1b[0mdle two\r\nprogress\rneedle three\nlast needle";
+    for capacity in [64, 100, 4096] {
+        for piece in [1, 3, 7, 1000] {
+            assert_eq!(
+                scan(input, capacity, false, piece),
+                vec![(2, "NEEDLE one".into()), (5, "needle two".into()), (6, "needle three".into()), (7, "last needle".into())],
+                "capacity {capacity} piece {piece}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_line_mode_sees_all_lines() {
+    let lines = scan(b"x\ny\n\nz", 64, true, 5);
+    assert_eq!(lines, vec![(1, "x".into()), (2, "y".into()), (3, String::new()), (4, "z".into())]);
+}
+
+#[test]
+fn a_line_longer_than_the_buffer_keeps_one_number() {
+    let mut input = vec![b'x'; 1000];
+    input.extend_from_slice(b"needle");
+    input.extend(vec![b'y'; 1000]);
+    input.extend_from_slice(b"\nneedle after\n");
+    let lines = scan(&input, 256, false, 333);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0].0, 1);
+    assert_eq!(lines[1], (2, "needle after".into()));
+}
+
+mod window_tests {
+    use super::*;
+
+    struct Windows {
+        seen: Vec<(u64, Vec<(u64, String)>)>,
+        tail: Vec<(u64, String)>,
+    }
+
+    fn numbered(window: &Window<'_>, after: u64) -> Vec<(u64, String)> {
+        let mut bytes = Vec::new();
+        let lines = window.lines(after, 1000, &mut bytes);
+        lines.into_iter().map(|(n, r)| (n, String::from_utf8_lossy(&bytes[r]).into_owned())).collect()
+    }
+
+    impl LineSink for Windows {
+        fn wants_every_line(&self) -> bool {
+            false
+        }
+        fn line(&mut self, line: Line<'_>, window: &Window<'_>) {
+            self.seen.push((line.number, numbered(window, 0)));
+        }
+        fn finish(&mut self, window: &Window<'_>) {
+            self.tail = numbered(window, 0);
+        }
+    }
+
+    #[test]
+    fn windows_hold_the_numbered_lines_before_the_current_one() {
+        let input = b"one\ntwo\nneedle three\nfour\nfive";
+        for capacity in [64, 4096] {
+            for piece in [1, 5, 100] {
+                let anchors = AnchorSet::new(vec!["needle".to_owned()]);
+                let mut scanner = Scanner::with_capacity(capacity);
+                let mut sink = Windows { seen: Vec::new(), tail: Vec::new() };
+                for chunk in input.chunks(piece) {
+                    scanner.feed(chunk, &anchors, &mut sink);
+                }
+                scanner.finish(&anchors, &mut sink);
+                assert_eq!(sink.seen, vec![(3, vec![(1, "one".into()), (2, "two".into())])]);
+                assert_eq!(sink.tail.last(), Some(&(5, "five".into())));
+                assert_eq!(sink.tail.len(), 5);
+            }
+        }
+    }
+}
