@@ -57,29 +57,77 @@ impl Visible {
     }
 }
 
+/// The bytes a terminal shows of `text`, into `out` (cleared first): runs of ordinary
+/// bytes copied whole.
+pub(crate) fn visible_into(text: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut i = 0;
+    while i < text.len() {
+        let run = first_special(&text[i..]).map_or(text.len(), |p| i + p);
+        out.extend_from_slice(&text[i..run]);
+        if run == text.len() {
+            break;
+        }
+        let (kept, next) = step(text, run);
+        if kept {
+            out.push(text[run]);
+        }
+        i = next;
+    }
+}
+
+/// The first [`special`] byte of `text`, eight bytes at a time: a word with no byte
+/// below 0x20, no DEL and no 0xc2 is skipped whole.
+fn first_special(text: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut chunks = text.chunks_exact(8);
+    let mut at = 0;
+    for chunk in chunks.by_ref() {
+        let x = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+        if below_space | has_zero(x ^ (ONES * 0x7f)) | has_zero(x ^ (ONES * 0xc2)) != 0 {
+            if let Some(p) = chunk.iter().position(|&b| special(b)) {
+                return Some(at + p);
+            }
+        }
+        at += 8;
+    }
+    chunks.remainder().iter().position(|&b| special(b)).map(|p| at + p)
+}
+
+/// A byte that may start something a terminal does not show as written.
+fn special(b: u8) -> bool {
+    (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7f || b == 0xc2
+}
+
 /// Calls `keep` with the index of every byte a terminal shows.
 fn shown(text: &[u8], mut keep: impl FnMut(usize)) {
     let mut i = 0;
     while i < text.len() {
-        match text[i] {
-            b'\t' | b'\n' => {
-                keep(i);
-                i += 1;
-            }
-            0x1b => i = after_escape(text, i + 1),
-            0xc2 if text.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)) => {
-                i = match text[i + 1] {
-                    0x9b => after_csi(text, i + 2),
-                    0x90 | 0x98 | 0x9d | 0x9e | 0x9f => after_string(text, i + 2),
-                    _ => i + 2,
-                };
-            }
-            b if b < 0x20 || b == 0x7f => i += 1,
-            _ => {
-                keep(i);
-                i += 1;
-            }
+        let (kept, next) = step(text, i);
+        if kept {
+            keep(i);
         }
+        i = next;
+    }
+}
+
+/// At byte `i`: whether the terminal shows it, and where the next thing starts.
+fn step(text: &[u8], i: usize) -> (bool, usize) {
+    match text[i] {
+        0x1b => (false, after_escape(text, i + 1)),
+        0xc2 if text.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)) => {
+            let next = match text[i + 1] {
+                0x9b => after_csi(text, i + 2),
+                0x90 | 0x98 | 0x9d | 0x9e | 0x9f => after_string(text, i + 2),
+                _ => i + 2,
+            };
+            (false, next)
+        }
+        b if (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7f => (false, i + 1),
+        _ => (true, i + 1),
     }
 }
 

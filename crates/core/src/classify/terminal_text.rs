@@ -8,11 +8,14 @@ pub(crate) fn strip_ansi_in_place(buf: &mut [u8]) -> usize {
     let mut write = 0;
     let len = buf.len();
     while read < len {
-        let b = buf[read];
-        if b != 0x1b {
-            buf[write] = b;
-            write += 1;
-            read += 1;
+        // Ordinary bytes up to the next escape move as one run.
+        let run = memchr::memchr(0x1b, &buf[read..]).map_or(len, |i| read + i);
+        if run > read {
+            if write != read {
+                buf.copy_within(read..run, write);
+            }
+            write += run - read;
+            read = run;
             continue;
         }
         read += 1;

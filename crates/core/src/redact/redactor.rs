@@ -27,7 +27,8 @@ pub(crate) const TRIGGERS: &[&str] = &[
     "akia",
     "asia",
     "glpat-",
-    "npm_",
+    // `npm_`, by its rarer tail: `npm http fetch` lines would start a check each.
+    "pm_",
     "eyj",
     "bearer",
     "basic",
@@ -36,7 +37,8 @@ pub(crate) const TRIGGERS: &[&str] = &[
     "secret",
     "token",
     "key",
-    "credential",
+    // `credential`, by its rarer tail (`cre` starts `create`).
+    "dential",
     "auth",
     "login",
     "curl",
@@ -94,6 +96,8 @@ pub struct Redactor {
     /// Bytes of an unfinished line.
     pending: Vec<u8>,
     lower: Vec<u8>,
+    /// What a terminal shows of the line at hand, lowercased.
+    visible: Vec<u8>,
     block: Block,
 }
 
@@ -215,7 +219,13 @@ impl Redactor {
             let line = &region[start..end];
             let trigger = next_trigger.unwrap_or(usize::MAX);
             // An `@` alone matters only in a URL's userinfo (`scheme://user:pass@host`).
-            if at < trigger && trigger >= end && hidden >= end && memchr::memmem::find(line, b"://").is_none() {
+            if at < trigger && trigger >= end && hidden >= end && !has_userinfo(line) {
+                pos = end;
+                continue;
+            }
+            // Colour codes and progress rewrites (a TTY build) hide nothing when the text
+            // they leave holds no trigger either.
+            if hidden < end && !self.visible_may_hold_secret(line) {
                 pos = end;
                 continue;
             }
@@ -237,6 +247,30 @@ impl Redactor {
         out.extend_from_slice(&region[copied..]);
         &[]
     }
+}
+
+impl Redactor {
+    /// Whether what a terminal shows of `line` holds a trigger or a URL's userinfo.
+    fn visible_may_hold_secret(&mut self, line: &[u8]) -> bool {
+        crate::screen::visible_into(line, &mut self.visible);
+        let visible = &mut self.visible;
+        let userinfo = has_userinfo(visible);
+        visible.make_ascii_lowercase();
+        userinfo || searcher().find(visible.as_slice()).is_some()
+    }
+}
+
+/// Whether a URL in `line` has userinfo: an `@` in the authority after a `://` (npm's
+/// `https://registry.npmjs.org/@babel%2fcore` has none).
+fn has_userinfo(line: &[u8]) -> bool {
+    static SCHEME_END: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let finder = SCHEME_END.get_or_init(|| memchr::memmem::Finder::new(b"://"));
+    finder.find_iter(line).any(|i| {
+        line[i + 3..]
+            .iter()
+            .take_while(|b| !matches!(b, b'/' | b'?' | b'#' | b'"' | b'\'' | b'`' | b'<' | b'>') && !b.is_ascii_whitespace())
+            .any(|&b| b == b'@')
+    })
 }
 
 /// Where to cut a long line, in its final stretch: after a space that does not join a

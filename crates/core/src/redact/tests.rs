@@ -121,3 +121,19 @@ fn a_secret_at_the_long_line_piece_boundary_is_masked() {
 fn redactor_line_max() -> usize {
     1 << 20
 }
+
+#[test]
+fn the_quick_paths_skip_only_lines_that_cannot_hold_a_secret() {
+    // A URL whose `@` is in the path (npm's scoped packages) passes untouched; userinfo,
+    // a token alone, and a trigger split by colour codes or a BEL are masked.
+    let input = "npm http fetch GET 200 https://registry.npmjs.org/@babel%2fcore 20ms\n\
+https://robot:pa55w0rd-xyz@registry.example.com/v2/\n\
+git clone https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r\n\
+\x1b[2K => [1/2] RUN echo NVIDIA_API_KEY=nv\x1b[0mapi-abcdefghijklmnopqrstu1234 0.1s\n\
+\x1b[34m => [2/2] RUN make 1.0s\x1b[0m\n";
+    let out = String::from_utf8_lossy(&stream(input.as_bytes(), 4096)).into_owned();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "npm http fetch GET 200 https://registry.npmjs.org/@babel%2fcore 20ms");
+    assert!(!out.contains("pa55w0rd") && !out.contains("ghp_abcdef") && !out.contains("abcdefghijklmnopqrstu1234"), "{out}");
+    assert_eq!(lines[4], "\x1b[34m => [2/2] RUN make 1.0s\x1b[0m");
+}

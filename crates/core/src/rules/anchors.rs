@@ -32,7 +32,7 @@ pub(super) fn scan_literals(anchors: &[String]) -> Vec<String> {
     if scan.len() <= SCAN_TARGET {
         scan
     } else if scan.len() <= PAIRWISE_MAX {
-        let shared = merge_by_substring(scan, SCAN_TARGET);
+        let shared = merge_by_substring(scan, SCAN_TARGET, |_| true);
         if shared.len() <= PACKED_MAX {
             shared
         } else {
@@ -47,12 +47,13 @@ pub(super) fn scan_literals(anchors: &[String]) -> Vec<String> {
 const SHARED_MIN: usize = 6;
 
 /// Until at most `target` remain: replaces the literals that share a word (of at least
-/// [`SHARED_MIN`] bytes) by it, the word that saves most literals and bytes first
-/// (`failed` for `copy failed:`, `docker build failed`, `failed to solve`).
-fn merge_by_substring(mut scan: Vec<String>, target: usize) -> Vec<String> {
+/// [`SHARED_MIN`] bytes, and one `usable` accepts) by it, the word that saves most
+/// literals and bytes first (`failed` for `copy failed:`, `docker build failed`,
+/// `failed to solve`).
+fn merge_by_substring(mut scan: Vec<String>, target: usize, usable: impl Fn(&str) -> bool) -> Vec<String> {
     while scan.len() > target {
         let mut words: Vec<&str> =
-            scan.iter().flat_map(|l| l.split(|c: char| !c.is_alphanumeric())).filter(|w| w.len() >= SHARED_MIN).collect();
+            scan.iter().flat_map(|l| l.split(|c: char| !c.is_alphanumeric())).filter(|w| w.len() >= SHARED_MIN && usable(w)).collect();
         words.sort_unstable();
         words.dedup();
         let best = words
@@ -157,6 +158,8 @@ pub(crate) struct AnchorSet {
 /// One chunk searcher: the literals it looks for, and how.
 #[derive(Debug, Clone)]
 struct Searcher {
+    /// The streamed anchors, none holding another.
+    streamed: Vec<String>,
     scan: Vec<String>,
     fast: Fast,
 }
@@ -172,7 +175,7 @@ impl Searcher {
                 AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).build(&scan).expect("anchors are plain literals"),
             ),
         };
-        Searcher { scan, fast }
+        Searcher { streamed: minimal(streamed.to_vec()), scan, fast }
     }
 }
 
@@ -268,8 +271,16 @@ impl AnchorSet {
         if !matches!(searcher.fast, Fast::Packed(_)) || searcher.scan.is_empty() {
             return None;
         }
-        let counts = Trigrams::count(&searcher.scan, sample);
-        let tails = minimal(searcher.scan.iter().map(|literal| rarest_tail(literal, &counts).to_owned()).collect());
+        // Merged only through words this output does not use, the anchors themselves
+        // when they are few enough; else the catalogue's own merged literals.
+        let counts = Trigrams::count(&searcher.streamed, sample);
+        let tails = minimal(searcher.streamed.iter().map(|literal| rarest_tail(literal, &counts).to_owned()).collect());
+        let unused = |word: &str| memchr::memmem::find(sample, word.as_bytes()).is_none();
+        let mut tails = merge_by_substring(tails, SCAN_TARGET, unused);
+        if tails.len() > SLIM_MAX {
+            let counts = Trigrams::count(&searcher.scan, sample);
+            tails = minimal(searcher.scan.iter().map(|literal| rarest_tail(literal, &counts).to_owned()).collect());
+        }
         packed::Config::new().match_kind(packed::MatchKind::LeftmostFirst).builder().extend(&tails).build()
     }
 

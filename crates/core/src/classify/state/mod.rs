@@ -9,7 +9,9 @@ mod errors;
 mod facts;
 mod hits;
 mod lookback;
+mod seen;
 mod timeline;
+mod tty_frames;
 mod warning;
 mod windows;
 mod wrapped;
@@ -27,13 +29,12 @@ use errors::ErrorLines;
 use facts::{capture, Groups};
 use hits::Parts;
 use lookback::Lookback;
+use seen::evidence;
+pub(crate) use seen::Seen;
 use timeline::Timeline;
+use tty_frames::Frames;
 use warning::is_warning;
 
-/// Lines are kept for evidence up to this many characters around the match: enough
-/// that masking (which runs on the answer's few lines) sees every secret the shown clip
-/// could touch whole.
-const SEEN_CHARS: usize = 4096;
 /// Lines examined before a build summary (back to its step's start) and at the end.
 const LOOKBACK_LINES: usize = 512;
 const TAIL_LINES: usize = 1000;
@@ -72,28 +73,12 @@ pub(crate) struct Analysis<'r> {
     /// The last lines examined while streaming, in order: a window does not examine
     /// them again.
     streamed: std::collections::VecDeque<u64>,
+    /// BuildKit's terminal progress lines drawn lately.
+    frames: Frames,
     scratch: Vec<PatternRef>,
     /// The line being examined, and the phase its matches count in.
     current_line: u64,
     attribution: Attribution,
-}
-
-/// A line as it is kept while streaming, for evidence: clipped wide around the match,
-/// not yet masked. Masking, then the clip that is shown, run once, on the few lines
-/// that end up in the answer.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Seen {
-    pub(crate) line: u64,
-    pub(crate) text: String,
-    /// Where in `text` the match starts.
-    pub(crate) focus: usize,
-}
-
-/// A line kept for evidence. One longer than is kept is masked whole before the cut:
-/// a secret the cut would leave half of is still whole here.
-fn evidence(number: u64, text: &str, focus: usize) -> Seen {
-    let (text, focus) = keep_clipped(text, focus, SEEN_CHARS);
-    Seen { line: number, text, focus }
 }
 
 impl<'r> Analysis<'r> {
@@ -123,6 +108,7 @@ impl<'r> Analysis<'r> {
             build_started: None,
             build_ended: false,
             streamed: std::collections::VecDeque::new(),
+            frames: Frames::default(),
             scratch: Vec::new(),
             current_line: 0,
             attribution: Attribution::AsItStreams,
@@ -385,6 +371,9 @@ impl LineSink for Analysis<'_> {
         self.streamed.push_back(line.number);
         if self.build.pending.is_some() {
             self.lookback.note_full(line.number);
+        }
+        if self.build.pending.is_none() && self.frames.drawn_again(line.lower) {
+            return;
         }
         self.examine(line.number, line.text, line.lower, Some(window));
     }
