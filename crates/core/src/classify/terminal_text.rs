@@ -8,8 +8,10 @@ pub(crate) fn strip_ansi_in_place(buf: &mut [u8]) -> usize {
     let mut write = 0;
     let len = buf.len();
     while read < len {
-        // Ordinary bytes up to the next escape move as one run.
-        let run = memchr::memchr(0x1b, &buf[read..]).map_or(len, |i| read + i);
+        // Ordinary bytes up to the next escape move as one run; escapes come in
+        // clusters, so the next few bytes are looked at before a vector search.
+        let near = buf[read..len.min(read + 16)].iter().position(|&b| b == 0x1b);
+        let run = near.map(|i| read + i).or_else(|| memchr::memchr(0x1b, &buf[read..]).map(|i| read + i)).unwrap_or(len);
         if run > read {
             if write != read {
                 buf.copy_within(read..run, write);

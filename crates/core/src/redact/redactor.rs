@@ -96,8 +96,6 @@ pub struct Redactor {
     /// Bytes of an unfinished line.
     pending: Vec<u8>,
     lower: Vec<u8>,
-    /// What a terminal shows of the line at hand, lowercased.
-    visible: Vec<u8>,
     block: Block,
 }
 
@@ -186,77 +184,95 @@ impl Redactor {
     }
 
     /// Copies lines, masking those that hold a secret, up to the end of a line that opens
-    /// a block; returns what follows that line. A line is looked at when it holds a
-    /// trigger, an `@` after `://`, or a NUL, ESC or BEL (UTF-16 text, colour codes and
-    /// bells can split a trigger).
+    /// a block; returns what follows that line. A line is looked at when what a terminal
+    /// shows of it holds a trigger or a URL's userinfo: colour codes, bells and the NULs
+    /// of UTF-16 text can split a trigger, so a region holding them is searched as shown
+    /// (its lines are the region's, one for one).
     fn plain_lines<'a>(&mut self, region: &'a [u8], out: &mut Vec<u8>) -> &'a [u8] {
-        self.lower.clear();
-        self.lower.extend(region.iter().map(u8::to_ascii_lowercase));
+        let hidden = memchr::memchr3(0, 0x1b, 0x07, region).is_some();
+        let mut scan = std::mem::take(&mut self.lower);
+        if hidden {
+            crate::screen::visible_into(region, &mut scan);
+            scan.make_ascii_lowercase();
+        } else {
+            scan.clear();
+            scan.extend(region.iter().map(u8::to_ascii_lowercase));
+        }
+        let mut lines = RawLines { hidden, scan_counted: 0, index: 0, raw: 0 };
         let mut copied = 0;
         let mut pos = 0;
         let mut next_trigger: Option<usize> = None;
         let mut next_at: Option<usize> = None;
-        let mut next_hidden: Option<usize> = None;
-        while pos < region.len() {
+        let rest = loop {
             // The next trigger and the next `@` at or after `pos`, each searched again
             // only once `pos` has passed it.
             if next_trigger.is_none_or(|t| t < pos) {
-                next_trigger = Some(searcher().find(&self.lower[pos..]).map_or(usize::MAX, |m| pos + m.start()));
+                next_trigger = Some(searcher().find(&scan[pos..]).map_or(usize::MAX, |m| pos + m.start()));
             }
             if next_at.is_none_or(|t| t < pos) {
-                next_at = Some(memchr::memchr(b'@', &region[pos..]).map_or(usize::MAX, |i| pos + i));
+                next_at = Some(memchr::memchr(b'@', &scan[pos..]).map_or(usize::MAX, |i| pos + i));
             }
-            if next_hidden.is_none_or(|t| t < pos) {
-                next_hidden = Some(memchr::memchr3(0, 0x1b, 0x07, &region[pos..]).map_or(usize::MAX, |i| pos + i));
-            }
-            let hidden = next_hidden.unwrap_or(usize::MAX);
-            let at = next_trigger.unwrap_or(usize::MAX).min(next_at.unwrap_or(usize::MAX)).min(hidden);
-            if at == usize::MAX {
-                break;
-            }
-            let start = memchr::memrchr(b'\n', &region[..at]).map_or(0, |i| i + 1);
-            let end = memchr::memchr(b'\n', &region[at..]).map_or(region.len(), |i| at + i + 1);
-            let line = &region[start..end];
             let trigger = next_trigger.unwrap_or(usize::MAX);
+            let at = trigger.min(next_at.unwrap_or(usize::MAX));
+            if at == usize::MAX {
+                break &[][..];
+            }
+            let start = memchr::memrchr(b'\n', &scan[..at]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &scan[at..]).map_or(scan.len(), |i| at + i + 1);
+            pos = end;
             // An `@` alone matters only in a URL's userinfo (`scheme://user:pass@host`).
-            if at < trigger && trigger >= end && hidden >= end && !has_userinfo(line) {
-                pos = end;
+            if trigger >= end && !has_userinfo(&scan[start..end]) {
                 continue;
             }
-            // Colour codes and progress rewrites (a TTY build) hide nothing when the text
-            // they leave holds no trigger either.
-            if hidden < end && !self.visible_may_hold_secret(line) {
-                pos = end;
-                continue;
-            }
+            let (start, end) = lines.raw_line(&scan, start, region);
+            let line = &region[start..end];
             let spans = secret_spans(line);
             if !spans.is_empty() {
                 out.extend_from_slice(&region[copied..start]);
                 out.extend_from_slice(&apply(line, &spans));
                 copied = end;
             }
-            pos = end;
             let block =
                 if opens_private_key(line) { Block::PrivateKey } else { opens_secret_block(line).map_or(Block::None, Block::Scalar) };
             if block != Block::None {
                 out.extend_from_slice(&region[copied..end]);
+                copied = end;
                 self.block = block;
-                return &region[end..];
+                break &region[end..];
             }
+        };
+        if rest.is_empty() {
+            out.extend_from_slice(&region[copied..]);
         }
-        out.extend_from_slice(&region[copied..]);
-        &[]
+        self.lower = scan;
+        rest
     }
 }
 
-impl Redactor {
-    /// Whether what a terminal shows of `line` holds a trigger or a URL's userinfo.
-    fn visible_may_hold_secret(&mut self, line: &[u8]) -> bool {
-        crate::screen::visible_into(line, &mut self.visible);
-        let visible = &mut self.visible;
-        let userinfo = has_userinfo(visible);
-        visible.make_ascii_lowercase();
-        userinfo || searcher().find(visible.as_slice()).is_some()
+/// Finds the region's line that a line of the searched text is: the same bytes when
+/// nothing was hidden, else the line with the same index.
+struct RawLines {
+    hidden: bool,
+    /// Newlines in the searched text are counted up to here, and `index` of them seen.
+    scan_counted: usize,
+    index: usize,
+    /// Where the region's line `index` starts.
+    raw: usize,
+}
+
+impl RawLines {
+    fn raw_line(&mut self, scan: &[u8], start: usize, region: &[u8]) -> (usize, usize) {
+        let line_end = |from: usize| memchr::memchr(b'\n', &region[from..]).map_or(region.len(), |i| from + i + 1);
+        if !self.hidden {
+            return (start, line_end(start));
+        }
+        let target = self.index + memchr::memchr_iter(b'\n', &scan[self.scan_counted..start]).count();
+        while self.index < target {
+            self.raw = line_end(self.raw);
+            self.index += 1;
+        }
+        self.scan_counted = start;
+        (self.raw, line_end(self.raw))
     }
 }
 

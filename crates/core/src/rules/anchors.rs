@@ -119,6 +119,12 @@ fn prefix(s: &str, len: usize) -> &str {
 fn minimal(mut literals: Vec<String>) -> Vec<String> {
     literals.sort();
     literals.dedup();
+    // Few literals (the catalogue's, merged at every run's start): pairwise is quicker
+    // than building an automaton.
+    if literals.len() <= PAIRWISE_MAX {
+        let keep: Vec<bool> = literals.iter().map(|l| !literals.iter().any(|o| o != l && l.contains(o.as_str()))).collect();
+        return literals.into_iter().zip(keep).filter_map(|(literal, keep)| keep.then_some(literal)).collect();
+    }
     let Ok(all) = AhoCorasick::new(&literals) else { return literals };
     let keep: Vec<bool> = literals
         .iter()
