@@ -5,7 +5,7 @@
 //!
 //! `cargo bench -p sandbox-triage` runs it. `SANDBOX_TRIAGE_BENCH_MIB` sets each log's
 //! size (128 by default); `SANDBOX_TRIAGE_BENCH_SHAPES` picks shapes by name
-//! (comma-separated). Figures are the best of three runs; memory is the child's peak
+//! (comma-separated). Figures are the best of five runs; memory is the child's peak
 //! resident set (`wait4`'s `ru_maxrss`).
 
 #![allow(unsafe_code)]
@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use sandbox_triage_core::{Catalogue, Stage, StageRules};
 use shapes::{Shape, SHAPES};
 
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 fn generate(shape: &Shape, path: &Path, size: u64) {
     if fs::metadata(path).is_ok_and(|m| m.len() >= size) {
