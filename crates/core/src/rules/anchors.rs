@@ -8,6 +8,10 @@
 
 use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+#[cfg(test)]
+use crate::rules::rare_tails::TAIL_MIN;
+use crate::rules::rare_tails::{rarest_tail, Trigrams};
+
 /// The packed searcher takes at most this many literals.
 const PACKED_MAX: usize = 64;
 /// Up to this many literals the packed searcher runs its fastest variant (slim Teddy,
@@ -296,61 +300,6 @@ impl AnchorSet {
             found(m.pattern().as_usize());
         }
     }
-}
-
-/// A literal's tail is at least this long (or the whole literal, when shorter).
-const TAIL_MIN: usize = 4;
-
-/// How often each wanted 3-byte sequence occurs in a sample.
-struct Trigrams {
-    /// Which 2-byte starts any wanted sequence has: most positions end here.
-    starts: Vec<bool>,
-    /// Wanted sequences (as `u32`), sorted, and their counts.
-    keys: Vec<u32>,
-    counts: Vec<u32>,
-}
-
-fn key(bytes: &[u8]) -> u32 {
-    u32::from(bytes[0]) << 16 | u32::from(bytes[1]) << 8 | u32::from(bytes[2])
-}
-
-impl Trigrams {
-    fn count(literals: &[String], sample: &[u8]) -> Trigrams {
-        let mut keys: Vec<u32> = literals.iter().flat_map(|l| l.as_bytes().windows(3).map(key)).collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let mut starts = vec![false; 1 << 16];
-        for k in &keys {
-            starts[(k >> 8) as usize] = true;
-        }
-        let mut counts = vec![0u32; keys.len()];
-        for window in sample.windows(3) {
-            if starts[(usize::from(window[0]) << 8) | usize::from(window[1])] {
-                if let Ok(i) = keys.binary_search(&key(window)) {
-                    counts[i] += 1;
-                }
-            }
-        }
-        Trigrams { starts, keys, counts }
-    }
-
-    fn of(&self, bytes: &[u8]) -> u32 {
-        if !self.starts[(usize::from(bytes[0]) << 8) | usize::from(bytes[1])] {
-            return 0;
-        }
-        self.keys.binary_search(&key(bytes)).map_or(0, |i| self.counts[i])
-    }
-}
-
-/// The longest tail of `literal` (at least [`TAIL_MIN`] bytes) whose first three bytes
-/// are rarest in the sample.
-fn rarest_tail<'a>(literal: &'a str, counts: &Trigrams) -> &'a str {
-    let bytes = literal.as_bytes();
-    if bytes.len() <= TAIL_MIN {
-        return literal;
-    }
-    let start = (0..=bytes.len() - TAIL_MIN).filter(|&p| literal.is_char_boundary(p)).min_by_key(|&p| (counts.of(&bytes[p..]), p));
-    &literal[start.unwrap_or(0)..]
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod anchors;
 mod catalogue;
 mod field_errors;
 mod pattern;
+mod rare_tails;
 mod rule;
 mod rule_file;
 mod self_check;
