@@ -14,8 +14,8 @@ use crate::rules::rare_tails::{rarest_tail, Trigrams};
 
 /// The packed searcher takes at most this many literals.
 const PACKED_MAX: usize = 64;
-/// Up to this many literals the packed searcher runs its fastest variant (slim Teddy,
-/// 32 bytes a step); above it, the fat variant halves the speed.
+/// The most literals the tuned search keeps before it falls back to the catalogue's
+/// merged ones.
 pub(super) const SLIM_MAX: usize = 32;
 /// Literals the chunk search aims for: Teddy checks a candidate wherever the first bytes
 /// of any literal in a bucket could match, and fewer literals mean fewer false ones.
@@ -177,7 +177,7 @@ struct Searcher {
 impl Searcher {
     fn new(streamed: &[String]) -> Searcher {
         let scan = scan_literals(streamed);
-        let packed = packed::Config::new().match_kind(packed::MatchKind::LeftmostFirst).builder().extend(&scan).build();
+        let packed = packed_config(scan.len()).builder().extend(&scan).build();
         let fast = match packed {
             Some(searcher) => Fast::Packed(searcher),
             // More anchors than Teddy takes, or no SIMD: a DFA is slower but still linear.
@@ -187,6 +187,16 @@ impl Searcher {
         };
         Searcher { streamed: minimal(streamed.to_vec()), scan, fast }
     }
+}
+
+/// Over [`FAT_FROM`] literals, the fat variant of Teddy: half the bytes a step, but
+/// twice the buckets, so far fewer candidates to check in ordinary build output.
+const FAT_FROM: usize = 17;
+
+fn packed_config(literals: usize) -> packed::Config {
+    let mut config = packed::Config::new();
+    config.match_kind(packed::MatchKind::LeftmostFirst).only_teddy_fat(Some(literals >= FAT_FROM));
+    config
 }
 
 #[derive(Debug, Clone)]
@@ -291,7 +301,7 @@ impl AnchorSet {
             let counts = Trigrams::count(&searcher.scan, sample);
             tails = minimal(searcher.scan.iter().map(|literal| rarest_tail(literal, &counts).to_owned()).collect());
         }
-        packed::Config::new().match_kind(packed::MatchKind::LeftmostFirst).builder().extend(&tails).build()
+        packed_config(tails.len()).builder().extend(&tails).build()
     }
 
     /// Calls `found` with the index of every anchor that occurs in `lower`.

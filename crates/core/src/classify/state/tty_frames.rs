@@ -3,19 +3,20 @@
 //! step drawn again is no new step. Lines so repeated are recognised by a fingerprint of
 //! their text without the timer, and examined once.
 
-/// How many distinct progress lines are remembered: more than a frame ever shows.
-const KEPT: usize = 128;
+/// How many progress lines are remembered, by their fingerprint's low bits: many more
+/// than a frame ever shows, so lines of one frame rarely displace each other (when they
+/// do, a line is only examined once more).
+const SLOTS: usize = 1024;
 
 /// The fingerprints of the progress lines drawn lately.
 #[derive(Debug, Clone)]
 pub(super) struct Frames {
     seen: Vec<u64>,
-    next: usize,
 }
 
 impl Default for Frames {
     fn default() -> Self {
-        Frames { seen: vec![0; KEPT], next: 0 }
+        Frames { seen: vec![0; SLOTS] }
     }
 }
 
@@ -28,11 +29,13 @@ impl Frames {
             return false;
         }
         let print = fingerprint(without_timer(trimmed));
-        if self.seen.contains(&print) {
+        // The low bits are the slot; the whole fingerprint is what is compared.
+        #[allow(clippy::cast_possible_truncation)]
+        let slot = &mut self.seen[print as usize % SLOTS];
+        if *slot == print {
             return true;
         }
-        self.seen[self.next] = print;
-        self.next = (self.next + 1) % KEPT;
+        *slot = print;
         false
     }
 }
