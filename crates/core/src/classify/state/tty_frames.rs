@@ -51,18 +51,24 @@ fn without_timer(line: &[u8]) -> &[u8] {
     rest.trim_ascii_end()
 }
 
-/// A word-at-a-time hash (`FxHash`'s mixing): cheap on short lines, and never 0 for a
-/// non-empty one in practice (0 marks an empty slot; a collision with it would only
-/// examine a line once more).
+/// A word-at-a-time hash (`FxHash`'s mixing, in two lanes that run side by side): cheap
+/// on short lines, and never 0 for a non-empty one in practice (0 marks an empty slot; a
+/// collision with it would only examine a line once more).
 fn fingerprint(bytes: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(K);
-    let mut chunks = bytes.chunks_exact(8);
-    let mut hash = chunks.by_ref().fold(bytes.len() as u64, |hash, c| mix(hash, u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))));
-    let mut tail = [0u8; 8];
-    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    hash = mix(hash, u64::from_le_bytes(tail));
-    hash
+    let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+    let mut pairs = bytes.chunks_exact(16);
+    let (mut a, mut b) = (bytes.len() as u64, K);
+    for pair in pairs.by_ref() {
+        a = mix(a, word(&pair[..8]));
+        b = mix(b, word(&pair[8..]));
+    }
+    let mut tail = [0u8; 16];
+    tail[..pairs.remainder().len()].copy_from_slice(pairs.remainder());
+    a = mix(a, word(&tail[..8]));
+    b = mix(b, word(&tail[8..]));
+    mix(a, b)
 }
 
 #[cfg(test)]
