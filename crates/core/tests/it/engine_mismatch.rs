@@ -128,3 +128,14 @@ fn credentials_in_a_pull_source_never_name_the_image_nor_leave() {
         assert!(!out.contains("s3cr3t"), "{out}");
     }
 }
+
+#[test]
+fn an_engines_resources_are_asked_in_its_own_field_names() {
+    // Podman's `info` has no `.NCPU`: its template fails there (checked with podman 4.3).
+    let log = "Building image openshell/sandbox-from:1 from ./Dockerfile\nSTEP 1/3: FROM fedora:40\nSTEP 2/3: RUN dnf -y install gcc\nError:   × Docker build produced no output for 1800s; the container runtime is under-provisioned\n";
+    let d = create(log, Some(1));
+    assert_eq!(d.kind, Kind::BuildStalled, "{d:?}");
+    assert_eq!(d.build_engine, Some(Engine::Podman));
+    let probe = steps(&plan_for(&d, None)).into_iter().find(|s| s.contains(" info ")).expect("an info probe");
+    assert_eq!(probe, "podman info --format {{.Host.CPUs}} CPUs, {{.Host.MemTotal}} bytes of memory");
+}

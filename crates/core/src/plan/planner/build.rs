@@ -1,6 +1,8 @@
 //! Failures inside the image build: fix the cause, then run the create again.
 
-use super::{argv, lit, with_env, Alternative, Arch, Confirm, Destructive, Frontend, ImageRef, Kind, Os, Plan, Planner, Probe, Step};
+use super::{
+    argv, lit, with_env, Alternative, Arch, Confirm, Destructive, Engine, Frontend, ImageRef, Kind, Os, Plan, Planner, Probe, Step,
+};
 
 impl Planner<'_> {
     pub(super) fn build(&mut self, plan: &mut Plan) {
@@ -66,7 +68,7 @@ impl Planner<'_> {
         plan.steps.push(Step::argv(
             Probe,
             "See the engine's CPUs and memory",
-            vec![self.eng(), lit("info"), lit("--format"), lit("{{.NCPU}} CPUs, {{.MemTotal}} bytes of memory")],
+            vec![self.eng(), lit("info"), lit("--format"), lit(self.engine_resources_template())],
         ));
         let more = match self.input.host.os {
             Os::Macos => {
@@ -123,5 +125,14 @@ impl Planner<'_> {
             vec![eng.clone(), lit("pull"), base],
         ));
         plan.steps.push(Step::argv(Confirm, "Log in to the registry (rate limits and private images)", vec![eng.clone(), lit("login")]));
+    }
+
+    /// `info --format` for the engine's CPUs and memory, in the engine's own field names
+    /// (Docker's `info` is flat; Podman's puts them under `Host`).
+    fn engine_resources_template(&self) -> &'static str {
+        match self.engine {
+            Engine::Podman => "{{.Host.CPUs}} CPUs, {{.Host.MemTotal}} bytes of memory",
+            _ => "{{.NCPU}} CPUs, {{.MemTotal}} bytes of memory",
+        }
     }
 }
