@@ -58,6 +58,16 @@ fn every_bundled_example_renders_as_its_snapshot() {
 }
 
 #[test]
+fn the_readme_shows_what_its_first_command_prints() {
+    let readme = fs::read_to_string(workspace().join("README.md")).expect("README.md");
+    let shown =
+        readme.split("What the first command prints:\n\n```\n").nth(1).and_then(|rest| rest.split("```").next()).expect("the block");
+    let path = workspace().join("examples/upload-404-podman.log");
+    let out = run(&["classify", path.to_str().expect("utf-8 path")], b"");
+    assert_eq!(shown, stdout(&out));
+}
+
+#[test]
 fn every_snapshot_belongs_to_a_corpus_file_or_an_example() {
     let corpus: Vec<String> = corpus().into_iter().map(|c| c.name).collect();
     let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots");
