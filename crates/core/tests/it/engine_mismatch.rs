@@ -139,3 +139,25 @@ fn an_engines_resources_are_asked_in_its_own_field_names() {
     let probe = steps(&plan_for(&d, None)).into_iter().find(|s| s.contains(" info ")).expect("an info probe");
     assert_eq!(probe, "podman info --format {{.Host.CPUs}} CPUs, {{.Host.MemTotal}} bytes of memory");
 }
+
+#[test]
+fn an_unknown_gateway_name_is_fixed_in_the_create_not_registered_as_typed() {
+    let log = "Error:   × Unknown gateway 'nemoclw'.\n  │ Register it first: openshell gateway add <endpoint> --name nemoclw\n  │ Or list available gateways: openshell gateway select\n";
+    let d = create(log, Some(1));
+    assert_eq!(d.kind, Kind::GatewayUnreachable, "{d:?}");
+    for (argv, expected) in [
+        (
+            &["openshell", "sandbox", "create", "-g", "nemoclw", "--from", "./Dockerfile"][..],
+            "openshell sandbox create -g <GATEWAY> --from ./Dockerfile",
+        ),
+        (&["openshell", "sandbox", "create", "--gateway=nemoclw", "--", "claude"][..], "openshell sandbox create -g <GATEWAY> -- claude"),
+    ] {
+        let plan = plan_for(&d, Some(argv));
+        let steps = steps(&plan);
+        assert!(steps.contains(&expected.to_owned()), "{steps:#?}");
+        assert!(!steps.iter().any(|s| s.contains("gateway add") || s.contains("gateway select")), "{steps:#?}");
+        // Registering the name as typed is the alternative, for a gateway never registered.
+        let alternative: Vec<String> = plan.alternatives.iter().flat_map(|a| a.steps.iter().map(step_text)).collect();
+        assert!(alternative.iter().any(|s| s.starts_with("openshell gateway add <GATEWAY_ENDPOINT> --name nemoclw")), "{alternative:#?}");
+    }
+}
