@@ -5,7 +5,7 @@ pub(super) fn is_warning(lower: &[u8]) -> bool {
     let trimmed = lower.trim_ascii_start();
     let trimmed = trimmed.strip_prefix(b"npm ").unwrap_or(trimmed);
     // OpenShell's progress without a terminal: `  [12.3s] WARN Failed to pull image …`.
-    let trimmed = elapsed_prefix(trimmed).map_or(trimmed, |rest| rest);
+    let trimmed = elapsed_prefix(trimmed).unwrap_or(trimmed);
     ["warning:", "warning[", "warn[", "warn:", "warn ", "[warning]", "! "].iter().any(|p| trimmed.starts_with(p.as_bytes()))
 }
 
