@@ -9,10 +9,10 @@ use std::ffi::OsString;
 use anyhow::{anyhow, Context};
 
 /// The reader and the name to use in errors.
-pub(crate) fn open(path: Option<&Path>) -> anyhow::Result<(Box<dyn Read>, String)> {
+pub(crate) fn open(path: Option<&Path>) -> anyhow::Result<(Box<dyn Read + Send>, String)> {
     match path {
-        None => Ok((Box::new(io::stdin().lock()), "stdin".to_owned())),
-        Some(path) if path == Path::new("-") => Ok((Box::new(io::stdin().lock()), "stdin".to_owned())),
+        None => Ok((Box::new(io::stdin()), "stdin".to_owned())),
+        Some(path) if path == Path::new("-") => Ok((Box::new(io::stdin()), "stdin".to_owned())),
         Some(path) => {
             let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
             Ok((Box::new(file), path.display().to_string()))

@@ -11,6 +11,7 @@ mod exit;
 mod input;
 mod json_out;
 mod output;
+mod read_ahead;
 mod rule_dir;
 mod settings;
 mod spool;

@@ -9,6 +9,7 @@
 mod correlate;
 mod decide;
 mod provider;
+mod read_ahead;
 mod scanner;
 mod state;
 pub(crate) mod terminal_text;
@@ -86,14 +87,15 @@ impl<'r> Classifier<'r> {
         }
     }
 
-    /// Reads `reader` to its end, straight into the scan buffer.
-    pub fn read_from(&mut self, reader: impl Read) -> io::Result<()> {
+    /// Reads `reader` to its end, on a second thread that reads and cleans ahead while
+    /// this one classifies, in bounded memory.
+    pub fn read_from(&mut self, reader: impl Read + Send) -> io::Result<()> {
         self.read_with(reader, |_| {})
     }
 
-    /// [`Classifier::read_from`], showing `observe` each piece read (straight into the
-    /// scan buffer: the bytes are copied once, by the kernel).
-    pub(crate) fn read_with(&mut self, mut reader: impl Read, mut observe: impl FnMut(&[u8])) -> io::Result<()> {
+    /// [`Classifier::read_from`], showing `observe` each piece read (on the reading
+    /// thread, straight from the scan buffer: the bytes are copied once, by the kernel).
+    pub(crate) fn read_with(&mut self, reader: impl Read + Send, mut observe: impl FnMut(&[u8]) + Send) -> io::Result<()> {
         let Driver::Log { scanner, analysis } = &mut self.driver else {
             let mut message = Vec::new();
             reader.take(PROVIDER_MESSAGE_MAX as u64).read_to_end(&mut message)?;
@@ -101,18 +103,7 @@ impl<'r> Classifier<'r> {
             self.feed(&message);
             return Ok(());
         };
-        loop {
-            let spare = scanner.spare();
-            match reader.read(spare) {
-                Ok(0) => return Ok(()),
-                Ok(n) => {
-                    observe(&spare[..n]);
-                    scanner.commit(n, self.rules.anchors(), analysis.as_mut());
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
+        read_ahead::read_ahead(reader, observe, scanner, self.rules.anchors(), analysis.as_mut())
     }
 
     /// Processes the complete lines received so far (for live output).
@@ -138,6 +129,16 @@ impl<'r> Classifier<'r> {
         match &self.driver {
             Driver::Log { analysis, .. } => analysis.phase(),
             Driver::Message { .. } => None,
+        }
+    }
+
+    /// Whether the output so far shows this stage's own markers (a build step, an
+    /// upload, a sandbox being created), not merely wording other output prints too.
+    #[must_use]
+    pub fn shows_markers(&self) -> bool {
+        match &self.driver {
+            Driver::Log { analysis, .. } => analysis.marked(),
+            Driver::Message { .. } => false,
         }
     }
 

@@ -137,13 +137,20 @@ pub(super) struct Scanner {
     buf: Vec<u8>,
     lower: Vec<u8>,
     len: usize,
-    /// Newlines before `buf[0]` in the whole stream.
-    newlines: u64,
     /// Bytes seen in the whole stream.
     bytes: u64,
+    ends_with_newline: bool,
+    sift: Sift,
+}
+
+/// What survives from one chunk of cleaned lines to the next: the line count, the
+/// look-back history and the chunk searchers' tuning.
+#[derive(Debug, Default)]
+pub(super) struct Sift {
+    /// Newlines before the next chunk in the whole stream.
+    newlines: u64,
     /// The last [`HISTORY`] bytes scanned, cleaned.
     history: Vec<u8>,
-    ends_with_newline: bool,
     /// The first bytes of this output, lowercased: what the chunk searchers are tuned on.
     sample: Vec<u8>,
     /// Each chunk searcher, tuned to this output.
@@ -178,12 +185,9 @@ impl Scanner {
             buf: vec![0; capacity],
             lower: vec![0; capacity],
             len: 0,
-            newlines: 0,
             bytes: 0,
-            history: Vec::with_capacity(HISTORY),
             ends_with_newline: true,
-            sample: Vec::new(),
-            tuned: Vec::new(),
+            sift: Sift { history: Vec::with_capacity(HISTORY), ..Sift::default() },
         }
     }
 
@@ -228,14 +232,41 @@ impl Scanner {
         if self.len > 0 {
             self.scan(anchors, sink, true);
         }
+        self.end(sink);
+    }
+
+    /// Hands the sink the last part of the output, once every chunk is scanned.
+    pub(super) fn end(&mut self, sink: &mut impl LineSink) {
         let last_line = self.lines_seen();
-        sink.finish(&Window { history: &self.history, current: &[], next_line: last_line + 1, ends_inside_next: false });
+        sink.finish(&Window { history: &self.sift.history, current: &[], next_line: last_line + 1, ends_inside_next: false });
+    }
+
+    /// The capacity of the scan buffer.
+    pub(super) fn capacity(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Takes a chunk cleaned elsewhere ([`clean_chunk`]): `read` raw bytes arrived with
+    /// it, the last of them a newline or not; `to_end` when it is the output's last.
+    pub(super) fn take_chunk(
+        &mut self,
+        chunk: Cleaned<'_>,
+        read: (u64, bool),
+        anchors: &AnchorSet,
+        sink: &mut impl LineSink,
+        to_end: bool,
+    ) {
+        self.bytes += read.0;
+        if read.0 > 0 {
+            self.ends_with_newline = read.1;
+        }
+        self.sift.take(chunk, anchors, sink, to_end);
     }
 
     /// Lines in the stream so far (an unterminated last line counts).
     #[must_use]
     pub(super) fn lines_seen(&self) -> u64 {
-        self.newlines + u64::from(self.len > 0 || (self.bytes > 0 && !self.ends_with_newline))
+        self.sift.newlines + u64::from(self.len > 0 || (self.bytes > 0 && !self.ends_with_newline))
     }
 
     #[must_use]
@@ -244,45 +275,63 @@ impl Scanner {
     }
 
     fn scan(&mut self, anchors: &AnchorSet, sink: &mut impl LineSink, to_end: bool) {
-        let region = if to_end {
-            self.len
-        } else {
-            match memchr::memrchr(b'\n', &self.buf[..self.len]) {
-                Some(nl) => nl + 1,
-                // A line longer than the buffer: hand over this fragment now.
-                None if self.len == self.buf.len() => self.len,
-                None => return,
-            }
-        };
-        let cleaned = self.clean(region);
+        let Some(region) = region_end(&self.buf[..self.len], self.buf.len(), to_end) else { return };
+        let cleaned = clean_chunk(&mut self.buf[..region], &mut self.lower);
+        self.sift.take(Cleaned { raw: &self.buf[..cleaned], lower: &self.lower[..cleaned] }, anchors, sink, to_end);
+        self.buf.copy_within(region..self.len, 0);
+        self.len -= region;
+    }
+}
+
+/// How much of `buf` (its capacity `capacity`) is scanned now: its complete lines, a
+/// buffer-long fragment of a longer line, or, `to_end`, everything; `None` for nothing.
+pub(super) fn region_end(buf: &[u8], capacity: usize, to_end: bool) -> Option<usize> {
+    if to_end {
+        return Some(buf.len());
+    }
+    match memchr::memrchr(b'\n', buf) {
+        Some(nl) => Some(nl + 1),
+        // A line longer than the buffer: hand over this fragment now.
+        None if buf.len() == capacity => Some(buf.len()),
+        None => None,
+    }
+}
+
+/// Resolves ANSI escapes in `region` in place and lowercases it into `lower`; the
+/// cleaned length.
+pub(super) fn clean_chunk(region: &mut [u8], lower: &mut [u8]) -> usize {
+    let cleaned = if memchr::memchr(0x1b, region).is_some() { strip_ansi_in_place(region) } else { region.len() };
+    for (l, r) in lower[..cleaned].iter_mut().zip(&region[..cleaned]) {
+        *l = r.to_ascii_lowercase();
+    }
+    cleaned
+}
+
+/// One chunk of complete lines, cleaned: the visible text and the same lowercased.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Cleaned<'a> {
+    pub raw: &'a [u8],
+    pub lower: &'a [u8],
+}
+
+impl Sift {
+    /// Hands the sink the chunk's anchored lines and remembers its end for looking back.
+    fn take(&mut self, chunk: Cleaned<'_>, anchors: &AnchorSet, sink: &mut impl LineSink, to_end: bool) {
+        if self.sample.len() < TUNE_SAMPLE {
+            let room = TUNE_SAMPLE - self.sample.len();
+            self.sample.extend_from_slice(&chunk.lower[..room.min(chunk.lower.len())]);
+        }
         if self.tuned.len() != anchors.searcher_count() {
             self.tuned = vec![Tuning::NotYet; anchors.searcher_count()];
         }
         let ready = self.sample.len() >= TUNE_SAMPLE || to_end;
-        self.hand_over(anchors, sink, cleaned, ready);
-        self.remember(cleaned);
-        self.buf.copy_within(region..self.len, 0);
-        self.len -= region;
-    }
-
-    /// Resolves ANSI escapes in `buf[..region]` and lowercases it into `lower`; the
-    /// cleaned length.
-    fn clean(&mut self, region: usize) -> usize {
-        let cleaned =
-            if memchr::memchr(0x1b, &self.buf[..region]).is_some() { strip_ansi_in_place(&mut self.buf[..region]) } else { region };
-        for (l, r) in self.lower[..cleaned].iter_mut().zip(&self.buf[..cleaned]) {
-            *l = r.to_ascii_lowercase();
-        }
-        if self.sample.len() < TUNE_SAMPLE {
-            let room = TUNE_SAMPLE - self.sample.len();
-            self.sample.extend_from_slice(&self.lower[..room.min(cleaned)]);
-        }
-        cleaned
+        self.hand_over(anchors, sink, chunk, ready);
+        self.remember(chunk.raw);
     }
 
     /// Keeps the last [`HISTORY`] bytes of what was scanned, for looking back.
-    fn remember(&mut self, cleaned: usize) {
-        let raw = &self.buf[..cleaned];
+    fn remember(&mut self, raw: &[u8]) {
+        let cleaned = raw.len();
         if cleaned >= HISTORY {
             self.history.clear();
             self.history.extend_from_slice(&raw[cleaned - HISTORY..cleaned]);
@@ -296,8 +345,8 @@ impl Scanner {
 
     /// Hands the sink the lines of `buf[..cleaned]` that hold a streamed anchor (or
     /// every line, when it asks).
-    fn hand_over(&mut self, anchors: &AnchorSet, sink: &mut impl LineSink, cleaned: usize, ready: bool) {
-        let (raw, lower) = (&self.buf[..cleaned], &self.lower[..cleaned]);
+    fn hand_over(&mut self, anchors: &AnchorSet, sink: &mut impl LineSink, chunk: Cleaned<'_>, ready: bool) {
+        let (raw, lower, cleaned) = (chunk.raw, chunk.lower, chunk.raw.len());
         let mut pos = 0;
         let mut counted = 0;
         let mut newlines = self.newlines;

@@ -105,3 +105,76 @@ mod window_tests {
         }
     }
 }
+
+mod read_ahead_tests {
+    use super::*;
+    use crate::classify::read_ahead::read_ahead;
+
+    /// A reader that returns at most `piece` bytes a call, like a pipe.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        piece: usize,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.piece.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    /// Lines handed over, lines counted, bytes counted, and what `observe` saw.
+    fn through_thread(input: &[u8], capacity: usize, every: bool, piece: usize) -> (Vec<(u64, String)>, u64, u64, Vec<u8>) {
+        let anchors = AnchorSet::new(vec!["needle".to_owned()]);
+        let mut scanner = Scanner::with_capacity(capacity);
+        let mut sink = Collect { every, lines: Vec::new() };
+        let mut seen = Vec::new();
+        read_ahead(Trickle { data: input, piece }, |bytes: &[u8]| seen.extend_from_slice(bytes), &mut scanner, &anchors, &mut sink)
+            .expect("reads");
+        scanner.finish(&anchors, &mut sink);
+        (sink.lines, scanner.lines_seen(), scanner.bytes_seen(), seen)
+    }
+
+    #[test]
+    fn reading_ahead_hands_over_what_feeding_does() {
+        let mut long = vec![b'x'; 1000];
+        long.extend_from_slice(b"needle\nneedle after\n\x1b[31mnee\x1b[0mdle red\nend");
+        let inputs: [&[u8]; 4] = [b"a\nNEEDLE one\nb\r\nc\n\x1b[31mnee\x1b[0mdle two\r\nlast needle", b"x\ny\n\nz\n", b"", &long];
+        for input in inputs {
+            for capacity in [64, 100, 4096] {
+                for piece in [1, 7, 1000] {
+                    for every in [false, true] {
+                        let fed = scan(input, capacity, every, piece);
+                        let (lines, count, bytes, seen) = through_thread(input, capacity, every, piece);
+                        let context = format!("capacity {capacity} piece {piece} every {every}: {:?}", String::from_utf8_lossy(input));
+                        assert_eq!(lines, fed, "{context}");
+                        let mut reference = Scanner::with_capacity(capacity);
+                        let anchors = AnchorSet::new(vec!["needle".to_owned()]);
+                        let mut sink = Collect { every, lines: Vec::new() };
+                        reference.feed(input, &anchors, &mut sink);
+                        reference.finish(&anchors, &mut sink);
+                        assert_eq!((count, bytes), (reference.lines_seen(), reference.bytes_seen()), "{context}");
+                        assert_eq!(seen, input, "{context}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_read_error_is_returned() {
+        struct Failing;
+        impl std::io::Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk on fire"))
+            }
+        }
+        let anchors = AnchorSet::new(vec!["needle".to_owned()]);
+        let mut scanner = Scanner::with_capacity(64);
+        let mut sink = Collect { every: false, lines: Vec::new() };
+        let err = read_ahead(Failing, |_: &[u8]| {}, &mut scanner, &anchors, &mut sink).expect_err("fails");
+        assert_eq!(err.to_string(), "disk on fire");
+    }
+}

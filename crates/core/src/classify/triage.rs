@@ -4,6 +4,7 @@
 //! stage asked for, so a confident answer is never given for output of another stage.
 
 use std::io::{self, Read};
+use std::sync::OnceLock;
 
 use crate::classify::{classify, classify_provider, Classifier, Options, ProviderFailure};
 use crate::model::{Diagnosis, Stage};
@@ -18,22 +19,26 @@ const PROVIDER_LINES_MAX: usize = 40;
 const PROVIDER_WORDS: &[&str] =
     &["endpoint", "validation", "validating", "inference", "api", "model", "provider", "credential", "curl", "http"];
 
-/// Every stage's rules, compiled once.
+/// Every stage's rules, each compiled once. The create's are compiled at once; the
+/// others when first asked for, since most output is a create's and compiling a
+/// stage's rules is most of a short run's time.
 #[derive(Debug, Clone)]
 pub struct StageSet {
+    catalogue: Catalogue,
     create: StageRules,
-    gateway: StageRules,
-    provider: StageRules,
+    gateway: OnceLock<StageRules>,
+    provider: OnceLock<StageRules>,
 }
 
 impl StageSet {
-    /// Compiles every stage's rules from `catalogue`.
+    /// Compiles the create's rules from `catalogue`, and keeps it for the others.
     #[must_use]
     pub fn new(catalogue: &Catalogue) -> StageSet {
         StageSet {
+            catalogue: catalogue.clone(),
             create: StageRules::new(catalogue, Stage::SandboxCreate),
-            gateway: StageRules::new(catalogue, Stage::GatewayStart),
-            provider: StageRules::new(catalogue, Stage::ProviderValidation),
+            gateway: OnceLock::new(),
+            provider: OnceLock::new(),
         }
     }
 
@@ -41,8 +46,8 @@ impl StageSet {
     #[must_use]
     pub fn get(&self, stage: Stage) -> &StageRules {
         match stage {
-            Stage::GatewayStart => &self.gateway,
-            Stage::ProviderValidation => &self.provider,
+            Stage::GatewayStart => self.gateway.get_or_init(|| StageRules::new(&self.catalogue, Stage::GatewayStart)),
+            Stage::ProviderValidation => self.provider.get_or_init(|| StageRules::new(&self.catalogue, Stage::ProviderValidation)),
             _ => &self.create,
         }
     }
@@ -72,7 +77,7 @@ impl<'r> Triage<'r> {
         http_status: Option<u16>,
         curl_status: Option<i32>,
     ) -> Triage<'r> {
-        let gateway = (given == Some(Stage::GatewayStart)).then(|| Classifier::new(&set.gateway, options));
+        let gateway = (given == Some(Stage::GatewayStart)).then(|| Classifier::new(set.get(Stage::GatewayStart), options));
         Triage {
             set,
             given,
@@ -97,7 +102,7 @@ impl<'r> Triage<'r> {
     }
 
     /// Reads `reader` to its end.
-    pub fn read_from(&mut self, mut reader: impl Read) -> io::Result<()> {
+    pub fn read_from(&mut self, mut reader: impl Read + Send) -> io::Result<()> {
         if self.gateway.is_none() {
             // One classifier: read straight into its buffer, keeping the head aside.
             let (head, truncated) = (&mut self.head, &mut self.truncated);
@@ -121,7 +126,7 @@ impl<'r> Triage<'r> {
     fn provider(&self) -> Diagnosis {
         let message = String::from_utf8_lossy(&self.head);
         classify_provider(
-            &self.set.provider,
+            self.set.get(Stage::ProviderValidation),
             &ProviderFailure { message: &message, http_status: self.statuses.0, curl_status: self.statuses.1 },
         )
     }
@@ -142,7 +147,8 @@ impl<'r> Triage<'r> {
     #[must_use]
     pub fn finish(mut self) -> Diagnosis {
         self.create.flush_lines();
-        let shows_create = self.create.phase().is_some();
+        // Markers only: a provider's curl error is also a build tool's wording.
+        let shows_create = self.create.shows_markers();
         match self.given {
             Some(Stage::GatewayStart) if shows_create => Diagnosis::wrong_stage(Stage::GatewayStart, Stage::SandboxCreate),
             Some(Stage::GatewayStart) => self.gateway.map_or_else(|| Diagnosis::unknown(Stage::GatewayStart, ""), Classifier::finish),
@@ -166,7 +172,7 @@ impl<'r> Triage<'r> {
         if shows_create || create.is_determined() || truncated {
             return create;
         }
-        let gateway = classify(&self.set.gateway, self.options, &self.head);
+        let gateway = classify(self.set.get(Stage::GatewayStart), self.options, &self.head);
         if gateway.is_determined() {
             return gateway;
         }

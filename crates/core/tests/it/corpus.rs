@@ -113,3 +113,36 @@ fn the_repository_copy_holds_every_shared_corpus_file() {
         shared.iter().filter(|c| !local.join(format!("{}.log", c.name)).exists()).map(|c| c.path.display().to_string()).collect();
     assert!(missing.is_empty(), "copy these into tests/corpus/: {missing:?}");
 }
+
+/// The same answer however the output arrives: whole, read from a stream (the reading
+/// thread cuts it), and with a final newline added where it had none.
+#[test]
+fn every_corpus_file_gets_one_answer_however_it_is_read() {
+    let set = StageSet::new(&Catalogue::builtin().expect("built-in rules load"));
+    let mut differ = Vec::new();
+    for case in corpus_files(&workspace().join("tests/corpus")) {
+        let options = Options { exit_status: case.exit_status(), openshell_version: None, signal: None };
+        let triage = || Triage::new(&set, Some(case.stage()), options, case.http_status(), case.curl_status());
+        let mut whole = triage();
+        whole.feed(&case.payload);
+        let whole = whole.finish();
+        let mut read = triage();
+        read.read_from(case.payload.as_slice()).expect("reads");
+        let read = read.finish();
+        let mut ended = triage();
+        ended.feed(&case.payload);
+        if !case.payload.ends_with(b"\n") {
+            ended.feed(b"\n");
+        }
+        let ended = ended.finish();
+        for (how, other) in [("read from a stream", &read), ("with a final newline", &ended)] {
+            if (other.kind, other.phase, &other.rule) != (whole.kind, whole.phase, &whole.rule) {
+                differ.push(format!(
+                    "{} {how}: {:?} {:?} {:?}, whole: {:?} {:?} {:?}",
+                    case.name, other.kind, other.phase, other.rule, whole.kind, whole.phase, whole.rule
+                ));
+            }
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}

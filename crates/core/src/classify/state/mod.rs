@@ -70,6 +70,9 @@ pub(crate) struct Analysis<'r> {
     build_started: Option<u64>,
     /// A builder reported the build finished, and no step started since.
     build_ended: bool,
+    /// A marker that places the output in a phase was seen: the output is this stage's
+    /// own, not merely wording (a curl error, a pip retry) that other output prints too.
+    marked: bool,
     /// The last lines examined while streaming, in order: a window does not examine
     /// them again.
     streamed: std::collections::VecDeque<u64>,
@@ -107,6 +110,7 @@ impl<'r> Analysis<'r> {
             last_build_line: 0,
             build_started: None,
             build_ended: false,
+            marked: false,
             streamed: std::collections::VecDeque::new(),
             frames: Frames::default(),
             scratch: Vec::new(),
@@ -118,6 +122,11 @@ impl<'r> Analysis<'r> {
     /// The phase reached so far.
     pub(crate) fn phase(&self) -> Option<Phase> {
         self.timeline.phase
+    }
+
+    /// Whether a marker that places the output in a phase was seen.
+    pub(crate) fn marked(&self) -> bool {
+        self.marked
     }
 
     /// Whether line `number` was examined while streaming.
@@ -190,6 +199,7 @@ impl<'r> Analysis<'r> {
             return;
         }
         let starts_step = marker.build.starts_step();
+        self.marked |= starts_step || marker.sets_phase.is_some();
         if starts_step || marker.sets_phase == Some(Phase::Build) {
             self.build_seen(starts_step, false);
         }
