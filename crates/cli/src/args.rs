@@ -27,6 +27,14 @@ pub(crate) enum Command {
     Plan(PlanArgs),
     /// Run a create, passing its output through, and diagnose it the moment it fails.
     Run(RunArgs),
+    /// Carry the recovery plan out against the real engine: a dry run (probes only)
+    /// unless --apply.
+    #[command(after_help = RECOVER_EXIT)]
+    Recover(RecoverArgs),
+    /// Check the host a create needs (read-only): the engine, the gateway containers and
+    /// their containerd, the `openshell` CLI, free space, the GPU's CDI specification.
+    #[command(after_help = "Exit status:\n  0  every check passes\n  1  a check fails (each says its fix)\n  2  the tool itself failed")]
+    Doctor(DoctorArgs),
     /// List the rule catalogue and check every rule against its own cases.
     Rules(RulesArgs),
     /// Print the input with every secret masked (tokens, keys, credentialed URLs).
@@ -157,6 +165,90 @@ pub(crate) struct PlanArgs {
     pub(crate) argv: Vec<OsString>,
 }
 
+/// `recover`'s exit statuses.
+const RECOVER_EXIT: &str = "Exit status:
+  0  recovered (with --apply), or the plan can be carried out (a dry run)
+  1  the failure is not recognised: there is no plan to carry out
+  2  the tool itself failed (usage, unreadable input, the journal cannot be opened)
+  3  a probe or a pre-condition did not hold: nothing was changed after it
+  4  a step failed (a process of it, or the check after it)
+  5  stopped for a person: a confirmation, a placeholder to set, a manual or destructive step
+  130  interrupted (Ctrl-C): the current step's processes were stopped";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RecoverFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RecoverArgs {
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    #[command(flatten)]
+    pub(crate) choice: PlanChoiceArgs,
+    #[command(flatten)]
+    pub(crate) apply: ApplyArgs,
+    /// Append one JSON object per step to this file as each step ends.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) journal: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = RecoverFormat::Human)]
+    pub(crate) format: RecoverFormat,
+    /// The original create argv: `openshell sandbox create …` or its flags alone.
+    #[arg(last = true, value_name = "CREATE ARGV")]
+    pub(crate) argv: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DoctorArgs {
+    /// The container engine to check; by default docker when it is installed, else podman.
+    #[arg(long, value_name = "docker|podman")]
+    pub(crate) engine: Option<Engine>,
+    /// Check this gateway only (its container `openshell-cluster-GATEWAY`).
+    #[arg(short = 'g', long, value_name = "GATEWAY")]
+    pub(crate) gateway: Option<String>,
+    #[command(flatten)]
+    pub(crate) host: HostArgs,
+    #[arg(long, value_enum, default_value_t = RecoverFormat::Human)]
+    pub(crate) format: RecoverFormat,
+}
+
+/// `run --recover` and what the recovery may do.
+#[derive(Debug, Args)]
+pub(crate) struct RunRecoveryArgs {
+    /// When the command fails with a failure whose plan the tool can carry out, carry it
+    /// out (same confirmations and checks as `recover --apply`); the exit status is then
+    /// the recovery's (0: the sandbox was created).
+    #[arg(long)]
+    pub(crate) recover: bool,
+    /// With --recover: answer yes to every confirmation.
+    #[arg(long, requires = "recover")]
+    pub(crate) yes: bool,
+    /// With --recover: let destructive steps run too.
+    #[arg(long, requires = "recover")]
+    pub(crate) allow_destructive: bool,
+    /// With --recover: append one JSON object per recovery step to this file.
+    #[arg(long, value_name = "FILE", requires = "recover")]
+    pub(crate) journal: Option<PathBuf>,
+}
+
+/// What a recovery may do: `recover` and `run --recover`.
+#[derive(Debug, Args)]
+pub(crate) struct ApplyArgs {
+    /// Carry the plan out (without it: a dry run that runs the probes only).
+    #[arg(long)]
+    pub(crate) apply: bool,
+    /// Answer yes to every confirmation (needed with no terminal to ask on).
+    #[arg(long)]
+    pub(crate) yes: bool,
+    /// Let destructive steps run too (deleting a sandbox, moving a state directory).
+    #[arg(long)]
+    pub(crate) allow_destructive: bool,
+    /// Seconds a step may take before its processes are stopped.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    pub(crate) timeout: u64,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
     /// Which command is run.
@@ -176,6 +268,8 @@ pub(crate) struct RunArgs {
     /// Print the diagnosis as soon as a decisive failure appears, before the command exits.
     #[arg(long)]
     pub(crate) early: bool,
+    #[command(flatten)]
+    pub(crate) recovery: RunRecoveryArgs,
     /// The command to run, usually `openshell sandbox create …`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub(crate) command: Vec<OsString>,

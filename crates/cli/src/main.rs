@@ -12,6 +12,7 @@ mod input;
 mod json_out;
 mod output;
 mod read_ahead;
+mod recover;
 mod rule_dir;
 mod settings;
 mod spool;
@@ -39,6 +40,13 @@ fn dispatch(command: &Command) -> anyhow::Result<Exit> {
         Command::Run(args) => {
             let host = &args.host;
             commands::run::run(args, &Settings::resolve(host.rules.as_deref(), Some(host), Some(&args.choice), Destination::Stderr)?)
+        }
+        Command::Recover(args) => {
+            let host = &args.input.host;
+            commands::recover::run(args, &Settings::resolve(host.rules.as_deref(), Some(host), Some(&args.choice), Destination::Stdout)?)
+        }
+        Command::Doctor(args) => {
+            commands::doctor::run(args, &Settings::resolve(args.host.rules.as_deref(), Some(&args.host), None, Destination::Stdout)?)
         }
         Command::Rules(args) => commands::rules::run(args, &Settings::resolve(args.rules.as_deref(), None, None, Destination::Stdout)?),
         Command::Redact(args) => commands::redact::run(args),

@@ -2,7 +2,9 @@
 //! [`crate::settings`], [`crate::diagnose`] and [`crate::output`].
 
 pub(crate) mod classify;
+pub(crate) mod doctor;
 pub(crate) mod plan;
+pub(crate) mod recover;
 pub(crate) mod recreate;
 pub(crate) mod redact;
 pub(crate) mod rules;

@@ -7,12 +7,14 @@ use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use sandbox_triage_core::{
-    diagnosis_human, plan_human, plan_json, printable, redact, Classifier, CreateInvocation, Kind, Options, StageRules, Style,
+    diagnosis_human, plan_human, plan_json, printable, redact, Applicability, Classifier, CreateInvocation, Diagnosis, Kind, Options, Plan,
+    StageRules, Style,
 };
 
 use crate::args::RunArgs;
 use crate::exit::Exit;
 use crate::json_out::JsonOut;
+use crate::recover::{self, Narrator, Policy, PROBE_TIMEOUT};
 use crate::settings::Settings;
 use crate::spool::Empty;
 use crate::supervise::{spawn, Ended, Event, Stream, Supervised, DRAIN};
@@ -176,5 +178,21 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
             say(&printable(&redact(&format!("sandbox-triage: warning: cannot write {}: {error}\n", path.display()))));
         }
     }
+    if args.recovery.recover && diagnosis.is_determined() && recovery.steps.iter().any(|s| s.applicability != Applicability::Manual) {
+        return recover_now(args, &diagnosis, &recovery);
+    }
     Ok(Exit::Status(u8::try_from(status).unwrap_or(255)))
+}
+
+/// Goes straight on into the recovery, as `recover --apply` would.
+fn recover_now(args: &RunArgs, diagnosis: &Diagnosis, plan: &Plan) -> anyhow::Result<Exit> {
+    let policy = Policy {
+        apply: true,
+        yes: args.recovery.yes,
+        allow_destructive: args.recovery.allow_destructive,
+        step_timeout: Duration::from_secs(3600),
+        probe_timeout: PROBE_TIMEOUT,
+    };
+    let (outcome, _) = recover::carry_out(diagnosis, plan, policy, args.recovery.journal.as_deref(), &mut Narrator::to_stderr())?;
+    Ok(Exit::Status(outcome.code()))
 }

@@ -28,8 +28,8 @@ const PROGRAMS: &[&str] =
     &["docker", "podman", "openshell", "nemoclaw", "curl", "nvidia-ctk", "sudo", "systemctl", "colima", "mv", "rm", "env", "df"];
 
 /// A healthy world for the plan's checks: the gateway container runs, and its
-/// containerd lists the image once it was imported (so the import is not skipped, and
-/// its post-condition holds).
+/// containerd lists the image, unpacked, once it was imported (so the import is not
+/// skipped, and its post-condition holds).
 const STUB: &str = r#"#!/bin/sh
 f=$(mktemp "$CALLS/call.XXXXXX")
 printf '%s\0' "${0##*/}" "$@" > "$f"
@@ -37,6 +37,7 @@ case "$*" in
   *'images import'*) cat >/dev/null; : > "$CALLS/../imported" ;;
   *'{{.State.Running}}'*) echo true ;;
   *'images ls'*) if [ -e "$CALLS/../imported" ]; then echo docker.io/openshell/sandbox-from:1786000000; fi ;;
+  *'images check'*) if [ -e "$CALLS/../imported" ]; then echo 'docker.io/openshell/sandbox-from:1786000000 application/vnd.oci.image.manifest.v1+json sha256:1 complete (1/1) 1 MiB/1 MiB true'; fi ;;
 esac
 exit 0
 "#;

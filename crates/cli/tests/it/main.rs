@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod hostile_scripts;
 mod job_control;
+mod plan_script;
 mod plans_cli;
 mod rule_dirs;
 mod run;

@@ -17,7 +17,8 @@ pub enum Applicability {
     Confirm,
     /// Deletes or moves the operator's data.
     Destructive,
-    /// Holds a placeholder the tool cannot fill, or is not a command: shown, never run.
+    /// Not a command the tool can run (an edit, a choice, work elsewhere): shown, never
+    /// run.
     Manual,
 }
 
@@ -58,6 +59,30 @@ pub enum Holds {
         /// The line.
         line: String,
     },
+    /// The probe succeeds and prints a table row whose first column is `first` and whose
+    /// last column is `last` (`ctr images check`: the image, then UNPACKED `true`).
+    PrintsRow {
+        /// The first column.
+        first: String,
+        /// The last column.
+        last: String,
+    },
+}
+
+impl Holds {
+    /// Whether `output` (the probe's standard output) shows it; the exit status is
+    /// checked apart.
+    #[must_use]
+    pub fn shown_by(&self, output: &str) -> bool {
+        match self {
+            Holds::Succeeds => true,
+            Holds::PrintsLine { line } => output.lines().any(|l| l.trim_end_matches('\r') == line),
+            Holds::PrintsRow { first, last } => output.lines().any(|l| {
+                let mut columns = l.split_whitespace();
+                columns.next() == Some(first.as_str()) && columns.next_back() == Some(last.as_str())
+            }),
+        }
+    }
 }
 
 /// A probe and what its output must show.
@@ -84,6 +109,13 @@ impl Check {
         let line = line.into();
         Check { argv, expect: format!("a line `{line}`"), holds: Holds::PrintsLine { line } }
     }
+
+    /// A probe that holds when a row of its output starts with `first` and ends with
+    /// `last`.
+    #[must_use]
+    pub fn prints_row(argv: Vec<Word>, first: impl Into<String>, last: impl Into<String>, expect: impl Into<String>) -> Check {
+        Check { argv, expect: expect.into(), holds: Holds::PrintsRow { first: first.into(), last: last.into() } }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,11 +139,38 @@ pub struct Step {
 
 impl Step {
     #[must_use]
-    /// A step running `action`; a step whose command holds a placeholder is `manual`.
+    /// A step running `action`. Its risk and its placeholders are separate facts: a
+    /// step with a placeholder runs once the variable is set.
     pub fn new(applicability: Applicability, purpose: impl Into<String>, action: Action) -> Step {
-        // A command with a placeholder cannot run as printed.
-        let applicability = if action_has_placeholder(&action) { Applicability::Manual } else { applicability };
         Step { purpose: purpose.into(), applicability, action, pre: None, post: None, skip_if: None, note: None }
+    }
+
+    #[must_use]
+    /// A probe whose output must show what `check` expects: it is its own
+    /// post-condition.
+    pub fn probe(purpose: impl Into<String>, check: Check) -> Step {
+        Step::argv(Applicability::Probe, purpose, check.argv.clone()).with_post(check)
+    }
+
+    /// Whether the post-condition is the probe's own output (a probe with an
+    /// expectation), not a second command.
+    #[must_use]
+    pub fn expects_own_output(&self) -> bool {
+        matches!((&self.action, &self.post), (Action::Argv(argv), Some(post)) if *argv == post.argv)
+    }
+
+    /// The placeholder variables the step's commands read, each once.
+    #[must_use]
+    pub fn placeholders(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for word in self.commands().into_iter().flatten() {
+            for name in word.placeholders() {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        names
     }
 
     #[must_use]
@@ -166,13 +225,5 @@ impl Step {
         out.extend(self.pre.iter().map(|c| &c.argv));
         out.extend(self.post.iter().map(|c| &c.argv));
         out
-    }
-}
-
-fn action_has_placeholder(action: &Action) -> bool {
-    match action {
-        Action::Argv(argv) => argv.iter().any(|w| !w.placeholders().is_empty()),
-        Action::Pipeline(commands) => commands.iter().flatten().any(|w| !w.placeholders().is_empty()),
-        Action::Nothing => false,
     }
 }

@@ -47,6 +47,10 @@ fn shown_action(action: &Action) -> Option<String> {
 fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, out: &mut String) {
     for (i, step) in steps.iter().enumerate() {
         let _ = writeln!(out, "  {} [{}] {}", label(i), step.applicability.as_str(), printable(&step.purpose));
+        let needs = step.placeholders();
+        if !needs.is_empty() {
+            let _ = writeln!(out, "       needs: {}", needs.join(", "));
+        }
         if let Some(skip) = &step.skip_if {
             let _ = writeln!(out, "       skip when: {}  → {}", shown(&skip.argv), printable(&skip.expect));
         }
@@ -58,8 +62,14 @@ fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, ou
                 let _ = writeln!(out, "       {line}");
             }
         }
-        if let Some(post) = &step.post {
-            let _ = writeln!(out, "       then: {}  → {}", shown(&post.argv), printable(&post.expect));
+        match &step.post {
+            Some(post) if step.expects_own_output() => {
+                out.push_str(&wrap_prefixed(&format!("expect: {}", printable(&post.expect)), style.width, "       (", "        ", ")"));
+            }
+            Some(post) => {
+                let _ = writeln!(out, "       then: {}  → {}", shown(&post.argv), printable(&post.expect));
+            }
+            None => {}
         }
         if let Some(note) = &step.note {
             out.push_str(&wrap_prefixed(note, style.width, "       (", "        ", ")"));

@@ -1,6 +1,6 @@
 //! The gateway could not inject the NVIDIA GPU through CDI.
 
-use super::{argv, lit, Alternative, Check, Confirm, Frontend, Os, Plan, Planner, Probe, Step};
+use super::{argv, lit, Alternative, Check, Confirm, Frontend, Os, Plan, Planner, Step};
 
 impl Planner<'_> {
     pub(super) fn gpu(&mut self, plan: &mut Plan) {
@@ -10,7 +10,7 @@ impl Planner<'_> {
             plan.notes.push("Docker Desktop on WSL reports CDI specification directories without any specification in them.".to_owned());
         }
         let list = argv(&["nvidia-ctk", "cdi", "list"]);
-        plan.steps.push(Step::argv(Probe, "List the CDI devices the host defines", list.clone()).with_note("expect: nvidia.com/gpu=all"));
+        plan.steps.push(Step::probe("List the CDI devices the host defines", Check::prints_line(list.clone(), "nvidia.com/gpu=all")));
         if self.input.host.os == Os::Linux {
             plan.steps.push(
                 Step::argv(

@@ -90,10 +90,7 @@ impl Planner<'_> {
         };
         let source = Self::holds(build_engine, image);
         let target = Check::succeeds(on_gateway(Self::holds(gateway_engine, image).argv), "an image id (sha256:…)");
-        plan.steps.push(
-            Step::argv(Probe, format!("Find the image in the engine that built it ({build_engine})"), source.argv.clone())
-                .with_note(format!("expect: {}", source.expect)),
-        );
+        plan.steps.push(Step::probe(format!("Find the image in the engine that built it ({build_engine})"), source.clone()));
         // An archive carries the names the saving engine gives the image: Podman's is
         // `localhost/<name>`, which Docker would load under that name. Give it its Docker
         // Hub name first, so the archive carries the one the gateway looks for.
@@ -121,9 +118,7 @@ impl Planner<'_> {
             .with_pre(source)
             .with_post(target.clone()),
         );
-        plan.steps.push(
-            Step::argv(Probe, "Check the gateway's engine now has the image", target.argv).with_note(format!("expect: {}", target.expect)),
-        );
+        plan.steps.push(Step::probe("Check the gateway's engine now has the image", target));
     }
 
     /// The gateway runs on another machine: stream the image there.

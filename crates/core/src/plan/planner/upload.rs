@@ -24,15 +24,16 @@ impl Planner<'_> {
             "an image id (sha256:…)",
         );
         let stored = self.built_image().map_or_else(|| "docker.io/<BUILT_IMAGE>".to_owned(), |i| i.normalized());
-        let listed = Check::prints_line(self.ctr(false, &["images", "ls", "-q"]), stored);
-        plan.steps.push(
-            Step::argv(Probe, "Check the gateway container is running", running.argv.clone())
-                .with_note(format!("expect: {}", running.expect)),
+        // An import whose unpack failed can leave the image listed: only the UNPACKED
+        // column of `images check` says the gateway can run it.
+        let unpacked = Check::prints_row(
+            self.ctr(false, &["images", "check", &format!("name=={stored}")]),
+            stored.clone(),
+            "true",
+            format!("a row `{stored} … true` (stored and unpacked)"),
         );
-        plan.steps.push(
-            Step::argv(Probe, "Check the built image is still in the local engine", local.argv.clone())
-                .with_note(format!("expect: {}", local.expect)),
-        );
+        plan.steps.push(Step::probe("Check the gateway container is running", running.clone()));
+        plan.steps.push(Step::probe("Check the built image is still in the local engine", local));
         let save = vec![self.eng(), lit("save"), image.clone()];
         let import = self.ctr(true, &["images", "import", "-"]);
         plan.steps.push(
@@ -41,12 +42,11 @@ impl Planner<'_> {
                 "Stream the image into the gateway's containerd (no archive upload, no registry)",
                 Action::Pipeline(vec![save, import]),
             )
-            .with_skip_if(listed.clone())
+            .with_skip_if(unpacked.clone())
             .with_pre(running)
-            .with_post(listed.clone()),
+            .with_post(unpacked.clone()),
         );
-        plan.steps
-            .push(Step::argv(Probe, "Check the gateway now lists the image", listed.argv).with_note(format!("expect: {}", listed.expect)));
+        plan.steps.push(Step::probe("Check the gateway's containerd has the image unpacked", unpacked));
         plan.steps.push(
             self.recreate(true, "Create the sandbox from the built image (an image reference never takes the upload path)")
                 .with_note("the tag is present in the gateway, so it is used without a pull"),

@@ -1,0 +1,43 @@
+//! `sandbox-triage recover`: classify, plan, and carry the plan out (a dry run unless
+//! `--apply`).
+
+use std::time::Duration;
+
+use sandbox_triage_core::CreateInvocation;
+
+use crate::args::{RecoverArgs, RecoverFormat};
+use crate::diagnose::diagnose;
+use crate::exit::Exit;
+use crate::recover::{self, Narrator, Policy, PROBE_TIMEOUT};
+use crate::settings::Settings;
+use crate::{input, output};
+
+pub(crate) fn run(args: &RecoverArgs, settings: &Settings) -> anyhow::Result<Exit> {
+    let argv = input::utf8_argv(&args.argv)?;
+    let invocation = if argv.is_empty() { None } else { Some(CreateInvocation::parse(&argv)?) };
+    let diagnosis = diagnose(&args.input, settings)?;
+    let plan = settings.plan(&diagnosis, invocation.as_ref());
+    let policy = Policy {
+        apply: args.apply.apply,
+        yes: args.apply.yes,
+        allow_destructive: args.apply.allow_destructive,
+        step_timeout: Duration::from_secs(args.apply.timeout),
+        probe_timeout: PROBE_TIMEOUT,
+    };
+    let mut narrator = match args.format {
+        RecoverFormat::Human => Narrator::to_stdout(),
+        RecoverFormat::Json => Narrator::to_stderr(),
+    };
+    if !diagnosis.is_determined() {
+        narrator.headline(&format!(
+            "sandbox-triage recover: the failure is not recognised ({}): nothing to carry out; `sandbox-triage plan` shows the lines to look at",
+            diagnosis.kind
+        ));
+        return Ok(Exit::Unknown);
+    }
+    let (outcome, steps) = recover::carry_out(&diagnosis, &plan, policy, args.journal.as_deref(), &mut narrator)?;
+    if args.format == RecoverFormat::Json {
+        output::print(&(recover::report(&diagnosis, policy, outcome, &steps) + "\n"))?;
+    }
+    Ok(Exit::Status(outcome.code()))
+}

@@ -1,0 +1,328 @@
+//! Running one step's command, or pipeline of commands: each spawned directly from its
+//! argv (never a shell string) in a process group of its own, so a timeout or Ctrl-C
+//! stops all of it and the terminal's Ctrl-C reaches only this tool. Output is read as
+//! it comes: standard error of every process and standard output of the last are shown
+//! line by line (masked) and their last lines kept; what flows between two processes is
+//! pumped through a fixed buffer, counted for the progress line.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{killpg, Signal};
+use nix::unistd::Pid;
+
+/// Lines of output kept for the journal and for checks' messages.
+const TAIL_LINES: usize = 20;
+/// Standard output kept for a check to read (a probe's answer is short; a listing of
+/// every image in a busy gateway is not, and only its lines matter).
+const CAPTURE_MAX: usize = 8 << 20;
+/// How long processes get between SIGTERM and SIGKILL.
+const GRACE: Duration = Duration::from_secs(2);
+
+/// How one process of a step ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum End {
+    Exited(i32),
+    Signalled(i32),
+    /// It could not be started (not found, not executable).
+    NotStarted(String),
+}
+
+impl End {
+    pub(crate) fn succeeded(&self) -> bool {
+        *self == End::Exited(0)
+    }
+
+    /// The exit code a shell would report.
+    pub(crate) fn code(&self) -> i32 {
+        match self {
+            End::Exited(code) => *code,
+            End::Signalled(signal) => 128 + signal,
+            End::NotStarted(_) => 127,
+        }
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            End::Exited(code) => format!("exited {code}"),
+            End::Signalled(signal) => format!("was killed by signal {signal}"),
+            End::NotStarted(why) => format!("could not start: {why}"),
+        }
+    }
+}
+
+/// Why a step's processes were stopped before they ended by themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cut {
+    TimedOut,
+    Interrupted,
+}
+
+/// What a run of a step's processes came to.
+#[derive(Debug)]
+pub(crate) struct Finished {
+    /// One per process, in pipeline order.
+    pub(crate) ends: Vec<End>,
+    pub(crate) cut: Option<Cut>,
+    /// The last process's standard output (up to [`CAPTURE_MAX`]).
+    pub(crate) stdout: String,
+    /// The last lines of output, masked.
+    pub(crate) tail: Vec<String>,
+    pub(crate) elapsed: Duration,
+    /// Bytes pumped from the first process to the second.
+    pub(crate) streamed: u64,
+}
+
+impl Finished {
+    /// The first process that failed, with its position (1-based).
+    pub(crate) fn first_failure(&self) -> Option<(usize, &End)> {
+        self.ends.iter().enumerate().find(|(_, e)| !e.succeeded()).map(|(i, e)| (i + 1, e))
+    }
+
+    pub(crate) fn succeeded(&self) -> bool {
+        self.cut.is_none() && self.first_failure().is_none()
+    }
+}
+
+/// How to run and what to show.
+pub(crate) struct Run<'a> {
+    pub(crate) timeout: Duration,
+    pub(crate) interrupted: &'a AtomicBool,
+    /// Called with each line of output (masked) as it comes; `None` runs quietly.
+    pub(crate) show: Option<&'a mut dyn FnMut(&str)>,
+    /// Called about once a second while a pipeline streams: bytes so far, time so far.
+    pub(crate) progress: Option<&'a mut dyn FnMut(u64, Duration)>,
+}
+
+enum Message {
+    Line(String),
+    Stdout(Vec<u8>),
+}
+
+/// Runs `commands` as a pipeline (one command: just it).
+/// The processes of a pipeline, started and connected.
+struct Started {
+    children: Vec<Option<Child>>,
+    ends: Vec<Option<End>>,
+    pumps: Vec<thread::JoinHandle<()>>,
+}
+
+fn start(commands: &[Vec<String>], tx: &mpsc::Sender<Message>, streamed: &Arc<AtomicU64>) -> Started {
+    let mut started = Started { children: Vec::new(), ends: Vec::new(), pumps: Vec::new() };
+    let mut upstream: Option<ChildStdout> = None;
+    for (i, argv) in commands.iter().enumerate() {
+        let last = i + 1 == commands.len();
+        match spawn(argv, upstream.is_some()) {
+            Ok(mut child) => {
+                if let (Some(from), Some(to)) = (upstream.take(), child.stdin.take()) {
+                    let counter = (i == 1).then(|| Arc::clone(streamed));
+                    started.pumps.push(thread::spawn(move || pump(from, to, counter.as_deref())));
+                }
+                if let Some(stderr) = child.stderr.take() {
+                    forward_lines(stderr, tx.clone());
+                }
+                if last {
+                    if let Some(stdout) = child.stdout.take() {
+                        forward_stdout(stdout, tx.clone());
+                    }
+                } else {
+                    upstream = child.stdout.take();
+                }
+                started.children.push(Some(child));
+                started.ends.push(None);
+            }
+            Err(e) => {
+                // Nothing reads what the process before would have written: it ends.
+                upstream = None;
+                started.children.push(None);
+                started.ends.push(Some(End::NotStarted(e.to_string())));
+            }
+        }
+    }
+    started
+}
+
+/// Runs `commands` as a pipeline (one command: just it).
+pub(crate) fn run(commands: &[Vec<String>], mut how: Run<'_>) -> Finished {
+    let began = Instant::now();
+    let (tx, rx) = mpsc::channel::<Message>();
+    let streamed = Arc::new(AtomicU64::new(0));
+    let Started { mut children, mut ends, pumps } = start(commands, &tx, &streamed);
+    drop(tx);
+    let mut watch = Watch { stdout: Vec::new(), tail: Vec::new(), cut: None, last_progress: Instant::now() };
+    loop {
+        watch.drain(&rx, &mut how);
+        for (child, end) in children.iter_mut().zip(ends.iter_mut()) {
+            if let (Some(c), None) = (child.as_mut(), end.as_ref()) {
+                if let Ok(Some(status)) = c.try_wait() {
+                    *end = Some(status.code().map_or_else(|| End::Signalled(status.signal().unwrap_or(0)), End::Exited));
+                }
+            }
+        }
+        if ends.iter().all(Option::is_some) {
+            break;
+        }
+        let cut = if how.interrupted.load(Ordering::SeqCst) {
+            Some(Cut::Interrupted)
+        } else if began.elapsed() > how.timeout {
+            Some(Cut::TimedOut)
+        } else {
+            None
+        };
+        if let (Some(cut), None) = (cut, watch.cut) {
+            watch.cut = Some(cut);
+            stop_all(&mut children, &ends);
+        }
+        if let Some(progress) = how.progress.as_mut() {
+            if commands.len() > 1 && watch.last_progress.elapsed() >= Duration::from_secs(1) {
+                watch.last_progress = Instant::now();
+                progress(streamed.load(Ordering::Relaxed), began.elapsed());
+            }
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    for pump in pumps {
+        let _ = pump.join();
+    }
+    // The readers end when the processes' pipes close.
+    while let Ok(message) = rx.recv_timeout(Duration::from_secs(2)) {
+        watch.take(message, &mut how);
+    }
+    Finished {
+        ends: ends.into_iter().map(|e| e.unwrap_or(End::Signalled(9))).collect(),
+        cut: watch.cut,
+        stdout: String::from_utf8_lossy(&watch.stdout).into_owned(),
+        tail: watch.tail,
+        elapsed: began.elapsed(),
+        streamed: streamed.load(Ordering::Relaxed),
+    }
+}
+
+struct Watch {
+    stdout: Vec<u8>,
+    tail: Vec<String>,
+    cut: Option<Cut>,
+    last_progress: Instant,
+}
+
+impl Watch {
+    fn drain(&mut self, rx: &mpsc::Receiver<Message>, how: &mut Run<'_>) {
+        while let Ok(message) = rx.try_recv() {
+            self.take(message, how);
+        }
+    }
+
+    fn take(&mut self, message: Message, how: &mut Run<'_>) {
+        match message {
+            Message::Line(line) => {
+                if let Some(show) = how.show.as_mut() {
+                    show(&line);
+                }
+                if self.tail.len() == TAIL_LINES {
+                    self.tail.remove(0);
+                }
+                self.tail.push(line);
+            }
+            Message::Stdout(bytes) => {
+                let room = CAPTURE_MAX.saturating_sub(self.stdout.len());
+                self.stdout.extend_from_slice(&bytes[..room.min(bytes.len())]);
+            }
+        }
+    }
+}
+
+fn spawn(argv: &[String], piped_in: bool) -> io::Result<Child> {
+    let (program, args) = argv.split_first().ok_or_else(|| io::Error::other("an empty command"))?;
+    Command::new(program)
+        .args(args)
+        .stdin(if piped_in { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+}
+
+/// Copies a pipeline link through a fixed buffer; memory stays bounded however large
+/// the image.
+fn pump(mut from: ChildStdout, mut to: std::process::ChildStdin, counter: Option<&AtomicU64>) {
+    let mut buf = vec![0; 256 << 10];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        // The reader ended (failed): stop, and the writer gets EPIPE as with a shell.
+        if to.write_all(&buf[..n]).is_err() {
+            return;
+        }
+        if let Some(counter) = counter {
+            counter.fetch_add(n as u64, Ordering::Relaxed);
+        }
+    }
+}
+
+fn forward_lines(stream: impl Read + Send + 'static, tx: mpsc::Sender<Message>) {
+    thread::spawn(move || {
+        let mut reader = BufReader::new(stream);
+        let mut line = Vec::new();
+        while matches!(reader.read_until(b'\n', &mut line), Ok(n) if n > 0) {
+            if tx.send(Message::Line(masked(&line))).is_err() {
+                return;
+            }
+            line.clear();
+        }
+    });
+}
+
+/// The last process's standard output: kept for checks and shown line by line.
+fn forward_stdout(stream: ChildStdout, tx: mpsc::Sender<Message>) {
+    thread::spawn(move || {
+        let mut reader = BufReader::new(stream);
+        let mut line = Vec::new();
+        while matches!(reader.read_until(b'\n', &mut line), Ok(n) if n > 0) {
+            if tx.send(Message::Stdout(line.clone())).is_err() || tx.send(Message::Line(masked(&line))).is_err() {
+                return;
+            }
+            line.clear();
+        }
+    });
+}
+
+/// A line as it may be shown: secrets masked, control characters made visible, at
+/// most a screenful.
+fn masked(line: &[u8]) -> String {
+    let text = String::from_utf8_lossy(line);
+    let text = text.trim_end_matches(['\n', '\r']);
+    let clipped: String = text.chars().take(2000).collect();
+    sandbox_triage_core::printable(&sandbox_triage_core::redact(&clipped))
+}
+
+/// SIGTERM to every process group still running, then SIGKILL after a grace period.
+fn stop_all(children: &mut [Option<Child>], ends: &[Option<End>]) {
+    let running = |children: &mut [Option<Child>]| -> Vec<Pid> {
+        children
+            .iter_mut()
+            .zip(ends)
+            .filter_map(|(c, e)| {
+                let c = c.as_mut()?;
+                (e.is_none() && matches!(c.try_wait(), Ok(None))).then(|| Pid::from_raw(i32::try_from(c.id()).unwrap_or(0)))
+            })
+            .collect()
+    };
+    for pid in running(children) {
+        let _ = killpg(pid, Signal::SIGTERM);
+    }
+    let deadline = Instant::now() + GRACE;
+    while Instant::now() < deadline && !running(children).is_empty() {
+        thread::sleep(Duration::from_millis(20));
+    }
+    for pid in running(children) {
+        let _ = killpg(pid, Signal::SIGKILL);
+    }
+}
