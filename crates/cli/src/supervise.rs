@@ -1,4 +1,4 @@
-//! The one place that starts processes: a supervised child whose stdout and stderr pass
+//! The supervised command (`run`): a child whose stdout and stderr pass
 //! through to ours byte for byte as they arrive, with a copy of every chunk sent to the
 //! caller, and whose process group gets the signals we get.
 //!

@@ -48,6 +48,11 @@ impl End {
         }
     }
 
+    /// Killed for writing to a pipe nobody reads: the process after it ended first.
+    fn broken_pipe(&self) -> bool {
+        matches!(self, End::Signalled(13) | End::Exited(141))
+    }
+
     pub(crate) fn describe(&self) -> String {
         match self {
             End::Exited(code) => format!("exited {code}"),
@@ -77,12 +82,18 @@ pub(crate) struct Finished {
     pub(crate) elapsed: Duration,
     /// Bytes pumped from the first process to the second.
     pub(crate) streamed: u64,
+    /// The processes in the order they ended.
+    order: Vec<usize>,
 }
 
 impl Finished {
-    /// The first process that failed, with its position (1-based).
+    /// The process whose failure ended the step, with its position (1-based): the
+    /// first to fail, passing over those killed by a broken pipe (when the importer
+    /// dies, `save` dies of SIGPIPE after it, and is not the cause).
     pub(crate) fn first_failure(&self) -> Option<(usize, &End)> {
-        self.ends.iter().enumerate().find(|(_, e)| !e.succeeded()).map(|(i, e)| (i + 1, e))
+        let failed: Vec<usize> = self.order.iter().copied().filter(|&i| !self.ends[i].succeeded()).collect();
+        let cause = failed.iter().copied().find(|&i| !self.ends[i].broken_pipe()).or_else(|| failed.first().copied())?;
+        Some((cause + 1, &self.ends[cause]))
     }
 
     pub(crate) fn succeeded(&self) -> bool {
@@ -154,14 +165,16 @@ pub(crate) fn run(commands: &[Vec<String>], mut how: Run<'_>) -> Finished {
     let (tx, rx) = mpsc::channel::<Message>();
     let streamed = Arc::new(AtomicU64::new(0));
     let Started { mut children, mut ends, pumps } = start(commands, &tx, &streamed);
+    let mut order: Vec<usize> = (0..ends.len()).filter(|&i| ends[i].is_some()).collect();
     drop(tx);
     let mut watch = Watch { stdout: Vec::new(), tail: Vec::new(), cut: None, last_progress: Instant::now() };
     loop {
         watch.drain(&rx, &mut how);
-        for (child, end) in children.iter_mut().zip(ends.iter_mut()) {
+        for (i, (child, end)) in children.iter_mut().zip(ends.iter_mut()).enumerate() {
             if let (Some(c), None) = (child.as_mut(), end.as_ref()) {
                 if let Ok(Some(status)) = c.try_wait() {
                     *end = Some(status.code().map_or_else(|| End::Signalled(status.signal().unwrap_or(0)), End::Exited));
+                    order.push(i);
                 }
             }
         }
@@ -201,6 +214,7 @@ pub(crate) fn run(commands: &[Vec<String>], mut how: Run<'_>) -> Finished {
         tail: watch.tail,
         elapsed: began.elapsed(),
         streamed: streamed.load(Ordering::Relaxed),
+        order,
     }
 }
 

@@ -7,6 +7,8 @@ mod hostile_scripts;
 mod job_control;
 mod plan_script;
 mod plans_cli;
+mod recover_cli;
+mod recover_engine;
 mod rule_dirs;
 mod run;
 mod safe_commands;

@@ -120,7 +120,8 @@ fn with_yes_the_image_is_imported_and_the_create_runs_from_it() {
     for shell in ["sh", "bash"] {
         let (out, log) = carry_out(shell, &["--yes"], &[]);
         assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr_of(&out));
-        assert!(log.contains("podman save openshell/sandbox-from:1786000000"), "{log}");
+        assert!(log.contains("podman tag openshell/sandbox-from:1786000000 docker.io/openshell/sandbox-from:1786000000"), "{log}");
+        assert!(log.contains("podman save docker.io/openshell/sandbox-from:1786000000"), "{log}");
         assert!(log.ends_with("openshell sandbox create --from openshell/sandbox-from:1786000000 --name demo -g nemoclaw\n"), "{log}");
     }
 }
@@ -144,7 +145,7 @@ fn an_unknown_argument_is_a_usage_error() {
 fn an_image_already_in_the_gateway_is_not_imported_again() {
     let (out, log) = carry_out("sh", &["--yes"], &[("STUB_IMPORTED", "1")]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert!(stderr_of(&out).contains("step 3 already done, skipped"), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("step 4 already done, skipped"), "{}", stderr_of(&out));
     assert!(!log.contains("podman save"), "{log}");
     assert!(log.contains("openshell sandbox create --from openshell/sandbox-from:1786000000"), "{log}");
 }

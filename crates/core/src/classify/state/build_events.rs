@@ -13,6 +13,12 @@ impl Analysis<'_> {
     /// be trusted to come from OpenShell. A step once the sandbox is ready is the
     /// sandbox's own output; a failure summary never is.
     pub(super) fn build_seen(&mut self, step_or_summary: bool, summary: bool) {
+        // A build line examined late (a builder's `Removing intermediate container`,
+        // looked at in the window before the failure) that was printed before the run
+        // moved on says nothing about where the run is now.
+        if self.timeline.moved_after(self.current_line) {
+            return;
+        }
         if step_or_summary && self.build_started.is_none() {
             self.build_started = Some(self.current_line);
         }

@@ -47,6 +47,11 @@ impl Timeline {
         self.phase = Some(Phase::Build);
     }
 
+    /// Whether the phase last changed after `line` (a line examined late).
+    pub(crate) fn moved_after(&self, line: u64) -> bool {
+        self.transitions.back().is_some_and(|(from, _)| *from > line)
+    }
+
     /// The phase the output was in at `line`.
     pub(crate) fn phase_at(&self, line: u64) -> Option<Phase> {
         self.transitions.iter().rev().find(|(from, _)| *from <= line).and_then(|(_, phase)| *phase)

@@ -34,7 +34,22 @@ impl Planner<'_> {
         );
         plan.steps.push(Step::probe("Check the gateway container is running", running.clone()));
         plan.steps.push(Step::probe("Check the built image is still in the local engine", local));
-        let save = vec![self.eng(), lit("save"), image.clone()];
+        // Podman names its images `localhost/<name>`, and an archive it writes carries
+        // that name into containerd, where the create's `docker.io/<name>` would not
+        // find it: the archive must carry the full Docker Hub name.
+        let saved = match (self.engine, self.built_image()) {
+            (Engine::Podman, Some(built)) => {
+                let full = lit(&built.normalized());
+                plan.steps.push(Step::argv(
+                    Safe,
+                    "Give the image its full name (Podman's own is localhost/…, which the gateway's containerd would keep)",
+                    vec![self.eng(), lit("tag"), image.clone(), full.clone()],
+                ));
+                full
+            }
+            _ => image.clone(),
+        };
+        let save = vec![self.eng(), lit("save"), saved];
         let import = self.ctr(true, &["images", "import", "-"]);
         plan.steps.push(
             Step::new(

@@ -1,0 +1,204 @@
+//! `recover`'s rules, carried out against stub commands on `PATH`: what runs only after
+//! a yes, what needs `--allow-destructive` or a placeholder set, and how a step that
+//! hangs ends (a timeout, Ctrl-C) with its processes stopped. The real engine's cases
+//! are in `recover_engine`.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{workspace, BIN};
+
+/// A `podman` for the example's gateway: it runs, holds the image, and imports. With
+/// `STUB_SAVE_SLEEP`, `save` writes its pid and hangs that many seconds.
+const PODMAN: &str = r#"#!/bin/sh
+echo "podman $*" >>"$STUB_DIR/log"
+case "$1" in
+  inspect) echo true ;;
+  image|tag) echo sha256:0123 ;;
+  save)
+    if [ -n "${STUB_SAVE_SLEEP:-}" ]; then echo $$ >"$STUB_DIR/save.pid"; exec sleep "$STUB_SAVE_SLEEP"; fi
+    echo 'an archive' ;;
+  exec)
+    case "$*" in
+      *'images import'*) cat >"$STUB_DIR/imported" ;;
+      *'images check'*) [ -s "$STUB_DIR/imported" ] && echo 'docker.io/openshell/sandbox-from:1786000000 x sha256:1 complete (1/1) 1 MiB/1 MiB true'; true ;;
+    esac ;;
+esac
+"#;
+
+const RECORDER: &str = "#!/bin/sh\necho \"${0##*/} $*\" >>\"$STUB_DIR/log\"\n";
+
+struct Stubs {
+    dir: tempfile::TempDir,
+}
+
+impl Stubs {
+    fn new() -> Stubs {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, text) in [("podman", PODMAN), ("openshell", RECORDER), ("systemctl", RECORDER), ("mv", RECORDER)] {
+            let path = dir.path().join(name);
+            fs::write(&path, text).expect("stub");
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
+        Stubs { dir }
+    }
+
+    fn log(&self) -> String {
+        fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
+    }
+
+    /// `recover` in a session of its own (no terminal to ask on).
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
+        let mut command = Command::new("setsid");
+        command
+            .arg(BIN)
+            .arg("recover")
+            .args(args)
+            .env("PATH", format!("{}:{}", self.dir.path().display(), std::env::var("PATH").unwrap_or_default()))
+            .env("STUB_DIR", self.dir.path())
+            .env("NO_COLOR", "1")
+            .env_remove("GATEWAY_STATE_DIR")
+            .stdin(Stdio::null());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        command
+    }
+
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        self.command(args, env).output().expect("recover")
+    }
+}
+
+fn example() -> String {
+    workspace().join("examples/upload-404-podman.log").display().to_string()
+}
+
+const CREATE: &[&str] = &["--", "openshell", "sandbox", "create", "--from", "./Dockerfile", "--name", "demo", "-g", "nemoclaw"];
+
+fn with_create<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    args.iter().chain(CREATE).copied().collect()
+}
+
+fn said(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn without_a_yes_and_no_terminal_nothing_is_changed() {
+    let stubs = Stubs::new();
+    let example = example();
+    let out = stubs.run(&with_create(&[&example, "--apply"]), &[]);
+    assert_eq!(out.status.code(), Some(5), "{}", said(&out));
+    assert!(said(&out).contains("stopped: step 3 needs a yes and there is no terminal to ask on"), "{}", said(&out));
+    assert!(!stubs.log().contains("podman tag") && !stubs.log().contains("podman save"), "{}", stubs.log());
+}
+
+#[test]
+fn a_dry_run_in_json_says_what_each_step_would_do() {
+    let stubs = Stubs::new();
+    let example = example();
+    let out = stubs.run(&with_create(&[&example, "--format", "json"]), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(answer["mode"], "dry-run");
+    assert_eq!(answer["outcome"], "done");
+    let statuses: Vec<&str> = answer["steps"].as_array().expect("steps").iter().map(|s| s["status"].as_str().unwrap_or("")).collect();
+    assert_eq!(statuses, ["done", "done", "would-run", "would-run", "would-run", "would-run"]);
+    assert!(!stubs.log().contains("podman tag") && !stubs.log().contains("podman save"), "{}", stubs.log());
+}
+
+fn alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    #[allow(unsafe_code)]
+    let answer = unsafe { libc::kill(pid, 0) };
+    answer == 0
+}
+
+/// Waits for the hanging `save` to write its pid.
+fn save_pid(stubs: &Stubs, child: &mut Child) -> i32 {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(text) = fs::read_to_string(stubs.dir.path().join("save.pid")) {
+            if let Ok(pid) = text.trim().parse() {
+                return pid;
+            }
+        }
+        assert!(child.try_wait().expect("wait").is_none(), "recover ended before the save started: {}", stubs.log());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("the save never started: {}", stubs.log());
+}
+
+#[test]
+fn ctrl_c_stops_the_running_step_and_says_what_was_done() {
+    let stubs = Stubs::new();
+    let example = example();
+    let journal = stubs.dir.path().join("journal");
+    let journal_arg = journal.display().to_string();
+    let mut child = stubs
+        .command(&with_create(&[&example, "--apply", "--yes", "--journal", &journal_arg]), &[("STUB_SAVE_SLEEP", "60")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("recover");
+    let pid = save_pid(&stubs, &mut child);
+    // SAFETY: a signal to the child this test started.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::kill(i32::try_from(child.id()).expect("pid"), libc::SIGINT);
+    }
+    let out = child.wait_with_output().expect("recover");
+    assert_eq!(out.status.code(), Some(130), "{}", said(&out));
+    assert!(said(&out).contains("interrupted: the step's processes were stopped; the steps before it are done"), "{}", said(&out));
+    assert!(!alive(pid), "the hanging save still runs");
+    let entries: Vec<serde_json::Value> =
+        fs::read_to_string(&journal).expect("journal").lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    let statuses: Vec<&str> = entries.iter().map(|e| e["status"].as_str().unwrap_or("")).collect();
+    assert_eq!(statuses, ["done", "done", "done", "interrupted"], "{entries:?}");
+    assert!(!stubs.log().contains("openshell sandbox"), "{}", stubs.log());
+}
+
+#[test]
+fn a_step_past_its_timeout_is_stopped_and_fails() {
+    let stubs = Stubs::new();
+    let example = example();
+    let started = Instant::now();
+    let out = stubs.run(&with_create(&[&example, "--apply", "--yes", "--timeout", "1"]), &[("STUB_SAVE_SLEEP", "60")]);
+    assert_eq!(out.status.code(), Some(4), "{}", said(&out));
+    assert!(said(&out).contains("failed: step 4 ran past its 1 s timeout and was stopped"), "{}", said(&out));
+    assert!(started.elapsed() < Duration::from_secs(30));
+    let pid: i32 = fs::read_to_string(stubs.dir.path().join("save.pid")).expect("pid").trim().parse().expect("a pid");
+    assert!(!alive(pid), "the hanging save still runs");
+}
+
+#[test]
+fn a_destructive_step_needs_its_flag_and_a_placeholder_its_value() {
+    let stubs = Stubs::new();
+    let log = workspace().join("tests/corpus/database_migration_incompatible__has-been-modified-9293.log");
+    let text = fs::read_to_string(&log).expect("corpus file");
+    let body = text.split_once("# ---\n").map(|(_, b)| b).expect("a header");
+    let input = stubs.dir.path().join("gateway.log");
+    fs::write(&input, body).expect("input");
+    let input = input.display().to_string();
+    let base = [input.as_str(), "--stage", "gateway-start", "--apply", "--yes"];
+
+    let refused = stubs.run(&base, &[("GATEWAY_STATE_DIR", "/srv/gw state")]);
+    assert_eq!(refused.status.code(), Some(5), "{}", said(&refused));
+    assert!(said(&refused).contains("stopped: step 2 is destructive; run again with --allow-destructive"), "{}", said(&refused));
+    assert!(!stubs.log().contains("mv "), "{}", stubs.log());
+
+    let allowed: Vec<&str> = base.iter().copied().chain(["--allow-destructive"]).collect();
+    let unset = stubs.run(&allowed, &[]);
+    assert_eq!(unset.status.code(), Some(5), "{}", said(&unset));
+    assert!(said(&unset).contains("stopped: step 2 needs GATEWAY_STATE_DIR set in the environment"), "{}", said(&unset));
+    assert!(!stubs.log().contains("mv "), "{}", stubs.log());
+
+    let done = stubs.run(&allowed, &[("GATEWAY_STATE_DIR", "/srv/gw state")]);
+    assert_eq!(done.status.code(), Some(0), "{}", said(&done));
+    assert!(stubs.log().ends_with("mv /srv/gw state /srv/gw state.incompatible\n"), "{}", stubs.log());
+    // The narration and the journal name the placeholder, never its value.
+    assert!(!said(&done).contains("/srv/gw state"), "{}", said(&done));
+}
