@@ -87,10 +87,10 @@ impl World {
         self.dir.path().join("openshell-calls")
     }
 
-    /// The create argv the tests give, as an operator would type it.
+    /// The create argv the tests give, as an operator would type it in the directory
+    /// that holds the Dockerfile.
     fn create_argv(&self) -> Vec<String> {
-        let dockerfile = self.dir.path().join("Dockerfile").display().to_string();
-        ["openshell", "sandbox", "create", "--from", &dockerfile, "--name", "demo", "-g", &self.gateway, "--label", "team=infra"]
+        ["openshell", "sandbox", "create", "--from", "./Dockerfile", "--name", "demo", "-g", &self.gateway, "--label", "team=infra"]
             .iter()
             .map(|s| (*s).to_owned())
             .collect()
