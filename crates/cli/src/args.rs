@@ -12,6 +12,7 @@ use sandbox_triage_core::{Arch, Engine, Os, Shell, Stage, Version};
 #[command(
     name = "sandbox-triage",
     version,
+    after_help = EXIT_STATUSES,
     about = "Diagnose failed OpenShell sandbox creates: what failed, in which phase, and the lines that prove it"
 )]
 pub(crate) struct Cli {
@@ -43,6 +44,16 @@ pub(crate) enum Command {
     Recreate(RecreateArgs),
     /// Print the JSON Schema of `plan --format json` (which holds `classify`'s object).
     Schema,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Examples:\n  sandbox-triage completions bash > ~/.local/share/bash-completion/completions/sandbox-triage\n  sandbox-triage completions zsh > \"${fpath[1]}/_sandbox-triage\"\n  sandbox-triage completions fish > ~/.config/fish/completions/sandbox-triage.fish"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `sandbox-triage man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -165,6 +176,15 @@ pub(crate) struct PlanArgs {
     pub(crate) argv: Vec<OsString>,
 }
 
+/// The exit statuses, for `--help` and the man page.
+pub(crate) const EXIT_STATUSES: &str = "Exit status:
+  classify, plan:  0 a failure kind (or none) was determined, 1 the kind is unknown, 2 the tool failed
+  run:             the command's own status (128+N when signal N killed it; 127 not found; 126 not executable);
+                   with --recover, the recovery's status
+  recover:         0 recovered (a dry run: the plan can be carried out), 1 not recognised, 2 the tool failed,
+                   3 a probe or pre-condition did not hold, 4 a step failed, 5 stopped for a person, 130 interrupted
+  doctor:          0 every check passes, 1 a check fails, 2 the tool failed";
+
 /// `recover`'s exit statuses.
 const RECOVER_EXIT: &str = "Exit status:
   0  recovered (with --apply), or the plan can be carried out (a dry run)
@@ -283,4 +303,12 @@ pub(crate) struct RulesArgs {
     /// Only this stage's rules.
     #[arg(long)]
     pub(crate) stage: Option<Stage>,
+    #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+    pub(crate) format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RulesFormat {
+    Human,
+    Json,
 }

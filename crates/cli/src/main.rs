@@ -20,7 +20,6 @@ mod supervise;
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use sandbox_triage_core::{printable, redact};
 
 use crate::args::{Cli, Command};
@@ -52,11 +51,44 @@ fn dispatch(command: &Command) -> anyhow::Result<Exit> {
         Command::Redact(args) => commands::redact::run(args),
         Command::Recreate(args) => commands::recreate::run(args),
         Command::Schema => commands::schema::run(),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut command, "sandbox-triage", &mut out);
+            output::print(&String::from_utf8_lossy(&out))?;
+            Ok(Exit::Determined)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+            output::print(&String::from_utf8_lossy(&out))?;
+            Ok(Exit::Determined)
+        }
     }
 }
 
+/// `--version`: the release, the commit, the built-in rules and the JSON schema.
+fn version() -> String {
+    let rules = sandbox_triage_core::Catalogue::builtin().map_or(0, |c| c.rules().len());
+    format!(
+        "{} (commit {}, {rules} built-in rules, JSON schema version {})",
+        env!("CARGO_PKG_VERSION"),
+        env!("SANDBOX_TRIAGE_COMMIT"),
+        sandbox_triage_core::SCHEMA_VERSION
+    )
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut command = <Cli as clap::CommandFactory>::command();
+    // Loading the rules to count them costs a few milliseconds: only when asked.
+    if std::env::args_os().skip(1).any(|a| a == "--version" || a == "-V") {
+        // Once per run, for clap's static strings.
+        command = command.version(&*Box::leak(version().into_boxed_str()));
+    }
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     match dispatch(&cli.command) {
         Ok(exit) => exit.into(),
         Err(error) => {

@@ -3,6 +3,7 @@
 
 mod cli;
 mod common;
+mod conventions;
 mod hostile_scripts;
 mod job_control;
 mod plan_script;

@@ -1,0 +1,147 @@
+//! What people expect of a command-line tool: completions their shell accepts, a man
+//! page, a `--version` that says what the binary holds, exit statuses in the help.
+
+use std::fs;
+
+use crate::common::{run, stdout};
+
+#[test]
+fn completions_parse_in_their_shells() {
+    for (shell, check) in [("bash", vec!["bash", "-n"]), ("zsh", vec!["zsh", "-n"]), ("fish", vec!["fish", "--no-execute"])] {
+        let out = run(&["completions", shell], b"");
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = stdout(&out);
+        assert!(script.contains("recover") && script.contains("doctor"), "{shell}: the subcommands are missing");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("completion");
+        fs::write(&path, &script).expect("write");
+        let parsed = std::process::Command::new(check[0]).args(&check[1..]).arg(&path).output().expect("a shell");
+        assert!(parsed.status.success(), "{shell}: {}", String::from_utf8_lossy(&parsed.stderr));
+    }
+    for shell in ["powershell", "elvish"] {
+        let out = run(&["completions", shell], b"");
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(stdout(&out).contains("recover"), "{shell}");
+    }
+}
+
+#[test]
+fn the_man_page_is_roff_with_the_subcommands_and_exit_statuses() {
+    let out = run(&["man"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let page = stdout(&out);
+    assert!(page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH sandbox-triage"), "{}", &page[..page.len().min(200)]);
+    assert!(page.contains(".TH sandbox-triage 1"), "no title header");
+    for word in ["recover", "doctor", "Exit status:", "3 a probe or pre\\-condition did not hold"] {
+        assert!(page.contains(word), "the man page lacks {word:?}");
+    }
+}
+
+#[test]
+fn version_names_the_commit_the_rules_and_the_schema() {
+    let out = run(&["--version"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let rest = text.strip_prefix(&format!("sandbox-triage {} (commit ", env!("CARGO_PKG_VERSION"))).expect("the release first");
+    let commit = rest.split(',').next().unwrap_or_default();
+    let hex = commit.trim_end_matches("-modified");
+    assert!(hex == "unknown" || (hex.len() == 12 && hex.chars().all(|c| c.is_ascii_hexdigit())), "{text:?}");
+    assert!(text.ends_with(" built-in rules, JSON schema version 1)\n"), "{text:?}");
+    let rules: usize = text.split(", ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).expect("a rule count");
+    assert!(rules >= 100, "{text}");
+}
+
+#[test]
+fn every_subcommand_help_that_ends_with_a_status_says_which() {
+    for command in ["recover", "doctor"] {
+        let out = run(&[command, "--help"], b"");
+        assert_eq!(out.status.code(), Some(0));
+        assert!(stdout(&out).contains("Exit status:"), "{command} --help: {}", stdout(&out));
+    }
+    assert!(stdout(&run(&["--help"], b"")).contains("Exit status:"));
+}
+
+#[test]
+fn rules_list_as_an_aligned_table_and_as_json() {
+    let table = stdout(&run(&["rules"], b""));
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("RULE ") && lines[0].ends_with("CASES"), "{}", lines[0]);
+    // Every column starts where its header does.
+    let starts: Vec<usize> = ["STAGE", "ROLE", "KIND", "CASES"].iter().map(|h| lines[0].find(h).expect("a header")).collect();
+    for line in &lines[1..] {
+        for &at in &starts {
+            assert!(line.as_bytes()[at - 2..at] == *b"  " && line.as_bytes()[at] != b' ', "misaligned at {at}: {line}");
+        }
+    }
+    let out = run(&["rules", "--format", "json", "--stage", "gateway-start"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rules = value["rules"].as_array().expect("rules");
+    assert!(!rules.is_empty() && rules.iter().all(|r| r["stage"] == "gateway-start"), "{value}");
+    assert!(rules.iter().all(|r| r["cases"] == r["cases_passing"] && r["id"].is_string() && r["role"].is_string()), "{value}");
+    assert_eq!(value["schema_version"], 1);
+}
+
+#[test]
+fn a_create_command_pasted_as_one_word_is_split_as_a_shell_would() {
+    let pasted = run(
+        &[
+            "recreate",
+            "--image",
+            "openshell/sandbox-from:1",
+            "--",
+            "openshell sandbox create --from ./Dockerfile --name box --label 'a=b c' -g gw",
+        ],
+        b"",
+    );
+    assert_eq!(pasted.status.code(), Some(0), "{}", String::from_utf8_lossy(&pasted.stderr));
+    let words = run(
+        &[
+            "recreate",
+            "--image",
+            "openshell/sandbox-from:1",
+            "--",
+            "openshell",
+            "sandbox",
+            "create",
+            "--from",
+            "./Dockerfile",
+            "--name",
+            "box",
+            "--label",
+            "a=b c",
+            "-g",
+            "gw",
+        ],
+        b"",
+    );
+    assert_eq!(stdout(&pasted), stdout(&words));
+    assert!(stdout(&pasted).contains("--label 'a=b c'"), "{}", stdout(&pasted));
+    assert_eq!(
+        String::from_utf8_lossy(&pasted.stderr),
+        "sandbox-triage: the create command was given as one word; split as a POSIX shell would, into 11 words\n"
+    );
+    let unbalanced = run(&["recreate", "--image", "x:1", "--", "openshell sandbox create --name 'box"], b"");
+    assert_eq!(unbalanced.status.code(), Some(2));
+}
+
+#[test]
+fn classify_on_a_terminal_says_it_reads_stdin() {
+    let bin = crate::common::BIN;
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &format!("'{bin}' classify"), "/dev/null"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script (util-linux)");
+    let mut input = child.stdin.take().expect("stdin");
+    std::io::Write::write_all(&mut input, b"Connection reset by peer\n\x04").expect("type");
+    let out = child.wait_with_output().expect("wait");
+    drop(input);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("reading from stdin (a terminal); pipe the create's output, 2>&1 included"), "{text}");
+    assert!(text.contains("image_transfer_reset"), "{text}");
+    // Piped input earns no such word.
+    assert_eq!(run(&["classify"], b"Connection reset by peer\n").stderr, b"");
+}
