@@ -34,7 +34,7 @@ struct Finding {
 fn probe(argv: &[&str]) -> Result<String, String> {
     let stop = AtomicBool::new(false);
     let argv: Vec<String> = argv.iter().map(|s| (*s).to_owned()).collect();
-    let finished = process::run(&[argv], Run { timeout: TIMEOUT, interrupted: &stop, show: None, progress: None });
+    let finished = process::run(&[argv], Run { timeout: TIMEOUT, interrupted: &stop, show: None, progress: None, secrets: &[] });
     match finished.first_failure() {
         None if finished.cut.is_none() => Ok(finished.stdout.trim().to_owned()),
         None => Err(format!("no answer within {} s", TIMEOUT.as_secs())),
@@ -85,7 +85,8 @@ fn gateways(engine: Engine, only: Option<&str>) -> Vec<Finding> {
     let mut out = Vec::new();
     for (name, state) in found {
         let gw = name.trim_start_matches("openshell-cluster-").to_owned();
-        let running = state.eq_ignore_ascii_case("running");
+        // Docker says `running`; Podman's `ps` says `Up 2 seconds ago`.
+        let running = state.eq_ignore_ascii_case("running") || state.starts_with("Up");
         let fix = format!("start it: `{engine} start {name}` (or `openshell gateway start --name {gw}`)");
         out.push(finding(format!("gateway {gw}"), running, format!("{name} is {state}"), Some(fix)));
         if running {

@@ -7,8 +7,8 @@ use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use sandbox_triage_core::{
-    diagnosis_human, plan_human, plan_json, printable, redact, Applicability, Classifier, CreateInvocation, Diagnosis, Kind, Options, Plan,
-    StageRules, Style,
+    diagnosis_human, plan_human, plan_json, printable, redact, Classifier, CreateInvocation, Diagnosis, Kind, Options, Plan, StageRules,
+    Style,
 };
 
 use crate::args::RunArgs;
@@ -178,7 +178,9 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
             say(&printable(&redact(&format!("sandbox-triage: warning: cannot write {}: {error}\n", path.display()))));
         }
     }
-    if args.recovery.recover && diagnosis.is_determined() && recovery.steps.iter().any(|s| s.applicability != Applicability::Manual) {
+    // An interrupted create is the operator's own stop: nothing is carried out after it.
+    let stopped_by_operator = diagnosis.kind == Kind::Interrupted || signal.is_some();
+    if args.recovery.recover && !stopped_by_operator && diagnosis.is_determined() && recovery.mechanical {
         return recover_now(args, &diagnosis, &recovery);
     }
     Ok(Exit::Status(u8::try_from(status).unwrap_or(255)))

@@ -83,6 +83,8 @@ pub(crate) struct Executor<'a> {
     /// A step that would change state has been passed in a dry run: what follows depends
     /// on it and is only described.
     changed: bool,
+    /// The placeholders' values, masked in all output.
+    secrets: Vec<String>,
 }
 
 /// The words of a command with their placeholders filled from the environment; the
@@ -137,15 +139,24 @@ fn shown_action(action: &Action) -> Vec<Vec<String>> {
 
 impl<'a> Executor<'a> {
     pub(crate) fn new(policy: Policy, interrupted: &'a AtomicBool, narrator: &'a mut Narrator, journal: &'a mut Journal) -> Executor<'a> {
-        Executor { policy, interrupted, narrator, journal, changed: false }
+        Executor { policy, interrupted, narrator, journal, changed: false, secrets: Vec::new() }
     }
 
-    /// Runs the plan's steps in order; how it ended.
+    /// Runs the plan's steps in order; how it ended. A plan whose steps are choices for
+    /// a person has only its probes run.
     pub(crate) fn carry_out(&mut self, plan: &Plan) -> Outcome {
+        self.secrets = plan.placeholders.list().iter().filter_map(|p| std::env::var(&p.name).ok()).filter(|v| !v.is_empty()).collect();
         for (i, step) in plan.steps.iter().enumerate() {
             let number = i + 1;
             self.narrator.step(number, step);
             let mut entry = Entry::new(number, step, shown_action(&step.action));
+            if !plan.mechanical && step.applicability != Applicability::Probe {
+                self.narrator.say(&format!(
+                    "stopped: from step {number} on, this plan is choices for you to make from what the probes show (`sandbox-triage plan` lists them)"
+                ));
+                self.journal.write(&entry);
+                return Outcome::Stopped;
+            }
             let outcome = self.step(number, step, &mut entry);
             self.journal.write(&entry);
             if let Some(outcome) = outcome {
@@ -163,9 +174,7 @@ impl<'a> Executor<'a> {
             return Some(Outcome::Stopped);
         }
         if !self.policy.apply && self.changed {
-            self.narrator.say("would run (after the step before it; its checks wait until then)");
-            entry.status = Status::WouldRun;
-            return None;
+            return self.would_run_later(number, step, entry);
         }
         if step.applicability == Applicability::Probe {
             return self.probe(number, step, entry);
@@ -210,6 +219,22 @@ impl<'a> Executor<'a> {
             }
         }
         entry.status = Status::Done;
+        None
+    }
+
+    /// A dry run past a change: the step's checks wait for the step before it; what it
+    /// needs from the operator does not.
+    fn would_run_later(&mut self, number: usize, step: &Step, entry: &mut Entry) -> Option<Outcome> {
+        if let Err(missing) = commands(&step.action) {
+            self.narrator.say(&format!("stopped: step {number} needs {} set in the environment", missing.join(", ")));
+            return Some(Outcome::Stopped);
+        }
+        if step.applicability == Applicability::Destructive && !self.policy.allow_destructive {
+            self.narrator.say(&format!("stopped: step {number} is destructive; --allow-destructive would let it run"));
+            return Some(Outcome::Stopped);
+        }
+        self.narrator.say("would run (after the step before it; its checks wait until then)");
+        entry.status = Status::WouldRun;
         None
     }
 
@@ -299,8 +324,10 @@ impl<'a> Executor<'a> {
         let narrator = &mut *self.narrator;
         let mut show = |line: &str| narrator.output(line);
         let mut progress = |bytes: u64, elapsed: Duration| eprint_progress(bytes, elapsed);
-        let finished =
-            process::run(commands, Run { timeout, interrupted: self.interrupted, show: Some(&mut show), progress: Some(&mut progress) });
+        let finished = process::run(
+            commands,
+            Run { timeout, interrupted: self.interrupted, show: Some(&mut show), progress: Some(&mut progress), secrets: &self.secrets },
+        );
         if commands.len() > 1 {
             self.narrator.streamed(finished.streamed, finished.elapsed);
         }
@@ -312,7 +339,8 @@ impl<'a> Executor<'a> {
         match finished.cut {
             Some(Cut::Interrupted) => return Some(self.interrupted_at(entry)),
             Some(Cut::TimedOut) => {
-                self.narrator.say(&format!("failed: step {number} ran past its {} s timeout and was stopped", finished.elapsed.as_secs()));
+                self.narrator
+                    .say(&format!("failed: step {number} ran past its {} s timeout and was stopped", self.policy.step_timeout.as_secs()));
                 entry.status = Status::TimedOut;
                 return Some(Outcome::StepFailed);
             }
@@ -336,8 +364,10 @@ impl<'a> Executor<'a> {
     /// Runs a check quietly; `None` when interrupted.
     fn check_holds(&mut self, check: &Check, when: &str) -> Option<bool> {
         let Ok(argv) = resolve(&check.argv) else { return Some(false) };
-        let finished =
-            process::run(&[argv], Run { timeout: self.policy.probe_timeout, interrupted: self.interrupted, show: None, progress: None });
+        let finished = process::run(
+            &[argv],
+            Run { timeout: self.policy.probe_timeout, interrupted: self.interrupted, show: None, progress: None, secrets: &self.secrets },
+        );
         if finished.cut == Some(Cut::Interrupted) {
             return None;
         }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sandbox_triage_core::{Diagnosis, Plan, SCHEMA_VERSION};
-use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
 use executor::Executor;
 pub(crate) use executor::{Outcome, Policy};
@@ -33,10 +33,11 @@ pub(crate) fn carry_out(
     narrator: &mut Narrator,
 ) -> anyhow::Result<(Outcome, Vec<serde_json::Value>)> {
     let mut journal = Journal::open(journal_path)?;
-    // Ctrl-C and SIGTERM stop the current step's processes (they run in process groups
-    // of their own, so the terminal's Ctrl-C reaches only this tool), then the run.
+    // Ctrl-C, SIGTERM, a hang-up and SIGQUIT stop the current step's processes (they run
+    // in process groups of their own, so the terminal's Ctrl-C reaches only this tool),
+    // then the run.
     let interrupted = Arc::new(AtomicBool::new(false));
-    for signal in [SIGINT, SIGTERM] {
+    for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
         signal_hook::flag::register(signal, Arc::clone(&interrupted))?;
     }
     let mode = if policy.apply { "carrying out" } else { "dry run of" };

@@ -57,6 +57,9 @@ impl Narrator {
                 self.line(&format!("   {} {line}", if i == 0 { "$" } else { " " }));
             }
         }
+        if let Some(note) = &step.note {
+            self.line(&format!("   ({})", printable(note)));
+        }
     }
 
     pub(crate) fn say(&mut self, text: &str) {
@@ -69,7 +72,12 @@ impl Narrator {
     }
 
     pub(crate) fn check(&mut self, when: &str, argv: &[String], expect: &str, holds: bool) {
-        let mark = if holds { "✓" } else { "✗" };
+        // "Already done?" answered no is the usual case, not a failure.
+        let mark = match (holds, when.starts_with("already done")) {
+            (true, _) => "✓",
+            (false, true) => "·",
+            (false, false) => "✗",
+        };
         self.line(&format!("   {mark} {when}: {}  → {}", printable(&argv.join(" ")), printable(expect)));
     }
 

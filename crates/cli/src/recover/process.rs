@@ -109,6 +109,9 @@ pub(crate) struct Run<'a> {
     pub(crate) show: Option<&'a mut dyn FnMut(&str)>,
     /// Called about once a second while a pipeline streams: bytes so far, time so far.
     pub(crate) progress: Option<&'a mut dyn FnMut(u64, Duration)>,
+    /// Values filled in from the environment (placeholders): masked wherever output is
+    /// shown or kept, whatever they look like.
+    pub(crate) secrets: &'a [String],
 }
 
 enum Message {
@@ -124,7 +127,7 @@ struct Started {
     pumps: Vec<thread::JoinHandle<()>>,
 }
 
-fn start(commands: &[Vec<String>], tx: &mpsc::Sender<Message>, streamed: &Arc<AtomicU64>) -> Started {
+fn start(commands: &[Vec<String>], tx: &mpsc::SyncSender<Message>, streamed: &Arc<AtomicU64>, secrets: &Arc<Vec<String>>) -> Started {
     let mut started = Started { children: Vec::new(), ends: Vec::new(), pumps: Vec::new() };
     let mut upstream: Option<ChildStdout> = None;
     for (i, argv) in commands.iter().enumerate() {
@@ -136,11 +139,11 @@ fn start(commands: &[Vec<String>], tx: &mpsc::Sender<Message>, streamed: &Arc<At
                     started.pumps.push(thread::spawn(move || pump(from, to, counter.as_deref())));
                 }
                 if let Some(stderr) = child.stderr.take() {
-                    forward_lines(stderr, tx.clone());
+                    forward_lines(stderr, tx.clone(), Arc::clone(secrets));
                 }
                 if last {
                     if let Some(stdout) = child.stdout.take() {
-                        forward_stdout(stdout, tx.clone());
+                        forward_stdout(stdout, tx.clone(), Arc::clone(secrets));
                     }
                 } else {
                     upstream = child.stdout.take();
@@ -162,9 +165,11 @@ fn start(commands: &[Vec<String>], tx: &mpsc::Sender<Message>, streamed: &Arc<At
 /// Runs `commands` as a pipeline (one command: just it).
 pub(crate) fn run(commands: &[Vec<String>], mut how: Run<'_>) -> Finished {
     let began = Instant::now();
-    let (tx, rx) = mpsc::channel::<Message>();
+    // Bounded: a process that floods its output waits for this loop, not memory.
+    let (tx, rx) = mpsc::sync_channel::<Message>(1024);
     let streamed = Arc::new(AtomicU64::new(0));
-    let Started { mut children, mut ends, pumps } = start(commands, &tx, &streamed);
+    let secrets = Arc::new(how.secrets.iter().filter(|s| s.len() >= 4).cloned().collect::<Vec<_>>());
+    let Started { mut children, mut ends, pumps } = start(commands, &tx, &streamed, &secrets);
     let mut order: Vec<usize> = (0..ends.len()).filter(|&i| ends[i].is_some()).collect();
     drop(tx);
     let mut watch = Watch { stdout: Vec::new(), tail: Vec::new(), cut: None, last_progress: Instant::now() };
@@ -175,6 +180,11 @@ pub(crate) fn run(commands: &[Vec<String>], mut how: Run<'_>) -> Finished {
                 if let Ok(Some(status)) = c.try_wait() {
                     *end = Some(status.code().map_or_else(|| End::Signalled(status.signal().unwrap_or(0)), End::Exited));
                     order.push(i);
+                    // What it left running in its group would hold the pipe to the next
+                    // process open, and the pipeline with it.
+                    if let Ok(pid) = i32::try_from(c.id()) {
+                        let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+                    }
                 }
             }
         }
@@ -200,13 +210,10 @@ pub(crate) fn run(commands: &[Vec<String>], mut how: Run<'_>) -> Finished {
         }
         thread::sleep(Duration::from_millis(20));
     }
-    for pump in pumps {
-        let _ = pump.join();
-    }
-    // The readers end when the processes' pipes close.
-    while let Ok(message) = rx.recv_timeout(Duration::from_secs(2)) {
-        watch.take(message, &mut how);
-    }
+    // The step is over: what it left running in its process groups goes too, so no
+    // background child holds its pipes (and this step) open.
+    stop_groups(&children);
+    settle(&pumps, &rx, &mut watch, &mut how);
     Finished {
         ends: ends.into_iter().map(|e| e.unwrap_or(End::Signalled(9))).collect(),
         cut: watch.cut,
@@ -215,6 +222,25 @@ pub(crate) fn run(commands: &[Vec<String>], mut how: Run<'_>) -> Finished {
         elapsed: began.elapsed(),
         streamed: streamed.load(Ordering::Relaxed),
         order,
+    }
+}
+
+/// A process that escaped its group (a daemon) may still hold a pipe: the readers and
+/// pumps get a last moment, then are left behind.
+fn settle(pumps: &[thread::JoinHandle<()>], rx: &mpsc::Receiver<Message>, watch: &mut Watch, how: &mut Run<'_>) {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !pumps.iter().all(thread::JoinHandle::is_finished) && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(10));
+    }
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left.max(Duration::from_millis(1))) {
+            Ok(message) => watch.take(message, how),
+            Err(_) => break,
+        }
+        if left.is_zero() {
+            break;
+        }
     }
 }
 
@@ -281,62 +307,92 @@ fn pump(mut from: ChildStdout, mut to: std::process::ChildStdin, counter: Option
     }
 }
 
-fn forward_lines(stream: impl Read + Send + 'static, tx: mpsc::Sender<Message>) {
+/// The longest line kept; the rest of a longer one is skipped.
+const LINE_MAX: usize = 64 << 10;
+
+/// Reads one line of at most [`LINE_MAX`] bytes into `line`; 0 at the end.
+fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> usize {
+    line.clear();
+    let n = reader.by_ref().take(LINE_MAX as u64).read_until(b'\n', line).unwrap_or(0);
+    if n == LINE_MAX && line.last() != Some(&b'\n') {
+        let mut rest = Vec::new();
+        loop {
+            rest.clear();
+            let m = reader.by_ref().take(LINE_MAX as u64).read_until(b'\n', &mut rest).unwrap_or(0);
+            if m == 0 || rest.last() == Some(&b'\n') {
+                break;
+            }
+        }
+    }
+    n
+}
+
+fn forward_lines(stream: impl Read + Send + 'static, tx: mpsc::SyncSender<Message>, secrets: Arc<Vec<String>>) {
     thread::spawn(move || {
         let mut reader = BufReader::new(stream);
         let mut line = Vec::new();
-        while matches!(reader.read_until(b'\n', &mut line), Ok(n) if n > 0) {
-            if tx.send(Message::Line(masked(&line))).is_err() {
+        while read_line(&mut reader, &mut line) > 0 {
+            if tx.send(Message::Line(masked(&line, &secrets))).is_err() {
                 return;
             }
-            line.clear();
         }
     });
 }
 
 /// The last process's standard output: kept for checks and shown line by line.
-fn forward_stdout(stream: ChildStdout, tx: mpsc::Sender<Message>) {
+fn forward_stdout(stream: ChildStdout, tx: mpsc::SyncSender<Message>, secrets: Arc<Vec<String>>) {
     thread::spawn(move || {
         let mut reader = BufReader::new(stream);
         let mut line = Vec::new();
-        while matches!(reader.read_until(b'\n', &mut line), Ok(n) if n > 0) {
-            if tx.send(Message::Stdout(line.clone())).is_err() || tx.send(Message::Line(masked(&line))).is_err() {
+        while read_line(&mut reader, &mut line) > 0 {
+            if tx.send(Message::Stdout(line.clone())).is_err() || tx.send(Message::Line(masked(&line, &secrets))).is_err() {
                 return;
             }
-            line.clear();
         }
     });
 }
 
 /// A line as it may be shown: secrets masked, control characters made visible, at
 /// most a screenful.
-fn masked(line: &[u8]) -> String {
+fn masked(line: &[u8], secrets: &[String]) -> String {
     let text = String::from_utf8_lossy(line);
-    let text = text.trim_end_matches(['\n', '\r']);
+    let mut text = text.trim_end_matches(['\n', '\r']).to_owned();
+    for secret in secrets {
+        text = text.replace(secret.as_str(), "****");
+    }
     let clipped: String = text.chars().take(2000).collect();
     sandbox_triage_core::printable(&sandbox_triage_core::redact(&clipped))
 }
 
-/// SIGTERM to every process group still running, then SIGKILL after a grace period.
+/// The process group of each process started (its id: each leads its own group).
+fn groups(children: &[Option<Child>]) -> Vec<Pid> {
+    children.iter().flatten().filter_map(|c| i32::try_from(c.id()).ok()).map(Pid::from_raw).collect()
+}
+
+/// SIGTERM to every process group of the step, then SIGKILL after a grace period
+/// (a group whose leader has ended may still hold its children).
 fn stop_all(children: &mut [Option<Child>], ends: &[Option<End>]) {
-    let running = |children: &mut [Option<Child>]| -> Vec<Pid> {
-        children
-            .iter_mut()
-            .zip(ends)
-            .filter_map(|(c, e)| {
-                let c = c.as_mut()?;
-                (e.is_none() && matches!(c.try_wait(), Ok(None))).then(|| Pid::from_raw(i32::try_from(c.id()).unwrap_or(0)))
-            })
-            .collect()
-    };
-    for pid in running(children) {
+    for pid in groups(children) {
         let _ = killpg(pid, Signal::SIGTERM);
     }
     let deadline = Instant::now() + GRACE;
-    while Instant::now() < deadline && !running(children).is_empty() {
+    let running = |children: &mut [Option<Child>]| {
+        children.iter_mut().zip(ends).any(|(c, e)| e.is_none() && c.as_mut().is_some_and(|c| matches!(c.try_wait(), Ok(None))))
+    };
+    while Instant::now() < deadline && running(children) {
         thread::sleep(Duration::from_millis(20));
     }
-    for pid in running(children) {
+    for pid in groups(children) {
         let _ = killpg(pid, Signal::SIGKILL);
+    }
+}
+
+/// Whatever is left in the step's process groups once their leaders have ended.
+fn stop_groups(children: &[Option<Child>]) {
+    for pid in groups(children) {
+        if killpg(pid, Signal::SIGTERM).is_ok() {
+            thread::sleep(Duration::from_millis(50));
+            let _ = killpg(pid, Signal::SIGKILL);
+        }
     }
 }

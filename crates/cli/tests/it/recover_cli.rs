@@ -19,6 +19,8 @@ case "$1" in
   image|tag) echo sha256:0123 ;;
   save)
     if [ -n "${STUB_SAVE_SLEEP:-}" ]; then echo $$ >"$STUB_DIR/save.pid"; exec sleep "$STUB_SAVE_SLEEP"; fi
+    # A helper left running in the background, holding stderr open.
+    if [ -n "${STUB_SAVE_LINGERS:-}" ]; then sleep 60 & echo $! >"$STUB_DIR/lingering.pid"; fi
     echo 'an archive' ;;
   exec)
     case "$*" in
@@ -28,7 +30,8 @@ case "$1" in
 esac
 "#;
 
-const RECORDER: &str = "#!/bin/sh\necho \"${0##*/} $*\" >>\"$STUB_DIR/log\"\n";
+/// Records its words, and says them on stderr as a chatty tool would.
+const RECORDER: &str = "#!/bin/sh\necho \"${0##*/} $*\" >>\"$STUB_DIR/log\"\necho \"${0##*/}: working on $*\" >&2\n";
 
 struct Stubs {
     dir: tempfile::TempDir,
@@ -110,11 +113,12 @@ fn a_dry_run_in_json_says_what_each_step_would_do() {
     assert!(!stubs.log().contains("podman tag") && !stubs.log().contains("podman save"), "{}", stubs.log());
 }
 
+/// Whether the process runs (a zombie waiting for a parent that does not reap it
+/// does not).
 fn alive(pid: i32) -> bool {
-    // SAFETY: signal 0 only checks that the process exists.
-    #[allow(unsafe_code)]
-    let answer = unsafe { libc::kill(pid, 0) };
-    answer == 0
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
+    let state = stat.rsplit_once(") ").and_then(|(_, rest)| rest.chars().next());
+    state.is_some_and(|s| s != 'Z' && s != 'X')
 }
 
 /// Waits for the hanging `save` to write its pid.
@@ -199,6 +203,74 @@ fn a_destructive_step_needs_its_flag_and_a_placeholder_its_value() {
     let done = stubs.run(&allowed, &[("GATEWAY_STATE_DIR", "/srv/gw state")]);
     assert_eq!(done.status.code(), Some(0), "{}", said(&done));
     assert!(stubs.log().ends_with("mv /srv/gw state /srv/gw state.incompatible\n"), "{}", stubs.log());
-    // The narration and the journal name the placeholder, never its value.
+    // The step's own output echoed the value: it is masked there too.
+    assert!(said(&done).contains("mv: working on **** ****.incompatible"), "{}", said(&done));
     assert!(!said(&done).contains("/srv/gw state"), "{}", said(&done));
+}
+
+#[test]
+fn a_helper_left_running_by_a_step_does_not_hold_the_step_open() {
+    let stubs = Stubs::new();
+    let example = example();
+    let started = Instant::now();
+    let out = stubs.run(&with_create(&[&example, "--apply", "--yes"]), &[("STUB_SAVE_LINGERS", "1")]);
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    let pid: i32 = fs::read_to_string(stubs.dir.path().join("lingering.pid")).expect("pid").trim().parse().expect("a pid");
+    assert!(!alive(pid), "the step's background helper still runs");
+}
+
+#[test]
+fn a_plan_of_choices_runs_its_probes_only() {
+    let stubs = Stubs::new();
+    let log = workspace().join("tests/corpus/sandbox_already_exists__after-dockerfile-rebuild-constructed.log");
+    let text = fs::read_to_string(&log).expect("corpus file");
+    let input = stubs.dir.path().join("exists.log");
+    fs::write(&input, text.split_once("# ---\n").map(|(_, b)| b).expect("a header")).expect("input");
+    let input = input.display().to_string();
+    let out = stubs.run(
+        &[
+            &input,
+            "--apply",
+            "--yes",
+            "--allow-destructive",
+            "--",
+            "openshell",
+            "sandbox",
+            "create",
+            "--from",
+            "x:1",
+            "--name",
+            "my-assistant",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", said(&out));
+    assert!(said(&out).contains("this plan is choices for you to make"), "{}", said(&out));
+    let log = stubs.log();
+    assert!(log.contains("openshell sandbox list") && !log.contains("delete") && !log.contains("connect"), "{log}");
+}
+
+#[test]
+fn a_dry_run_is_not_clear_when_a_later_step_needs_a_value() {
+    let stubs = Stubs::new();
+    let example = example();
+    let out = stubs.run(
+        &[
+            &example,
+            "--",
+            "openshell",
+            "sandbox",
+            "create",
+            "--from",
+            "./Dockerfile",
+            "--policy",
+            "/tmp/nemoclaw-policy-abc.yaml",
+            "-g",
+            "nemoclaw",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", said(&out));
+    assert!(said(&out).contains("needs POLICY_FILE set in the environment"), "{}", said(&out));
 }

@@ -42,6 +42,10 @@ pub struct Plan {
     pub alternatives: Vec<Alternative>,
     /// The values the operator must supply for placeholders in the steps.
     pub placeholders: Placeholders,
+    /// The steps are one sequence a tool may carry out in order, each checked (not
+    /// choices for a person, such as connecting to a Ready sandbox or deleting one in
+    /// Error).
+    pub mechanical: bool,
 }
 
 impl Plan {

@@ -216,6 +216,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         steps: Vec::new(),
         alternatives: Vec::new(),
         placeholders: Placeholders::default(),
+        mechanical: false,
     };
     let transfer_phase = matches!(d.phase, None | Some(Phase::Export | Phase::Upload | Phase::Import));
     match d.kind {
@@ -252,6 +253,16 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         },
     }
     plan.placeholders = planner.placeholders;
+    // Only these plans are one checked sequence; the others branch on what a person
+    // sees (a sandbox's phase, which engine to start, what to edit).
+    plan.mechanical = match d.kind {
+        Kind::ImageUploadContainerMissing
+        | Kind::ImageUploadFailed
+        | Kind::ImageNotInGatewayStore
+        | Kind::DatabaseMigrationIncompatible => true,
+        Kind::ImageTransferTimeout | Kind::ImageTransferReset | Kind::ImageExportOomKilled => transfer_phase,
+        _ => false,
+    };
     plan
 }
 
