@@ -323,6 +323,10 @@ fn the_same_recovery_works_with_podman() {
     assert!(text(&out).contains("$ podman save"), "{}", text(&out));
     assert!(world.unpacked(&image), "{}", world.gateway_images());
     assert_created_from(&world, &image);
+    // Podman's `ps` says `Up …` of a running container: doctor reads it as running.
+    let doctor = world.command(BIN).args(["doctor", "--engine", "podman", "-g", &world.gateway]).output().expect("doctor");
+    let said = text(&doctor);
+    assert!(said.contains(&format!("✓ gateway {} ", world.gateway)) && said.contains("containerd answers"), "{said}");
 }
 
 #[test]
