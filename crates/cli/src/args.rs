@@ -16,8 +16,19 @@ use sandbox_triage_core::{Arch, Engine, Os, Shell, Stage, Version};
     about = "Diagnose failed OpenShell sandbox creates: what failed, in which phase, and the lines that prove it"
 )]
 pub(crate) struct Cli {
+    /// When to colour the output: `auto` on a terminal unless `NO_COLOR` is set or
+    /// `TERM` is `dumb` (`CLICOLOR_FORCE` forces it).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub(crate) color: ColorChoice,
     #[command(subcommand)]
     pub(crate) command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]

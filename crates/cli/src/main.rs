@@ -89,6 +89,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => error.exit(),
     };
+    settings::set_color(cli.color);
     match dispatch(&cli.command) {
         Ok(exit) => exit.into(),
         Err(error) => {

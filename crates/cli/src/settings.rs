@@ -10,7 +10,7 @@ use sandbox_triage_core::{
     plan, Arch, Catalogue, CreateInvocation, Diagnosis, Engine, Frontend, Host, Os, Plan, PlanInput, Style, Version,
 };
 
-use crate::args::{FrontendChoice, HostArgs, PlanChoiceArgs};
+use crate::args::{ColorChoice, FrontendChoice, HostArgs, PlanChoiceArgs};
 use crate::rule_dir::read_rule_dir;
 
 /// Which of our outputs a report goes to: colour depends on it.
@@ -96,11 +96,28 @@ fn nemoclaw_cli() -> String {
         .unwrap_or_else(|| "nemoclaw".to_owned())
 }
 
-/// Colour only on a terminal, and never with `NO_COLOR` set.
+/// `--color`, set once from the command line.
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
+
+/// Takes the command line's `--color`.
+pub(crate) fn set_color(choice: ColorChoice) {
+    let _ = COLOR.set(choice);
+}
+
+/// `--color always|never` decides; `auto` colours a terminal unless `NO_COLOR` is set or
+/// `TERM` is `dumb`, and `CLICOLOR_FORCE` forces colour even off a terminal.
 fn wants_color(destination: Destination) -> bool {
-    let terminal = match destination {
-        Destination::Stdout => io::stdout().is_terminal(),
-        Destination::Stderr => io::stderr().is_terminal(),
-    };
-    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match COLOR.get().copied().unwrap_or(ColorChoice::Auto) {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("CLICOLOR_FORCE") => true,
+        ColorChoice::Auto => {
+            let terminal = match destination {
+                Destination::Stdout => io::stdout().is_terminal(),
+                Destination::Stderr => io::stderr().is_terminal(),
+            };
+            terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+        }
+    }
 }

@@ -145,3 +145,54 @@ fn classify_on_a_terminal_says_it_reads_stdin() {
     // Piped input earns no such word.
     assert_eq!(run(&["classify"], b"Connection reset by peer\n").stderr, b"");
 }
+
+/// The text without its colour codes.
+fn visible(text: &str) -> String {
+    let mut out = String::new();
+    let mut escape = false;
+    for c in text.chars() {
+        match (escape, c) {
+            (false, '\x1b') => escape = true,
+            (false, c) => out.push(c),
+            (true, 'm') => escape = false,
+            (true, _) => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn color_is_chosen_by_the_flag_then_the_environment_and_keeps_the_columns() {
+    let example = crate::common::workspace().join("examples/upload-404-podman.log");
+    let example = example.to_str().expect("utf-8 path");
+    let never = stdout(&run(&["classify", "--color", "never", example], b""));
+    let always = stdout(&run(&["classify", "--color", "always", example], b""));
+    assert!(!never.contains('\x1b') && always.contains("\x1b["), "{always}");
+    // Colour changes nothing a reader sees: the facts' column stays aligned.
+    assert_eq!(visible(&always), never);
+    assert!(never.contains("\n  built image  openshell/sandbox-from:1786000000\n"), "{never}");
+    let forced =
+        std::process::Command::new(crate::common::BIN).args(["classify", example]).env("CLICOLOR_FORCE", "1").output().expect("run");
+    assert!(String::from_utf8_lossy(&forced.stdout).contains("\x1b["), "CLICOLOR_FORCE gave no colour");
+    let piped =
+        std::process::Command::new(crate::common::BIN).args(["classify", example]).env_remove("CLICOLOR_FORCE").output().expect("run");
+    assert!(!String::from_utf8_lossy(&piped.stdout).contains('\x1b'), "colour into a pipe");
+}
+
+#[test]
+fn a_dumb_terminal_gets_no_colour() {
+    let example = crate::common::workspace().join("examples/upload-404-podman.log");
+    let on_terminal = |term: &str| {
+        let out = std::process::Command::new("script")
+            .args(["-qec", &format!("'{}' classify '{}'", crate::common::BIN, example.display()), "/dev/null"])
+            .env("TERM", term)
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("script (util-linux)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(on_terminal("xterm").contains("\x1b["), "no colour on a terminal");
+    assert!(!on_terminal("dumb").contains("\x1b["), "colour on TERM=dumb");
+}

@@ -26,7 +26,8 @@ pub fn diagnosis_human(diagnosis: &Diagnosis, style: Style) -> String {
 
     out.push('\n');
     for (name, value) in facts(diagnosis) {
-        let _ = writeln!(out, "  {:<12} {}", paint(style, DIM, name), printable(&value));
+        // Padded before painting: the escape codes take no columns.
+        let _ = writeln!(out, "  {} {}", paint(style, DIM, &format!("{name:<12}")), printable(&value));
     }
     if !diagnosis.evidence.is_empty() {
         let _ = writeln!(out, "\n{}", paint(style, BOLD, "evidence"));
