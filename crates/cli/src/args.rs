@@ -289,7 +289,8 @@ pub(crate) struct RunArgs {
     pub(crate) host: HostArgs,
     #[command(flatten)]
     pub(crate) choice: PlanChoiceArgs,
-    /// Also write the plan's JSON object here when the command fails.
+    /// Also write the plan's JSON object here when the command ends (a success: kind
+    /// `none`, so the file never holds an earlier run's report).
     #[arg(long, value_name = "FILE")]
     pub(crate) json_out: Option<PathBuf>,
     /// After this many seconds without output, say what is running (0: never; default

@@ -1,4 +1,5 @@
-//! `run --json-out FILE`: checked before the command starts, written once it has failed.
+//! `run --json-out FILE`: checked before the command starts, written once it has ended
+//! (a success says `none`, so the file never holds an earlier run's report).
 //! A FIFO is a fine destination when something reads it: it is opened at once, without
 //! blocking (with no reader that is an error, not a hang), and held until the report is
 //! written, so its reader never sees an early end.

@@ -167,6 +167,14 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
     // Our own reader went away: the child stopped on SIGPIPE, as it would in a plain
     // pipe, and nothing failed.
     if status == 0 || (outcome.stdout_closed && status == 128 + 13) {
+        // The report of this run, not an earlier one's: a success says `none`.
+        if let (Some(out), Some(path)) = (json_out, &args.json_out) {
+            let diagnosis = classifier.finish_with(Some(0), signal);
+            let plan = settings.plan(&diagnosis, invocation.as_ref());
+            if let Err(error) = out.write(&(plan_json(&diagnosis, &plan) + "\n")) {
+                say(&printable(&redact(&format!("sandbox-triage: warning: cannot write {}: {error}\n", path.display()))));
+            }
+        }
         return Ok(Exit::Status(u8::try_from(status).unwrap_or(255)));
     }
     // The exit status is known only now; the classifier decides with it.

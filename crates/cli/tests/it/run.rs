@@ -40,6 +40,8 @@ fn replayed_corpus_logs_pass_through_and_are_diagnosed_as_classify_does() {
             &format!("head -c {half} '{0}' >&2\nsleep 0.05\ntail -c +{1} '{0}' >&2\nexit {status}", log.display(), half + 1),
         );
         let json = dir.path().join(format!("{name}.json"));
+        // An earlier run's report is never left in place.
+        fs::write(&json, "{\"stale\": true}").expect("an earlier report");
         let out = run(&[
             "run",
             "--os",
@@ -68,12 +70,13 @@ fn replayed_corpus_logs_pass_through_and_are_diagnosed_as_classify_does() {
             .output()
             .expect("classify");
         let expected: serde_json::Value = serde_json::from_slice(&classify.stdout).expect("classify JSON");
+        let got: serde_json::Value = serde_json::from_str(&fs::read_to_string(&json).expect("--json-out written")).expect("run JSON");
+        assert!(got.get("stale").is_none(), "{name}: the earlier report was left");
         if status == 0 {
-            assert!(!json.exists(), "{name}: nothing is written for a success");
+            assert_eq!(got["diagnosis"]["kind"], "none", "{name}: a success says none");
             assert_eq!(out.stderr, payload, "{name}: nothing is added to a success");
             continue;
         }
-        let got: serde_json::Value = serde_json::from_str(&fs::read_to_string(&json).expect("--json-out written")).expect("run JSON");
         for key in ["kind", "phase", "uploaded_to_gateway", "built_image_ref", "gateway", "engine", "failed_step", "rule"] {
             assert_eq!(got["diagnosis"][key], expected[key], "{name}: {key}");
         }
