@@ -48,6 +48,19 @@ impl Stubs {
         Stubs { dir }
     }
 
+    /// A corpus file's output (its header removed), written where `recover` reads it.
+    fn corpus_input(&self, name: &str) -> String {
+        let text = fs::read_to_string(workspace().join("tests/corpus").join(name)).expect("corpus file");
+        let path = self.dir.path().join("input.log");
+        fs::write(&path, text.split_once("# ---\n").map(|(_, b)| b).expect("a header")).expect("input");
+        path.display().to_string()
+    }
+
+    /// The pid a stub wrote to `file`.
+    fn pid(&self, file: &str) -> i32 {
+        fs::read_to_string(self.dir.path().join(file)).expect("pid").trim().parse().expect("a pid")
+    }
+
     fn log(&self) -> String {
         fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
     }
@@ -174,19 +187,14 @@ fn a_step_past_its_timeout_is_stopped_and_fails() {
     assert_eq!(out.status.code(), Some(4), "{}", said(&out));
     assert!(said(&out).contains("failed: step 4 ran past its 1 s timeout and was stopped"), "{}", said(&out));
     assert!(started.elapsed() < Duration::from_secs(30));
-    let pid: i32 = fs::read_to_string(stubs.dir.path().join("save.pid")).expect("pid").trim().parse().expect("a pid");
+    let pid = stubs.pid("save.pid");
     assert!(!alive(pid), "the hanging save still runs");
 }
 
 #[test]
 fn a_destructive_step_needs_its_flag_and_a_placeholder_its_value() {
     let stubs = Stubs::new();
-    let log = workspace().join("tests/corpus/database_migration_incompatible__has-been-modified-9293.log");
-    let text = fs::read_to_string(&log).expect("corpus file");
-    let body = text.split_once("# ---\n").map(|(_, b)| b).expect("a header");
-    let input = stubs.dir.path().join("gateway.log");
-    fs::write(&input, body).expect("input");
-    let input = input.display().to_string();
+    let input = stubs.corpus_input("database_migration_incompatible__has-been-modified-9293.log");
     let base = [input.as_str(), "--stage", "gateway-start", "--apply", "--yes"];
 
     let refused = stubs.run(&base, &[("GATEWAY_STATE_DIR", "/srv/gw state")]);
@@ -216,18 +224,14 @@ fn a_helper_left_running_by_a_step_does_not_hold_the_step_open() {
     let out = stubs.run(&with_create(&[&example, "--apply", "--yes"]), &[("STUB_SAVE_LINGERS", "1")]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
-    let pid: i32 = fs::read_to_string(stubs.dir.path().join("lingering.pid")).expect("pid").trim().parse().expect("a pid");
+    let pid = stubs.pid("lingering.pid");
     assert!(!alive(pid), "the step's background helper still runs");
 }
 
 #[test]
 fn a_plan_of_choices_runs_its_probes_only() {
     let stubs = Stubs::new();
-    let log = workspace().join("tests/corpus/sandbox_already_exists__after-dockerfile-rebuild-constructed.log");
-    let text = fs::read_to_string(&log).expect("corpus file");
-    let input = stubs.dir.path().join("exists.log");
-    fs::write(&input, text.split_once("# ---\n").map(|(_, b)| b).expect("a header")).expect("input");
-    let input = input.display().to_string();
+    let input = stubs.corpus_input("sandbox_already_exists__after-dockerfile-rebuild-constructed.log");
     let out = stubs.run(
         &[
             &input,
