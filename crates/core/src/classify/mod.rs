@@ -6,6 +6,7 @@
 //! message with HTTP and curl statuses, judged whole by [`classify_provider`]. Which of
 //! the two drives a [`Classifier`] is chosen once, from the stage.
 
+mod chunk_search;
 mod correlate;
 mod decide;
 mod provider;

@@ -7,6 +7,7 @@
 //! longer than the buffer is handed over in buffer-sized fragments that share its line
 //! number, so a single 100 MiB line costs no more memory than a short one.
 
+use crate::classify::chunk_search::{ChunkSearch, Presifted};
 use crate::classify::terminal_text::{readable_range, strip_ansi_in_place};
 use crate::rules::AnchorSet;
 
@@ -151,25 +152,8 @@ pub(super) struct Sift {
     newlines: u64,
     /// The last [`HISTORY`] bytes scanned, cleaned.
     history: Vec<u8>,
-    /// The first bytes of this output, lowercased: what the chunk searchers are tuned on.
-    sample: Vec<u8>,
-    /// Each chunk searcher, tuned to this output.
-    tuned: Vec<Tuning>,
+    search: ChunkSearch,
 }
-
-/// A chunk searcher's tuning to the output at hand.
-#[derive(Debug, Clone)]
-enum Tuning {
-    /// Not enough output seen yet to tune on.
-    NotYet,
-    /// Tuned: the catalogue's own searcher is the best there is.
-    Default,
-    /// Tuned: a searcher on the rarest tails of the anchors in this output.
-    Own(aho_corasick::packed::Searcher),
-}
-
-/// Bytes of output the chunk search is tuned on (a live stream tunes on what it has).
-const TUNE_SAMPLE: usize = 16 * 1024;
 
 impl Default for Scanner {
     fn default() -> Self {
@@ -246,21 +230,23 @@ impl Scanner {
         self.buf.len()
     }
 
-    /// Takes a chunk cleaned elsewhere ([`clean_chunk`]): `read` raw bytes arrived with
-    /// it, the last of them a newline or not; `to_end` when it is the output's last.
-    pub(super) fn take_chunk(
+    /// Takes a chunk cleaned elsewhere ([`clean_chunk`]), with its candidate lines found
+    /// ahead: `read` raw bytes arrived with it, the last of them a newline or not;
+    /// `to_end` when it is the output's last.
+    pub(super) fn take_presifted(
         &mut self,
         chunk: Cleaned<'_>,
         read: (u64, bool),
         anchors: &AnchorSet,
         sink: &mut impl LineSink,
         to_end: bool,
+        presifted: Presifted<'_>,
     ) {
         self.bytes += read.0;
         if read.0 > 0 {
             self.ends_with_newline = read.1;
         }
-        self.sift.take(chunk, anchors, sink, to_end);
+        self.sift.take(chunk, anchors, sink, to_end, Some(presifted));
     }
 
     /// Lines in the stream so far (an unterminated last line counts).
@@ -277,7 +263,7 @@ impl Scanner {
     fn scan(&mut self, anchors: &AnchorSet, sink: &mut impl LineSink, to_end: bool) {
         let Some(region) = region_end(&self.buf[..self.len], self.buf.len(), to_end) else { return };
         let cleaned = clean_chunk(&mut self.buf[..region], &mut self.lower);
-        self.sift.take(Cleaned { raw: &self.buf[..cleaned], lower: &self.lower[..cleaned] }, anchors, sink, to_end);
+        self.sift.take(Cleaned { raw: &self.buf[..cleaned], lower: &self.lower[..cleaned] }, anchors, sink, to_end, None);
         self.buf.copy_within(region..self.len, 0);
         self.len -= region;
     }
@@ -316,16 +302,9 @@ pub(super) struct Cleaned<'a> {
 
 impl Sift {
     /// Hands the sink the chunk's anchored lines and remembers its end for looking back.
-    fn take(&mut self, chunk: Cleaned<'_>, anchors: &AnchorSet, sink: &mut impl LineSink, to_end: bool) {
-        if self.sample.len() < TUNE_SAMPLE {
-            let room = TUNE_SAMPLE - self.sample.len();
-            self.sample.extend_from_slice(&chunk.lower[..room.min(chunk.lower.len())]);
-        }
-        if self.tuned.len() != anchors.searcher_count() {
-            self.tuned = vec![Tuning::NotYet; anchors.searcher_count()];
-        }
-        let ready = self.sample.len() >= TUNE_SAMPLE || to_end;
-        self.hand_over(anchors, sink, chunk, ready);
+    fn take(&mut self, chunk: Cleaned<'_>, anchors: &AnchorSet, sink: &mut impl LineSink, to_end: bool, pre: Option<Presifted<'_>>) {
+        let ready = self.search.see(chunk.lower, anchors, to_end);
+        self.hand_over(anchors, sink, chunk, ready, pre);
         self.remember(chunk.raw);
     }
 
@@ -344,27 +323,30 @@ impl Sift {
     }
 
     /// Hands the sink the lines of `buf[..cleaned]` that hold a streamed anchor (or
-    /// every line, when it asks).
-    fn hand_over(&mut self, anchors: &AnchorSet, sink: &mut impl LineSink, chunk: Cleaned<'_>, ready: bool) {
+    /// every line, when it asks). `pre`: the lines a searcher found ahead, used while the
+    /// sink's scope uses that searcher (any searcher finds every line holding one of its
+    /// anchors, so the lines handed over are the same).
+    fn hand_over(&mut self, anchors: &AnchorSet, sink: &mut impl LineSink, chunk: Cleaned<'_>, ready: bool, pre: Option<Presifted<'_>>) {
         let (raw, lower, cleaned) = (chunk.raw, chunk.lower, chunk.raw.len());
         let mut pos = 0;
         let mut counted = 0;
         let mut newlines = self.newlines;
+        let mut ahead = pre.map_or(&[][..], |p| p.starts);
         while pos < cleaned {
             let every = sink.wants_every_line();
             let searcher = anchors.searcher_of(sink.scope());
-            if !every && ready && matches!(self.tuned[searcher], Tuning::NotYet) {
-                self.tuned[searcher] = anchors.tuned(searcher, &self.sample).map_or(Tuning::Default, Tuning::Own);
-            }
-            let find = |haystack: &[u8]| match &self.tuned[searcher] {
-                Tuning::Own(tuned) => tuned.find(haystack).map(|m| m.start()..m.end()),
-                Tuning::NotYet | Tuning::Default => anchors.find(searcher, haystack),
-            };
             let start = if every {
                 pos
+            } else if pre.is_some_and(|p| p.searcher == searcher) {
+                let skip = ahead.partition_point(|&start| (start as usize) < pos);
+                ahead = &ahead[skip..];
+                match ahead.first() {
+                    Some(&start) => start as usize,
+                    None => break,
+                }
             } else {
-                match find(&lower[pos..]) {
-                    Some(m) => memchr::memrchr(b'\n', &lower[pos..pos + m.start]).map_or(pos, |nl| pos + nl + 1),
+                match self.search.next_line(anchors, searcher, ready, lower, pos) {
+                    Some(start) => start,
                     None => break,
                 }
             };

@@ -108,7 +108,7 @@ mod window_tests {
 
 mod read_ahead_tests {
     use super::*;
-    use crate::classify::read_ahead::read_ahead;
+    use crate::classify::read_ahead::{read_ahead, read_ahead_searching, SearchAhead};
 
     /// A reader that returns at most `piece` bytes a call, like a pipe.
     struct Trickle<'a> {
@@ -126,13 +126,19 @@ mod read_ahead_tests {
     }
 
     /// Lines handed over, lines counted, bytes counted, and what `observe` saw.
-    fn through_thread(input: &[u8], capacity: usize, every: bool, piece: usize) -> (Vec<(u64, String)>, u64, u64, Vec<u8>) {
+    fn through_thread(
+        input: &[u8],
+        capacity: usize,
+        every: bool,
+        piece: usize,
+        mode: SearchAhead,
+    ) -> (Vec<(u64, String)>, u64, u64, Vec<u8>) {
         let anchors = AnchorSet::new(vec!["needle".to_owned()]);
         let mut scanner = Scanner::with_capacity(capacity);
         let mut sink = Collect { every, lines: Vec::new() };
         let mut seen = Vec::new();
-        read_ahead(Trickle { data: input, piece }, |bytes: &[u8]| seen.extend_from_slice(bytes), &mut scanner, &anchors, &mut sink)
-            .expect("reads");
+        let observe = |bytes: &[u8]| seen.extend_from_slice(bytes);
+        read_ahead_searching(Trickle { data: input, piece }, observe, &mut scanner, &anchors, &mut sink, mode).expect("reads");
         scanner.finish(&anchors, &mut sink);
         (sink.lines, scanner.lines_seen(), scanner.bytes_seen(), seen)
     }
@@ -145,10 +151,11 @@ mod read_ahead_tests {
         for input in inputs {
             for capacity in [64, 100, 4096] {
                 for piece in [1, 7, 1000] {
-                    for every in [false, true] {
+                    for (every, mode) in [false, true].into_iter().flat_map(|e| [(e, SearchAhead::WhenDense), (e, SearchAhead::Always)]) {
                         let fed = scan(input, capacity, every, piece);
-                        let (lines, count, bytes, seen) = through_thread(input, capacity, every, piece);
-                        let context = format!("capacity {capacity} piece {piece} every {every}: {:?}", String::from_utf8_lossy(input));
+                        let (lines, count, bytes, seen) = through_thread(input, capacity, every, piece, mode);
+                        let context =
+                            format!("capacity {capacity} piece {piece} every {every} {mode:?}: {:?}", String::from_utf8_lossy(input));
                         assert_eq!(lines, fed, "{context}");
                         let mut reference = Scanner::with_capacity(capacity);
                         let anchors = AnchorSet::new(vec!["needle".to_owned()]);
@@ -160,6 +167,68 @@ mod read_ahead_tests {
                     }
                 }
             }
+        }
+    }
+
+    /// A sink whose scope moves on at a `phase` line, as a phase marker moves it.
+    struct Phased {
+        scope: usize,
+        lines: Vec<(u64, String)>,
+    }
+
+    impl LineSink for Phased {
+        fn wants_every_line(&self) -> bool {
+            false
+        }
+        fn scope(&self) -> usize {
+            self.scope
+        }
+        fn line(&mut self, line: Line<'_>, _window: &Window<'_>) {
+            if line.lower.starts_with(b"phase") {
+                self.scope = 1;
+            }
+            self.lines.push((line.number, String::from_utf8_lossy(line.text).into_owned()));
+        }
+        fn finish(&mut self, _window: &Window<'_>) {}
+    }
+
+    #[test]
+    fn lines_searched_ahead_follow_the_scope_the_rules_are_in() {
+        let all = vec!["needle".to_owned(), "phase".to_owned(), "haystack".to_owned()];
+        let streamed: [Vec<String>; crate::rules::SCOPES] =
+            std::array::from_fn(
+                |scope| if scope == 0 { vec!["needle".to_owned(), "phase".to_owned()] } else { vec!["haystack".to_owned()] },
+            );
+        let anchors = AnchorSet::with_scopes(all, &streamed);
+        // Enough chunks that the scope changes while chunks searched with the old one
+        // are still on their way.
+        let mut input = Vec::new();
+        for i in 0..400 {
+            input.extend_from_slice(format!("{i} needle\n{i} haystack\n").as_bytes());
+            if i == 150 {
+                input.extend_from_slice(b"phase two\n");
+            }
+        }
+        let expected: Vec<(u64, String)> = (0..400u64)
+            .flat_map(|i| {
+                let line = if i <= 150 { 2 * i + 1 } else { 2 * i + 2 };
+                if i <= 150 {
+                    vec![(line, format!("{i} needle"))]
+                } else {
+                    vec![(line + 1, format!("{i} haystack"))]
+                }
+            })
+            .chain([(303, "phase two".to_owned())])
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for mode in [SearchAhead::WhenDense, SearchAhead::Always] {
+            let mut scanner = Scanner::with_capacity(256);
+            let mut sink = Phased { scope: 0, lines: Vec::new() };
+            read_ahead_searching(Trickle { data: &input, piece: 100 }, |_: &[u8]| {}, &mut scanner, &anchors, &mut sink, mode)
+                .expect("reads");
+            scanner.finish(&anchors, &mut sink);
+            assert_eq!(sink.lines, expected, "{mode:?}");
         }
     }
 

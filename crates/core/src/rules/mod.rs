@@ -16,6 +16,8 @@ mod rule_file;
 mod self_check;
 mod stage_rules;
 
+#[cfg(test)]
+pub(crate) use anchors::SCOPES;
 pub(crate) use anchors::{scope_index, AnchorSet};
 pub use catalogue::{Catalogue, CatalogueError};
 pub use pattern::Pattern;
