@@ -8,10 +8,17 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sandbox_triage_core::{Arch, Engine, Os, Shell, Stage, Version};
 
+use crate::help_text as help;
+pub(crate) use crate::help_text::EXIT_STATUSES;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "sandbox-triage",
     version,
+    // Descriptions under their options: a long option name never squeezes them into a
+    // narrow column, whatever the terminal's width.
+    next_line_help = true,
+    max_term_width = 100,
     after_help = EXIT_STATUSES,
     about = "Diagnose failed OpenShell sandbox creates: what failed, in which phase, and the lines that prove it"
 )]
@@ -34,36 +41,42 @@ pub(crate) enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Classify a failed create (or gateway start, or provider validation) from its output.
+    #[command(after_help = help::CLASSIFY)]
     Classify(ClassifyArgs),
     /// Classify, then print the recovery plan: steps for a person, JSON, or a shell script.
+    #[command(after_help = help::PLAN)]
     Plan(PlanArgs),
     /// Run a create, passing its output through, and diagnose it the moment it fails.
+    #[command(after_help = help::RUN)]
     Run(RunArgs),
     /// Carry the recovery plan out against the real engine: a dry run (probes only)
     /// unless --apply.
-    #[command(after_help = RECOVER_EXIT)]
+    #[command(after_help = help::RECOVER)]
     Recover(RecoverArgs),
     /// Check the host a create needs (read-only): the engine, the gateway containers and
     /// their containerd, the `openshell` CLI, free space, the GPU's CDI specification.
-    #[command(after_help = "Exit status:\n  0  every check passes\n  1  a check fails (each says its fix)\n  2  the tool itself failed")]
+    #[command(after_help = help::DOCTOR)]
     Doctor(DoctorArgs),
     /// List the rule catalogue and check every rule against its own cases.
+    #[command(after_help = help::RULES)]
     Rules(RulesArgs),
     /// Print the input with every secret masked (tokens, keys, credentialed URLs).
+    #[command(after_help = help::REDACT)]
     Redact(RedactArgs),
     /// Print a create command that uses an already built image instead of rebuilding.
+    #[command(after_help = help::RECREATE)]
     Recreate(RecreateArgs),
     /// Print the JSON Schema of `plan --format json` (which holds `classify`'s object).
+    #[command(after_help = help::SCHEMA)]
     Schema,
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
-    #[command(
-        after_help = "Examples:\n  sandbox-triage completions bash > ~/.local/share/bash-completion/completions/sandbox-triage\n  sandbox-triage completions zsh > \"${fpath[1]}/_sandbox-triage\"\n  sandbox-triage completions fish > ~/.config/fish/completions/sandbox-triage.fish"
-    )]
+    #[command(after_help = help::COMPLETIONS)]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
     /// Print the man page (roff): `sandbox-triage man | man -l -`.
+    #[command(after_help = help::MAN)]
     Man,
 }
 
@@ -186,25 +199,6 @@ pub(crate) struct PlanArgs {
     #[arg(last = true, value_name = "CREATE ARGV")]
     pub(crate) argv: Vec<OsString>,
 }
-
-/// The exit statuses, for `--help` and the man page.
-pub(crate) const EXIT_STATUSES: &str = "Exit status:
-  classify, plan:  0 a failure kind (or none) was determined, 1 the kind is unknown, 2 the tool failed
-  run:             the command's own status (128+N when signal N killed it; 127 not found; 126 not executable);
-                   with --recover, the recovery's status
-  recover:         0 recovered (a dry run: the plan can be carried out), 1 not recognised, 2 the tool failed,
-                   3 a probe or pre-condition did not hold, 4 a step failed, 5 stopped for a person, 130 interrupted
-  doctor:          0 every check passes, 1 a check fails, 2 the tool failed";
-
-/// `recover`'s exit statuses.
-const RECOVER_EXIT: &str = "Exit status:
-  0  recovered (with --apply), or the plan can be carried out (a dry run)
-  1  the failure is not recognised: there is no plan to carry out
-  2  the tool itself failed (usage, unreadable input, the journal cannot be opened)
-  3  a probe or a pre-condition did not hold: nothing was changed after it
-  4  a step failed (a process of it, or the check after it)
-  5  stopped for a person: a confirmation, a placeholder to set, a manual or destructive step
-  130  interrupted (Ctrl-C): the current step's processes were stopped";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum RecoverFormat {

@@ -8,6 +8,7 @@ mod args;
 mod commands;
 mod diagnose;
 mod exit;
+mod help_text;
 mod input;
 mod json_out;
 mod output;

@@ -44,7 +44,7 @@ impl Settings {
             openshell_version: host.and_then(|h| h.openshell_version),
             engine: choice.and_then(|c| c.engine),
             frontend: choice.and_then(|c| c.frontend),
-            style: Style { color: wants_color(destination), width: 80 },
+            style: style_for(destination),
         })
     }
 
@@ -102,6 +102,29 @@ static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
 /// Takes the command line's `--color`.
 pub(crate) fn set_color(choice: ColorChoice) {
     let _ = COLOR.set(choice);
+}
+
+/// Prose is kept to at most this many columns, however wide the terminal: longer lines
+/// are hard to read.
+const PROSE_MAX: usize = 100;
+
+/// The style of output to `destination`: colour, and the width of the terminal.
+pub(crate) fn style_for(destination: Destination) -> Style {
+    let columns = columns(destination);
+    Style { color: wants_color(destination), width: columns.unwrap_or(80).clamp(20, PROSE_MAX), evidence_width: columns }
+}
+
+/// The width output to `destination` is fitted to: `COLUMNS`, else the terminal's;
+/// `None` off a terminal.
+fn columns(destination: Destination) -> Option<usize> {
+    let set = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&c| c > 0);
+    set.or_else(|| {
+        let size = match destination {
+            Destination::Stdout => terminal_size::terminal_size_of(io::stdout()),
+            Destination::Stderr => terminal_size::terminal_size_of(io::stderr()),
+        };
+        size.map(|(terminal_size::Width(w), _)| usize::from(w)).filter(|&w| w > 0)
+    })
 }
 
 /// `--color always|never` decides; `auto` colours a terminal unless `NO_COLOR` is set or

@@ -11,11 +11,13 @@ use sandbox_triage_testkit::CorpusCase;
 
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_sandbox-triage");
 
-/// Runs the binary with `stdin` as input, colour off, no NemoClaw branding inherited.
+/// Runs the binary with `stdin` as input, colour off, no width or NemoClaw branding
+/// inherited.
 pub(crate) fn run(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
         .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
         .env_remove("NEMOCLAW_INVOKED_AS")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -52,11 +52,18 @@ fn version_names_the_commit_the_rules_and_the_schema() {
 }
 
 #[test]
-fn every_subcommand_help_that_ends_with_a_status_says_which() {
-    for command in ["recover", "doctor"] {
+fn every_subcommand_help_has_examples_and_its_exit_statuses() {
+    let commands = ["classify", "plan", "run", "recover", "doctor", "rules", "redact", "recreate", "schema", "completions", "man"];
+    for command in commands {
         let out = run(&[command, "--help"], b"");
         assert_eq!(out.status.code(), Some(0));
-        assert!(stdout(&out).contains("Exit status:"), "{command} --help: {}", stdout(&out));
+        let help = stdout(&out);
+        let examples = help.find("Examples:").unwrap_or_else(|| panic!("{command} --help has no examples: {help}"));
+        let statuses = help.find("Exit status:").unwrap_or_else(|| panic!("{command} --help has no exit statuses: {help}"));
+        assert!(examples < statuses, "{command}");
+        let shown = help[examples..statuses].lines().filter(|l| l.trim_start().starts_with("sandbox-triage ")).count();
+        assert!(shown >= 1, "{command}: no example runs sandbox-triage");
+        assert!(help[statuses..].contains("  0  "), "{command}: status 0 is not explained");
     }
     assert!(stdout(&run(&["--help"], b"")).contains("Exit status:"));
 }

@@ -14,3 +14,4 @@ mod rule_dirs;
 mod run;
 mod safe_commands;
 mod supervision;
+mod width;

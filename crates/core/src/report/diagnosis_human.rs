@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::model::{Diagnosis, Era, Kind, Stage};
 use crate::report::style::{paint, Style, BOLD, DIM, GREEN, RED, YELLOW};
-use crate::report::wrap::wrap;
+use crate::report::wrap::{clip, wrap, wrap_prefixed};
 use crate::screen::printable;
 
 /// The human report: the kind and phase, the explanation, the facts, the evidence lines.
@@ -17,7 +17,7 @@ pub fn diagnosis_human(diagnosis: &Diagnosis, style: Style) -> String {
         Kind::Unknown => YELLOW,
         _ => RED,
     };
-    let mut heading = paint(style, &format!("{BOLD}{colour}"), diagnosis.kind.as_str());
+    let mut heading = paint(style, colour.bold(), diagnosis.kind.as_str());
     if let Some(phase) = diagnosis.phase {
         let _ = write!(heading, " (phase: {phase})");
     }
@@ -26,15 +26,21 @@ pub fn diagnosis_human(diagnosis: &Diagnosis, style: Style) -> String {
 
     out.push('\n');
     for (name, value) in facts(diagnosis) {
-        // Padded before painting: the escape codes take no columns.
-        let _ = writeln!(out, "  {} {}", paint(style, DIM, &format!("{name:<12}")), printable(&value));
+        // Wrapped under its own column, and the name padded before painting: the escape
+        // codes take no columns.
+        let column = " ".repeat(15);
+        let value = wrap_prefixed(&value, style.width, &column, &column, "");
+        let _ = write!(out, "  {} {}", paint(style, DIM, &format!("{name:<12}")), value.get(column.len()..).unwrap_or("\n"));
     }
     if !diagnosis.evidence.is_empty() {
         let _ = writeln!(out, "\n{}", paint(style, BOLD, "evidence"));
         let digits = diagnosis.evidence.iter().map(|e| e.line.to_string().len()).max().unwrap_or(1).max(4);
         for evidence in &diagnosis.evidence {
             let number = format!("{:>digits$}", evidence.line);
-            let _ = writeln!(out, "  {} │ {}", paint(style, DIM, &number), printable(&evidence.text));
+            let text = printable(&evidence.text);
+            // On a terminal, a line longer than it is clipped (the JSON keeps it whole).
+            let text = style.evidence_width.map_or(text.clone(), |width| clip(&text, width.saturating_sub(digits + 5)));
+            let _ = writeln!(out, "  {} │ {text}", paint(style, DIM, &number));
         }
     }
     out

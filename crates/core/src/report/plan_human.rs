@@ -46,16 +46,21 @@ fn shown_action(action: &Action) -> Option<String> {
 
 fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, out: &mut String) {
     for (i, step) in steps.iter().enumerate() {
-        let _ = writeln!(out, "  {} [{}] {}", label(i), step.applicability.as_str(), printable(&step.purpose));
+        let title = format!("[{}] {}", step.applicability.as_str(), step.purpose);
+        out.push_str(&wrap_prefixed(&title, style.width, &format!("  {} ", label(i)), "       ", ""));
         let needs = step.placeholders();
         if !needs.is_empty() {
-            let _ = writeln!(out, "       needs: {}", needs.join(", "));
+            out.push_str(&wrap_prefixed(&needs.join(", "), style.width, "       needs: ", "              ", ""));
         }
+        // A command stays whole on its own line, however narrow the terminal: it must
+        // paste as planned. What it is expected to print follows, wrapped.
         if let Some(skip) = &step.skip_if {
-            let _ = writeln!(out, "       skip when: {}  → {}", shown(&skip.argv), printable(&skip.expect));
+            let _ = writeln!(out, "       skip when: {}", shown(&skip.argv));
+            out.push_str(&wrap_prefixed(&skip.expect, style.width, "         → ", "           ", ""));
         }
         if let Some(pre) = &step.pre {
-            let _ = writeln!(out, "       when: {}  → {}", shown(&pre.argv), printable(&pre.expect));
+            let _ = writeln!(out, "       when: {}", shown(&pre.argv));
+            out.push_str(&wrap_prefixed(&pre.expect, style.width, "         → ", "           ", ""));
         }
         if let Some(command) = shown_action(&step.action) {
             for line in command.lines() {
@@ -67,7 +72,8 @@ fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, ou
                 out.push_str(&wrap_prefixed(&format!("expect: {}", printable(&post.expect)), style.width, "       (", "        ", ")"));
             }
             Some(post) => {
-                let _ = writeln!(out, "       then: {}  → {}", shown(&post.argv), printable(&post.expect));
+                let _ = writeln!(out, "       then: {}", shown(&post.argv));
+                out.push_str(&wrap_prefixed(&post.expect, style.width, "         → ", "           ", ""));
             }
             None => {}
         }
@@ -103,7 +109,8 @@ pub fn plan_human(diagnosis: &Diagnosis, plan: &Plan, style: Style) -> String {
         human_steps(&plan.steps, |i| format!("{}.", i + 1), style, &mut out);
     }
     for alternative in &plan.alternatives {
-        let _ = writeln!(out, "\n  alternative: {}", printable(&alternative.title));
+        out.push('\n');
+        out.push_str(&wrap_prefixed(&alternative.title, style.width, "  alternative: ", "               ", ""));
         for condition in &alternative.conditions {
             out.push_str(&wrap_prefixed(condition, style.width, "    only if: ", "             ", ""));
         }

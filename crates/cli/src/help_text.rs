@@ -1,0 +1,111 @@
+//! What each subcommand's `--help` ends with: examples, then the exit statuses.
+
+/// The exit statuses of every subcommand, for the top-level `--help` and the man page.
+pub(crate) const EXIT_STATUSES: &str = "Exit status:
+  classify, plan:  0 a failure kind (or none) was determined, 1 the kind is unknown, 2 the tool failed
+  run:             the command's own status (128+N when signal N killed it; 127 not found; 126 not executable);
+                   with --recover, the recovery's status
+  recover:         0 recovered (a dry run: the plan can be carried out), 1 not recognised, 2 the tool failed,
+                   3 a probe or pre-condition did not hold, 4 a step failed, 5 stopped for a person, 130 interrupted
+  doctor:          0 every check passes, 1 a check fails, 2 the tool failed";
+
+pub(crate) const CLASSIFY: &str = "Examples:
+  openshell sandbox create --from ./Dockerfile 2>&1 | tee create.log
+  sandbox-triage classify create.log
+  sandbox-triage classify --format json create.log | jq .kind
+  nemoclaw onboard 2>&1 | sandbox-triage classify -
+
+Exit status:
+  0  a failure kind (or none: the create succeeded) was determined
+  1  the kind is unknown (the evidence found is still shown)
+  2  the tool itself failed (usage, an unreadable file)";
+
+pub(crate) const PLAN: &str = "Examples:
+  sandbox-triage plan create.log
+  sandbox-triage plan --engine podman --format script create.log > recover.sh
+  sandbox-triage plan --format json create.log -- openshell sandbox create --name dev --from ./Dockerfile
+
+Exit status:
+  0  a failure kind (or none) was determined and its plan printed
+  1  the kind is unknown: the plan says how to find out more
+  2  the tool itself failed (usage, an unreadable file)";
+
+pub(crate) const RUN: &str = "Examples:
+  sandbox-triage run -- openshell sandbox create --name dev --from ./Dockerfile
+  sandbox-triage run --recover -- openshell sandbox create --name dev --from ./Dockerfile
+  sandbox-triage run --quiet --events events.ndjson --json-out report.json -- nemoclaw onboard
+
+Exit status:
+  0  the command succeeded (with --recover: or the recovery created the sandbox)
+  N  the command's own status otherwise: 128+N when signal N killed it, 127 not found,
+     126 not executable; with --recover, once a recovery ran, its status (`recover --help`)";
+
+pub(crate) const RECOVER: &str = "Examples:
+  sandbox-triage recover create.log
+  sandbox-triage recover --apply create.log -- openshell sandbox create --name dev --from ./Dockerfile
+  sandbox-triage recover --apply --yes --journal recovery.ndjson create.log
+
+Exit status:
+  0  recovered (with --apply), or the plan can be carried out (a dry run)
+  1  the failure is not recognised: there is no plan to carry out
+  2  the tool itself failed (usage, unreadable input, the journal cannot be opened)
+  3  a probe or a pre-condition did not hold: nothing was changed after it
+  4  a step failed (a process of it, or the check after it)
+  5  stopped for a person: a confirmation, a placeholder to set, a manual or destructive step
+  130  interrupted (Ctrl-C): the current step's processes were stopped";
+
+pub(crate) const DOCTOR: &str = "Examples:
+  sandbox-triage doctor
+  sandbox-triage doctor --engine podman -g nemoclaw
+  sandbox-triage doctor --format json | jq '.checks[] | select(.ok | not)'
+
+Exit status:
+  0  every check passes
+  1  a check fails (each says its fix)
+  2  the tool itself failed";
+
+pub(crate) const RULES: &str = "Examples:
+  sandbox-triage rules
+  sandbox-triage rules --stage gateway-start --format json
+  sandbox-triage rules --rules ./my-rules
+
+Exit status:
+  0  every rule passes its own cases
+  2  a rule fails one of its cases (each is named), or a rule file does not parse";
+
+pub(crate) const REDACT: &str = "Examples:
+  sandbox-triage redact create.log > create-shareable.log
+  nemoclaw onboard 2>&1 | sandbox-triage redact | tee onboard.log
+
+Exit status:
+  0  the input was printed, masked
+  2  the tool itself failed (an unreadable file)";
+
+pub(crate) const RECREATE: &str = "Examples:
+  sandbox-triage recreate --image openshell/sandbox-from:1712345678 -- openshell sandbox create --name dev --from ./Dockerfile
+  sandbox-triage recreate --image openshell/sandbox-from:1712345678 --shell fish -- --name dev --from ./Dockerfile
+
+Exit status:
+  0  the command was printed
+  2  the tool itself failed (usage, an argv that is not a create)";
+
+pub(crate) const SCHEMA: &str = "Examples:
+  sandbox-triage schema > plan.schema.json
+
+Exit status:
+  0  the schema was printed";
+
+pub(crate) const COMPLETIONS: &str = "Examples:
+  sandbox-triage completions bash > ~/.local/share/bash-completion/completions/sandbox-triage
+  sandbox-triage completions zsh > \"${fpath[1]}/_sandbox-triage\"
+  sandbox-triage completions fish > ~/.config/fish/completions/sandbox-triage.fish
+
+Exit status:
+  0  the script was printed";
+
+pub(crate) const MAN: &str = "Examples:
+  sandbox-triage man | man -l -
+  sandbox-triage man > ~/.local/share/man/man1/sandbox-triage.1
+
+Exit status:
+  0  the page was printed";
