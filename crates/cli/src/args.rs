@@ -287,13 +287,26 @@ pub(crate) struct RunArgs {
     /// `none`, so the file never holds an earlier run's report).
     #[arg(long, value_name = "FILE")]
     pub(crate) json_out: Option<PathBuf>,
-    /// After this many seconds without output, say what is running (0: never; default
-    /// 15 on a terminal, never otherwise).
-    #[arg(long, value_name = "SECONDS")]
+    /// After this many seconds without output, say which phase is running (0: never;
+    /// default 15 on a terminal, never otherwise).
+    #[arg(long, value_name = "SECONDS", conflicts_with = "quiet")]
     pub(crate) heartbeat: Option<u64>,
-    /// Print the diagnosis as soon as a decisive failure appears, before the command exits.
-    #[arg(long)]
+    /// Print the diagnosis as soon as a decisive failure appears, before the command
+    /// exits (once: the end then adds only the plan, unless the diagnosis changed).
+    #[arg(long, conflicts_with = "quiet")]
     pub(crate) early: bool,
+    /// Add nothing to the command's output but the final diagnosis and plan (no
+    /// heartbeat, no timeline).
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+    /// Write what happens as it happens to this file, one JSON object per line: started,
+    /// phase, step, heartbeat, evidence, exited, diagnosis (with the timeline).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) events: Option<PathBuf>,
+    /// Show the timeline (each phase's duration, the slowest build steps) after a success
+    /// too; a failure always shows it, unless --quiet.
+    #[arg(long)]
+    pub(crate) timeline: bool,
     #[command(flatten)]
     pub(crate) recovery: RunRecoveryArgs,
     /// The command to run, usually `openshell sandbox create …`.

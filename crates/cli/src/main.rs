@@ -7,11 +7,14 @@
 mod args;
 mod commands;
 mod diagnose;
+mod events;
 mod exit;
 mod help_text;
 mod input;
 mod json_out;
 mod output;
+mod progress;
+mod pty;
 mod read_ahead;
 mod recover;
 mod rule_dir;

@@ -91,15 +91,19 @@ impl Disk {
             (self.start, self.end) = (0, 0);
             let _ = self.file.set_len(0);
         }
-        decode(head[0], body)
+        decode(head[0], &body)
     }
 }
 
 /// A record: a tag byte, the payload's length (8 bytes, little-endian), the payload.
 fn encode(event: &Event) -> Vec<u8> {
     let (tag, payload): (u8, Vec<u8>) = match event {
-        Event::Chunk(Stream::Out, bytes) => (0, bytes.clone()),
-        Event::Chunk(Stream::Err, bytes) => (1, bytes.clone()),
+        Event::Chunk(stream, bytes, at) => {
+            // When it arrived, in microseconds, then the bytes.
+            let mut payload = (at.as_micros() as u64).to_le_bytes().to_vec();
+            payload.extend_from_slice(bytes);
+            (u8::from(*stream == Stream::Err), payload)
+        }
         Event::Closed(stream, ours) => (2, vec![u8::from(*stream == Stream::Err), u8::from(*ours)]),
         Event::Exited(Ended::Code(code)) => (3, code.to_le_bytes().to_vec()),
         Event::Exited(Ended::Signal(signal)) => (4, signal.to_le_bytes().to_vec()),
@@ -111,22 +115,24 @@ fn encode(event: &Event) -> Vec<u8> {
     record
 }
 
-fn decode(tag: u8, body: Vec<u8>) -> io::Result<Event> {
+fn decode(tag: u8, body: &[u8]) -> io::Result<Event> {
     let number = |b: &[u8]| i32::from_le_bytes(b.try_into().unwrap_or_default());
     let stream = |b: u8| if b == 1 { Stream::Err } else { Stream::Out };
     Ok(match tag {
-        0 => Event::Chunk(Stream::Out, body),
-        1 => Event::Chunk(Stream::Err, body),
+        0 | 1 if body.len() >= 8 => {
+            let at = Duration::from_micros(u64::from_le_bytes(body[..8].try_into().unwrap_or_default()));
+            Event::Chunk(stream(tag), body[8..].to_vec(), at)
+        }
         2 if body.len() == 2 => Event::Closed(stream(body[0]), body[1] == 1),
-        3 if body.len() == 4 => Event::Exited(Ended::Code(number(&body))),
-        4 if body.len() == 4 => Event::Exited(Ended::Signal(number(&body))),
+        3 if body.len() == 4 => Event::Exited(Ended::Code(number(body))),
+        4 if body.len() == 4 => Event::Exited(Ended::Signal(number(body))),
         _ => return Err(io::Error::other("a spooled record is damaged")),
     })
 }
 
 fn size(event: &Event) -> usize {
     match event {
-        Event::Chunk(_, bytes) => bytes.len(),
+        Event::Chunk(_, bytes, _) => bytes.len(),
         _ => 0,
     }
 }
@@ -187,6 +193,12 @@ impl Spool {
         self.added.notify_all();
     }
 
+    /// Whether events are waiting to be taken (the consumer is behind).
+    pub(crate) fn has_backlog(&self) -> bool {
+        let inner = self.lock();
+        !inner.memory.is_empty() || inner.disk.as_ref().is_some_and(|d| !d.is_empty())
+    }
+
     /// The next event, waiting at most `wait` for one.
     pub(crate) fn pop(&self, wait: Duration) -> Result<Event, Empty> {
         let mut inner = self.lock();
@@ -230,8 +242,10 @@ mod tests {
     #[test]
     fn events_come_out_in_order_through_memory_and_disk() {
         let spool = Spool::new(1);
-        let chunk =
-            |i: usize| Event::Chunk(if i % 2 == 0 { Stream::Out } else { Stream::Err }, vec![u8::try_from(i % 251).unwrap_or(0); 300_000]);
+        let chunk = |i: u32| {
+            let stream = if i % 2 == 0 { Stream::Out } else { Stream::Err };
+            Event::Chunk(stream, vec![u8::try_from(i % 251).unwrap_or(0); 300_000], Duration::from_millis(7) * i)
+        };
         // Far more than memory holds, with no consumer: nothing waits.
         for i in 0..40 {
             spool.push(chunk(i));
@@ -239,10 +253,11 @@ mod tests {
         spool.push(Event::Closed(Stream::Err, true));
         spool.push(Event::Exited(Ended::Signal(15)));
         spool.producer_done();
-        for i in 0..40 {
+        for i in 0..40u32 {
             match spool.pop(Duration::from_secs(1)) {
-                Ok(Event::Chunk(stream, bytes)) => {
+                Ok(Event::Chunk(stream, bytes, at)) => {
                     assert_eq!(stream == Stream::Err, i % 2 == 1);
+                    assert_eq!(at, Duration::from_millis(7) * i, "chunk {i}");
                     assert_eq!((bytes.len(), bytes[0]), (300_000, u8::try_from(i % 251).unwrap_or(0)), "chunk {i}");
                 }
                 other => panic!("chunk {i}: {other:?}"),

@@ -31,6 +31,7 @@ use nix::unistd::{getpgid, getpgrp, getppid, getsid, tcgetpgrp, tcsetpgrp, Pid};
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
+use crate::pty::Pty;
 use crate::spool::Spool;
 
 /// Which of the child's outputs a chunk came from.
@@ -43,8 +44,9 @@ pub(crate) enum Stream {
 /// What happens to a supervised child, in order.
 #[derive(Debug)]
 pub(crate) enum Event {
-    /// Bytes the child wrote, already passed through (unless our output had closed).
-    Chunk(Stream, Vec<u8>),
+    /// Bytes the child wrote, already passed through (unless our output had closed),
+    /// and when they arrived (from the start of the child).
+    Chunk(Stream, Vec<u8>, Duration),
     /// A stream ended: the child (and everything holding it) closed it, or our own
     /// output closed and we stopped reading it.
     Closed(Stream, bool),
@@ -98,8 +100,10 @@ struct Foreground {
 
 /// What is known of the child before its events are classified: when it ended and how,
 /// and how many of its pipes are still being read.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Live {
+    /// When the child was started.
+    started: Instant,
     ended: Mutex<Option<(Ended, Instant)>>,
     readers_open: AtomicUsize,
 }
@@ -156,20 +160,22 @@ fn widened<P: AsFd>(pipe: P) -> P {
 }
 
 fn reader(mut from: impl Read, stream: Stream, spool: &Spool, quiet: &AtomicBool, live: &Live) {
-    read_pipe(&mut from, stream, spool, quiet);
+    read_pipe(&mut from, stream, spool, quiet, live.started);
     live.readers_open.fetch_sub(1, Ordering::SeqCst);
     spool.producer_done();
 }
 
 /// Passes the pipe through to our own output as it arrives, a copy of each chunk to
 /// the spool.
-fn read_pipe(from: &mut impl Read, stream: Stream, spool: &Spool, quiet: &AtomicBool) {
+fn read_pipe(from: &mut impl Read, stream: Stream, spool: &Spool, quiet: &AtomicBool, started: Instant) {
     let mut buf = vec![0; CHUNK];
     loop {
         let n = match from.read(&mut buf) {
+            // A pseudo-terminal whose last writer has gone reports EIO: its end.
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
+        let at = started.elapsed();
         if !quiet.load(Ordering::Relaxed) {
             let written = match stream {
                 Stream::Out => {
@@ -181,12 +187,12 @@ fn read_pipe(from: &mut impl Read, stream: Stream, spool: &Spool, quiet: &Atomic
             if written.is_err_and(|e| e.kind() == ErrorKind::BrokenPipe) {
                 // Our reader is gone: stop reading, so the child's next write fails as it
                 // would into a closed pipe. Other errors only lose what was not written.
-                spool.push(Event::Chunk(stream, buf[..n].to_vec()));
+                spool.push(Event::Chunk(stream, buf[..n].to_vec(), at));
                 spool.push(Event::Closed(stream, true));
                 return;
             }
         }
-        spool.push(Event::Chunk(stream, buf[..n].to_vec()));
+        spool.push(Event::Chunk(stream, buf[..n].to_vec(), at));
     }
     spool.push(Event::Closed(stream, false));
 }
@@ -196,10 +202,17 @@ fn shown_name(argv: &[OsString]) -> String {
     argv.first().map(|a| sandbox_triage_core::redact(&a.to_string_lossy()).into_owned()).unwrap_or_default()
 }
 
-fn start(argv: &[OsString], foreground: bool) -> Result<Child, SpawnError> {
+fn start(argv: &[OsString], foreground: bool, pty: Option<&Pty>) -> Result<Child, SpawnError> {
     let name = shown_name(argv);
     let mut command = Command::new(&argv[0]);
     command.args(&argv[1..]).stdin(Stdio::inherit()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    if let Some(pty) = pty {
+        let slave = |name: &str| pty.slave.try_clone().map(Stdio::from).map_err(|e| SpawnError::Other(name.to_owned(), e));
+        command.stdout(slave(&name)?);
+        if pty.stderr_too {
+            command.stderr(slave(&name)?);
+        }
+    }
     if foreground {
         command.process_group(0);
     } else {
@@ -221,7 +234,17 @@ pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
     let name = shown_name(argv);
     let signals = Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT]).map_err(|e| SpawnError::Other(name.clone(), e))?;
     let foreground = our_terminal();
-    let mut child = start(argv, foreground.is_some())?;
+    let started = Instant::now();
+    let pty = crate::pty::for_child();
+    let mut child = start(argv, foreground.is_some(), pty.as_ref())?;
+    // Our copies of the slave go: the master reads its end once the child's are closed.
+    let (master, stderr_on_pty) = match pty {
+        Some(Pty { master, slave, stderr_too }) => {
+            drop(slave);
+            (Some(master), stderr_too)
+        }
+        None => (None, false),
+    };
     let group = Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX));
     if let Some(terminal) = &foreground {
         hand_terminal(&terminal.tty, group);
@@ -234,12 +257,14 @@ pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
     std::thread::spawn(move || forward(signals, group, &last));
     // Two readers and the waiter add to it.
     let spool = Arc::new(Spool::new(3));
-    let live = Arc::new(Live::default());
+    let live = Arc::new(Live { started, ended: Mutex::new(None), readers_open: AtomicUsize::new(0) });
     let quiet = Arc::new(AtomicBool::new(false));
-    for (stream, pipe) in [
-        (Stream::Out, child.stdout.take().map(|p| Box::new(widened(p)) as Box<dyn Read + Send>)),
-        (Stream::Err, child.stderr.take().map(|p| Box::new(widened(p)) as Box<dyn Read + Send>)),
-    ] {
+    let stdout = match master {
+        Some(master) => Some(Box::new(master) as Box<dyn Read + Send>),
+        None => child.stdout.take().map(|p| Box::new(widened(p)) as Box<dyn Read + Send>),
+    };
+    let stderr = if stderr_on_pty { None } else { child.stderr.take().map(|p| Box::new(widened(p)) as Box<dyn Read + Send>) };
+    for (stream, pipe) in [(Stream::Out, stdout), (Stream::Err, stderr)] {
         match pipe {
             Some(pipe) => {
                 let (spool, quiet, live) = (Arc::clone(&spool), Arc::clone(&quiet), Arc::clone(&live));
@@ -349,6 +374,17 @@ impl Supervised {
         ended.is_some_and(|(ended, at)| {
             ended == Ended::Code(0) && (self.live.readers_open.load(Ordering::SeqCst) == 0 || at.elapsed() >= DRAIN)
         })
+    }
+
+    /// When the child was started.
+    pub(crate) fn started(&self) -> Instant {
+        self.live.started
+    }
+
+    /// How long after its start the child ended, once it has.
+    pub(crate) fn ended_after(&self) -> Option<Duration> {
+        let ended = *self.live.ended.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        ended.map(|(_, at)| at.duration_since(self.live.started))
     }
 
     /// The child's output is over for us: readers stop writing, the terminal comes back,

@@ -45,13 +45,14 @@ pub use command::{
 };
 pub use model::{
     is_valid_name, Arch, Diagnosis, Engine, Era, Evidence, FailedStep, Host, ImageRef, ImageRefError, InvalidVersion, Kind, Os, Phase,
-    PhaseScope, Retry, Stage, UnknownId, Version,
+    PhaseScope, PhaseSpan, Retry, Stage, StepSpan, Timeline, TimelineBuilder, UnknownId, Version, SLOWEST_STEPS,
 };
 pub use plan::{create_context, plan, Action, Alternative, Applicability, Check, CreateContext, Frontend, Holds, Plan, PlanInput, Step};
 pub use redact::{carries_secret, redact, redact_bytes, secret_name, triggers as redaction_triggers, Redactor};
 pub use report::{
-    diagnosis_human, diagnosis_json, plan_human, plan_json, plan_json_schema, plan_report, plan_script, AlternativeReport, CheckReport,
-    DiagnosisReport, PlaceholderReport, PlanOutput, PlanReport, StepReport, Style, SCHEMA_VERSION,
+    diagnosis_human, diagnosis_json, duration_human, plan_human, plan_json, plan_json_schema, plan_json_timed, plan_report, plan_script,
+    recovery_human, timeline_human, AlternativeReport, CheckReport, DiagnosisReport, PlaceholderReport, PlanOutput, PlanReport, StepReport,
+    Style, SCHEMA_VERSION,
 };
 pub use rules::{
     fires, BuildLine, BuildSummaryRule, Catalogue, CatalogueError, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule,

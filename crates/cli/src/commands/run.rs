@@ -7,13 +7,15 @@ use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use sandbox_triage_core::{
-    diagnosis_human, plan_human, plan_json, printable, redact, Classifier, CreateInvocation, Diagnosis, Kind, Options, Plan, StageRules,
-    Style,
+    diagnosis_human, plan_human, plan_json_timed, printable, recovery_human, redact, timeline_human, Classifier, CreateInvocation,
+    Diagnosis, Kind, Options, Phase, Plan, StageRules, Style, Timeline,
 };
 
 use crate::args::RunArgs;
+use crate::events::Events;
 use crate::exit::Exit;
 use crate::json_out::JsonOut;
+use crate::progress::Progress;
 use crate::recover::{self, Narrator, Policy, PROBE_TIMEOUT};
 use crate::settings::Settings;
 use crate::spool::Empty;
@@ -73,32 +75,44 @@ struct Outcome {
     ended: Option<Ended>,
     /// Our stdout closed, and the child was cut off from it.
     stdout_closed: bool,
+    /// The kind `--early` printed, if it printed one.
+    early: Option<Kind>,
+}
+
+/// What the watch says while the command runs.
+struct Watching {
+    heartbeat: Option<Duration>,
+    early: bool,
+    /// Classify to the end even after a success (a timeline or events are wanted).
+    to_the_end: bool,
 }
 
 /// Classifies the child's output as it comes, until it has exited and its pipes are
-/// drained (or the drain's time is up): says what is running during silence, and (with
-/// `early`) the diagnosis as soon as one is decisive.
-fn watch(supervised: &Supervised, classifier: &mut Classifier<'_>, lines: &mut Lines, heartbeat: Option<Duration>, early: bool) -> Outcome {
-    let tick = heartbeat.map_or(Duration::from_secs(3600), |h| h.min(Duration::from_secs(1)));
+/// drained (or the drain's time is up): says which phase is running during silence, and
+/// (with `early`) the diagnosis as soon as one is decisive.
+fn watch(supervised: &Supervised, classifier: &mut Classifier<'_>, lines: &mut Lines, progress: &mut Progress, how: &Watching) -> Outcome {
+    let tick = how.heartbeat.map_or(Duration::from_secs(1), |h| h.min(Duration::from_secs(1)));
     let (mut last_output, mut last_beat) = (Instant::now(), Instant::now());
-    let mut early_said = false;
     let mut open = 2;
-    let mut outcome = Outcome { ended: None, stdout_closed: false };
+    let mut outcome = Outcome { ended: None, stdout_closed: false, early: None };
     let mut deadline: Option<Instant> = None;
     while open > 0 || deadline.is_none() {
         // A success needs no diagnosis: once its output has passed through, whatever
         // classification has not caught up with is left.
-        if !early && supervised.succeeded_and_passed_through() {
+        if !how.early && !how.to_the_end && supervised.succeeded_and_passed_through() {
             outcome.ended = Some(Ended::Code(0));
             break;
         }
         let wait = deadline.map_or(tick, |d| d.saturating_duration_since(Instant::now()));
         match supervised.events.pop(wait) {
-            Ok(Event::Chunk(stream, bytes)) => {
+            Ok(Event::Chunk(stream, bytes, at)) => {
                 lines.push(stream, &bytes, classifier);
                 last_output = Instant::now();
-                if early && !early_said {
-                    early_said = say_early(classifier);
+                // Caught up (live output): look at once, so each phase and step is timed
+                // by the chunk that began it; behind (a burst), now and then.
+                progress.after_output(classifier, at, !supervised.events.has_backlog());
+                if how.early && outcome.early.is_none() {
+                    outcome.early = say_early(classifier);
                 }
             }
             Ok(Event::Closed(stream, ours)) => {
@@ -111,10 +125,14 @@ fn watch(supervised: &Supervised, classifier: &mut Classifier<'_>, lines: &mut L
             }
             Err(Empty::Timeout) if deadline.is_some_and(|d| Instant::now() >= d) => break,
             Err(Empty::Timeout) => {
-                if let Some(interval) = heartbeat.filter(|i| last_output.elapsed() >= *i && last_beat.elapsed() >= *i) {
+                let at = supervised.started().elapsed();
+                progress.after_output(classifier, at, true);
+                let silent = last_output.elapsed();
+                if let Some(interval) = how.heartbeat.filter(|i| silent >= *i && last_beat.elapsed() >= *i) {
                     last_beat = Instant::now();
-                    let phase = classifier.phase().map_or_else(|| "the command is running".to_owned(), |p| p.description().to_owned());
-                    say(&format!("sandbox-triage: no output for {}s: {phase}\n", last_output.elapsed().as_secs().max(interval.as_secs())));
+                    let phase = progress.phase().map_or("the command is running, before any phase it marks", Phase::description);
+                    say(&format!("sandbox-triage: no output for {}s: {phase}\n", silent.as_secs().max(interval.as_secs())));
+                    progress.events.heartbeat(at, progress.phase(), silent);
                 }
             }
             Err(Empty::Done) => break,
@@ -123,21 +141,22 @@ fn watch(supervised: &Supervised, classifier: &mut Classifier<'_>, lines: &mut L
     outcome
 }
 
-/// Prints the diagnosis so far when it is decisive; whether it did.
-fn say_early(classifier: &mut Classifier<'_>) -> bool {
+/// Prints the diagnosis so far when it is decisive; the kind it printed.
+fn say_early(classifier: &mut Classifier<'_>) -> Option<Kind> {
     classifier.flush_lines();
     let so_far = classifier.peek();
     if matches!(so_far.kind, Kind::Unknown | Kind::None) {
-        return false;
+        return None;
     }
     say(&format!("\nsandbox-triage: the command is failing (it has not exited yet)\n{}", diagnosis_human(&so_far, Style::default())));
-    true
+    Some(so_far.kind)
 }
 
 /// `--json-out` must be writable before the child runs: a create may take an hour, and
 /// its result must not be lost to a typo. Nothing is left behind by the check.
 pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
     let json_out = args.json_out.as_deref().map(JsonOut::open).transpose()?;
+    let mut progress = Progress::new(Events::open(args.events.as_deref())?);
     let catalogue = &settings.catalogue;
     // Live output is slow to arrive: with --early every rule is checked as each line
     // comes; otherwise the classification is exactly `classify`'s.
@@ -154,37 +173,44 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
             return Ok(Exit::Status(error.exit_status()));
         }
     };
+    progress.events.started(&argv);
     let heartbeat = match args.heartbeat {
+        _ if args.quiet => None,
         Some(0) => None,
         Some(seconds) => Some(Duration::from_secs(seconds)),
         None => io::stderr().is_terminal().then(|| Duration::from_secs(15)),
     };
+    let how = Watching { heartbeat, early: args.early, to_the_end: args.timeline || progress.events.enabled() || json_out.is_some() };
     let mut lines = Lines::default();
-    let outcome = watch(&supervised, &mut classifier, &mut lines, heartbeat, args.early);
+    let outcome = watch(&supervised, &mut classifier, &mut lines, &mut progress, &how);
     lines.finish(&mut classifier);
+    let end = supervised.ended_after().unwrap_or_else(|| supervised.started().elapsed());
+    progress.after_output(&mut classifier, end, true);
     let signal = supervised.finish();
+    progress.events.exited(end, outcome.ended);
     let status = outcome.ended.map_or(1, Ended::status);
+    let timeline = progress.timeline(end);
     // Our own reader went away: the child stopped on SIGPIPE, as it would in a plain
     // pipe, and nothing failed.
-    if status == 0 || (outcome.stdout_closed && status == 128 + 13) {
-        // The report of this run, not an earlier one's: a success says `none`.
-        if let (Some(out), Some(path)) = (json_out, &args.json_out) {
-            let diagnosis = classifier.finish_with(Some(0), signal);
-            let plan = settings.plan(&diagnosis, invocation.as_ref());
-            if let Err(error) = out.write(&(plan_json(&diagnosis, &plan) + "\n")) {
-                say(&printable(&redact(&format!("sandbox-triage: warning: cannot write {}: {error}\n", path.display()))));
-            }
-        }
-        return Ok(Exit::Status(u8::try_from(status).unwrap_or(255)));
-    }
+    let succeeded = status == 0 || (outcome.stdout_closed && status == 128 + 13);
     // The exit status is known only now; the classifier decides with it.
-    let diagnosis = classifier.finish_with(Some(status), signal);
+    let diagnosis = classifier.finish_with(Some(if succeeded { 0 } else { status }), signal);
     let recovery = settings.plan(&diagnosis, invocation.as_ref());
-    say(&format!("\n{}", plan_human(&diagnosis, &recovery, settings.style)));
+    report_end(
+        args,
+        settings,
+        &Finished { diagnosis: &diagnosis, recovery: &recovery, timeline: &timeline, early: outcome.early, succeeded },
+    );
+    let report = plan_json_timed(&diagnosis, &recovery, Some(&timeline)) + "\n";
+    progress.events.diagnosis(end, &report);
+    // The report of this run, not an earlier one's: a success says `none`.
     if let (Some(out), Some(path)) = (json_out, &args.json_out) {
-        if let Err(error) = out.write(&(plan_json(&diagnosis, &recovery) + "\n")) {
+        if let Err(error) = out.write(&report) {
             say(&printable(&redact(&format!("sandbox-triage: warning: cannot write {}: {error}\n", path.display()))));
         }
+    }
+    if succeeded {
+        return Ok(Exit::Status(u8::try_from(status).unwrap_or(255)));
     }
     // An interrupted create is the operator's own stop: nothing is carried out after it.
     let stopped_by_operator = diagnosis.kind == Kind::Interrupted || signal.is_some();
@@ -192,6 +218,32 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
         return recover_now(args, &diagnosis, &recovery);
     }
     Ok(Exit::Status(u8::try_from(status).unwrap_or(255)))
+}
+
+/// How a run finished, for its report.
+struct Finished<'a> {
+    diagnosis: &'a Diagnosis,
+    recovery: &'a Plan,
+    timeline: &'a Timeline,
+    /// The kind `--early` printed.
+    early: Option<Kind>,
+    succeeded: bool,
+}
+
+/// What people see after the command's output: a failure's diagnosis (once: after
+/// `--early` printed the same kind, only the plan) and the timeline.
+fn report_end(args: &RunArgs, settings: &Settings, end: &Finished<'_>) {
+    if !end.succeeded {
+        let shown = if end.early == Some(end.diagnosis.kind) {
+            format!("\nsandbox-triage: the command failed as diagnosed above\n{}", recovery_human(end.recovery, settings.style))
+        } else {
+            format!("\n{}", plan_human(end.diagnosis, end.recovery, settings.style))
+        };
+        say(&shown);
+    }
+    if !args.quiet && (!end.succeeded || args.timeline) {
+        say(&format!("\n{}", timeline_human(end.timeline, settings.style)));
+    }
 }
 
 /// Goes straight on into the recovery, as `recover --apply` would.

@@ -12,6 +12,8 @@ mod recover_cli;
 mod recover_engine;
 mod rule_dirs;
 mod run;
+mod run_progress;
+mod run_terminal;
 mod safe_commands;
 mod supervision;
 mod width;

@@ -175,5 +175,8 @@ fn early_diagnosis_comes_before_the_command_exits() {
     let early = err.find("the command is failing").expect("an early diagnosis");
     let after = err.find("AFTER").expect("the command's last line");
     assert!(early < after, "{err}");
-    assert!(err[after..].contains("tls_cert_mismatch"), "the final diagnosis follows too");
+    // The diagnosis once: the end says it stands and adds the plan.
+    assert_eq!(err.matches("tls_cert_mismatch").count(), 1, "{err}");
+    assert!(err[after..].contains("the command failed as diagnosed above\nrecovery\n"), "{err}");
+    assert!(err[after..].contains("timeline"), "{err}");
 }

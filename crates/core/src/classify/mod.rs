@@ -133,6 +133,16 @@ impl<'r> Classifier<'r> {
         }
     }
 
+    /// The build step the output is in, as people are shown it (`[2/7] RUN make`), with
+    /// the line of its marker (a new line: a new step); secrets masked.
+    #[must_use]
+    pub fn build_step(&self) -> Option<(u64, String)> {
+        match &self.driver {
+            Driver::Log { analysis, .. } => analysis.build.step.shown().map(|(line, step)| (line, crate::redact(&step).into_owned())),
+            Driver::Message { .. } => None,
+        }
+    }
+
     /// Whether the output so far shows this stage's own markers (a build step, an
     /// upload, a sandbox being created), not merely wording other output prints too.
     #[must_use]

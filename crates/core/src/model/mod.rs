@@ -12,6 +12,7 @@ mod kind;
 mod name;
 mod phase;
 mod stage;
+mod timeline;
 mod version;
 
 pub use diagnosis::{Diagnosis, Evidence, FailedStep};
@@ -23,4 +24,5 @@ pub use kind::{Kind, Retry};
 pub use name::is_valid_name;
 pub use phase::{Phase, PhaseScope};
 pub use stage::Stage;
+pub use timeline::{PhaseSpan, StepSpan, Timeline, TimelineBuilder, SLOWEST_STEPS};
 pub use version::{Era, InvalidVersion, Version};

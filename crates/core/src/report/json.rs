@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::command::{render, render_pipeline, Placeholder, Shell, Word};
-use crate::model::{Diagnosis, Engine, Era, Evidence, FailedStep, Kind, Phase, Retry, Stage};
+use crate::model::{Diagnosis, Engine, Era, Evidence, FailedStep, Kind, Phase, Retry, Stage, Timeline};
 use crate::plan::{Action, Applicability, Check, CreateContext, Holds, Plan, Step};
 
 /// Version of the JSON objects `classify --format json` and `plan --format json` print.
@@ -178,6 +178,9 @@ pub struct PlanOutput {
     pub diagnosis: DiagnosisReport,
     /// Its recovery plan.
     pub plan: PlanReport,
+    /// Where a supervised run (`run`) spent its time; absent for a captured log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Timeline>,
 }
 
 fn display(words: &[Word]) -> Vec<String> {
@@ -245,7 +248,18 @@ pub fn plan_report(plan: &Plan) -> PlanReport {
 /// The JSON object (one line, no trailing newline).
 #[must_use]
 pub fn plan_json(diagnosis: &Diagnosis, plan: &Plan) -> String {
-    let output = PlanOutput { schema_version: SCHEMA_VERSION, diagnosis: DiagnosisReport::new(diagnosis), plan: plan_report(plan) };
+    plan_json_timed(diagnosis, plan, None)
+}
+
+/// [`plan_json`] of a supervised run, with its timeline.
+#[must_use]
+pub fn plan_json_timed(diagnosis: &Diagnosis, plan: &Plan, timeline: Option<&Timeline>) -> String {
+    let output = PlanOutput {
+        schema_version: SCHEMA_VERSION,
+        diagnosis: DiagnosisReport::new(diagnosis),
+        plan: plan_report(plan),
+        timeline: timeline.cloned(),
+    };
     serde_json::to_string(&output).expect("a plan always serialises")
 }
 

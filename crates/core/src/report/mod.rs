@@ -8,13 +8,15 @@ mod json;
 mod plan_human;
 mod plan_script;
 mod style;
+mod timeline_human;
 mod wrap;
 
 pub use diagnosis_human::diagnosis_human;
 pub use json::{
-    diagnosis_json, plan_json, plan_json_schema, plan_report, AlternativeReport, CheckReport, DiagnosisReport, PlaceholderReport,
-    PlanOutput, PlanReport, StepReport, SCHEMA_VERSION,
+    diagnosis_json, plan_json, plan_json_schema, plan_json_timed, plan_report, AlternativeReport, CheckReport, DiagnosisReport,
+    PlaceholderReport, PlanOutput, PlanReport, StepReport, SCHEMA_VERSION,
 };
-pub use plan_human::plan_human;
+pub use plan_human::{plan_human, recovery_human};
 pub use plan_script::plan_script;
 pub use style::Style;
+pub use timeline_human::{duration_human, timeline_human};

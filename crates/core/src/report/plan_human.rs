@@ -87,7 +87,16 @@ fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, ou
 #[must_use]
 pub fn plan_human(diagnosis: &Diagnosis, plan: &Plan, style: Style) -> String {
     let mut out = diagnosis_human(diagnosis, style);
-    let _ = writeln!(out, "\nrecovery");
+    out.push('\n');
+    out.push_str(&recovery_human(plan, style));
+    out
+}
+
+/// The plan alone, for people (after a diagnosis already shown).
+#[must_use]
+pub fn recovery_human(plan: &Plan, style: Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "recovery");
     out.push_str(&wrap(&plan.headline, style.width, "  "));
     for note in &plan.notes {
         out.push_str(&wrap(note, style.width, "  "));

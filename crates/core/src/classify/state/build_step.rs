@@ -36,6 +36,21 @@ pub(crate) struct Step {
     pub(crate) evidence: VecDeque<TaggedEvidence>,
 }
 
+impl Step {
+    /// The step as people are shown it (`[2/7] RUN make`), with the line of its marker;
+    /// `None` before the first step.
+    pub(crate) fn shown(&self) -> Option<(u64, String)> {
+        let marker = self.marker.as_ref()?;
+        let number = match (self.number, self.total) {
+            (Some(n), Some(t)) => format!("[{n}/{t}] "),
+            (Some(n), None) => format!("[{n}] "),
+            _ => String::new(),
+        };
+        let instruction = self.instruction.as_deref().unwrap_or("(no instruction)");
+        Some((marker.line, format!("{number}{}", instruction.split_whitespace().collect::<Vec<_>>().join(" "))))
+    }
+}
+
 /// A builder's failure summary and the step it ended.
 #[derive(Debug, Clone)]
 pub(crate) struct Summary {

@@ -1,0 +1,100 @@
+//! `run --events FILE`: what happens during a supervised create, one JSON object per
+//! line, written the moment it happens, for programs that follow a create (NemoClaw, CI).
+//! Every object has `event` and `at_secs` (seconds since the command started):
+//! `started` (the command, masked), `phase` (a phase began), `step` (a build step
+//! began), `heartbeat` (no output for a while, and the phase it is in), `evidence` (the
+//! first decisive failure, before the command has exited), `exited` (its status or
+//! signal), and last `diagnosis` (the report `plan --format json` prints, with the
+//! timeline). A file that cannot be written is said once on stderr, and the run goes on.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use sandbox_triage_core::{diagnosis_json, printable, redact, Diagnosis, Phase, SCHEMA_VERSION};
+use serde_json::{json, Value};
+
+use crate::supervise::Ended;
+
+/// The events file, when one was asked for.
+pub(crate) struct Events {
+    file: Option<File>,
+}
+
+impl Events {
+    /// Opens (truncates) `path` before the command starts: a typo is a usage error then,
+    /// not an hour later.
+    pub(crate) fn open(path: Option<&Path>) -> anyhow::Result<Events> {
+        let file = path
+            .map(|p| {
+                OpenOptions::new()
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .open(p)
+                    .with_context(|| format!("--events {}: cannot write", p.display()))
+            })
+            .transpose()?;
+        Ok(Events { file })
+    }
+
+    /// Whether events are being written.
+    pub(crate) fn enabled(&self) -> bool {
+        self.file.is_some()
+    }
+
+    fn write(&mut self, event: &str, at: Duration, mut fields: Value) {
+        let Some(file) = &mut self.file else { return };
+        fields["event"] = json!(event);
+        fields["at_secs"] = json!((at.as_secs_f64() * 1000.0).round() / 1000.0);
+        // One write per line, straight to the file: a reader following it never sees
+        // half an object, and nothing waits in a buffer.
+        let line = fields.to_string() + "\n";
+        if let Err(error) = file.write_all(line.as_bytes()) {
+            eprintln!("sandbox-triage: warning: cannot write the events file: {error}; no more events are written");
+            self.file = None;
+        }
+    }
+
+    pub(crate) fn started(&mut self, argv: &[String]) {
+        let command: Vec<String> = argv.iter().map(|a| printable(&redact(a))).collect();
+        self.write("started", Duration::ZERO, json!({ "schema_version": SCHEMA_VERSION, "command": command }));
+    }
+
+    pub(crate) fn phase(&mut self, at: Duration, phase: Phase) {
+        self.write("phase", at, json!({ "phase": phase.to_string(), "description": phase.description() }));
+    }
+
+    pub(crate) fn step(&mut self, at: Duration, step: &str) {
+        self.write("step", at, json!({ "step": step }));
+    }
+
+    pub(crate) fn heartbeat(&mut self, at: Duration, phase: Option<Phase>, silent: Duration) {
+        let phase = phase.map(|p| p.to_string());
+        self.write("heartbeat", at, json!({ "phase": phase, "silent_secs": silent.as_secs() }));
+    }
+
+    /// The first decisive failure, while the command still runs: its kind, phase and
+    /// the lines that prove it.
+    pub(crate) fn evidence(&mut self, at: Duration, diagnosis: &Diagnosis) {
+        let report: Value = serde_json::from_str(&diagnosis_json(diagnosis)).unwrap_or(Value::Null);
+        self.write("evidence", at, json!({ "kind": report["kind"], "phase": report["phase"], "evidence": report["evidence"] }));
+    }
+
+    pub(crate) fn exited(&mut self, at: Duration, ended: Option<Ended>) {
+        let (status, signal) = match ended {
+            Some(Ended::Code(code)) => (Some(code), None),
+            Some(Ended::Signal(signal)) => (None, Some(signal)),
+            None => (None, None),
+        };
+        self.write("exited", at, json!({ "status": status, "signal": signal }));
+    }
+
+    /// The final report: `report` is the object `--json-out` holds.
+    pub(crate) fn diagnosis(&mut self, at: Duration, report: &str) {
+        let report: Value = serde_json::from_str(report).unwrap_or(Value::Null);
+        self.write("diagnosis", at, json!({ "report": report }));
+    }
+}

@@ -1,0 +1,115 @@
+//! `run` tells where a create went: the timeline of its phases and slowest build steps
+//! (on stderr, in `--json-out` and in `--events`), the events as they happen, `--quiet`.
+
+use std::fs;
+use std::process::Output;
+
+use serde_json::Value;
+
+use crate::common::run;
+
+/// A create replayed with delays: building 1.0 s (steps of 0.4 and 0.6 s), exporting
+/// 0.8 s, then the upload fails at once.
+const REPLAY: &str = r#"
+echo 'Building image openshell/sandbox-from:1786000000 from ./Dockerfile'
+echo 'Step 1/2 : FROM scratch'
+sleep 0.4
+echo 'Step 2/2 : RUN make'
+sleep 0.6
+echo 'Successfully built 1234567890ab'
+echo 'Successfully tagged openshell/sandbox-from:1786000000'
+echo '  Built image openshell/sandbox-from:1786000000'
+echo '  Pushing image openshell/sandbox-from:1786000000 into gateway "nemoclaw"'
+sleep 0.8
+echo '  [progress] Exported 1862 MiB'
+echo 'Error:   × failed to upload image tar into container' >&2
+echo '  ╰─▶ Docker responded with status code 404: no container with name or ID "openshell-cluster-nemoclaw" found: no such container' >&2
+exit 1
+"#;
+
+fn close(actual: &Value, expected: f64, what: &str) {
+    let actual = actual.as_f64().unwrap_or_else(|| panic!("{what}: not a number"));
+    assert!((actual - expected).abs() <= 0.3, "{what}: {actual} s, expected about {expected} s");
+}
+
+fn replay(extra: &[&str]) -> (Output, Vec<Value>, Value) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (events, report) = (dir.path().join("events.ndjson"), dir.path().join("report.json"));
+    let mut args = vec!["run", "--events", events.to_str().expect("path"), "--json-out", report.to_str().expect("path")];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--", "sh", "-c", REPLAY]);
+    let out = run(&args, b"");
+    let events: Vec<Value> = fs::read_to_string(&events)
+        .expect("the events file")
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    let report = serde_json::from_str(&fs::read_to_string(&report).expect("the report")).expect("JSON");
+    (out, events, report)
+}
+
+#[test]
+fn a_replayed_create_with_delays_has_a_timeline_whose_durations_match_them() {
+    let (out, events, report) = replay(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(report["diagnosis"]["kind"], "image_upload_container_missing");
+    let timeline = &report["timeline"];
+    let phases: Vec<&str> = timeline["phases"].as_array().expect("phases").iter().map(|p| p["phase"].as_str().expect("a phase")).collect();
+    assert_eq!(phases, ["build", "export", "upload"]);
+    close(&timeline["phases"][0]["secs"], 1.0, "build");
+    close(&timeline["phases"][1]["secs"], 0.8, "export");
+    close(&timeline["phases"][2]["secs"], 0.0, "upload");
+    close(&timeline["total_secs"], 1.8, "total");
+    assert_eq!(timeline["slowest_steps"][0]["step"], "[2/2] RUN make");
+    close(&timeline["slowest_steps"][0]["secs"], 0.6, "the slowest step");
+    close(&timeline["slowest_steps"][1]["secs"], 0.4, "the other step");
+    // People see it too: an aligned table after the plan.
+    let err = String::from_utf8_lossy(&out.stderr);
+    let table = &err[err.rfind("timeline  ").expect("the timeline on stderr")..];
+    for row in ["  build ", "  export ", "  upload ", "slowest build steps", "  [2/2] RUN make "] {
+        assert!(table.contains(row), "{row:?} missing:\n{table}");
+    }
+    // The events file says the same, as it happened, in order.
+    let names: Vec<&str> = events.iter().map(|e| e["event"].as_str().expect("an event name")).collect();
+    assert_eq!(names.first(), Some(&"started"));
+    assert_eq!(&names[names.len() - 2..], ["exited", "diagnosis"]);
+    let event_phases: Vec<&str> = events.iter().filter(|e| e["event"] == "phase").map(|e| e["phase"].as_str().expect("phase")).collect();
+    assert_eq!(event_phases, ["build", "export", "upload"]);
+    let steps: Vec<&str> = events.iter().filter(|e| e["event"] == "step").map(|e| e["step"].as_str().expect("step")).collect();
+    assert_eq!(steps, ["[1/2] FROM scratch", "[2/2] RUN make"]);
+    let times: Vec<f64> = events.iter().map(|e| e["at_secs"].as_f64().expect("at_secs")).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    let export = events.iter().find(|e| e["phase"] == "export").expect("export began");
+    close(&export["at_secs"], 1.0, "export's start");
+    let evidence = events.iter().find(|e| e["event"] == "evidence").expect("the decisive evidence");
+    assert_eq!(evidence["kind"], "image_upload_container_missing");
+    assert_eq!(events.iter().find(|e| e["event"] == "exited").expect("exited")["status"], 1);
+    assert_eq!(events.last().expect("events")["report"], report);
+}
+
+#[test]
+fn quiet_adds_nothing_but_the_diagnosis() {
+    let (out, events, report) = replay(&["--quiet"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("image_upload_container_missing") && err.contains("recovery"), "{err}");
+    assert!(!err.contains("timeline") && !err.contains("no output for"), "{err}");
+    // The programs' outputs are whole all the same.
+    assert!(report["timeline"]["phases"].as_array().is_some_and(|p| p.len() == 3));
+    assert_eq!(events.last().expect("events")["event"], "diagnosis");
+    let clash = run(&["run", "--quiet", "--early", "--", "true"], b"");
+    assert_eq!(clash.status.code(), Some(2), "--quiet and --early are opposites");
+}
+
+#[test]
+fn a_success_adds_nothing_unless_the_timeline_is_asked_for() {
+    let plain = run(&["run", "--", "sh", "-c", "echo 'Step 1/1 : FROM scratch'; sleep 0.3; echo 'Successfully built 1234567890ab'"], b"");
+    assert_eq!(plain.status.code(), Some(0));
+    assert!(plain.stderr.is_empty(), "{}", String::from_utf8_lossy(&plain.stderr));
+    let timed = run(
+        &["run", "--timeline", "--", "sh", "-c", "echo 'Step 1/1 : FROM scratch'; sleep 0.3; echo 'Successfully built 1234567890ab'"],
+        b"",
+    );
+    assert_eq!(timed.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&timed.stderr);
+    assert!(err.contains("timeline  ") && err.contains("  build ") && err.contains("[1/1] FROM scratch"), "{err}");
+}

@@ -1,0 +1,40 @@
+//! `run` on a terminal gives the child one (a pseudo-terminal of the same size), so its
+//! colours and progress bars survive, and what it prints still classifies; off a
+//! terminal, the child gets pipes.
+
+use std::process::{Command, Stdio};
+
+use crate::common::BIN;
+
+const CHILD: &str = "[ -t 1 ] && echo CHILD-STDOUT-TTY || echo CHILD-STDOUT-PIPE; \
+                     [ -t 2 ] && echo CHILD-STDERR-TTY >&2 || echo CHILD-STDERR-PIPE >&2; \
+                     stty size <&1; \
+                     printf '\\033[31mcoloured\\033[0m\\n'; \
+                     echo 'invalid peer certificate: BadSignature' >&2; exit 3";
+
+#[test]
+fn on_a_terminal_the_child_sees_one_of_the_same_size_and_its_output_still_classifies() {
+    // `script` runs `run` on a pseudo-terminal of 33 rows and 97 columns.
+    let inner = format!("stty rows 33 cols 97; {BIN} run --color never --heartbeat 0 -- sh -c \"{CHILD}\"; echo STATUS=$?");
+    let out = Command::new("script")
+        .args(["-qec", &inner, "/dev/null"])
+        .env_remove("COLUMNS")
+        .stdin(Stdio::null())
+        .output()
+        .expect("`script` (util-linux) runs");
+    let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    assert!(text.contains("CHILD-STDOUT-TTY\n") && text.contains("CHILD-STDERR-TTY\n"), "{text}");
+    assert!(text.contains("\n33 97\n"), "the child's terminal has ours' size: {text}");
+    assert!(text.contains("\u{1b}[31mcoloured\u{1b}[0m"), "escape codes pass through untouched: {text:?}");
+    assert!(text.contains("tls_cert_mismatch"), "the diagnosis follows: {text}");
+    assert!(text.contains("STATUS=3"), "the child's status: {text}");
+}
+
+#[test]
+fn off_a_terminal_the_child_gets_pipes() {
+    let out = Command::new(BIN).args(["run", "--", "sh", "-c", CHILD]).stdin(Stdio::null()).output().expect("run");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("CHILD-STDOUT-PIPE"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("CHILD-STDERR-PIPE") && err.contains("tls_cert_mismatch"), "{err}");
+}
