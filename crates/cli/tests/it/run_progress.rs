@@ -113,3 +113,25 @@ fn a_success_adds_nothing_unless_the_timeline_is_asked_for() {
     let err = String::from_utf8_lossy(&timed.stderr);
     assert!(err.contains("timeline  ") && err.contains("  build ") && err.contains("[1/1] FROM scratch"), "{err}");
 }
+
+#[test]
+fn a_heartbeat_names_the_phase_on_stderr_and_in_the_events() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let events = dir.path().join("events.ndjson");
+    let child = "printf '  [progress] Uploaded to gateway\\n' >&2; sleep 1.6; exit 1";
+    let out = run(&["run", "--heartbeat", "1", "--events", events.to_str().expect("path"), "--", "sh", "-c", child], b"");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no output for 1s: the gateway is importing the image"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let beats: Vec<Value> = fs::read_to_string(&events)
+        .expect("events")
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("JSON"))
+        .filter(|e| e["event"] == "heartbeat")
+        .collect();
+    assert!(!beats.is_empty());
+    assert_eq!(beats[0]["phase"], "import");
+    assert!(beats[0]["silent_secs"].as_u64().is_some_and(|s| s >= 1), "{}", beats[0]);
+}
