@@ -1,7 +1,7 @@
 //! `run --events FILE`: what happens during a supervised create, one JSON object per
 //! line, written the moment it happens, for programs that follow a create (NemoClaw, CI).
 //! Every object has `event` and `at_secs` (seconds since the command started):
-//! `started` (the command, masked), `phase` (a phase began), `step` (a build step
+//! `started` (the command line, masked), `phase` (a phase began), `step` (a build step
 //! began), `heartbeat` (no output for a while, and the phase it is in), `evidence` (the
 //! first decisive failure, before the command has exited), `exited` (its status or
 //! signal), and last `diagnosis` (the report `plan --format json` prints, with the
@@ -58,9 +58,16 @@ impl Events {
         }
     }
 
+    /// The command, as one line masked whole: a secret flag's value is a word of its
+    /// own (`--password X`), which only the whole line shows to be one.
     pub(crate) fn started(&mut self, argv: &[String]) {
-        let command: Vec<String> = argv.iter().map(|a| printable(&redact(a))).collect();
+        let command = printable(&redact(&shell_words::join(argv)));
         self.write("started", Duration::ZERO, json!({ "schema_version": SCHEMA_VERSION, "command": command }));
+    }
+
+    /// The command could not be started: why, and the status `run` exits with.
+    pub(crate) fn not_started(&mut self, error: &str, status: u8) {
+        self.write("exited", Duration::ZERO, json!({ "status": status, "signal": null, "error": error }));
     }
 
     pub(crate) fn phase(&mut self, at: Duration, phase: Phase) {

@@ -1,13 +1,23 @@
 //! What each subcommand's `--help` ends with: examples, then the exit statuses.
 
 /// The exit statuses of every subcommand, for the top-level `--help` and the man page.
-pub(crate) const EXIT_STATUSES: &str = "Exit status:
-  classify, plan:  0 a failure kind (or none) was determined, 1 the kind is unknown, 2 the tool failed
-  run:             the command's own status (128+N when signal N killed it; 127 not found; 126 not executable);
-                   with --recover, the recovery's status
-  recover:         0 recovered (a dry run: the plan can be carried out), 1 not recognised, 2 the tool failed,
-                   3 a probe or pre-condition did not hold, 4 a step failed, 5 stopped for a person, 130 interrupted
-  doctor:          0 every check passes, 1 a check fails, 2 the tool failed";
+pub(crate) const EXIT_STATUSES: &str = "Examples:
+  openshell sandbox create --from ./Dockerfile 2>&1 | tee create.log
+  sandbox-triage classify create.log
+  sandbox-triage plan create.log
+  sandbox-triage run --recover -- openshell sandbox create --from ./Dockerfile
+
+Exit status:
+  classify, plan  0 a kind (or none) was determined, 1 the kind is unknown,
+                  2 the tool failed
+  run             the command's own status (128+N: killed by signal N;
+                  127 not found; 126 not executable); with --recover, once
+                  a recovery ran, its status
+  recover         0 recovered (a dry run: the plan can be carried out),
+                  1 not recognised, 2 the tool failed, 3 a probe or
+                  pre-condition did not hold, 4 a step failed, 5 stopped
+                  for a person, 130 interrupted
+  doctor          0 every check passes, 1 a check fails, 2 the tool failed";
 
 pub(crate) const CLASSIFY: &str = "Examples:
   openshell sandbox create --from ./Dockerfile 2>&1 | tee create.log
@@ -22,8 +32,8 @@ Exit status:
 
 pub(crate) const PLAN: &str = "Examples:
   sandbox-triage plan create.log
-  sandbox-triage plan --engine podman --format script create.log > recover.sh
-  sandbox-triage plan --format json create.log -- openshell sandbox create --name dev --from ./Dockerfile
+  sandbox-triage plan --engine podman --format sh create.log > recover.sh
+  sandbox-triage plan --format json create.log -- --name dev --from ./Dockerfile
 
 Exit status:
   0  a failure kind (or none) was determined and its plan printed
@@ -31,27 +41,30 @@ Exit status:
   2  the tool itself failed (usage, an unreadable file)";
 
 pub(crate) const RUN: &str = "Examples:
-  sandbox-triage run -- openshell sandbox create --name dev --from ./Dockerfile
-  sandbox-triage run --recover -- openshell sandbox create --name dev --from ./Dockerfile
-  sandbox-triage run --quiet --events events.ndjson --json-out report.json -- nemoclaw onboard
+  sandbox-triage run -- openshell sandbox create --from ./Dockerfile
+  sandbox-triage run --recover -- openshell sandbox create --from ./Dockerfile
+  sandbox-triage run --quiet --events events.ndjson -- nemoclaw onboard
 
 Exit status:
-  0  the command succeeded (with --recover: or the recovery created the sandbox)
-  N  the command's own status otherwise: 128+N when signal N killed it, 127 not found,
-     126 not executable; with --recover, once a recovery ran, its status (`recover --help`)";
+  0  the command succeeded (with --recover: or the recovery created the
+     sandbox)
+  N  otherwise the command's own status: 128+N when signal N killed it,
+     127 not found, 126 not executable; with --recover, once a recovery
+     ran, its status (see `recover --help`)";
 
 pub(crate) const RECOVER: &str = "Examples:
   sandbox-triage recover create.log
-  sandbox-triage recover --apply create.log -- openshell sandbox create --name dev --from ./Dockerfile
+  sandbox-triage recover --apply create.log -- --name dev --from ./Dockerfile
   sandbox-triage recover --apply --yes --journal recovery.ndjson create.log
 
 Exit status:
-  0  recovered (with --apply), or the plan can be carried out (a dry run)
-  1  the failure is not recognised: there is no plan to carry out
-  2  the tool itself failed (usage, unreadable input, the journal cannot be opened)
-  3  a probe or a pre-condition did not hold: nothing was changed after it
-  4  a step failed (a process of it, or the check after it)
-  5  stopped for a person: a confirmation, a placeholder to set, a manual or destructive step
+    0  recovered (with --apply), or the plan can be carried out (a dry run)
+    1  the failure is not recognised: there is no plan to carry out
+    2  the tool itself failed (usage, unreadable input, an unusable journal)
+    3  a probe or a pre-condition did not hold: nothing changed after it
+    4  a step failed (a process of it, or the check after it)
+    5  stopped for a person: a confirmation, a placeholder to set, a manual
+       or destructive step
   130  interrupted (Ctrl-C): the current step's processes were stopped";
 
 pub(crate) const DOCTOR: &str = "Examples:
@@ -71,7 +84,8 @@ pub(crate) const RULES: &str = "Examples:
 
 Exit status:
   0  every rule passes its own cases
-  2  a rule fails one of its cases (each is named), or a rule file does not parse";
+  2  a rule fails one of its cases (each is named), or a rule file
+     does not parse";
 
 pub(crate) const REDACT: &str = "Examples:
   sandbox-triage redact create.log > create-shareable.log
@@ -82,8 +96,10 @@ Exit status:
   2  the tool itself failed (an unreadable file)";
 
 pub(crate) const RECREATE: &str = "Examples:
-  sandbox-triage recreate --image openshell/sandbox-from:1712345678 -- openshell sandbox create --name dev --from ./Dockerfile
-  sandbox-triage recreate --image openshell/sandbox-from:1712345678 --shell fish -- --name dev --from ./Dockerfile
+  sandbox-triage recreate --image openshell/sandbox-from:1712345678 -- \\
+      openshell sandbox create --name dev --from ./Dockerfile
+  sandbox-triage recreate --image openshell/sandbox-from:1712345678 \\
+      --shell fish -- --name dev --from ./Dockerfile
 
 Exit status:
   0  the command was printed
@@ -96,9 +112,11 @@ Exit status:
   0  the schema was printed";
 
 pub(crate) const COMPLETIONS: &str = "Examples:
-  sandbox-triage completions bash > ~/.local/share/bash-completion/completions/sandbox-triage
+  sandbox-triage completions bash \\
+      > ~/.local/share/bash-completion/completions/sandbox-triage
   sandbox-triage completions zsh > \"${fpath[1]}/_sandbox-triage\"
-  sandbox-triage completions fish > ~/.config/fish/completions/sandbox-triage.fish
+  sandbox-triage completions fish \\
+      > ~/.config/fish/completions/sandbox-triage.fish
 
 Exit status:
   0  the script was printed";

@@ -53,6 +53,14 @@ impl JsonOut {
     }
 
     /// Writes the report.
+    /// No report will come (the command never started): a file left from an earlier
+    /// run is removed, so it is never taken for this one's.
+    pub(crate) fn withdraw(self) {
+        if let JsonOut::File(path) = self {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
     pub(crate) fn write(self, text: &str) -> io::Result<()> {
         match self {
             JsonOut::File(path) => std::fs::write(path, text),

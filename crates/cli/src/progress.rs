@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use sandbox_triage_core::{Classifier, Kind, Phase, Timeline, TimelineBuilder};
+use sandbox_triage_core::{Begun, Classifier, Kind, Phase, Timeline, TimelineBuilder};
 
 use crate::events::Events;
 
@@ -16,8 +16,8 @@ const LOOK_EVERY: Duration = Duration::from_millis(100);
 pub(crate) struct Progress {
     timeline: TimelineBuilder,
     phase: Option<Phase>,
-    /// The line of the current build step's marker.
-    step: Option<u64>,
+    /// The last line whose beginnings were taken.
+    seen: u64,
     /// The first decisive failure was reported to the events file.
     decisive: bool,
     last_look: Option<Instant>,
@@ -26,7 +26,7 @@ pub(crate) struct Progress {
 
 impl Progress {
     pub(crate) fn new(events: Events) -> Progress {
-        Progress { timeline: TimelineBuilder::default(), phase: None, step: None, decisive: false, last_look: None, events }
+        Progress { timeline: TimelineBuilder::default(), phase: None, seen: 0, decisive: false, last_look: None, events }
     }
 
     /// The phase the output has reached.
@@ -42,21 +42,22 @@ impl Progress {
         }
         self.last_look = Some(Instant::now());
         classifier.flush_lines();
-        // The build's start before its first step; a step before a later phase that
-        // began in the same output (it still ran).
-        let phase = classifier.phase().filter(|p| Some(*p) != self.phase);
-        if phase == Some(Phase::Build) {
-            self.note_phase(Phase::Build, at);
-        }
-        if let Some((line, step)) = classifier.build_step().filter(|(line, _)| Some(*line) != self.step) {
-            self.step = Some(line);
-            if self.phase.is_none_or(|p| p == Phase::Build) {
-                self.timeline.step(step.clone(), at);
-                self.events.step(at, &step);
+        // Everything that began since the last look, in the order printed: a burst of
+        // output can hold several steps and phases.
+        for (line, begun) in classifier.begun_after(self.seen) {
+            self.seen = self.seen.max(line);
+            match begun {
+                Begun::Phase(phase) if self.phase.is_none_or(|p| p < phase) => {
+                    self.phase = Some(phase);
+                    self.timeline.phase(phase, at);
+                    self.events.phase(at, phase);
+                }
+                Begun::Step(step) if self.phase.is_none_or(|p| p == Phase::Build) => {
+                    self.timeline.step(step.clone(), at);
+                    self.events.step(at, &step);
+                }
+                Begun::Phase(_) | Begun::Step(_) => {}
             }
-        }
-        if let Some(phase) = phase.filter(|p| *p != Phase::Build) {
-            self.note_phase(phase, at);
         }
         if self.events.enabled() && !self.decisive {
             let so_far = classifier.peek();
@@ -65,12 +66,6 @@ impl Progress {
                 self.events.evidence(at, &so_far);
             }
         }
-    }
-
-    fn note_phase(&mut self, phase: Phase, at: Duration) {
-        self.phase = Some(phase);
-        self.timeline.phase(phase, at);
-        self.events.phase(at, phase);
     }
 
     /// The timeline of a command that ended `end` after its start.

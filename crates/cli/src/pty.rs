@@ -27,11 +27,11 @@ pub(crate) fn for_child() -> Option<Pty> {
     if !io::stdout().is_terminal() {
         return None;
     }
-    let size = terminal_size::terminal_size_of(io::stdout()).map(|(terminal_size::Width(w), terminal_size::Height(h))| Winsize {
-        ws_row: h,
-        ws_col: w,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
+    let size = rustix::termios::tcgetwinsize(io::stdout()).ok().map(|s| Winsize {
+        ws_row: s.ws_row,
+        ws_col: s.ws_col,
+        ws_xpixel: s.ws_xpixel,
+        ws_ypixel: s.ws_ypixel,
     });
     let pair = openpty(size.as_ref(), None).ok()?;
     // Neither end may leak into the child beyond the slave it is given as its output.

@@ -119,11 +119,12 @@ pub(crate) fn style_for(destination: Destination) -> Style {
 fn columns(destination: Destination) -> Option<usize> {
     let set = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&c| c > 0);
     set.or_else(|| {
+        // The columns alone: a terminal whose rows are not set still has a width.
         let size = match destination {
-            Destination::Stdout => terminal_size::terminal_size_of(io::stdout()),
-            Destination::Stderr => terminal_size::terminal_size_of(io::stderr()),
+            Destination::Stdout => rustix::termios::tcgetwinsize(io::stdout()),
+            Destination::Stderr => rustix::termios::tcgetwinsize(io::stderr()),
         };
-        size.map(|(terminal_size::Width(w), _)| usize::from(w)).filter(|&w| w > 0)
+        size.ok().map(|s| usize::from(s.ws_col)).filter(|&w| w > 0)
     })
 }
 

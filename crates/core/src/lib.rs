@@ -38,7 +38,7 @@ mod report;
 mod rules;
 mod screen;
 
-pub use classify::{classify, classify_provider, Classifier, Options, ProviderFailure, StageSet, Triage};
+pub use classify::{classify, classify_provider, Begun, Classifier, Options, ProviderFailure, StageSet, Triage};
 pub use command::{
     reconstruct, render, render_bytes, render_pipeline, words, Arg, CreateInvocation, EnvWrapper, Form, FromSource, InvocationError, Part,
     PathKind, Placeholder, Placeholders, Reconstruction, RenderError, Sensitivity, Shell, TrailingCommand, Word,

@@ -19,7 +19,7 @@ use crate::progress::Progress;
 use crate::recover::{self, Narrator, Policy, PROBE_TIMEOUT};
 use crate::settings::Settings;
 use crate::spool::Empty;
-use crate::supervise::{spawn, Ended, Event, Stream, Supervised, DRAIN};
+use crate::supervise::{spawn, Ended, Event, SpawnError, Stream, Supervised, DRAIN};
 
 /// A partial line longer than this is classified as it is, so that an endless line
 /// costs no more memory than a long one.
@@ -51,6 +51,11 @@ impl Lines {
             classifier.feed(b"\n");
             partial.clear();
         }
+    }
+
+    /// Whether a stream's last line has not ended yet.
+    fn mid_line(&self) -> bool {
+        self.partial.iter().any(|p| !p.is_empty())
     }
 
     fn finish(&mut self, classifier: &mut Classifier<'_>) {
@@ -131,7 +136,9 @@ fn watch(supervised: &Supervised, classifier: &mut Classifier<'_>, lines: &mut L
                 if let Some(interval) = how.heartbeat.filter(|i| silent >= *i && last_beat.elapsed() >= *i) {
                     last_beat = Instant::now();
                     let phase = progress.phase().map_or("the command is running, before any phase it marks", Phase::description);
-                    say(&format!("sandbox-triage: no output for {}s: {phase}\n", silent.as_secs().max(interval.as_secs())));
+                    // On a line of its own, after a line the command left unfinished.
+                    let fresh = if lines.mid_line() { "\n" } else { "" };
+                    say(&format!("{fresh}sandbox-triage: no output for {}s: {phase}\n", silent.as_secs().max(interval.as_secs())));
                     progress.events.heartbeat(at, progress.phase(), silent);
                 }
             }
@@ -168,10 +175,7 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
 
     let supervised = match spawn(&args.command) {
         Ok(supervised) => supervised,
-        Err(error) => {
-            eprintln!("sandbox-triage: error: {}", printable(&redact(&error.to_string())));
-            return Ok(Exit::Status(error.exit_status()));
-        }
+        Err(error) => return Ok(not_started(&error, &argv, &mut progress.events, json_out)),
     };
     progress.events.started(&argv);
     let heartbeat = match args.heartbeat {
@@ -218,6 +222,18 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
         return recover_now(args, &diagnosis, &recovery);
     }
     Ok(Exit::Status(u8::try_from(status).unwrap_or(255)))
+}
+
+/// The command could not be started: said on stderr and in the events; no report.
+fn not_started(error: &SpawnError, argv: &[String], events: &mut Events, json_out: Option<JsonOut>) -> Exit {
+    let message = printable(&redact(&error.to_string()));
+    eprintln!("sandbox-triage: error: {message}");
+    events.started(argv);
+    events.not_started(&message, error.exit_status());
+    if let Some(out) = json_out {
+        out.withdraw();
+    }
+    Exit::Status(error.exit_status())
 }
 
 /// How a run finished, for its report.

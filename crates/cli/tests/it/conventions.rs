@@ -32,7 +32,7 @@ fn the_man_page_is_roff_with_the_subcommands_and_exit_statuses() {
     let page = stdout(&out);
     assert!(page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH sandbox-triage"), "{}", &page[..page.len().min(200)]);
     assert!(page.contains(".TH sandbox-triage 1"), "no title header");
-    for word in ["recover", "doctor", "Exit status:", "3 a probe or pre\\-condition did not hold"] {
+    for word in ["recover", "doctor", "Exit status:", "3 a probe or", "pre\\-condition did not hold"] {
         assert!(page.contains(word), "the man page lacks {word:?}");
     }
 }
@@ -53,9 +53,9 @@ fn version_names_the_commit_the_rules_and_the_schema() {
 
 #[test]
 fn every_subcommand_help_has_examples_and_its_exit_statuses() {
-    let commands = ["classify", "plan", "run", "recover", "doctor", "rules", "redact", "recreate", "schema", "completions", "man"];
+    let commands = ["", "classify", "plan", "run", "recover", "doctor", "rules", "redact", "recreate", "schema", "completions", "man"];
     for command in commands {
-        let out = run(&[command, "--help"], b"");
+        let out = run(&[command, "--help"].into_iter().filter(|a| !a.is_empty()).collect::<Vec<_>>(), b"");
         assert_eq!(out.status.code(), Some(0));
         let help = stdout(&out);
         let examples = help.find("Examples:").unwrap_or_else(|| panic!("{command} --help has no examples: {help}"));
@@ -63,9 +63,12 @@ fn every_subcommand_help_has_examples_and_its_exit_statuses() {
         assert!(examples < statuses, "{command}");
         let shown = help[examples..statuses].lines().filter(|l| l.trim_start().starts_with("sandbox-triage ")).count();
         assert!(shown >= 1, "{command}: no example runs sandbox-triage");
-        assert!(help[statuses..].contains("  0  "), "{command}: status 0 is not explained");
+        assert!(help[statuses..].contains(" 0 "), "{command}: status 0 is not explained");
+        // Written to fit 80 columns, so that no wrapping breaks an example in two.
+        for line in help[examples..].lines() {
+            assert!(line.chars().count() <= 80, "{command}: {line:?}");
+        }
     }
-    assert!(stdout(&run(&["--help"], b"")).contains("Exit status:"));
 }
 
 #[test]

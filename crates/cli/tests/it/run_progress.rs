@@ -135,3 +135,64 @@ fn a_heartbeat_names_the_phase_on_stderr_and_in_the_events() {
     assert_eq!(beats[0]["phase"], "import");
     assert!(beats[0]["silent_secs"].as_u64().is_some_and(|s| s >= 1), "{}", beats[0]);
 }
+
+#[test]
+fn a_burst_of_output_keeps_every_phase_and_step_in_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let events = dir.path().join("events.ndjson");
+    // Everything at once, then silence: one read holds it all.
+    let child = r#"printf 'Step 1/2 : FROM scratch\nStep 2/2 : RUN true\n  Built image openshell/sandbox-from:1786000000\n  Pushing image openshell/sandbox-from:1786000000 into gateway "nemoclaw"\n  [progress] Exported 1862 MiB\n'; sleep 0.5; exit 1"#;
+    let out = run(&["run", "--events", events.to_str().expect("path"), "--", "sh", "-c", child], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let seen: Vec<String> = fs::read_to_string(&events)
+        .expect("events")
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("JSON"))
+        .filter_map(|e| match e["event"].as_str() {
+            Some("phase") => Some(format!("phase {}", e["phase"].as_str().unwrap_or_default())),
+            Some("step") => Some(format!("step {}", e["step"].as_str().unwrap_or_default())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(seen, ["phase build", "step [1/2] FROM scratch", "step [2/2] RUN true", "phase export", "phase upload"]);
+}
+
+#[test]
+fn a_command_that_cannot_start_leaves_no_stale_report_and_says_so_in_the_events() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (events, report) = (dir.path().join("events.ndjson"), dir.path().join("report.json"));
+    fs::write(&report, "{\"an earlier run\": true}\n").expect("an earlier report");
+    let (e, r) = (events.to_str().expect("path"), report.to_str().expect("path"));
+    let out = run(&["run", "--events", e, "--json-out", r, "--", "/nonexistent/openshell"], b"");
+    assert_eq!(out.status.code(), Some(127));
+    assert!(!report.exists(), "an earlier run's report is left");
+    let lines: Vec<Value> = fs::read_to_string(&events).expect("events").lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!((lines[0]["event"].as_str(), lines[1]["event"].as_str()), (Some("started"), Some("exited")));
+    assert_eq!(lines[1]["status"], 127);
+    assert!(lines[1]["error"].as_str().is_some_and(|e| e.contains("not found")), "{}", lines[1]);
+}
+
+#[test]
+fn secrets_in_the_command_line_never_reach_the_events() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let events = dir.path().join("events.ndjson");
+    let secrets = ["hunter2secret", "nvapi-abcdefghijklmnopqrstuvwxyz0123456789", "s3cr3t-in-url"];
+    let key = format!("NVIDIA_API_KEY={}", secrets[1]);
+    let url = format!("https://user:{}@example.com/x", secrets[2]);
+    let e = events.to_str().expect("path");
+    let out = run(&["run", "--events", e, "--", "sh", "-c", "exit 1", "--password", secrets[0], &key, &url], b"");
+    let text = fs::read_to_string(&events).expect("events");
+    for secret in secrets {
+        assert!(!text.contains(secret), "{secret} in the events: {text}");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains(secret), "{secret} on stderr");
+    }
+    assert!(text.contains("--password"), "the command is still shown: {text}");
+}
+
+#[test]
+fn a_heartbeat_after_an_unfinished_line_starts_a_line_of_its_own() {
+    let out = run(&["run", "--heartbeat", "1", "--", "sh", "-c", "printf 'Downloading...' >&2; sleep 1.6; exit 1"], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("Downloading...\nsandbox-triage: no output for 1s"), "{err}");
+}

@@ -31,6 +31,15 @@ use state::Analysis;
 /// A provider-validation message is short; more than this is not read.
 const PROVIDER_MESSAGE_MAX: usize = 64 * 1024;
 
+/// What began in the output: a phase, or a build step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Begun {
+    /// A phase was entered.
+    Phase(Phase),
+    /// A build step began, as people are shown it (`[2/7] RUN make`).
+    Step(String),
+}
+
 /// What is known about the run besides its output.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -133,14 +142,18 @@ impl<'r> Classifier<'r> {
         }
     }
 
-    /// The build step the output is in, as people are shown it (`[2/7] RUN make`), with
-    /// the line of its marker (a new line: a new step); secrets masked.
+    /// What began at lines after `line`, in the order printed: the phases entered and the
+    /// build steps begun (`[2/7] RUN make`, secrets masked), each with its line. Several
+    /// can begin in one piece of output; a caller following a run live asks after each.
     #[must_use]
-    pub fn build_step(&self) -> Option<(u64, String)> {
-        match &self.driver {
-            Driver::Log { analysis, .. } => analysis.build.step.shown().map(|(line, step)| (line, crate::redact(&step).into_owned())),
-            Driver::Message { .. } => None,
-        }
+    pub fn begun_after(&self, line: u64) -> Vec<(u64, Begun)> {
+        let Driver::Log { analysis, .. } = &self.driver else { return Vec::new() };
+        let mut begun: Vec<(u64, Begun)> = analysis.timeline.entered_after(line).map(|(at, phase)| (at, Begun::Phase(phase))).collect();
+        let steps = analysis.build.begun.iter().filter(|(at, _)| *at > line);
+        begun.extend(steps.map(|(at, step)| (*at, Begun::Step(crate::redact(step).into_owned()))));
+        // A phase before a step on its own line: the build begins with its first step.
+        begun.sort_by_key(|(at, what)| (*at, matches!(what, Begun::Step(_))));
+        begun
     }
 
     /// Whether the output so far shows this stage's own markers (a build step, an

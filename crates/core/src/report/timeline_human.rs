@@ -43,14 +43,18 @@ pub fn timeline_human(timeline: &Timeline, style: Style) -> String {
         rows.push(("before any phase".to_owned(), timeline.before_first_phase_secs));
     }
     rows.extend(timeline.phases.iter().map(|p| (p.phase.to_string(), p.secs)));
-    let steps: Vec<(String, f64)> = timeline.slowest_steps.iter().map(|s| (clip(&printable(&s.step), STEP_COLUMNS), s.secs)).collect();
+    // A step's label gives way to the bar on a narrow terminal, down to a few columns.
+    let room = STEP_COLUMNS.min(style.width.saturating_sub(2 + 2 + 7 + 2 + 4)).max(8);
+    let steps: Vec<(String, f64)> = timeline.slowest_steps.iter().map(|s| (clip(&printable(&s.step), room), s.secs)).collect();
     let label = rows.iter().chain(&steps).map(|(l, _)| l.width()).max().unwrap_or(0);
-    let longest = rows.iter().chain(&steps).map(|(_, secs)| millis(*secs)).max().unwrap_or(0);
+    // Bars are in proportion to the longest row, or to a second when all are shorter: a
+    // run that took no time shows no long bars.
+    let longest = rows.iter().chain(&steps).map(|(_, secs)| millis(*secs)).max().unwrap_or(0).max(1000);
     // Two spaces, the label, two, the duration (at most 7), two, then the bar.
     let bar_room = style.width.saturating_sub(2 + label + 2 + 7 + 2).max(1);
     let row = |out: &mut String, (name, secs): &(String, f64)| {
         let ms = u128::from(millis(*secs));
-        let blocks = if longest > 0 { (ms * bar_room as u128 + u128::from(longest) / 2) / u128::from(longest) } else { 0 };
+        let blocks = (ms * bar_room as u128 + u128::from(longest) / 2) / u128::from(longest);
         let bar = "█".repeat(usize::try_from(blocks).unwrap_or(bar_room).max(usize::from(ms > 0)));
         let pad = label - name.width();
         let _ = writeln!(out, "  {name}{}  {:>7}  {}", " ".repeat(pad), duration_human(*secs), paint(style, DIM, &bar));
@@ -76,6 +80,14 @@ mod tests {
     use std::time::Duration;
 
     #[test]
+    fn a_run_that_took_no_time_has_no_long_bars() {
+        let mut b = TimelineBuilder::default();
+        b.phase(Phase::Build, Duration::from_millis(1));
+        let text = timeline_human(&b.finish(Duration::from_millis(30)), Style::default());
+        assert!(text.lines().all(|l| l.matches('█').count() <= 2), "{text}");
+    }
+
+    #[test]
     fn durations_read_as_people_write_them() {
         assert_eq!(duration_human(0.42), "0.4s");
         assert_eq!(duration_human(14.4), "14s");
@@ -94,10 +106,13 @@ mod tests {
         b.step("[2/2] COPY . .".into(), Duration::from_secs(100));
         b.phase(Phase::Upload, Duration::from_secs(101));
         let timeline = b.finish(Duration::from_secs(111));
-        for width in [60, 100] {
+        for width in [40, 60, 100] {
             let text = timeline_human(&timeline, Style { width, ..Style::default() });
             let lines: Vec<&str> = text.lines().collect();
             assert!(lines.iter().all(|l| l.width() <= width), "{text}");
+            if width < 60 {
+                continue;
+            }
             // The longest row's bar reaches the width; the others are in proportion.
             let build = lines.iter().find(|l| l.trim_start().starts_with("build")).expect("a build row");
             assert_eq!(build.width(), width, "{text}");

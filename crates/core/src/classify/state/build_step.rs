@@ -106,7 +106,13 @@ pub(crate) struct Build {
     /// The builder is replaying the failed step's output after its summary: evidence
     /// goes to the summary's step.
     replaying: bool,
+    /// The last steps begun (marker line, as shown), for a caller following the build
+    /// live: several can begin in one piece of output.
+    pub(crate) begun: VecDeque<(u64, String)>,
 }
+
+/// Steps remembered in [`Build::begun`].
+const BEGUN_KEPT: usize = 64;
 
 impl Build {
     /// A step marker: a new step begins. A replayed step after a summary is the step
@@ -116,6 +122,12 @@ impl Build {
             Some(instruction.trim().trim_end_matches(':')).filter(|s| !s.is_empty()).map(|s| keep_clipped(s, 0, COMMAND_CHARS).0);
         self.step = Step { marker, number, total, instruction, evidence: VecDeque::new() };
         self.replaying = replay && self.summary.is_some();
+        if let (false, Some(shown)) = (self.replaying, self.step.shown()) {
+            if self.begun.len() == BEGUN_KEPT {
+                self.begun.pop_front();
+            }
+            self.begun.push_back(shown);
+        }
         if let (true, Some(summary)) = (self.replaying, &mut self.summary) {
             summary.step = self.step.clone();
             if summary.command.is_none() {

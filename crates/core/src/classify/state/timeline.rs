@@ -52,6 +52,11 @@ impl Timeline {
         self.transitions.back().is_some_and(|(from, _)| *from > line)
     }
 
+    /// The phases entered at lines after `line`, in order.
+    pub(crate) fn entered_after(&self, line: u64) -> impl Iterator<Item = (u64, Phase)> + '_ {
+        self.transitions.iter().filter(move |(from, _)| *from > line).filter_map(|(from, phase)| phase.map(|p| (*from, p)))
+    }
+
     /// The phase the output was in at `line`.
     pub(crate) fn phase_at(&self, line: u64) -> Option<Phase> {
         self.transitions.iter().rev().find(|(from, _)| *from <= line).and_then(|(_, phase)| *phase)
