@@ -20,7 +20,7 @@ pub(crate) fn diagnose(args: &InputArgs, settings: &Settings) -> anyhow::Result<
     if name == "stdin" && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         eprintln!("sandbox-triage: reading from stdin (a terminal); pipe the create's output, 2>&1 included, or end with Ctrl-D");
     }
-    let options = Options { exit_status: args.exit_status, openshell_version: settings.openshell_version, signal: None };
+    let options = Options { exit_status: args.exit_status, openshell_version: settings.openshell_version, signal: None, supervised: false };
     let mut triage = Triage::new(&set, stage, options, args.provider.http_status, args.provider.curl_status);
     triage.read_from(reader).with_context(|| format!("cannot read {name}"))?;
     let diagnosis = triage.finish();

@@ -168,7 +168,7 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
     // Live output is slow to arrive: with --early every rule is checked as each line
     // comes; otherwise the classification is exactly `classify`'s.
     let rules = if args.early { StageRules::streaming_all(catalogue, args.stage) } else { StageRules::new(catalogue, args.stage) };
-    let options = Options { openshell_version: settings.openshell_version, ..Options::default() };
+    let options = Options { openshell_version: settings.openshell_version, supervised: true, ..Options::default() };
     let mut classifier = Classifier::new(&rules, options);
     let argv: Vec<String> = args.command.iter().map(|a| a.to_string_lossy().into_owned()).collect();
     let invocation = CreateInvocation::parse(&argv).ok().filter(|i| i.program.is_some());
@@ -250,10 +250,15 @@ struct Finished<'a> {
 /// `--early` printed the same kind, only the plan) and the timeline.
 fn report_end(args: &RunArgs, settings: &Settings, end: &Finished<'_>) {
     if !end.succeeded {
-        let shown = if end.early == Some(end.diagnosis.kind) {
-            format!("\nsandbox-triage: the command failed as diagnosed above\n{}", recovery_human(end.recovery, settings.style))
-        } else {
-            format!("\n{}", plan_human(end.diagnosis, end.recovery, settings.style))
+        let shown = match end.early {
+            Some(kind) if kind == end.diagnosis.kind => {
+                format!("\nsandbox-triage: the command failed as diagnosed above\n{}", recovery_human(end.recovery, settings.style))
+            }
+            Some(_) => format!(
+                "\nsandbox-triage: the diagnosis changed once the command ended\n{}",
+                plan_human(end.diagnosis, end.recovery, settings.style)
+            ),
+            None => format!("\n{}", plan_human(end.diagnosis, end.recovery, settings.style)),
         };
         say(&shown);
     }

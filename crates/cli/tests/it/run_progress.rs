@@ -196,3 +196,19 @@ fn a_heartbeat_after_an_unfinished_line_starts_a_line_of_its_own() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("Downloading...\nsandbox-triage: no output for 1s"), "{err}");
 }
+
+#[test]
+fn a_command_that_prints_nothing_is_said_to_be_silent_and_its_signal_named() {
+    let killed = run(&["run", "--", "sh", "-c", "kill -KILL $$"], b"");
+    assert_eq!(killed.status.code(), Some(137));
+    // Prose is wrapped: compare it as words.
+    let words = |bytes: &[u8]| String::from_utf8_lossy(bytes).split_whitespace().collect::<Vec<_>>().join(" ");
+    let err = words(&killed.stderr);
+    assert!(err.contains("printed nothing, on stdout or stderr, and exited with status 137"), "{err}");
+    assert!(err.contains("killed by signal 9, SIGKILL"), "{err}");
+    // `run` captured stderr itself: no advice to capture it.
+    assert!(!err.contains("2>&1"), "{err}");
+    let failed = run(&["run", "--", "sh", "-c", "exit 2"], b"");
+    let err = words(&failed.stderr);
+    assert!(err.contains("exited with status 2: nothing to classify") && !err.contains("killed"), "{err}");
+}

@@ -50,6 +50,9 @@ pub struct Options {
     /// A signal the command was sent from outside (SIGINT, SIGTERM, SIGHUP), when a
     /// supervisor passed one on: the run was interrupted, whatever status it ended with.
     pub signal: Option<i32>,
+    /// A supervisor ran the command and captured both its streams (as `run` does): an
+    /// empty output is the command's own silence, not a lost stderr.
+    pub supervised: bool,
 }
 
 /// How the input is read: a log streamed line by line, or a message held whole.
@@ -128,7 +131,7 @@ impl<'r> Classifier<'r> {
     #[must_use]
     pub fn peek(&self) -> Diagnosis {
         match &self.driver {
-            Driver::Log { scanner, analysis } => decide(analysis, None, None, scanner.lines_seen(), scanner.bytes_seen()),
+            Driver::Log { scanner, analysis } => decide(analysis, (None, None, false), scanner.lines_seen(), scanner.bytes_seen()),
             Driver::Message { bytes } => message_answer(self.rules, bytes),
         }
     }
@@ -181,7 +184,8 @@ impl<'r> Classifier<'r> {
         match &mut self.driver {
             Driver::Log { scanner, analysis } => {
                 scanner.finish(self.rules.anchors(), analysis.as_mut());
-                decide(analysis, self.options.exit_status, self.options.signal, scanner.lines_seen(), scanner.bytes_seen())
+                let ended = (self.options.exit_status, self.options.signal, self.options.supervised);
+                decide(analysis, ended, scanner.lines_seen(), scanner.bytes_seen())
             }
             Driver::Message { bytes } => message_answer(self.rules, bytes),
         }

@@ -22,7 +22,10 @@ use crate::redact::redact;
 use crate::screen::printable;
 
 /// Decides the answer once the output has ended (or, with no exit status, so far).
-pub(crate) fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, signal: Option<i32>, lines: u64, bytes: u64) -> Diagnosis {
+/// `ended`: the exit status, a signal passed on, and whether a supervisor captured both
+/// streams.
+pub(crate) fn decide(analysis: &Analysis<'_>, ended: (Option<i32>, Option<i32>, bool), lines: u64, bytes: u64) -> Diagnosis {
+    let (exit_status, signal, supervised) = ended;
     let stage = analysis.rules.stage();
     let mut diagnosis = with_facts(analysis, lines, bytes);
     if exit_status == Some(0) {
@@ -49,7 +52,11 @@ pub(crate) fn decide(analysis: &Analysis<'_>, exit_status: Option<i32>, signal: 
     }
     let Some(best) = choice::best(found) else {
         let errors: Vec<_> = analysis.errors.lines().collect();
-        diagnosis.explanation = unknown_explanation(analysis.phase(), stage, lines, !errors.is_empty());
+        diagnosis.explanation = match exit_status {
+            // A supervised run captured both streams itself: the silence is the command's.
+            Some(status) if lines == 0 && supervised => silent_exit(status),
+            _ => unknown_explanation(analysis.phase(), stage, lines, !errors.is_empty()),
+        };
         let mut shown: Vec<_> = analysis.timeline.last_marker.iter().chain(errors).collect();
         shown.sort_by_key(|seen| seen.line);
         shown.dedup_by_key(|seen| seen.line);
@@ -142,6 +149,19 @@ fn unknown_explanation(phase: Option<Phase>, stage: Stage, lines: u64, error_lin
     } else {
         base + " No line looks like an error: was stderr captured? OpenShell writes its errors there (`2>&1`)."
     }
+}
+
+/// A supervised command that printed nothing, on either stream, then failed.
+fn silent_exit(status: i32) -> String {
+    let how = match status - 128 {
+        9 => " (killed by signal 9, SIGKILL: the kernel's out-of-memory killer sends it too)".to_owned(),
+        6 => " (killed by signal 6, SIGABRT)".to_owned(),
+        11 => " (killed by signal 11, SIGSEGV: it crashed)".to_owned(),
+        15 => " (killed by signal 15, SIGTERM)".to_owned(),
+        signal @ 1..=64 => format!(" (killed by signal {signal})"),
+        _ => String::new(),
+    };
+    format!("The command printed nothing, on stdout or stderr, and exited with status {status}{how}: nothing to classify. Run it by hand to see what it does.")
 }
 
 /// What an empty input means.
