@@ -127,3 +127,14 @@ fn every_snapshot_of_this_file_belongs_to_a_fixture() {
         assert!(known, "orphaned snapshot {file}: delete it");
     }
 }
+
+#[test]
+fn an_unknown_built_image_is_looked_up_with_the_engine_in_use() {
+    let log = "Error:   × failed to upload image tar into container\n  ╰─▶ Docker responded with status code 404: no container with name or ID \"openshell-cluster-nemoclaw\" found: no such container\n";
+    for engine in ["docker", "podman"] {
+        let out = crate::common::run(&["plan", "--engine", engine, "--format", "json"], log.as_bytes());
+        let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let reason = plan["plan"]["placeholders"][0]["reason"].as_str().unwrap_or_default().to_owned();
+        assert!(reason.contains(&format!("`{engine} images openshell/sandbox-from`")), "{engine}: {reason}");
+    }
+}

@@ -292,3 +292,20 @@ fn a_log_of_0_0_37_or_later_never_claims_an_upload() {
         classify(&StageRules::new(catalogue(), Stage::SandboxCreate), options, b"Created sandbox: a\nError: sandbox entered error phase\n");
     assert_eq!((d.kind, d.era, d.uploaded_to_gateway), (Kind::SandboxCreateIncomplete, Some(Era::TarUpload), true));
 }
+
+#[test]
+fn a_disk_that_fills_after_the_build_is_not_called_a_failed_build_step() {
+    let upload = crate::support::create(
+        "Step 1/2 : FROM scratch\n  Built image openshell/sandbox-from:1786000000\n  Pushing image openshell/sandbox-from:1786000000 into gateway \"nemoclaw\"\n  [progress] Exported 1862 MiB\nwrite /var/lib/docker/tmp/x: no space left on device\n",
+        Some(1),
+    );
+    assert_eq!(upload.kind, Kind::DiskFull);
+    let headline = crate::support::plan_for(&upload, None).headline;
+    assert!(headline.starts_with("The disk filled up after the build, in phase upload"), "{headline}");
+    assert!(!headline.contains("build step"), "{headline}");
+    let build = crate::support::create("  Step 6/9 : RUN pip install torch\n  ERROR: Could not install packages due to an OSError: [Errno 28] No space left on device\n  The command '/bin/sh -c pip install torch' returned a non-zero code: 1\n", Some(1));
+    assert!(
+        crate::support::plan_for(&build, None).headline.starts_with("Build step 6 of 9 failed"),
+        "a disk full in a step is that step's"
+    );
+}

@@ -12,8 +12,14 @@ impl Planner<'_> {
             Some(n) => format!("Build step {n}{}", step.and_then(|s| s.total).map(|t| format!(" of {t}")).unwrap_or_default()),
             None => "A build step".to_owned(),
         };
-        plan.headline =
-            format!("{where_} failed: fix the cause, then run the create again (the image upload and the gateway were not involved).");
+        plan.headline = match d.phase {
+            // The disk filled after the build: exporting or uploading the built image.
+            Some(phase) if d.kind == Kind::DiskFull && phase != crate::model::Phase::Build => format!(
+                "The disk filled up after the build, in phase {phase} ({}): free space where the engine and the export write, then run the create again.",
+                phase.description()
+            ),
+            _ => format!("{where_} failed: fix the cause, then run the create again (the image upload and the gateway were not involved)."),
+        };
         self.build_cause(plan);
         plan.steps.push(self.recreate(false, "Run the create again"));
         if let Some(resume) = self.resume() {

@@ -102,8 +102,11 @@ impl Planner<'_> {
     fn image_word(&mut self) -> Word {
         match self.built_image() {
             Some(image) => lit(image.as_str()),
-            None => self
-                .placeholder("BUILT_IMAGE", "the output does not show the built image (`docker images openshell/sandbox-from` lists it)"),
+            None => {
+                let reason =
+                    format!("the output does not show the built image (`{} images openshell/sandbox-from` lists it)", self.engine.as_str());
+                self.placeholder("BUILT_IMAGE", &reason)
+            }
         }
     }
 
