@@ -11,6 +11,7 @@ mod events;
 mod exit;
 mod help_text;
 mod input;
+mod job_control;
 mod json_out;
 mod output;
 mod progress;

@@ -18,19 +18,18 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, ErrorKind, Read, Write};
 use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::fs::OpenOptionsExt;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use nix::errno::Errno;
-use nix::sys::signal::{kill, killpg, signal, SigHandler, Signal};
-use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
-use nix::unistd::{getpgid, getpgrp, getppid, getsid, tcgetpgrp, tcsetpgrp, Pid};
-use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::{getpgrp, tcgetpgrp, Pid};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
+use crate::job_control::{hand_terminal, wait_for, JobControl};
 use crate::pty::Pty;
 use crate::spool::Spool;
 
@@ -93,9 +92,9 @@ impl Ended {
 }
 
 /// The terminal whose foreground the child holds, to give back.
-struct Foreground {
-    tty: File,
-    ours: Pid,
+pub(crate) struct Foreground {
+    pub(crate) tty: File,
+    pub(crate) ours: Pid,
 }
 
 /// What is known of the child before its events are classified: when it ended and how,
@@ -132,21 +131,6 @@ fn our_terminal() -> Option<Foreground> {
     let tty = OpenOptions::new().read(true).write(true).custom_flags(nix::libc::O_NOCTTY).open("/dev/tty").ok()?;
     let ours = getpgrp();
     (tcgetpgrp(tty.as_fd()).ok()? == ours).then_some(Foreground { tty, ours })
-}
-
-/// Gives the terminal's foreground to `group`. A background group that does this gets
-/// SIGTTOU unless it ignores it, as shells do.
-fn hand_terminal(tty: &File, group: Pid) {
-    // SAFETY: replacing a signal's disposition with SIG_IGN and back installs no
-    // handler code; nothing else in the process changes SIGTTOU.
-    #[allow(unsafe_code)]
-    let previous = unsafe { signal(Signal::SIGTTOU, SigHandler::SigIgn) };
-    let _ = tcsetpgrp(tty.as_fd(), group);
-    if let Ok(previous) = previous {
-        // SAFETY: as above; `previous` is the disposition there was.
-        #[allow(unsafe_code)]
-        let _ = unsafe { signal(Signal::SIGTTOU, previous) };
-    }
 }
 
 /// `pipe` with its capacity raised where the system allows (Linux; elsewhere, or over
@@ -248,8 +232,6 @@ pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
     let group = Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX));
     if let Some(terminal) = &foreground {
         hand_terminal(&terminal.tty, group);
-        // It may have stopped reading the terminal before it was handed over.
-        let _ = kill(Pid::from_raw(-group.as_raw()), Signal::SIGCONT);
     }
     let handle = signals.handle();
     let forwarded = Arc::new(AtomicI32::new(0));
@@ -286,74 +268,6 @@ pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
         waiter.producer_done();
     });
     Ok(Supervised { events: spool, live, foreground, quiet, forwarded, signals: handle })
-}
-
-/// What a stop of the child needs: the terminal, our group and the child's, and word of
-/// our own continuation.
-struct JobControl {
-    tty: File,
-    ours: Pid,
-    group: Pid,
-    continued: Arc<AtomicBool>,
-}
-
-impl JobControl {
-    fn new(terminal: &Foreground, group: Pid) -> io::Result<JobControl> {
-        let continued = Arc::new(AtomicBool::new(false));
-        signal_hook::flag::register(SIGCONT, Arc::clone(&continued))?;
-        Ok(JobControl { tty: terminal.tty.try_clone()?, ours: terminal.ours, group, continued })
-    }
-
-    /// Whether a stop signal would stop our group: not when it is orphaned (the kernel
-    /// discards it, and nobody could continue us).
-    fn can_stop(&self) -> bool {
-        let parent = getppid();
-        parent.as_raw() > 1 && getpgid(Some(parent)).is_ok_and(|g| g != self.ours) && getsid(Some(parent)).ok() == getsid(None).ok()
-    }
-
-    /// The child stopped: the terminal comes back, our job stops as the child's did,
-    /// and once continued (`fg`) the terminal and a SIGCONT go to the child's group.
-    fn suspend(&self) {
-        hand_terminal(&self.tty, self.ours);
-        if self.can_stop() {
-            self.continued.store(false, Ordering::SeqCst);
-            let _ = killpg(self.ours, Signal::SIGTSTP);
-            while !self.continued.swap(false, Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-        }
-        // Continued in the background (`bg`), the child gets no terminal: reading it
-        // stops the child again, and us with it.
-        if tcgetpgrp(self.tty.as_fd()).is_ok_and(|g| g == self.ours) {
-            hand_terminal(&self.tty, self.group);
-        }
-        let _ = killpg(self.group, Signal::SIGCONT);
-    }
-}
-
-/// Waits for the child to end, passing its stops on when it holds the terminal.
-fn wait_for(child: &mut Child, job: Option<&JobControl>) -> Ended {
-    let pid = Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX));
-    let flags = job.map(|_| WaitPidFlag::WUNTRACED);
-    loop {
-        match waitpid(pid, flags) {
-            Ok(WaitStatus::Exited(_, code)) => return Ended::Code(code),
-            Ok(WaitStatus::Signaled(_, signal, _)) => return Ended::Signal(signal as i32),
-            Ok(WaitStatus::Stopped(..)) => {
-                if let Some(job) = job {
-                    job.suspend();
-                }
-            }
-            Ok(_) | Err(Errno::EINTR) => {}
-            // Reaped elsewhere, or gone: fall back to what the standard library knows.
-            Err(_) => {
-                return match child.try_wait() {
-                    Ok(Some(status)) => status.code().map_or_else(|| Ended::Signal(status.signal().unwrap_or(1)), Ended::Code),
-                    _ => Ended::Code(1),
-                }
-            }
-        }
-    }
 }
 
 /// Passes each signal we get to the child's whole process group.
