@@ -4,11 +4,16 @@
 //! be classified. Its size is our terminal's; output post-processing is off on it, so
 //! the bytes the child writes are the bytes that reach our terminal (which translates
 //! newlines itself). The child's controlling terminal stays ours: job control and
-//! Ctrl-C work as before.
+//! Ctrl-C work as before. A resize of our terminal reaches the child's group as SIGWINCH
+//! (it holds the terminal, we do not), so its size is followed by looking: a few times a
+//! second, ours is copied to the child's while the child's output is open.
 
 use std::fs::File;
 use std::io::{self, IsTerminal};
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 use nix::fcntl::{fcntl, FcntlArg, FdFlag};
 use nix::pty::{openpty, Winsize};
@@ -42,4 +47,23 @@ pub(crate) fn for_child() -> Option<Pty> {
     termios.output_flags.remove(OutputFlags::OPOST);
     tcsetattr(&pair.slave, SetArg::TCSANOW, &termios).ok()?;
     Some(Pty { master: File::from(pair.master), slave: pair.slave, stderr_too: io::stderr().is_terminal() })
+}
+
+/// How often our terminal's size is looked at.
+const FOLLOW_EVERY: Duration = Duration::from_millis(200);
+
+/// Copies our terminal's size to the child's pseudo-terminal (`master`) whenever it
+/// changes, until `done` is set.
+pub(crate) fn follow_size(master: File, done: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let mut last = rustix::termios::tcgetwinsize(io::stdout()).ok().map(|s| (s.ws_row, s.ws_col));
+        while !done.load(Ordering::Relaxed) {
+            std::thread::sleep(FOLLOW_EVERY);
+            let Ok(now) = rustix::termios::tcgetwinsize(io::stdout()) else { continue };
+            if last != Some((now.ws_row, now.ws_col)) {
+                last = Some((now.ws_row, now.ws_col));
+                let _ = rustix::termios::tcsetwinsize(&master, now);
+            }
+        }
+    });
 }

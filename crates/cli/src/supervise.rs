@@ -242,7 +242,12 @@ pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
     let live = Arc::new(Live { started, ended: Mutex::new(None), readers_open: AtomicUsize::new(0) });
     let quiet = Arc::new(AtomicBool::new(false));
     let stdout = match master {
-        Some(master) => Some(Box::new(master) as Box<dyn Read + Send>),
+        Some(master) => {
+            if let Ok(resizable) = master.try_clone() {
+                crate::pty::follow_size(resizable, Arc::clone(&quiet));
+            }
+            Some(Box::new(master) as Box<dyn Read + Send>)
+        }
         None => child.stdout.take().map(|p| Box::new(widened(p)) as Box<dyn Read + Send>),
     };
     let stderr = if stderr_on_pty { None } else { child.stderr.take().map(|p| Box::new(widened(p)) as Box<dyn Read + Send>) };

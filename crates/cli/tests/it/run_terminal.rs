@@ -38,3 +38,14 @@ fn off_a_terminal_the_child_gets_pipes() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("CHILD-STDERR-PIPE") && err.contains("tls_cert_mismatch"), "{err}");
 }
+
+#[test]
+fn a_resized_terminal_resizes_the_childs() {
+    // The child resizes the terminal it holds (as a window resize would) and looks at
+    // its own output's size again a moment later.
+    let child = "stty size <&1; stty rows 25 cols 71 </dev/tty; sleep 0.8; stty size <&1";
+    let inner = format!("stty rows 33 cols 97; {BIN} run --heartbeat 0 -- sh -c \"{child}\"");
+    let out = Command::new("script").args(["-qec", &inner, "/dev/null"]).stdin(Stdio::null()).output().expect("`script` runs");
+    let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    assert!(text.contains("33 97\n25 71\n"), "{text}");
+}
