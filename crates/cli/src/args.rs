@@ -255,6 +255,23 @@ pub(crate) struct RunRecoveryArgs {
     /// With --recover: append one JSON object per recovery step to this file.
     #[arg(long, value_name = "FILE", requires = "recover")]
     pub(crate) journal: Option<PathBuf>,
+    /// With --recover: a value the plan needs that neither the create nor its output
+    /// gave (repeatable; also read from `SANDBOX_TRIAGE_<NAME>`).
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set, requires = "recover")]
+    pub(crate) set: Vec<(String, String)>,
+}
+
+/// `NAME=VALUE` for `--set`: a placeholder's name (upper case, digits, `_`) and its value.
+fn parse_set(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text.split_once('=').ok_or("expected NAME=VALUE")?;
+    let name = name.strip_prefix(sandbox_triage_core::VARIABLE_PREFIX).unwrap_or(name);
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(format!(
+            "'{}' is not a value's name (upper case letters, digits and '_', as the plan shows it)",
+            sandbox_triage_core::printable(name)
+        ));
+    }
+    Ok((name.to_owned(), value.to_owned()))
 }
 
 /// What a recovery may do: `recover` and `run --recover`.
@@ -272,6 +289,10 @@ pub(crate) struct ApplyArgs {
     /// Seconds a step may take before its processes are stopped.
     #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
     pub(crate) timeout: u64,
+    /// A value the plan needs that neither the create nor its output gave (repeatable;
+    /// also read from `SANDBOX_TRIAGE_<NAME>`).
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
+    pub(crate) set: Vec<(String, String)>,
 }
 
 #[derive(Debug, Args)]

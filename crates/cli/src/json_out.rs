@@ -5,13 +5,11 @@
 //! written, so its reader never sees an early end.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
-use std::os::fd::AsRawFd;
+use std::io;
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use nix::fcntl::{fcntl, FcntlArg, OFlag};
 
 /// Where the report goes.
 pub(crate) enum JsonOut {
@@ -21,7 +19,8 @@ pub(crate) enum JsonOut {
     Fifo(File),
 }
 
-/// Opens a FIFO for writing without blocking, then makes its writes blocking again.
+/// Opens a FIFO for writing without blocking; its writes never block either (a reader
+/// that stops reading loses the report after a while, never the run).
 fn open_fifo(path: &Path) -> io::Result<File> {
     let file = OpenOptions::new().write(true).custom_flags(nix::libc::O_NONBLOCK).open(path).map_err(|e| {
         if e.raw_os_error() == Some(nix::libc::ENXIO) {
@@ -30,7 +29,6 @@ fn open_fifo(path: &Path) -> io::Result<File> {
             e
         }
     })?;
-    fcntl(file.as_raw_fd(), FcntlArg::F_SETFL(OFlag::empty()))?;
     Ok(file)
 }
 
@@ -41,6 +39,12 @@ impl JsonOut {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => bail!("--json-out {}: is a directory", path.display()),
             Ok(meta) if meta.file_type().is_fifo() => return Ok(JsonOut::Fifo(open_fifo(path).with_context(cannot)?)),
+            Ok(meta) if !meta.is_file() && path != Path::new("/dev/null") => {
+                bail!(
+                    "--json-out {}: a device or socket, which could hold the run up: give a file, or a FIFO something reads",
+                    path.display()
+                )
+            }
             Ok(_) => {
                 OpenOptions::new().append(true).open(path).with_context(cannot)?;
             }
@@ -64,7 +68,7 @@ impl JsonOut {
     pub(crate) fn write(self, text: &str) -> io::Result<()> {
         match self {
             JsonOut::File(path) => std::fs::write(path, text),
-            JsonOut::Fifo(mut file) => file.write_all(text.as_bytes()).and_then(|()| file.flush()),
+            JsonOut::Fifo(mut file) => crate::output_file::write_fifo(&mut file, text.as_bytes()),
         }
     }
 }

@@ -7,20 +7,16 @@
 mod args;
 mod commands;
 mod diagnose;
-mod events;
 mod exit;
 mod help_text;
 mod input;
-mod job_control;
 mod json_out;
 mod output;
-mod progress;
-mod pty;
+mod output_file;
 mod read_ahead;
 mod recover;
 mod rule_dir;
 mod settings;
-mod spool;
 mod supervise;
 
 use std::process::ExitCode;

@@ -40,14 +40,18 @@ mod screen;
 
 pub use classify::{classify, classify_provider, Begun, Classifier, Options, ProviderFailure, StageSet, Triage};
 pub use command::{
-    reconstruct, render, render_bytes, render_pipeline, words, Arg, CreateInvocation, EnvWrapper, Form, FromSource, InvocationError, Part,
-    PathKind, Placeholder, Placeholders, Reconstruction, RenderError, Sensitivity, Shell, TrailingCommand, Word,
+    reconstruct, render, render_bytes, render_pipeline, variable, words, Arg, Carried, CreateInvocation, EnvWrapper, Form, FromSource,
+    InvalidValue, InvocationError, Part, PathKind, Placeholder, Placeholders, Reconstruction, RenderError, Sensitivity, Shell, Spec,
+    TrailingCommand, ValueKind, Word, VARIABLE_PREFIX,
 };
 pub use model::{
     is_valid_name, Arch, Diagnosis, Engine, Era, Evidence, FailedStep, Host, ImageRef, ImageRefError, InvalidVersion, Kind, Os, Phase,
     PhaseScope, PhaseSpan, Retry, Stage, StepSpan, Timeline, TimelineBuilder, UnknownId, Version, SLOWEST_STEPS,
 };
-pub use plan::{create_context, plan, Action, Alternative, Applicability, Check, CreateContext, Frontend, Holds, Plan, PlanInput, Step};
+pub use plan::{
+    create_context, plan, read_failure, reads, step_words, Action, Alternative, Applicability, Check, CreateContext, Frontend, Holds, Plan,
+    PlanInput, Read, Reading, Sign, Step,
+};
 pub use redact::{carries_secret, redact, redact_bytes, secret_name, triggers as redaction_triggers, Redactor};
 pub use report::{
     diagnosis_human, diagnosis_json, duration_human, plan_human, plan_json, plan_json_schema, plan_json_timed, plan_report, plan_script,

@@ -4,15 +4,17 @@
 
 use std::fmt::Write as _;
 use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sandbox_triage_core::{Engine, Era, Os, Version};
+use sandbox_triage_recover::{Run, Runner};
 use serde::Serialize;
 
 use crate::args::{DoctorArgs, RecoverFormat};
 use crate::exit::Exit;
 use crate::output;
-use crate::recover::process::{self, Run};
+use crate::recover::process::Processes;
 use crate::settings::Settings;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -32,9 +34,9 @@ struct Finding {
 
 /// Runs `argv` quietly; its standard output when it succeeds.
 fn probe(argv: &[&str]) -> Result<String, String> {
-    let stop = AtomicBool::new(false);
+    let mut processes = Processes { stop: Arc::new(AtomicBool::new(false)) };
     let argv: Vec<String> = argv.iter().map(|s| (*s).to_owned()).collect();
-    let finished = process::run(&[argv], Run { timeout: TIMEOUT, interrupted: &stop, show: None, progress: None, secrets: &[] });
+    let finished = processes.run(&[argv], Run { timeout: TIMEOUT, secrets: &[], show: false }, &mut |_| {});
     match finished.first_failure() {
         None if finished.cut.is_none() => Ok(finished.stdout.trim().to_owned()),
         None => Err(format!("no answer within {} s", TIMEOUT.as_secs())),

@@ -4,29 +4,33 @@
 use std::time::Duration;
 
 use sandbox_triage_core::CreateInvocation;
+use sandbox_triage_recover::{Policy, PROBE_TIMEOUT};
 
 use crate::args::{RecoverArgs, RecoverFormat};
 use crate::diagnose::diagnose;
 use crate::exit::Exit;
-use crate::recover::{self, Narrator, Policy, PROBE_TIMEOUT};
+use crate::recover::{self, Narrator, Request};
 use crate::settings::Settings;
 use crate::{input, output};
 
 pub(crate) fn run(args: &RecoverArgs, settings: &Settings) -> anyhow::Result<Exit> {
     let argv = input::utf8_argv(&args.argv)?;
     let invocation = if argv.is_empty() { None } else { Some(CreateInvocation::parse(&argv)?) };
+    // The journal is checked before anything is read or run.
+    let journal = recover::journal(args.journal.as_deref())?;
     let diagnosis = diagnose(&args.input, settings)?;
     let plan = settings.plan(&diagnosis, invocation.as_ref());
     let policy = Policy {
         apply: args.apply.apply,
         yes: args.apply.yes,
         allow_destructive: args.apply.allow_destructive,
+        terminal: recover::terminal(),
         step_timeout: Duration::from_secs(args.apply.timeout),
         probe_timeout: PROBE_TIMEOUT,
     };
     let mut narrator = match args.format {
-        RecoverFormat::Human => Narrator::to_stdout(),
-        RecoverFormat::Json => Narrator::to_stderr(),
+        RecoverFormat::Human => Narrator::to_stdout(journal),
+        RecoverFormat::Json => Narrator::to_stderr(journal),
     };
     if !diagnosis.is_determined() {
         narrator.headline(&format!(
@@ -35,9 +39,10 @@ pub(crate) fn run(args: &RecoverArgs, settings: &Settings) -> anyhow::Result<Exi
         ));
         return Ok(Exit::Unknown);
     }
-    let (outcome, steps) = recover::carry_out(&diagnosis, &plan, policy, args.journal.as_deref(), &mut narrator)?;
+    let request = Request { diagnosis: &diagnosis, plan: &plan, policy, set: &args.apply.set };
+    let outcome = recover::carry_out(&request, &mut narrator)?;
     if args.format == RecoverFormat::Json {
-        output::print(&(recover::report(&diagnosis, policy, outcome, &steps) + "\n"))?;
+        output::print(&(recover::report(&diagnosis, policy, outcome, &narrator.journal.entries) + "\n"))?;
     }
     Ok(Exit::Status(outcome.code()))
 }

@@ -20,7 +20,7 @@ pub(crate) fn run(args: &RecreateArgs) -> anyhow::Result<Exit> {
         // the command itself so that stdout stays runnable.
         let mut notes = String::new();
         for placeholder in rebuilt.placeholders.list() {
-            let _ = writeln!(notes, "# set {}: {}", placeholder.name, placeholder.reason);
+            let _ = writeln!(notes, "# set {}: {}", placeholder.variable(), placeholder.reason);
         }
         eprint!("{notes}");
     }

@@ -1,9 +1,9 @@
 //! `sandbox-triage recover`: carry a plan out against the real engine: a dry run by
 //! default (the probes only), `--apply` to do it, with confirmations, checks and a
-//! journal. `run --recover` goes through the same executor.
+//! journal. `run --recover` goes through the same executor. The decisions are the
+//! `sandbox-triage-recover` library's; here are its real processes, terminal and files.
 
-mod executor;
-mod journal;
+pub(crate) mod journal;
 mod narrate;
 pub(crate) mod process;
 mod prompt;
@@ -11,49 +11,69 @@ mod prompt;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Duration;
 
-use sandbox_triage_core::{Diagnosis, Plan, SCHEMA_VERSION};
+use sandbox_triage_core::{Diagnosis, PathKind, Plan, SCHEMA_VERSION};
+use sandbox_triage_recover::{carry_out as execute, resolve, Given, Outcome, Parts, Policy};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
-use executor::Executor;
-pub(crate) use executor::{Outcome, Policy};
-use journal::Journal;
+pub(crate) use journal::Journal;
 pub(crate) use narrate::Narrator;
 
-/// How long a probe or a check may take.
-pub(crate) const PROBE_TIMEOUT: Duration = Duration::from_secs(120);
+/// What to carry out, and what the operator gave.
+pub(crate) struct Request<'a> {
+    pub(crate) diagnosis: &'a Diagnosis,
+    pub(crate) plan: &'a Plan,
+    pub(crate) policy: Policy,
+    /// `--set NAME=VALUE`.
+    pub(crate) set: &'a [(String, String)],
+}
 
-/// Carries out `plan` for `diagnosis`; the outcome and every step's record.
-pub(crate) fn carry_out(
-    diagnosis: &Diagnosis,
-    plan: &Plan,
-    policy: Policy,
-    journal_path: Option<&Path>,
-    narrator: &mut Narrator,
-) -> anyhow::Result<(Outcome, Vec<serde_json::Value>)> {
-    let mut journal = Journal::open(journal_path)?;
-    // Ctrl-C, SIGTERM, a hang-up and SIGQUIT stop the current step's processes (they run
-    // in process groups of their own, so the terminal's Ctrl-C reaches only this tool),
-    // then the run.
-    let interrupted = Arc::new(AtomicBool::new(false));
-    for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
-        signal_hook::flag::register(signal, Arc::clone(&interrupted))?;
+/// What is at `path` on this machine.
+fn path_kind(path: &str) -> PathKind {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => PathKind::File,
+        Ok(meta) if meta.is_dir() => PathKind::Directory,
+        Ok(_) => PathKind::Other,
+        Err(_) => PathKind::Missing,
     }
+}
+
+/// Whether a person can be asked: there is a terminal.
+pub(crate) fn terminal() -> bool {
+    prompt::open().is_some()
+}
+
+/// Carries out the request's plan; the outcome. What it says and each step's record go
+/// to `narrator` (and its journal).
+pub(crate) fn carry_out(request: &Request<'_>, narrator: &mut Narrator) -> anyhow::Result<Outcome> {
+    // Ctrl-C, SIGTERM, a hang-up and SIGQUIT stop the current step's processes (they run
+    // in process groups of their own, so the terminal's Ctrl-C reaches only this tool)
+    // and a question waiting for its answer, then the run.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    let (diagnosis, plan, policy) = (request.diagnosis, request.plan, request.policy);
     let mode = if policy.apply { "carrying out" } else { "dry run of" };
     narrator.headline(&format!("sandbox-triage recover: {mode} the plan for {} — {}", diagnosis.kind, plan.headline));
-    if plan.steps.is_empty() {
-        narrator.say("the plan has no steps: nothing to carry out");
-        return Ok((Outcome::Done, Vec::new()));
-    }
-    let outcome = Executor::new(policy, &interrupted, narrator, &mut journal).carry_out(plan);
+    let env = |name: &str| std::env::var(name).ok();
+    let (values, problems) = resolve(plan, &Given { set: request.set, env: &env, path: &path_kind });
+    let mut runner = process::Processes { stop: Arc::clone(&stop) };
+    let mut person = prompt::Terminal { stop: Arc::clone(&stop) };
+    let parts = Parts { runner: &mut runner, person: &mut person, stop: &stop, listener: narrator };
+    let outcome = execute(plan, &values, &problems, policy, parts);
     let summary = match (outcome, policy.apply) {
         (Outcome::Done, true) => "recovered: every step ran and every check held".to_owned(),
         (Outcome::Done, false) => "the plan can be carried out: run again with --apply to do it".to_owned(),
         (other, _) => format!("ended: {} (exit status {})", other.as_str(), other.code()),
     };
     narrator.headline(&format!("\n{summary}"));
-    Ok((outcome, journal.entries))
+    Ok(outcome)
+}
+
+/// Opens the journal (`--journal`), checked before anything runs.
+pub(crate) fn journal(path: Option<&Path>) -> anyhow::Result<Journal> {
+    Journal::open(path)
 }
 
 /// The JSON answer of `recover --format json`.

@@ -1,10 +1,12 @@
-//! What a recovery says as it goes: each step with its command, each check with its
-//! result, the steps' own output (masked) as it comes, and why it stopped.
+//! What a recovery says, printed as it goes: each step with its command, each check with
+//! its result, the steps' own output (masked) as it comes, what a failed check shows
+//! and why the run stopped. Each step's record goes to the journal as it ends.
 
 use std::io::{IsTerminal, Write};
-use std::time::Duration;
 
-use sandbox_triage_core::{printable, render, render_pipeline, Action, Shell, Step};
+use sandbox_triage_recover::{rate, text, Entry, Listener, Said};
+
+use crate::recover::journal::Journal;
 
 /// Where the narration goes: stdout for `recover`, stderr beside a JSON answer or a
 /// supervised create's output.
@@ -12,80 +14,55 @@ pub(crate) struct Narrator {
     out: Box<dyn Write>,
     /// The stream is a terminal: a progress line is redrawn in place there.
     terminal: bool,
-}
-
-/// Bytes, rate and elapsed time of a stream, for people.
-pub(crate) fn rate(bytes: u64, elapsed: Duration) -> String {
-    #[allow(clippy::cast_precision_loss)]
-    let mib = bytes as f64 / f64::from(1 << 20);
-    let secs = elapsed.as_secs_f64().max(0.001);
-    format!("streamed {mib:.1} MiB in {secs:.1} s ({:.1} MiB/s)", mib / secs)
-}
-
-fn command_text(action: &Action) -> Option<String> {
-    match action {
-        Action::Argv(argv) => render(argv, Shell::Posix).ok(),
-        Action::Pipeline(commands) => render_pipeline(commands, Shell::Posix).ok(),
-        Action::Nothing => None,
-    }
+    /// A progress line is drawn on stderr and must be cleared first.
+    drawn: bool,
+    pub(crate) journal: Journal,
 }
 
 impl Narrator {
-    pub(crate) fn to_stdout() -> Narrator {
-        Narrator { terminal: std::io::stdout().is_terminal(), out: Box::new(std::io::stdout()) }
+    pub(crate) fn to_stdout(journal: Journal) -> Narrator {
+        Narrator { terminal: std::io::stdout().is_terminal(), out: Box::new(std::io::stdout()), drawn: false, journal }
     }
 
-    pub(crate) fn to_stderr() -> Narrator {
-        Narrator { terminal: std::io::stderr().is_terminal(), out: Box::new(std::io::stderr()) }
+    pub(crate) fn to_stderr(journal: Journal) -> Narrator {
+        Narrator { terminal: std::io::stderr().is_terminal(), out: Box::new(std::io::stderr()), drawn: false, journal }
     }
 
     fn line(&mut self, text: &str) {
+        if self.drawn {
+            eprint!("\r\x1b[K");
+            self.drawn = false;
+        }
         // A narration that cannot be written (a closed pipe) must not stop a recovery
         // half done: the journal still records it.
         let _ = writeln!(self.out, "{text}");
         let _ = self.out.flush();
     }
 
+    /// A line of our own (a headline, a summary).
     pub(crate) fn headline(&mut self, text: &str) {
-        self.line(&printable(text));
+        self.line(&sandbox_triage_core::printable(text));
     }
+}
 
-    pub(crate) fn step(&mut self, number: usize, step: &Step) {
-        self.line(&format!("\n{number}. [{}] {}", step.applicability.as_str(), printable(&step.purpose)));
-        if let Some(command) = command_text(&step.action) {
-            for (i, line) in command.lines().enumerate() {
-                self.line(&format!("   {} {line}", if i == 0 { "$" } else { " " }));
+impl Listener for Narrator {
+    fn said(&mut self, said: Said<'_>) {
+        match said {
+            Said::Streaming(bytes, elapsed) => {
+                if self.terminal || std::io::stderr().is_terminal() {
+                    eprint!("\r       {}\x1b[K", rate(bytes, elapsed));
+                    self.drawn = true;
+                }
+            }
+            other => {
+                if let Some(text) = text(&other) {
+                    self.line(&text);
+                }
             }
         }
-        if let Some(note) = &step.note {
-            self.line(&format!("   ({})", printable(note)));
-        }
     }
 
-    pub(crate) fn say(&mut self, text: &str) {
-        self.line(&format!("   → {}", printable(text)));
-    }
-
-    /// One line of a step's output, already masked.
-    pub(crate) fn output(&mut self, line: &str) {
-        self.line(&format!("   │ {line}"));
-    }
-
-    pub(crate) fn check(&mut self, when: &str, argv: &[String], expect: &str, holds: bool) {
-        // "Already done?" answered no is the usual case, not a failure.
-        let mark = match (holds, when.starts_with("already done")) {
-            (true, _) => "✓",
-            (false, true) => "·",
-            (false, false) => "✗",
-        };
-        self.line(&format!("   {mark} {when}: {}  → {}", printable(&argv.join(" ")), printable(expect)));
-    }
-
-    pub(crate) fn streamed(&mut self, bytes: u64, elapsed: Duration) {
-        if self.terminal || std::io::stderr().is_terminal() {
-            // Clears the progress line drawn on stderr.
-            eprint!("\r\x1b[K");
-        }
-        self.line(&format!("   → {}", rate(bytes, elapsed)));
+    fn record(&mut self, entry: &Entry) {
+        self.journal.write(entry);
     }
 }

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::{killpg, Signal};
 use nix::unistd::Pid;
+use sandbox_triage_recover::{Cut, End, Finished, Progress, Run, Runner};
 
 /// Lines of output kept for the journal and for checks' messages.
 const TAIL_LINES: usize = 20;
@@ -25,98 +26,25 @@ const CAPTURE_MAX: usize = 8 << 20;
 /// How long processes get between SIGTERM and SIGKILL.
 const GRACE: Duration = Duration::from_secs(2);
 
-/// How one process of a step ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum End {
-    Exited(i32),
-    Signalled(i32),
-    /// It could not be started (not found, not executable).
-    NotStarted(String),
+/// Standard error kept for a failed check to be read (its first lines say why).
+const STDERR_MAX: usize = 64 << 10;
+
+/// Spawns real processes; stops them when `stop` is set (the operator's Ctrl-C,
+/// SIGTERM or hang-up) or their time is up.
+pub(crate) struct Processes {
+    pub(crate) stop: Arc<AtomicBool>,
 }
 
-impl End {
-    pub(crate) fn succeeded(&self) -> bool {
-        *self == End::Exited(0)
+impl Runner for Processes {
+    fn run(&mut self, commands: &[Vec<String>], how: Run<'_>, progress: &mut dyn FnMut(Progress<'_>)) -> Finished {
+        run(commands, how, &self.stop, progress)
     }
-
-    /// The exit code a shell would report.
-    pub(crate) fn code(&self) -> i32 {
-        match self {
-            End::Exited(code) => *code,
-            End::Signalled(signal) => 128 + signal,
-            End::NotStarted(_) => 127,
-        }
-    }
-
-    /// Killed for writing to a pipe nobody reads: the process after it ended first.
-    fn broken_pipe(&self) -> bool {
-        matches!(self, End::Signalled(13) | End::Exited(141))
-    }
-
-    pub(crate) fn describe(&self) -> String {
-        match self {
-            End::Exited(code) => format!("exited {code}"),
-            End::Signalled(signal) => format!("was killed by signal {signal}"),
-            End::NotStarted(why) => format!("could not start: {why}"),
-        }
-    }
-}
-
-/// Why a step's processes were stopped before they ended by themselves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Cut {
-    TimedOut,
-    Interrupted,
-}
-
-/// What a run of a step's processes came to.
-#[derive(Debug)]
-pub(crate) struct Finished {
-    /// One per process, in pipeline order.
-    pub(crate) ends: Vec<End>,
-    pub(crate) cut: Option<Cut>,
-    /// The last process's standard output (up to [`CAPTURE_MAX`]).
-    pub(crate) stdout: String,
-    /// The last lines of output, masked.
-    pub(crate) tail: Vec<String>,
-    pub(crate) elapsed: Duration,
-    /// Bytes pumped from the first process to the second.
-    pub(crate) streamed: u64,
-    /// The processes in the order they ended.
-    order: Vec<usize>,
-}
-
-impl Finished {
-    /// The process whose failure ended the step, with its position (1-based): the
-    /// first to fail, passing over those killed by a broken pipe (when the importer
-    /// dies, `save` dies of SIGPIPE after it, and is not the cause).
-    pub(crate) fn first_failure(&self) -> Option<(usize, &End)> {
-        let failed: Vec<usize> = self.order.iter().copied().filter(|&i| !self.ends[i].succeeded()).collect();
-        let cause = failed.iter().copied().find(|&i| !self.ends[i].broken_pipe()).or_else(|| failed.first().copied())?;
-        Some((cause + 1, &self.ends[cause]))
-    }
-
-    pub(crate) fn succeeded(&self) -> bool {
-        self.cut.is_none() && self.first_failure().is_none()
-    }
-}
-
-/// How to run and what to show.
-pub(crate) struct Run<'a> {
-    pub(crate) timeout: Duration,
-    pub(crate) interrupted: &'a AtomicBool,
-    /// Called with each line of output (masked) as it comes; `None` runs quietly.
-    pub(crate) show: Option<&'a mut dyn FnMut(&str)>,
-    /// Called about once a second while a pipeline streams: bytes so far, time so far.
-    pub(crate) progress: Option<&'a mut dyn FnMut(u64, Duration)>,
-    /// Values filled in from the environment (placeholders): masked wherever output is
-    /// shown or kept, whatever they look like.
-    pub(crate) secrets: &'a [String],
 }
 
 enum Message {
     Line(String),
     Stdout(Vec<u8>),
+    Stderr(Vec<u8>),
 }
 
 /// Runs `commands` as a pipeline (one command: just it).
@@ -163,7 +91,7 @@ fn start(commands: &[Vec<String>], tx: &mpsc::SyncSender<Message>, streamed: &Ar
 }
 
 /// Runs `commands` as a pipeline (one command: just it).
-pub(crate) fn run(commands: &[Vec<String>], mut how: Run<'_>) -> Finished {
+fn run(commands: &[Vec<String>], how: Run<'_>, stop: &AtomicBool, progress: &mut dyn FnMut(Progress<'_>)) -> Finished {
     let began = Instant::now();
     // Bounded: a process that floods its output waits for this loop, not memory.
     let (tx, rx) = mpsc::sync_channel::<Message>(1024);
@@ -172,9 +100,9 @@ pub(crate) fn run(commands: &[Vec<String>], mut how: Run<'_>) -> Finished {
     let Started { mut children, mut ends, pumps } = start(commands, &tx, &streamed, &secrets);
     let mut order: Vec<usize> = (0..ends.len()).filter(|&i| ends[i].is_some()).collect();
     drop(tx);
-    let mut watch = Watch { stdout: Vec::new(), tail: Vec::new(), cut: None, last_progress: Instant::now() };
+    let mut watch = Watch { stdout: Vec::new(), stderr: Vec::new(), tail: Vec::new(), cut: None, last_progress: Instant::now() };
     loop {
-        watch.drain(&rx, &mut how);
+        watch.drain(&rx, progress);
         for (i, (child, end)) in children.iter_mut().zip(ends.iter_mut()).enumerate() {
             if let (Some(c), None) = (child.as_mut(), end.as_ref()) {
                 if let Ok(Some(status)) = c.try_wait() {
@@ -191,7 +119,7 @@ pub(crate) fn run(commands: &[Vec<String>], mut how: Run<'_>) -> Finished {
         if ends.iter().all(Option::is_some) {
             break;
         }
-        let cut = if how.interrupted.load(Ordering::SeqCst) {
+        let cut = if stop.load(Ordering::SeqCst) {
             Some(Cut::Interrupted)
         } else if began.elapsed() > how.timeout {
             Some(Cut::TimedOut)
@@ -202,22 +130,21 @@ pub(crate) fn run(commands: &[Vec<String>], mut how: Run<'_>) -> Finished {
             watch.cut = Some(cut);
             stop_all(&mut children, &ends);
         }
-        if let Some(progress) = how.progress.as_mut() {
-            if commands.len() > 1 && watch.last_progress.elapsed() >= Duration::from_secs(1) {
-                watch.last_progress = Instant::now();
-                progress(streamed.load(Ordering::Relaxed), began.elapsed());
-            }
+        if how.show && commands.len() > 1 && watch.last_progress.elapsed() >= Duration::from_secs(1) {
+            watch.last_progress = Instant::now();
+            progress(Progress::Streamed(streamed.load(Ordering::Relaxed), began.elapsed()));
         }
         thread::sleep(Duration::from_millis(20));
     }
     // The step is over: what it left running in its process groups goes too, so no
     // background child holds its pipes (and this step) open.
     stop_groups(&children);
-    settle(&pumps, &rx, &mut watch, &mut how);
+    settle(&pumps, &rx, &mut watch, progress);
     Finished {
         ends: ends.into_iter().map(|e| e.unwrap_or(End::Signalled(9))).collect(),
         cut: watch.cut,
         stdout: String::from_utf8_lossy(&watch.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&watch.stderr).into_owned(),
         tail: watch.tail,
         elapsed: began.elapsed(),
         streamed: streamed.load(Ordering::Relaxed),
@@ -227,7 +154,7 @@ pub(crate) fn run(commands: &[Vec<String>], mut how: Run<'_>) -> Finished {
 
 /// A process that escaped its group (a daemon) may still hold a pipe: the readers and
 /// pumps get a last moment, then are left behind.
-fn settle(pumps: &[thread::JoinHandle<()>], rx: &mpsc::Receiver<Message>, watch: &mut Watch, how: &mut Run<'_>) {
+fn settle(pumps: &[thread::JoinHandle<()>], rx: &mpsc::Receiver<Message>, watch: &mut Watch, progress: &mut dyn FnMut(Progress<'_>)) {
     let deadline = Instant::now() + Duration::from_secs(2);
     while !pumps.iter().all(thread::JoinHandle::is_finished) && Instant::now() < deadline {
         thread::sleep(Duration::from_millis(10));
@@ -235,7 +162,7 @@ fn settle(pumps: &[thread::JoinHandle<()>], rx: &mpsc::Receiver<Message>, watch:
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left.max(Duration::from_millis(1))) {
-            Ok(message) => watch.take(message, how),
+            Ok(message) => watch.take(message, progress),
             Err(_) => break,
         }
         if left.is_zero() {
@@ -246,24 +173,23 @@ fn settle(pumps: &[thread::JoinHandle<()>], rx: &mpsc::Receiver<Message>, watch:
 
 struct Watch {
     stdout: Vec<u8>,
+    stderr: Vec<u8>,
     tail: Vec<String>,
     cut: Option<Cut>,
     last_progress: Instant,
 }
 
 impl Watch {
-    fn drain(&mut self, rx: &mpsc::Receiver<Message>, how: &mut Run<'_>) {
+    fn drain(&mut self, rx: &mpsc::Receiver<Message>, progress: &mut dyn FnMut(Progress<'_>)) {
         while let Ok(message) = rx.try_recv() {
-            self.take(message, how);
+            self.take(message, progress);
         }
     }
 
-    fn take(&mut self, message: Message, how: &mut Run<'_>) {
+    fn take(&mut self, message: Message, progress: &mut dyn FnMut(Progress<'_>)) {
         match message {
             Message::Line(line) => {
-                if let Some(show) = how.show.as_mut() {
-                    show(&line);
-                }
+                progress(Progress::Line(&line));
                 if self.tail.len() == TAIL_LINES {
                     self.tail.remove(0);
                 }
@@ -272,6 +198,10 @@ impl Watch {
             Message::Stdout(bytes) => {
                 let room = CAPTURE_MAX.saturating_sub(self.stdout.len());
                 self.stdout.extend_from_slice(&bytes[..room.min(bytes.len())]);
+            }
+            Message::Stderr(bytes) => {
+                let room = STDERR_MAX.saturating_sub(self.stderr.len());
+                self.stderr.extend_from_slice(&bytes[..room.min(bytes.len())]);
             }
         }
     }
@@ -332,7 +262,7 @@ fn forward_lines(stream: impl Read + Send + 'static, tx: mpsc::SyncSender<Messag
         let mut reader = BufReader::new(stream);
         let mut line = Vec::new();
         while read_line(&mut reader, &mut line) > 0 {
-            if tx.send(Message::Line(masked(&line, &secrets))).is_err() {
+            if tx.send(Message::Stderr(line.clone())).is_err() || tx.send(Message::Line(masked(&line, &secrets))).is_err() {
                 return;
             }
         }

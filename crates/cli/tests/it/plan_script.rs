@@ -95,11 +95,11 @@ fn a_stopped_gateway_stops_the_script_at_the_probe() {
     for shell in ["sh", "bash"] {
         let (out, log) = carry_out(shell, &["--yes"], &[("STUB_RUNNING", "false")]);
         assert_eq!(out.status.code(), Some(3), "{shell}: {}", stderr_of(&out));
-        assert!(
-            stderr_of(&out).contains("stopped: step 1 (Check the gateway container is running) did not show a line `true`"),
-            "{}",
-            stderr_of(&out)
-        );
+        let err = stderr_of(&out);
+        assert!(err.contains("stopped: step 1 (Check the gateway container is running) did not show: a line `true`"), "{err}");
+        // Never a dead end: what the probe showed, and the next command.
+        assert!(err.contains("the machine: the gateway container openshell-cluster-nemoclaw exists but is stopped"), "{err}");
+        assert!(err.contains("next: podman start openshell-cluster-nemoclaw"), "{err}");
         assert!(!log.contains("podman save") && !log.contains("openshell sandbox"), "{shell}: ran on: {log}");
     }
 }
@@ -130,8 +130,11 @@ fn with_yes_the_image_is_imported_and_the_create_runs_from_it() {
 fn without_a_yes_and_no_terminal_nothing_changes() {
     let (out, log) = carry_out("sh", &[], &[]);
     assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
-    assert!(stderr_of(&out).contains("stopped: step 3 was not confirmed"), "{}", stderr_of(&out));
-    assert!(!log.contains("podman save") && !log.contains("openshell sandbox"), "{log}");
+    // Known before the first change: nothing ran, not even the tag.
+    let err = stderr_of(&out);
+    assert!(err.contains("stopped before any change"), "{err}");
+    assert!(err.contains("steps 3, 4, 6 need a yes and there is no terminal to ask on: run with --yes"), "{err}");
+    assert!(log.is_empty(), "{log}");
 }
 
 #[test]

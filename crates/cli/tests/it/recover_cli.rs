@@ -40,7 +40,7 @@ struct Stubs {
 impl Stubs {
     fn new() -> Stubs {
         let dir = tempfile::tempdir().expect("tempdir");
-        for (name, text) in [("podman", PODMAN), ("openshell", RECORDER), ("systemctl", RECORDER), ("mv", RECORDER)] {
+        for (name, text) in [("podman", PODMAN), ("openshell", RECORDER), ("systemctl", RECORDER)] {
             let path = dir.path().join(name);
             fs::write(&path, text).expect("stub");
             fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
@@ -75,7 +75,7 @@ impl Stubs {
             .env("PATH", format!("{}:{}", self.dir.path().display(), std::env::var("PATH").unwrap_or_default()))
             .env("STUB_DIR", self.dir.path())
             .env("NO_COLOR", "1")
-            .env_remove("GATEWAY_STATE_DIR")
+            .env_remove("SANDBOX_TRIAGE_GATEWAY_STATE_DIR")
             .stdin(Stdio::null());
         for (k, v) in env {
             command.env(k, v);
@@ -108,8 +108,9 @@ fn without_a_yes_and_no_terminal_nothing_is_changed() {
     let example = example();
     let out = stubs.run(&with_create(&[&example, "--apply"]), &[]);
     assert_eq!(out.status.code(), Some(5), "{}", said(&out));
-    assert!(said(&out).contains("stopped: step 3 needs a yes and there is no terminal to ask on"), "{}", said(&out));
-    assert!(!stubs.log().contains("podman tag") && !stubs.log().contains("podman save"), "{}", stubs.log());
+    assert!(said(&out).contains("stopped before any change"), "{}", said(&out));
+    assert!(said(&out).contains("steps 3, 4, 6 need a yes and there is no terminal to ask on"), "{}", said(&out));
+    assert!(stubs.log().is_empty(), "{}", stubs.log());
 }
 
 #[test]
@@ -169,7 +170,7 @@ fn ctrl_c_stops_the_running_step_and_says_what_was_done() {
     }
     let out = child.wait_with_output().expect("recover");
     assert_eq!(out.status.code(), Some(130), "{}", said(&out));
-    assert!(said(&out).contains("interrupted: the step's processes were stopped; the steps before it are done"), "{}", said(&out));
+    assert!(said(&out).contains("interrupted: the step's processes were stopped"), "{}", said(&out));
     assert!(!alive(pid), "the hanging save still runs");
     let entries: Vec<serde_json::Value> =
         fs::read_to_string(&journal).expect("journal").lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
@@ -192,28 +193,33 @@ fn a_step_past_its_timeout_is_stopped_and_fails() {
 }
 
 #[test]
-fn a_destructive_step_needs_its_flag_and_a_placeholder_its_value() {
+fn a_destructive_step_needs_its_flag_and_a_value_nobody_gave_its_set() {
     let stubs = Stubs::new();
     let input = stubs.corpus_input("database_migration_incompatible__has-been-modified-9293.log");
+    let state = stubs.dir.path().join("gw state");
+    fs::create_dir(&state).expect("state dir");
+    fs::write(state.join("openshell.db"), "db").expect("database");
+    let set = format!("GATEWAY_STATE_DIR={}", state.display());
     let base = [input.as_str(), "--stage", "gateway-start", "--apply", "--yes"];
 
-    let refused = stubs.run(&base, &[("GATEWAY_STATE_DIR", "/srv/gw state")]);
+    let refused = stubs.run(&[&base[..], &["--set", &set]].concat(), &[]);
     assert_eq!(refused.status.code(), Some(5), "{}", said(&refused));
-    assert!(said(&refused).contains("stopped: step 2 is destructive; run again with --allow-destructive"), "{}", said(&refused));
-    assert!(!stubs.log().contains("mv "), "{}", stubs.log());
+    assert!(said(&refused).contains("step 4 is destructive: run again with --allow-destructive"), "{}", said(&refused));
+    assert!(stubs.log().is_empty(), "{}", stubs.log());
 
     let allowed: Vec<&str> = base.iter().copied().chain(["--allow-destructive"]).collect();
-    let unset = stubs.run(&allowed, &[]);
+    // The operator's own GATEWAY_STATE_DIR (any shell may have one) is not read.
+    let unset = stubs.run(&allowed, &[("GATEWAY_STATE_DIR", &state.display().to_string())]);
     assert_eq!(unset.status.code(), Some(5), "{}", said(&unset));
-    assert!(said(&unset).contains("stopped: step 2 needs GATEWAY_STATE_DIR set in the environment"), "{}", said(&unset));
-    assert!(!stubs.log().contains("mv "), "{}", stubs.log());
+    assert!(said(&unset).contains("GATEWAY_STATE_DIR is not given"), "{}", said(&unset));
+    assert!(stubs.log().is_empty(), "{}", stubs.log());
 
-    let done = stubs.run(&allowed, &[("GATEWAY_STATE_DIR", "/srv/gw state")]);
+    // The real `mv` and `test`; a stand-in `systemctl`.
+    let done = stubs.run(&[&allowed[..], &["--set", &set]].concat(), &[]);
     assert_eq!(done.status.code(), Some(0), "{}", said(&done));
-    assert!(stubs.log().ends_with("mv /srv/gw state /srv/gw state.incompatible\n"), "{}", stubs.log());
-    // The step's own output echoed the value: it is masked there too.
-    assert!(said(&done).contains("mv: working on **** ****.incompatible"), "{}", said(&done));
-    assert!(!said(&done).contains("/srv/gw state"), "{}", said(&done));
+    assert_eq!(stubs.log(), "systemctl --user stop openshell-gateway\nsystemctl --user start openshell-gateway\n");
+    assert!(state.with_file_name("gw state.incompatible").join("openshell.db").exists() && !state.exists());
+    assert!(said(&done).contains(&format!("→ will run: mv '{0}' '{0}.incompatible'", state.display())), "{}", said(&done));
 }
 
 #[test]
@@ -269,12 +275,13 @@ fn a_dry_run_is_not_clear_when_a_later_step_needs_a_value() {
             "--from",
             "./Dockerfile",
             "--policy",
-            "/tmp/nemoclaw-policy-abc.yaml",
+            "/tmp/nemoclaw-policy-gone-abc.yaml",
             "-g",
             "nemoclaw",
         ],
         &[],
     );
     assert_eq!(out.status.code(), Some(5), "{}", said(&out));
-    assert!(said(&out).contains("needs POLICY_FILE set in the environment"), "{}", said(&out));
+    assert!(said(&out).contains("POLICY_FILE: the create's own path is gone"), "{}", said(&out));
+    assert!(said(&out).contains("pass --set POLICY_FILE=PATH"), "{}", said(&out));
 }

@@ -151,7 +151,8 @@ fn recreate_output_runs_in_a_real_shell_with_placeholders_set() {
         b"",
     );
     let command = String::from_utf8(out.stdout).expect("utf-8");
-    let ran = Command::new("dash").arg("-c").arg(&command).env("A", "one two").output().expect("dash");
+    let ran =
+        Command::new("dash").arg("-c").arg(&command).env("SANDBOX_TRIAGE_A", "one two").env("A", "the shell's own").output().expect("dash");
     assert_eq!(
         String::from_utf8_lossy(&ran.stdout),
         format!("sandbox\ncreate\n--from\n{IMAGE}\n--label\nnote=it's a \"test\"\n--\nenv\nA=one two\nprog\n")

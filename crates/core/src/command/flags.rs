@@ -2,7 +2,7 @@
 //! §2), global flags included: which take a value, and how sensitive the value is.
 
 /// How a value may be shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Sensitivity {
     /// Fine to show anywhere.

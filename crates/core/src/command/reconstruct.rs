@@ -3,8 +3,8 @@
 //! not be shown (credentials) or cannot be reproduced (a temporary policy file, the
 //! driver configuration with host paths and GPU ids, the runtime environment).
 
-use crate::command::invocation::{Arg, CreateInvocation, Form, TrailingCommand};
-use crate::command::{Part, Placeholders, Sensitivity, Word};
+use crate::command::invocation::{Arg, CreateInvocation, EnvWrapper, Form, TrailingCommand};
+use crate::command::{Part, Placeholders, Sensitivity, Spec, ValueKind, Word};
 use crate::redact::{carries_secret, looks_generated, secret_name};
 
 /// The reconstructed command.
@@ -36,6 +36,11 @@ pub(crate) fn attached_password(word: &str) -> bool {
     word.strip_prefix("-p").is_some_and(|rest| !rest.starts_with('-') && looks_generated(rest.as_bytes(), 4))
 }
 
+/// A credential the create carried.
+fn secret(value: &str) -> Spec<'static> {
+    Spec::carried(ValueKind::Text, Sensitivity::Secret, value, "it holds a credential, which is never printed")
+}
+
 /// A temporary file: deleted after a failed create, so it cannot be reused.
 fn is_temporary(path: &str) -> bool {
     ["/tmp/", "/var/tmp/", "/var/folders/", "/private/var/folders/", "/private/tmp/"].iter().any(|p| path.starts_with(p))
@@ -51,8 +56,8 @@ struct Builder {
 }
 
 impl Builder {
-    fn placeholder(&mut self, hint: &str, reason: &str) -> Part {
-        self.placeholders.fresh(hint, reason)
+    fn placeholder(&mut self, hint: &str, spec: Spec<'_>) -> Part {
+        self.placeholders.fresh(hint, spec)
     }
 
     /// A literal, unless it carries a credential. The value of a secret flag is named
@@ -61,12 +66,12 @@ impl Builder {
         let secret_flag = std::mem::replace(&mut self.secret_flag, is_secret_flag(text).then(|| text.trim_start_matches('-').to_owned()));
         let flag_value = secret_flag.filter(|_| !text.starts_with('-'));
         if flag_value.is_none() && attached_password(text) {
-            let var = self.placeholder("PASSWORD", "it holds a credential, which is never printed");
+            let var = self.placeholder("PASSWORD", secret(&text[2..]));
             return Word(vec![Part::Lit("-p".to_owned()), var]);
         }
         if carries_secret(text) || flag_value.is_some() {
             let hint = flag_value.filter(|flag| flag.len() > 1).unwrap_or_else(|| hint.to_owned());
-            Word(vec![self.placeholder(&hint, "it holds a credential, which is never printed")])
+            Word(vec![self.placeholder(&hint, secret(text))])
         } else {
             Word::lit(text)
         }
@@ -76,15 +81,17 @@ impl Builder {
     fn value(&mut self, arg: &Arg, value: &str) -> Word {
         let hint = arg.flag.trim_start_matches('-');
         match arg.flag.as_str() {
-            "--policy" if is_temporary(value) => {
-                Word(vec![self.placeholder("POLICY_FILE", "the create used a temporary policy file, deleted after it failed")])
-            }
-            "--driver-config-json" => {
-                Word(vec![self.placeholder("DRIVER_CONFIG_JSON", "the driver configuration holds host paths and GPU ids")])
-            }
+            "--policy" if is_temporary(value) => Word(vec![self.placeholder(
+                "POLICY_FILE",
+                Spec::temporary(ValueKind::File, value, "the create used a temporary policy file, deleted after it failed"),
+            )]),
+            "--driver-config-json" => Word(vec![self.placeholder(
+                "DRIVER_CONFIG_JSON",
+                Spec::carried(ValueKind::Text, Sensitivity::HostSpecific, value, "the driver configuration holds host paths and GPU ids"),
+            )]),
             "--env" | "--label" if arg.sensitivity() == Sensitivity::Secret => match value.split_once('=') {
-                Some((key, _)) => {
-                    let var = self.placeholder(key, "it holds a credential, which is never printed");
+                Some((key, inner)) => {
+                    let var = self.placeholder(key, secret(inner));
                     Word(vec![Part::Lit(format!("{key}=")), var])
                 }
                 None => self.literal(value, hint),
@@ -126,7 +133,10 @@ impl Builder {
         match (image, source) {
             (Some(image), _) => self.words.extend([Word::lit("--from"), image.clone()]),
             (None, Some(source)) if is_temporary(source) => {
-                let var = self.placeholder("BUILD_SOURCE", "the create built from a temporary directory, deleted after it failed");
+                let var = self.placeholder(
+                    "BUILD_SOURCE",
+                    Spec::temporary(ValueKind::Path, source, "the create built from a temporary directory, deleted after it failed"),
+                );
                 self.words.extend([Word::lit("--from"), Word(vec![var])]);
             }
             (None, Some(source)) => {
@@ -170,10 +180,16 @@ impl Builder {
                 let word = b.literal(option, "ENV_OPTION");
                 b.words.push(word);
             }
-            for (name, _) in &wrapper.assignments {
-                // The runtime environment (proxies, keys) is never echoed: each value
-                // comes from the operator's environment under the same name.
-                let var = b.placeholder(name, "the sandbox's runtime environment is not echoed; export it before running");
+            for (name, value) in &wrapper.assignments {
+                // The runtime environment (proxies, keys) is never echoed: each value is
+                // the create's own, kept with its placeholder.
+                let spec = Spec::carried(
+                    ValueKind::Text,
+                    EnvWrapper::sensitivity(name, value),
+                    value,
+                    "the sandbox's runtime environment is not echoed",
+                );
+                let var = b.placeholder(name, spec);
                 b.words.push(Word(vec![Part::Lit(format!("{name}=")), var]));
             }
         }

@@ -4,12 +4,12 @@
 //! command is never built by joining strings: it is a list of [`Word`]s, and each shell
 //! gets a rendering that passes exactly those words to the program. Values that must not
 //! or cannot be shown are [`Part::Var`] placeholders: the rendered command reads them
-//! from the environment (`"${POLICY_FILE:?}"` in POSIX shells, which refuses to run
-//! while the variable is unset).
+//! from a variable of their own (`"${SANDBOX_TRIAGE_POLICY_FILE:?}"` in POSIX shells,
+//! which refuses to run while the variable is unset).
 
 use std::fmt::Write as _;
 
-use crate::command::{words, Part, Word};
+use crate::command::{words, Part, Word, VARIABLE_PREFIX};
 
 /// A shell to render for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantNames)]
@@ -125,7 +125,10 @@ fn powershell_expandable(word: &Word, out: &mut String) {
                     out.push(c);
                 }
             }
-            Part::Var(name) | Part::Env(name) => {
+            Part::Var(name) => {
+                let _ = write!(out, "${{env:{VARIABLE_PREFIX}{name}}}");
+            }
+            Part::Env(name) => {
                 let _ = write!(out, "${{env:{name}}}");
             }
         }
@@ -157,7 +160,10 @@ fn render_word(word: &Word, shell: Shell, first: bool, out: &mut String) {
                         let _ = write!(out, "'{}'", s.replace('\'', r"'\''"));
                     }
                     Part::Lit(s) => posix_literal(s, out),
-                    Part::Var(name) | Part::Env(name) => {
+                    Part::Var(name) => {
+                        let _ = write!(out, "\"${{{VARIABLE_PREFIX}{name}:?}}\"");
+                    }
+                    Part::Env(name) => {
                         let _ = write!(out, "\"${{{name}:?}}\"");
                     }
                 }
@@ -173,7 +179,10 @@ fn render_word(word: &Word, shell: Shell, first: bool, out: &mut String) {
                         let _ = write!(out, "'{}'", s.replace('\\', r"\\").replace('\'', r"\'"));
                     }
                     Part::Lit(s) => fish_literal(s, out),
-                    Part::Var(name) | Part::Env(name) => {
+                    Part::Var(name) => {
+                        let _ = write!(out, "\"${VARIABLE_PREFIX}{name}\"");
+                    }
+                    Part::Env(name) => {
                         let _ = write!(out, "\"${name}\"");
                     }
                 }
@@ -294,13 +303,20 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_read_the_environment() {
-        let argv =
-            vec![Word::lit("env"), Word(vec![Part::Lit("HTTPS_PROXY=".into()), Part::Var("HTTPS_PROXY".into())]), Word::var("POLICY_FILE")];
-        assert_eq!(render(&argv, Shell::Posix).unwrap(), r#"env HTTPS_PROXY="${HTTPS_PROXY:?}" "${POLICY_FILE:?}""#);
-        assert_eq!(render(&argv, Shell::Fish).unwrap(), r#"env HTTPS_PROXY="$HTTPS_PROXY" "$POLICY_FILE""#);
-        assert_eq!(render(&argv, Shell::PowerShell).unwrap(), r#"& 'env' "HTTPS_PROXY=${env:HTTPS_PROXY}" "${env:POLICY_FILE}""#);
-        assert_eq!(render(&argv, Shell::Json).unwrap(), r#"["env","HTTPS_PROXY=<HTTPS_PROXY>","<POLICY_FILE>"]"#);
+    fn placeholders_read_variables_of_their_own_and_session_words_the_session() {
+        let argv = vec![
+            Word::lit("env"),
+            Word(vec![Part::Lit("HTTPS_PROXY=".into()), Part::Var("HTTPS_PROXY".into())]),
+            Word::var("POLICY_FILE"),
+            Word(vec![Part::Env("USER".into())]),
+        ];
+        let posix = r#"env HTTPS_PROXY="${SANDBOX_TRIAGE_HTTPS_PROXY:?}" "${SANDBOX_TRIAGE_POLICY_FILE:?}" "${USER:?}""#;
+        assert_eq!(render(&argv, Shell::Posix).unwrap(), posix);
+        let fish = r#"env HTTPS_PROXY="$SANDBOX_TRIAGE_HTTPS_PROXY" "$SANDBOX_TRIAGE_POLICY_FILE" "$USER""#;
+        assert_eq!(render(&argv, Shell::Fish).unwrap(), fish);
+        let powershell = r#"& 'env' "HTTPS_PROXY=${env:SANDBOX_TRIAGE_HTTPS_PROXY}" "${env:SANDBOX_TRIAGE_POLICY_FILE}" "${env:USER}""#;
+        assert_eq!(render(&argv, Shell::PowerShell).unwrap(), powershell);
+        assert_eq!(render(&argv, Shell::Json).unwrap(), r#"["env","HTTPS_PROXY=<HTTPS_PROXY>","<POLICY_FILE>","$USER"]"#);
         assert!(render(&[Word::var("bad name")], Shell::Posix).is_err());
         assert_eq!(render(&[Word::lit("a\0b")], Shell::Posix), Err(RenderError::Nul));
     }

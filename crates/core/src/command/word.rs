@@ -75,6 +75,18 @@ pub fn words<S: AsRef<str>>(argv: &[S]) -> Vec<Word> {
     argv.iter().map(|a| Word::lit(a.as_ref())).collect()
 }
 
+impl From<&str> for Word {
+    fn from(text: &str) -> Word {
+        Word::lit(text)
+    }
+}
+
+impl From<String> for Word {
+    fn from(text: String) -> Word {
+        Word::lit(text)
+    }
+}
+
 impl From<&crate::model::ImageRef> for Word {
     fn from(image: &crate::model::ImageRef) -> Word {
         Word::lit(image.as_str())

@@ -5,10 +5,14 @@
 
 mod context;
 mod planner;
+mod reading;
+mod reads;
 mod step;
 
 pub use context::{create_context, CreateContext};
 pub use planner::{plan, Frontend, PlanInput};
+pub use reading::{read_failure, Reading, Sign};
+pub use reads::{reads, step_words, Read};
 pub use step::{Action, Applicability, Check, Holds, Step};
 
 use crate::command::Placeholders;

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::command::Word;
+use crate::plan::Reading;
 
 /// How a step may be run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -47,7 +48,9 @@ pub enum Action {
     Nothing,
 }
 
-/// When a probe holds: what a script or an executor checks, not only shows.
+/// When a probe holds: what a script or an executor checks, not only shows. The words
+/// it looks for may hold placeholders (the built image when the output does not name
+/// it): they are filled like the probe's own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 #[non_exhaustive]
@@ -57,30 +60,52 @@ pub enum Holds {
     /// The probe succeeds and one line of its output is exactly this.
     PrintsLine {
         /// The line.
-        line: String,
+        #[serde(serialize_with = "shown")]
+        #[schemars(with = "String")]
+        line: Word,
     },
     /// The probe succeeds and prints a table row whose first column is `first` and whose
     /// last column is `last` (`ctr images check`: the image, then UNPACKED `true`).
     PrintsRow {
         /// The first column.
-        first: String,
+        #[serde(serialize_with = "shown")]
+        #[schemars(with = "String")]
+        first: Word,
         /// The last column.
-        last: String,
+        #[serde(serialize_with = "shown")]
+        #[schemars(with = "String")]
+        last: Word,
     },
 }
 
+/// A word as people and programs read it: placeholders as `<NAME>`.
+fn shown<S: serde::Serializer>(word: &Word, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&word.display())
+}
+
 impl Holds {
-    /// Whether `output` (the probe's standard output) shows it; the exit status is
-    /// checked apart.
+    /// Whether `output` (the probe's standard output) shows it, its words filled by
+    /// `fill`; the exit status is checked apart. Colour codes are not part of a line
+    /// (OpenShell paints its labels even into a pipe).
     #[must_use]
-    pub fn shown_by(&self, output: &str) -> bool {
+    pub fn shown_by(&self, output: &str, fill: impl Fn(&Word) -> String) -> bool {
+        let mut plain = output.as_bytes().to_vec();
+        let kept = crate::classify::terminal_text::strip_ansi_in_place(&mut plain);
+        plain.truncate(kept);
+        let output = String::from_utf8_lossy(&plain);
         match self {
             Holds::Succeeds => true,
-            Holds::PrintsLine { line } => output.lines().any(|l| l.trim_end_matches('\r') == line),
-            Holds::PrintsRow { first, last } => output.lines().any(|l| {
-                let mut columns = l.split_whitespace();
-                columns.next() == Some(first.as_str()) && columns.next_back() == Some(last.as_str())
-            }),
+            Holds::PrintsLine { line } => {
+                let line = fill(line);
+                output.lines().any(|l| l.trim_end_matches('\r') == line)
+            }
+            Holds::PrintsRow { first, last } => {
+                let (first, last) = (fill(first), fill(last));
+                output.lines().any(|l| {
+                    let mut columns = l.split_whitespace();
+                    columns.next() == Some(first.as_str()) && columns.next_back() == Some(last.as_str())
+                })
+            }
         }
     }
 }
@@ -94,27 +119,36 @@ pub struct Check {
     pub expect: String,
     /// When it holds, for programs.
     pub holds: Holds,
+    /// What its output says when it does not hold: the machine's state and the way on.
+    pub readings: Vec<Reading>,
 }
 
 impl Check {
     /// A probe that holds when it succeeds.
     #[must_use]
     pub fn succeeds(argv: Vec<Word>, expect: impl Into<String>) -> Check {
-        Check { argv, expect: expect.into(), holds: Holds::Succeeds }
+        Check { argv, expect: expect.into(), holds: Holds::Succeeds, readings: Vec::new() }
     }
 
     /// A probe that holds when one line of its output is `line`.
     #[must_use]
-    pub fn prints_line(argv: Vec<Word>, line: impl Into<String>) -> Check {
+    pub fn prints_line(argv: Vec<Word>, line: impl Into<Word>) -> Check {
         let line = line.into();
-        Check { argv, expect: format!("a line `{line}`"), holds: Holds::PrintsLine { line } }
+        Check { argv, expect: format!("a line `{}`", line.display()), holds: Holds::PrintsLine { line }, readings: Vec::new() }
     }
 
     /// A probe that holds when a row of its output starts with `first` and ends with
     /// `last`.
     #[must_use]
-    pub fn prints_row(argv: Vec<Word>, first: impl Into<String>, last: impl Into<String>, expect: impl Into<String>) -> Check {
-        Check { argv, expect: expect.into(), holds: Holds::PrintsRow { first: first.into(), last: last.into() } }
+    pub fn prints_row(argv: Vec<Word>, first: impl Into<Word>, last: impl Into<Word>, expect: impl Into<String>) -> Check {
+        Check { argv, expect: expect.into(), holds: Holds::PrintsRow { first: first.into(), last: last.into() }, readings: Vec::new() }
+    }
+
+    /// With what its output says when it does not hold, first match first.
+    #[must_use]
+    pub fn with_readings(mut self, readings: Vec<Reading>) -> Check {
+        self.readings = readings;
+        self
     }
 }
 
@@ -135,6 +169,13 @@ pub struct Step {
     pub skip_if: Option<Check>,
     /// What else to know.
     pub note: Option<String>,
+    /// What puts back what the step changed (start a service it stopped, move back a
+    /// directory it moved): run when a later step fails or the operator stops, so a
+    /// recovery is never left half done.
+    pub undo: Option<Action>,
+    /// Why only a person may say yes to it (`--yes` does not): the command lacks what
+    /// only the operator knows.
+    pub in_person: Option<String>,
 }
 
 impl Step {
@@ -142,7 +183,17 @@ impl Step {
     /// A step running `action`. Its risk and its placeholders are separate facts: a
     /// step with a placeholder runs once the variable is set.
     pub fn new(applicability: Applicability, purpose: impl Into<String>, action: Action) -> Step {
-        Step { purpose: purpose.into(), applicability, action, pre: None, post: None, skip_if: None, note: None }
+        Step {
+            purpose: purpose.into(),
+            applicability,
+            action,
+            pre: None,
+            post: None,
+            skip_if: None,
+            note: None,
+            undo: None,
+            in_person: None,
+        }
     }
 
     #[must_use]
@@ -193,6 +244,17 @@ impl Step {
     }
 
     #[must_use]
+    /// With `note` added after the note it has.
+    pub fn and_note(mut self, note: impl Into<String>) -> Step {
+        let note = note.into();
+        self.note = Some(match self.note.take() {
+            Some(first) => format!("{first}; {note}"),
+            None => note,
+        });
+        self
+    }
+
+    #[must_use]
     /// With a pre-condition.
     pub fn with_pre(mut self, check: Check) -> Step {
         self.pre = Some(check);
@@ -203,6 +265,20 @@ impl Step {
     /// With a post-condition.
     pub fn with_post(mut self, check: Check) -> Step {
         self.post = Some(check);
+        self
+    }
+
+    #[must_use]
+    /// With what undoes it.
+    pub fn with_undo(mut self, undo: Vec<Word>) -> Step {
+        self.undo = Some(Action::Argv(undo));
+        self
+    }
+
+    #[must_use]
+    /// Asked of a person even under `--yes`, for `why`.
+    pub fn in_person(mut self, why: impl Into<String>) -> Step {
+        self.in_person = Some(why.into());
         self
     }
 
@@ -224,6 +300,15 @@ impl Step {
         out.extend(self.skip_if.iter().map(|c| &c.argv));
         out.extend(self.pre.iter().map(|c| &c.argv));
         out.extend(self.post.iter().map(|c| &c.argv));
+        if let Some(Action::Argv(undo)) = &self.undo {
+            out.push(undo);
+        }
         out
+    }
+
+    /// Whether it changes state (not a probe, not advice).
+    #[must_use]
+    pub fn changes_state(&self) -> bool {
+        !matches!(self.applicability, Applicability::Probe | Applicability::Manual)
     }
 }

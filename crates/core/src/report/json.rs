@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::command::{render, render_pipeline, Placeholder, Shell, Word};
+use crate::command::{render, render_pipeline, Placeholder, Sensitivity, Shell, ValueKind, Word};
 use crate::model::{Diagnosis, Engine, Era, Evidence, FailedStep, Kind, Phase, Retry, Stage, Timeline};
-use crate::plan::{Action, Applicability, Check, CreateContext, Holds, Plan, Step};
+use crate::plan::{Action, Applicability, Check, CreateContext, Holds, Plan, Sign, Step};
 
 /// Version of the JSON objects `classify --format json` and `plan --format json` print.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -118,6 +118,24 @@ pub struct StepReport {
     pub skip_if: Option<CheckReport>,
     /// What else to know.
     pub note: Option<String>,
+    /// The command that puts back what the step changed, run when a later step fails or
+    /// the run is stopped (placeholders as `<NAME>`), or null.
+    pub undo: Option<Vec<String>>,
+    /// Why only a person may say yes to it (`--yes` does not), or null.
+    pub in_person: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+/// What a failed check shows about the machine, and the way on.
+pub struct ReadingReport {
+    /// What in the check's output shows it.
+    pub sign: Sign,
+    /// The machine's state, in one sentence.
+    pub state: String,
+    /// The next command's words (placeholders as `<NAME>`), or null.
+    pub next: Option<Vec<String>>,
+    /// What else to know or do, or null.
+    pub advice: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -130,6 +148,8 @@ pub struct CheckReport {
     /// When it holds, for programs: `{"kind": "succeeds"}` (exit 0), or
     /// `{"kind": "prints-line", "line": …}` (exit 0 and a line exactly that).
     pub holds: Holds,
+    /// What its output shows when it does not hold, first match first.
+    pub readings: Vec<ReadingReport>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -144,12 +164,21 @@ pub struct AlternativeReport {
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-/// A value the operator must supply.
+/// A value the operator must supply, or the create carried.
 pub struct PlaceholderReport {
-    /// The environment variable.
+    /// Its name, as commands show it (`<NAME>`).
     pub name: String,
+    /// The variable a rendered command reads it from (`SANDBOX_TRIAGE_<NAME>`).
+    pub variable: String,
     /// Why it is not printed.
     pub reason: String,
+    /// What the value must be.
+    pub kind: ValueKind,
+    /// How it may be shown.
+    pub sensitivity: Sensitivity,
+    /// Whether the create's own argv carried it (`recover` and `run --recover` use that
+    /// value; it is never printed).
+    pub carried: bool,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -196,7 +225,21 @@ pub(crate) fn posix(action: &Action) -> Option<String> {
 }
 
 fn check_report(check: &Check) -> CheckReport {
-    CheckReport { argv: display(&check.argv), expect: check.expect.clone(), holds: check.holds.clone() }
+    CheckReport {
+        argv: display(&check.argv),
+        expect: check.expect.clone(),
+        holds: check.holds.clone(),
+        readings: check
+            .readings
+            .iter()
+            .map(|r| ReadingReport {
+                sign: r.sign.clone(),
+                state: r.state.clone(),
+                next: r.next.as_deref().map(display),
+                advice: r.advice.clone(),
+            })
+            .collect(),
+    }
 }
 
 fn step_report(step: &Step) -> StepReport {
@@ -216,6 +259,11 @@ fn step_report(step: &Step) -> StepReport {
         post: step.post.as_ref().map(check_report),
         skip_if: step.skip_if.as_ref().map(check_report),
         note: step.note.clone(),
+        undo: match &step.undo {
+            Some(Action::Argv(argv)) => Some(display(argv)),
+            _ => None,
+        },
+        in_person: step.in_person.clone(),
     }
 }
 
@@ -240,7 +288,14 @@ pub fn plan_report(plan: &Plan) -> PlanReport {
             .placeholders
             .list()
             .iter()
-            .map(|p: &Placeholder| PlaceholderReport { name: p.name.clone(), reason: p.reason.clone() })
+            .map(|p: &Placeholder| PlaceholderReport {
+                name: p.name.clone(),
+                variable: p.variable(),
+                reason: p.reason.clone(),
+                kind: p.kind,
+                sensitivity: p.sensitivity,
+                carried: p.carried.is_some(),
+            })
             .collect(),
     }
 }

@@ -6,7 +6,7 @@
 mod diagnosis_human;
 mod json;
 mod plan_human;
-mod plan_script;
+mod script;
 mod style;
 mod timeline_human;
 mod wrap;
@@ -17,6 +17,6 @@ pub use json::{
     PlaceholderReport, PlanOutput, PlanReport, StepReport, SCHEMA_VERSION,
 };
 pub use plan_human::{plan_human, recovery_human};
-pub use plan_script::plan_script;
+pub use script::plan_script;
 pub use style::Style;
 pub use timeline_human::{duration_human, timeline_human};

@@ -77,6 +77,9 @@ fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, ou
             }
             None => {}
         }
+        if let Some(Action::Argv(undo)) = &step.undo {
+            let _ = writeln!(out, "       undo: {}", shown(undo));
+        }
         if let Some(note) = &step.note {
             out.push_str(&wrap_prefixed(note, style.width, "       (", "        ", ")"));
         }
@@ -126,9 +129,11 @@ pub fn recovery_human(plan: &Plan, style: Style) -> String {
         human_steps(&alternative.steps, |i| format!("{}.", char::from(b'a' + (i % 26) as u8)), style, &mut out);
     }
     if !plan.placeholders.is_empty() {
-        let _ = writeln!(out, "\n  set before running the steps that use them:");
+        let _ = writeln!(out, "\n  values the commands read (`recover --set NAME=VALUE`, or the variable):");
         for p in plan.placeholders.list() {
-            out.push_str(&wrap_prefixed(&format!("{}: {}", p.name, p.reason), style.width, "    ", "      ", ""));
+            let carried = if p.carried.is_some() { "; recover takes the create's own value from its argv" } else { "" };
+            let line = format!("{} ({}): {}{carried}", p.name, p.variable(), p.reason);
+            out.push_str(&wrap_prefixed(&line, style.width, "    ", "      ", ""));
         }
     }
     out

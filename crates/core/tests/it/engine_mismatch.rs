@@ -2,7 +2,7 @@
 //! the gateway's driver reads, told apart by their own wording, and plans that copy it
 //! the right way, to the right daemon, and clear the sandbox the failure left behind.
 
-use sandbox_triage_core::{Action, Engine, Kind, Plan, Step, Word};
+use sandbox_triage_core::{Action, Engine, Holds, Kind, Plan, Step, Word};
 
 use crate::support::{create, every_output, plan_for};
 
@@ -67,14 +67,18 @@ fn a_sandbox_left_in_error_is_deleted_before_it_is_created_again() {
         let d = create(&log, Some(1));
         let plan = plan_for(&d, Some(ARGV));
         let steps = steps(&plan);
-        let delete = steps.iter().position(|s| s == "openshell sandbox delete web").unwrap_or_else(|| panic!("{:?}: {steps:#?}", d.kind));
+        let delete = steps.iter().position(|s| s.starts_with("openshell sandbox delete web")).unwrap_or_else(|| panic!("{:?}: {steps:#?}", d.kind));
+        // Carried out only while the sandbox list shows it in Error.
+        let pre = plan.steps[delete].pre.as_ref().expect("a check before the delete");
+        assert_eq!(pre.argv[..3].iter().map(Word::display).collect::<Vec<_>>(), ["openshell", "sandbox", "list"], "{pre:?}");
+        assert_eq!(pre.holds, Holds::PrintsRow { first: Word::lit("web"), last: Word::lit("Error") });
         let create = steps.iter().position(|s| s.starts_with("openshell sandbox create")).expect("a create");
         assert!(delete < create, "{steps:#?}");
         // So do the alternatives that create under the same name.
         for alternative in &plan.alternatives {
             let texts: Vec<_> = alternative.steps.iter().map(step_text).collect();
             if texts.iter().any(|s| s.contains("openshell sandbox create")) {
-                assert!(texts.iter().any(|s| s == "openshell sandbox delete web"), "{texts:#?}");
+                assert!(texts.iter().any(|s| s.starts_with("openshell sandbox delete web")), "{texts:#?}");
             }
         }
     }

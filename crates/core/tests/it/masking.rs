@@ -143,7 +143,10 @@ fn secret_flags_of_any_name_are_never_shown() {
     for secret in ["Hunter2a", "abcdefghij1234567890", "wJalrXUtnFEMI", "hunter2c"] {
         assert!(!shown.contains(secret), "{secret}: {shown}");
     }
-    assert!(shown.contains("--hf-token \"${HF_TOKEN:?}\"") && shown.contains("-p\"${PASSWORD:?}\""), "{shown}");
+    assert!(
+        shown.contains("--hf-token \"${SANDBOX_TRIAGE_HF_TOKEN:?}\"") && shown.contains("-p\"${SANDBOX_TRIAGE_PASSWORD:?}\""),
+        "{shown}"
+    );
     let error = CreateInvocation::parse(&["openshell", "sandbox", "frob", "--password", "hunter2g", "--db-password", "x1y2z3w4"])
         .expect_err("not a create")
         .to_string();

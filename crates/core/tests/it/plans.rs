@@ -194,7 +194,7 @@ fn every_command_round_trips_through_real_shells() {
                     let script = render(&probe, Shell::Posix).expect("renders");
                     // Each placeholder reads its variable: set it to its own display form.
                     let mut vars: Vec<(String, String)> =
-                        plan.placeholders.iter().map(|p| (p.name.clone(), format!("<{}>", p.name))).collect();
+                        plan.placeholders.iter().map(|p| (p.variable(), format!("<{}>", p.name))).collect();
                     // Session variables show as `$NAME`; give them that value to compare.
                     vars.extend(["HOME", "USER"].map(|v| (v.to_owned(), format!("${v}"))));
                     for shell in ["bash", "dash"] {

@@ -120,7 +120,9 @@ fn host_specific_and_secret_values_become_placeholders() {
     }
     assert_eq!(placeholders, ["POLICY_FILE", "DRIVER_CONFIG_JSON", "NVIDIA_API_KEY", "GATEWAY_ENDPOINT", "HTTPS_PROXY", "BRAVE_API_KEY"]);
     assert!(
-        command.ends_with(r#"-- env HTTPS_PROXY="${HTTPS_PROXY:?}" BRAVE_API_KEY="${BRAVE_API_KEY:?}" nemoclaw-start --verbose"#),
+        command.ends_with(
+            r#"-- env HTTPS_PROXY="${SANDBOX_TRIAGE_HTTPS_PROXY:?}" BRAVE_API_KEY="${SANDBOX_TRIAGE_BRAVE_API_KEY:?}" nemoclaw-start --verbose"#
+        ),
         "{command}"
     );
     // A policy the operator keeps is theirs to reuse.

@@ -131,7 +131,7 @@ proptest! {
         let command = vec![Word::lit("/usr/bin/printf"), Word::lit("%s\\0"), word];
         for (shell, kind) in SHELLS {
             let script = render(&command, kind).expect("renders");
-            prop_assert_eq!(received(shell, &script, &[("TRIAGE_VALUE", &value)]), vec![format!("{prefix}{value}")], "{} ran {:?}", shell, script);
+            prop_assert_eq!(received(shell, &script, &[("SANDBOX_TRIAGE_TRIAGE_VALUE", &value)]), vec![format!("{prefix}{value}")], "{} ran {:?}", shell, script);
         }
     }
 }
@@ -140,7 +140,7 @@ proptest! {
 fn an_unset_placeholder_stops_a_posix_shell_before_the_program_runs() {
     let script = render(&[Word::lit("/usr/bin/touch"), Word::var("TRIAGE_UNSET_PLACEHOLDER")], Shell::Posix).expect("renders");
     for shell in ["bash", "dash"] {
-        let out = Command::new(shell).arg("-c").arg(&script).env_remove("TRIAGE_UNSET_PLACEHOLDER").output().expect("shell");
+        let out = Command::new(shell).arg("-c").arg(&script).env_remove("SANDBOX_TRIAGE_TRIAGE_UNSET_PLACEHOLDER").output().expect("shell");
         assert!(!out.status.success(), "{shell} ran {script}");
     }
 }

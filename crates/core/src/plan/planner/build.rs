@@ -1,5 +1,7 @@
 //! Failures inside the image build: fix the cause, then run the create again.
 
+use crate::command::ValueKind;
+
 use super::{
     argv, lit, with_env, Alternative, Arch, Confirm, Destructive, Engine, Frontend, ImageRef, Kind, Os, Plan, Planner, Probe, Step,
 };
@@ -121,7 +123,7 @@ impl Planner<'_> {
             .and_then(|r| ImageRef::parse(r).ok());
         let base = match base {
             Some(image) => lit(image.as_str()),
-            None => self.placeholder("BASE_IMAGE", "the Dockerfile's FROM image"),
+            None => self.placeholder("BASE_IMAGE", ValueKind::Image, "the Dockerfile's FROM image"),
         };
         // Not a probe: a pull contacts the registry and stores the image, and the name
         // comes from build output a step could have printed.

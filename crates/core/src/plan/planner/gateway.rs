@@ -1,7 +1,9 @@
 //! Gateway start: the engine is unreachable, or the gateway's database is from
 //! another OpenShell version.
 
-use super::{argv, lit, Confirm, Destructive, Engine, Frontend, Kind, Os, Part, Plan, Planner, Probe, Stage, Step, Word};
+use crate::command::ValueKind;
+
+use super::{argv, lit, Check, Confirm, Destructive, Engine, Frontend, Kind, Os, Part, Plan, Planner, Probe, Stage, Step, Word};
 
 impl Planner<'_> {
     /// The container engine is not reachable: start it (or let this user use its
@@ -54,22 +56,62 @@ impl Planner<'_> {
         let d = self.input.diagnosis;
         match d.kind {
             Kind::DockerUnreachable => self.engine_unreachable(plan),
-            Kind::DatabaseMigrationIncompatible => {
-                plan.headline = String::from("The gateway's database was written by another OpenShell version. Move the state aside (never delete it: it holds credentials and registrations), then start again.");
-                let state = self.placeholder("GATEWAY_STATE_DIR", "the gateway's state directory (it holds openshell.db)");
-                let mut archive = state.0.clone();
-                archive.push(Part::Lit(".incompatible".to_owned()));
-                plan.steps.push(
-                    Step::argv(Confirm, "Stop the gateway service", argv(&["systemctl", "--user", "stop", "nemoclaw-openshell-gateway"]))
-                        .with_note("on macOS: brew services stop openshell"),
-                );
-                plan.steps.push(Step::argv(Destructive, "Move the state directory aside", vec![lit("mv"), state, Word(archive)]));
-            }
+            Kind::DatabaseMigrationIncompatible => self.database_aside(plan),
             _ => {
                 plan.headline = String::from("No known failure signature in the gateway's output.");
                 plan.steps.push(Step::advice("Read the gateway's log; a slow first start (k3s bootstrap) is not a failure"));
             }
         }
         self.push_resume(&mut plan.steps);
+    }
+
+    /// The gateway's database is from another release: stop the service, move the state
+    /// aside (never delete it), start the service on a new database. Each change has
+    /// its undo, so a failure part-way leaves the state and the service as they were.
+    fn database_aside(&mut self, plan: &mut Plan) {
+        plan.headline = String::from("The gateway's database was written by another OpenShell version. Move the state aside (never delete it: it holds credentials and registrations), then start again.");
+        let state = self.placeholder(
+            "GATEWAY_STATE_DIR",
+            ValueKind::Directory,
+            "the gateway's state directory, the one holding openshell.db (a package-installed gateway keeps it in ~/.local/state/openshell/gateway)",
+        );
+        let suffixed = |suffix: &str| {
+            let mut parts = state.0.clone();
+            parts.push(Part::Lit(suffix.to_owned()));
+            Word(parts)
+        };
+        let (database, archive, archived_database) =
+            (suffixed("/openshell.db"), suffixed(".incompatible"), suffixed(".incompatible/openshell.db"));
+        let holds_database = Check::succeeds(vec![lit("test"), lit("-f"), database], "the directory holds openshell.db");
+        let archive_free =
+            Check::succeeds(vec![lit("test"), lit("!"), lit("-e"), archive.clone()], "nothing is at <GATEWAY_STATE_DIR>.incompatible yet");
+        plan.steps.push(Step::probe("Check the state directory holds the gateway's database", holds_database));
+        plan.steps.push(Step::probe("Check the name to move it to is free", archive_free.clone()));
+        let (stop, start) = self.gateway_service();
+        plan.steps.push(Step::argv(Confirm, "Stop the gateway service", stop).with_undo(start.clone()));
+        plan.steps.push(
+            Step::argv(Destructive, "Move the state directory aside", vec![lit("mv"), state.clone(), archive.clone()])
+                .with_pre(archive_free)
+                .with_post(Check::succeeds(
+                    vec![lit("test"), lit("-f"), archived_database],
+                    "the database is at <GATEWAY_STATE_DIR>.incompatible",
+                ))
+                .with_undo(vec![lit("mv"), archive, state]),
+        );
+        plan.steps.push(Step::argv(Confirm, "Start the gateway service on a new database", start));
+        self.push_resume(&mut plan.steps);
+    }
+
+    /// The commands that stop and start the gateway's service on this host: NemoClaw's
+    /// own unit, or the package's; Homebrew's service on macOS.
+    fn gateway_service(&self) -> (Vec<Word>, Vec<Word>) {
+        let unit = match self.input.frontend {
+            Frontend::NemoClaw { .. } => "nemoclaw-openshell-gateway",
+            Frontend::OpenShell => "openshell-gateway",
+        };
+        match self.input.host.os {
+            Os::Macos => (argv(&["brew", "services", "stop", "openshell"]), argv(&["brew", "services", "start", "openshell"])),
+            _ => (argv(&["systemctl", "--user", "stop", unit]), argv(&["systemctl", "--user", "start", unit])),
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! A sandbox that was created and then failed, and output with no known failure.
 
-use super::{lit, Destructive, Era, Phase, Plan, Planner, Probe, Stage, Step, Word};
+use crate::command::ValueKind;
+
+use super::{lit, Check, Destructive, Era, Phase, Plan, Planner, Probe, Stage, Step, Word};
 
 impl Planner<'_> {
     /// The name the create was given, else the one the output reports (OpenShell
@@ -11,28 +13,41 @@ impl Planner<'_> {
         let name = given.or_else(|| self.input.diagnosis.sandbox.clone());
         match name {
             Some(name) => lit(&name),
-            None => self.placeholder("SANDBOX", "the sandbox's name (`openshell sandbox list` shows it)"),
+            None => self.placeholder("SANDBOX", ValueKind::Name, "the sandbox's name (`openshell sandbox list` shows it)"),
         }
+    }
+
+    /// `openshell <sandbox subcommand> … [-g <gateway>]`: on the create's gateway when it is
+    /// known, never on whichever gateway happens to be active.
+    fn on_gateway(&self, mut words: Vec<Word>) -> Vec<Word> {
+        if let Some(gateway) = self.given_gateway() {
+            words.extend([lit("-g"), gateway]);
+        }
+        words
     }
 
     /// `openshell sandbox delete <name>`, destructive.
     pub(super) fn delete_sandbox(&mut self, purpose: &str) -> Step {
         let mut delete = Self::openshell(&["sandbox", "delete"]);
         delete.push(self.sandbox_name());
-        Step::argv(Destructive, purpose, delete)
+        Step::argv(Destructive, purpose, self.on_gateway(delete))
     }
 
-    /// When the output shows the sandbox was created (it then failed in provisioning, in
-    /// Error), its deletion: a create under the same name would answer `AlreadyExists`.
+    /// When OpenShell's own output shows the sandbox was created (`Created sandbox:`;
+    /// it then failed in provisioning), its deletion, carried out only while the sandbox
+    /// list shows it in Error: a create under the same name would answer `AlreadyExists`.
+    /// A create that may never have reached the gateway deletes nothing.
     pub(super) fn delete_if_created(&mut self, steps: &mut Vec<Step>) {
-        let d = self.input.diagnosis;
-        if d.sandbox.is_some() || d.phase.is_some_and(|p| p >= Phase::Create) {
-            steps.push(
-                self.delete_sandbox(
-                    "Delete the sandbox the failure left in Error (creating again under the same name answers AlreadyExists)",
-                ),
-            );
+        if self.input.diagnosis.sandbox.is_none() {
+            return;
         }
+        let name = self.sandbox_name();
+        let list = self.on_gateway(Self::openshell(&["sandbox", "list"]));
+        let failed = Check::prints_row(list, name.clone(), "Error", format!("a row `{} … Error` (it exists, failed)", name.display()));
+        steps.push(
+            self.delete_sandbox("Delete the sandbox the failure left in Error (creating again under the same name answers AlreadyExists)")
+                .with_pre(failed),
+        );
     }
 
     pub(super) fn incomplete(&mut self, plan: &mut Plan) {

@@ -6,11 +6,11 @@
 // `if let … else` for the two cases.
 #![allow(clippy::assigning_clones, clippy::single_match_else)]
 
-use crate::command::{reconstruct, CreateInvocation, Part, Placeholders, Word};
+use crate::command::{reconstruct, CreateInvocation, Part, Placeholders, Spec, ValueKind, Word};
 use crate::model::{Arch, Diagnosis, Engine, Era, Host, ImageRef, Kind, Os, Phase, Stage, Version};
 use crate::plan::{create_context, Action, Alternative, Applicability, Check, Plan, Step};
 
-use Applicability::{Confirm, Destructive, Manual, Probe, Safe};
+use Applicability::{Confirm, Destructive, Probe, Safe};
 
 mod build;
 mod gateway;
@@ -19,6 +19,7 @@ mod lifecycle;
 mod provider;
 mod provisioning;
 mod reach;
+mod readings;
 mod source;
 mod store;
 mod trust;
@@ -54,6 +55,9 @@ pub struct PlanInput<'a> {
     pub invocation: Option<&'a CreateInvocation>,
 }
 
+/// What a re-create built from the output alone lacks, said the same way everywhere.
+pub(super) const ARGV_MISSING: &str = "built from the output alone: the create's other flags (providers, policy, GPU, resources, environment) are not in it; pass the create's command after `--` to keep them";
+
 const CTR_SOCKET: &str = "/run/k3s/containerd/containerd.sock";
 
 struct Planner<'a> {
@@ -75,8 +79,9 @@ impl Planner<'_> {
         lit(self.engine.as_str())
     }
 
-    fn placeholder(&mut self, name: &str, reason: &str) -> Word {
-        self.placeholders.named(name, reason)
+    /// A value nobody gave, of `kind`.
+    fn placeholder(&mut self, name: &str, kind: ValueKind, reason: &str) -> Word {
+        self.placeholders.named(name, Spec::asked(kind, reason))
     }
 
     /// The gateway the create was told to use, else the one the output names.
@@ -84,7 +89,9 @@ impl Planner<'_> {
         let given = self.input.invocation.and_then(|i| i.value("--gateway")).map(str::to_owned);
         match given.or_else(|| self.input.diagnosis.gateway.clone()) {
             Some(name) => lit(&name),
-            None => self.placeholder("GATEWAY", "the output does not name the gateway (`openshell gateway list` shows it)"),
+            None => {
+                self.placeholder("GATEWAY", ValueKind::Name, "the output does not name the gateway (`openshell gateway list` shows it)")
+            }
         }
     }
 
@@ -105,7 +112,7 @@ impl Planner<'_> {
             None => {
                 let reason =
                     format!("the output does not show the built image (`{} images openshell/sandbox-from` lists it)", self.engine.as_str());
-                self.placeholder("BUILT_IMAGE", &reason)
+                self.placeholder("BUILT_IMAGE", ValueKind::Image, &reason)
             }
         }
     }
@@ -141,29 +148,39 @@ impl Planner<'_> {
                 self.placeholders.adopt(rebuilt.placeholders);
                 Step::argv(Confirm, purpose, rebuilt.words)
             }
+            None => self.recreate_from_output(image, purpose),
+        }
+    }
+
+    /// The create again when its argv was not given: every flag the output shows (the
+    /// source, the sandbox's name, the gateway), and the same words every time about
+    /// what is missing. Only a person knows whether the create had other flags, so
+    /// only a person says yes to it.
+    pub(super) fn recreate_from_output(&mut self, image: Option<&Word>, purpose: &str) -> Step {
+        let d = self.input.diagnosis;
+        let mut words = Self::openshell(&["sandbox", "create"]);
+        match image {
+            Some(image) => words.extend([lit("--from"), image.clone()]),
             None => {
-                let mut words = Self::openshell(&["sandbox", "create"]);
-                if let Some(image) = image {
-                    words.extend([lit("--from"), image.clone()]);
-                }
-                let gateway = self.input.diagnosis.gateway.clone();
-                if let Some(gateway) = gateway {
-                    words.extend([lit("-g"), lit(&gateway)]);
-                }
-                let mut step = Step::argv(Confirm, purpose, words).with_note(
-                    "add the other flags of the original create (name, providers, policy, GPU): pass its argv after `--` to get them here",
-                );
-                step.applicability = Manual;
-                step
+                let source =
+                    self.placeholder("SOURCE", ValueKind::Text, "the `--from` value of the create (its Dockerfile, directory or image)");
+                words.extend([lit("--from"), source]);
             }
         }
+        if let Some(name) = d.sandbox.clone() {
+            words.extend([lit("--name"), lit(&name)]);
+        }
+        if let Some(gateway) = d.gateway.clone() {
+            words.extend([lit("-g"), lit(&gateway)]);
+        }
+        Step::argv(Confirm, purpose, words).with_note(ARGV_MISSING).in_person("only you know whether the create had other flags")
     }
 
     /// The create again under a new name (a placeholder): the old one is taken.
     fn recreate_renamed(&mut self, purpose: &str) -> Step {
         let step = self.recreate(self.input.diagnosis.built_image_ref.is_some(), purpose);
         let Action::Argv(mut words) = step.action.clone() else { return step };
-        let new_name = self.placeholder("NEW_NAME", "a name no sandbox has yet");
+        let new_name = self.placeholder("NEW_NAME", ValueKind::Name, "a name no sandbox has yet");
         let displayed: Vec<String> = words.iter().map(Word::display).collect();
         if let Some(at) = displayed.iter().position(|w| w == "--name").filter(|at| at + 1 < words.len()) {
             words[at + 1] = new_name;
@@ -267,6 +284,14 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         _ => false,
     };
     plan
+}
+
+/// `word` after the literal `head` (`docker.io/` before an image, `name==` before a
+/// filter).
+fn prefixed(head: &str, word: &Word) -> Word {
+    let mut parts = vec![Part::Lit(head.to_owned())];
+    parts.extend(word.0.iter().cloned());
+    Word(parts)
 }
 
 /// `step`'s command run under `env NAME=VALUE …`.

@@ -2,6 +2,8 @@
 //! on the releases: 0.0.36 and older start it (`openshell gateway start`); from 0.0.37
 //! it is a service the operator runs, and the CLI only registers endpoints.
 
+use crate::command::ValueKind;
+
 use super::{lit, Action, Alternative, Confirm, Era, Plan, Planner, Probe, Step, Word};
 
 impl Planner<'_> {
@@ -25,7 +27,11 @@ impl Planner<'_> {
             select.push(self.gateway());
             plan.steps.push(Step::argv(Confirm, "Make the gateway the active one", select).with_note("when `gateway list` shows it"));
             let mut add = Self::openshell(&["gateway", "add"]);
-            add.push(self.placeholder("GATEWAY_ENDPOINT", "the gateway's address, for example https://127.0.0.1:8080"));
+            add.push(self.placeholder(
+                "GATEWAY_ENDPOINT",
+                ValueKind::Endpoint,
+                "the gateway's address, for example https://127.0.0.1:8080",
+            ));
             add.extend([lit("--name"), self.gateway()]);
             plan.steps.push(Step::argv(Confirm, "Register the gateway when the list lacks it", add));
         } else {
@@ -60,10 +66,10 @@ impl Planner<'_> {
     fn unknown_gateway(&mut self, plan: &mut Plan) {
         plan.headline = "The create names a gateway this machine has no record of (often a misspelt name): create again with a name `gateway list` shows, or register the gateway first.".to_owned();
         let again = self.recreate(false, "Create the sandbox again, naming a gateway `gateway list` shows");
-        let known = self.placeholder("GATEWAY", "a gateway name `openshell gateway list` shows");
+        let known = self.placeholder("GATEWAY", ValueKind::Name, "a gateway name `openshell gateway list` shows");
         plan.steps.push(naming_gateway(again, known));
         let mut add = Self::openshell(&["gateway", "add"]);
-        add.push(self.placeholder("GATEWAY_ENDPOINT", "the gateway's address, for example https://127.0.0.1:8080"));
+        add.push(self.placeholder("GATEWAY_ENDPOINT", ValueKind::Endpoint, "the gateway's address, for example https://127.0.0.1:8080"));
         add.extend([lit("--name"), self.gateway()]);
         let steps = vec![
             Step::argv(Confirm, "Register the gateway under the name the create used", add),

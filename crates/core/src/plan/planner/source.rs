@@ -2,6 +2,8 @@
 //! refused; where a Dockerfile source cannot be used at all, build and tag the image
 //! with the gateway's engine and create from the tag.
 
+use crate::command::ValueKind;
+
 use super::{lit, Confirm, Plan, Planner, Probe, Step, Word};
 
 /// Why the CLI refused the source, from its words.
@@ -53,7 +55,7 @@ impl Planner<'_> {
         let from = self.input.invocation.and_then(|i| i.value("--from")).map(str::to_owned);
         let source = match &from {
             Some(from) => lit(from),
-            None => self.placeholder("SOURCE", "the `--from` value of the create"),
+            None => self.placeholder("SOURCE", ValueKind::Text, "the `--from` value of the create"),
         };
         match refusal {
             Refusal::Missing | Refusal::NoDockerfileInDirectory | Refusal::NotAFileOrDirectory => {
@@ -71,7 +73,11 @@ impl Planner<'_> {
     /// a registry first when the gateway must pull it).
     fn build_and_tag(&mut self, plan: &mut Plan, from: Option<&str>, source: Word, push: bool) {
         let tag = if push {
-            self.placeholder("IMAGE", "a reference in a registry the gateway can pull from, for example registry.example.com/team/agent:1")
+            self.placeholder(
+                "IMAGE",
+                ValueKind::Image,
+                "a reference in a registry the gateway can pull from, for example registry.example.com/team/agent:1",
+            )
         } else {
             lit("openshell/sandbox-from:local")
         };

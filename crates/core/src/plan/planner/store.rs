@@ -4,6 +4,9 @@
 
 use crate::command::{FromSource, PathKind};
 
+use crate::command::ValueKind;
+
+use super::readings::engine_name;
 use super::{lit, Action, Alternative, Check, Confirm, Engine, ImageRef, Part, Plan, Planner, Probe, Safe, Step, Word};
 
 impl Planner<'_> {
@@ -27,7 +30,11 @@ impl Planner<'_> {
     fn wanted_image_word(&mut self) -> Word {
         match self.wanted_image() {
             Some(image) => lit(image.as_str()),
-            None => self.placeholder("SANDBOX_IMAGE", "the image the sandbox was to run (`Pulling image …` in the output names it)"),
+            None => self.placeholder(
+                "SANDBOX_IMAGE",
+                ValueKind::Image,
+                "the image the sandbox was to run (`Pulling image …` in the output names it)",
+            ),
         }
     }
 
@@ -77,7 +84,11 @@ impl Planner<'_> {
         // environment the create ran in reaches the one that built, so the gateway's is
         // named by its address, with the engine's own flag (Podman ignores DOCKER_HOST).
         let gateway_host = (build_engine == gateway_engine).then(|| {
-            self.placeholder("GATEWAY_ENGINE_HOST", "the address of the engine the gateway uses, for example unix:///var/run/docker.sock")
+            self.placeholder(
+                "GATEWAY_ENGINE_HOST",
+                ValueKind::EngineAddress,
+                "the address of the engine the gateway uses, for example unix:///var/run/docker.sock",
+            )
         });
         let on_gateway = |argv: Vec<Word>| match &gateway_host {
             Some(host) => {
@@ -90,7 +101,7 @@ impl Planner<'_> {
         };
         let source = Self::holds(build_engine, image);
         let target = Check::succeeds(on_gateway(Self::holds(gateway_engine, image).argv), "an image id (sha256:…)");
-        plan.steps.push(Step::probe(format!("Find the image in the engine that built it ({build_engine})"), source.clone()));
+        plan.steps.push(Step::probe(format!("Find the image in the engine that built it ({})", engine_name(build_engine)), source.clone()));
         // An archive carries the names the saving engine gives the image: Podman's is
         // `localhost/<name>`, which Docker would load under that name. Give it its Docker
         // Hub name first, so the archive carries the one the gateway looks for.
@@ -111,7 +122,7 @@ impl Planner<'_> {
         plan.steps.push(
             Step::new(
                 Confirm,
-                format!("Copy the image from {build_engine} into {gateway_engine} (a stream, no archive on disk)"),
+                format!("Copy the image {} (a stream, no archive on disk)", copy_sides(build_engine, gateway_engine)),
                 Action::Pipeline(vec![save, load]),
             )
             .with_skip_if(target.clone())
@@ -123,7 +134,7 @@ impl Planner<'_> {
 
     /// The gateway runs on another machine: stream the image there.
     fn remote_store_alternative(&mut self, plan: &mut Plan, from: Engine, to: Engine, image: &Word) {
-        let host = self.placeholder("GATEWAY_HOST", "the machine the gateway runs on (user@host for ssh)");
+        let host = self.placeholder("GATEWAY_HOST", ValueKind::SshHost, "the machine the gateway runs on (user@host for ssh)");
         let save = vec![lit(from.as_str()), lit("save"), image.clone()];
         let load = vec![lit("ssh"), host, lit(to.as_str()), lit("load")];
         let mut steps = vec![Step::new(Confirm, "Stream the image to the gateway's machine", Action::Pipeline(vec![save, load]))];
@@ -138,8 +149,11 @@ impl Planner<'_> {
 
     /// Build into the gateway's engine instead.
     fn rebuild_alternative(&mut self, plan: &mut Plan) {
-        let socket = self
-            .placeholder("GATEWAY_ENGINE_SOCKET", "the gateway engine's API socket, for example unix:///run/user/1000/podman/podman.sock");
+        let socket = self.placeholder(
+            "GATEWAY_ENGINE_SOCKET",
+            ValueKind::EngineAddress,
+            "the gateway engine's API socket, for example unix:///run/user/1000/podman/podman.sock",
+        );
         let rebuild = self.recreate(false, "Build and create through the gateway's engine");
         let Action::Argv(words) = &rebuild.action else { return };
         let mut assignment = vec![Part::Lit("DOCKER_HOST=".to_owned())];
@@ -152,14 +166,16 @@ impl Planner<'_> {
             steps: {
                 let mut steps = Vec::new();
                 self.delete_if_created(&mut steps);
-                steps.push(Step::argv(Confirm, "Build and create through the gateway's engine", with_host));
+                let mut step = Step::argv(Confirm, "Build and create through the gateway's engine", with_host);
+                (step.note, step.in_person) = (rebuild.note.clone(), rebuild.in_person.clone());
+                steps.push(step);
                 steps
             },
         });
     }
 
     /// The gateway named by the argv or the output, when one is.
-    fn given_gateway(&self) -> Option<Word> {
+    pub(super) fn given_gateway(&self) -> Option<Word> {
         self.input
             .invocation
             .and_then(|i| i.value("--gateway"))
@@ -197,6 +213,17 @@ impl Planner<'_> {
         plan.steps.push(Step::advice(cause));
         self.delete_if_created(&mut plan.steps);
         plan.steps.push(self.recreate(false, "Create the sandbox again"));
+    }
+}
+
+/// Both sides of a copy between engines, as people name them: two kinds of engine by
+/// name; two daemons of one kind by their roles.
+fn copy_sides(from: Engine, to: Engine) -> String {
+    if from == to {
+        let name = engine_name(from);
+        format!("from the build's {name} host into the gateway's")
+    } else {
+        format!("from {} into {}", engine_name(from), engine_name(to))
     }
 }
 

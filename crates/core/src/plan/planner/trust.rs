@@ -1,5 +1,7 @@
 //! A gateway certificate the CLI no longer trusts. There is no `gateway trust` command.
 
+use crate::command::ValueKind;
+
 use super::{lit, Alternative, Confirm, Destructive, Part, Plan, Planner, Probe, Step, Word};
 
 impl Planner<'_> {
@@ -21,7 +23,7 @@ impl Planner<'_> {
             )));
         }
         let mut add = Self::openshell(&["gateway", "add"]);
-        add.push(self.placeholder("GATEWAY_ENDPOINT", "the gateway's address, for example https://127.0.0.1:8080"));
+        add.push(self.placeholder("GATEWAY_ENDPOINT", ValueKind::Endpoint, "the gateway's address, for example https://127.0.0.1:8080"));
         add.extend([lit("--local"), lit("--name"), gateway]);
         let remove = Step::argv(
             Destructive,

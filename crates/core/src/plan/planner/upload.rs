@@ -1,7 +1,9 @@
 //! The upload family (OpenShell 0.0.36 and older): the image is built and local; only
 //! the hand-off failed. Stream it into the gateway's containerd instead of rebuilding.
 
-use super::{lit, reconstruct, Action, Alternative, Check, Confirm, Engine, ImageRef, Kind, Part, Plan, Planner, Probe, Safe, Step, Word};
+use super::{
+    lit, prefixed, reconstruct, Action, Alternative, Check, Confirm, Engine, ImageRef, Kind, Part, Plan, Planner, Probe, Safe, Step, Word,
+};
 
 impl Planner<'_> {
     pub(super) fn upload_family(&mut self, plan: &mut Plan) {
@@ -18,36 +20,39 @@ impl Planner<'_> {
         let container = self.gateway_container();
         let image = self.image_word();
         let running =
-            Check::prints_line(vec![self.eng(), lit("inspect"), lit("--format"), lit("{{.State.Running}}"), container.clone()], "true");
+            Check::prints_line(vec![self.eng(), lit("inspect"), lit("--format"), lit("{{.State.Running}}"), container.clone()], "true")
+                .with_readings(self.gateway_container_readings(&container));
         let local = Check::succeeds(
             vec![self.eng(), lit("image"), lit("inspect"), lit("--format"), lit("{{.Id}}"), image.clone()],
             "an image id (sha256:…)",
-        );
-        let stored = self.built_image().map_or_else(|| "docker.io/<BUILT_IMAGE>".to_owned(), |i| i.normalized());
+        )
+        .with_readings(self.local_image_readings(&image));
+        // containerd keeps a short name under `docker.io/`; a built image is always
+        // `openshell/sandbox-from:<ts>`, which has no `library/` to add.
+        let stored = match self.built_image() {
+            Some(built) => lit(&built.normalized()),
+            None => prefixed("docker.io/", &image),
+        };
         // An import whose unpack failed can leave the image listed: only the UNPACKED
         // column of `images check` says the gateway can run it.
-        let unpacked = Check::prints_row(
-            self.ctr(false, &["images", "check", &format!("name=={stored}")]),
-            stored.clone(),
-            "true",
-            format!("a row `{stored} … true` (stored and unpacked)"),
-        );
+        let mut check = self.ctr(false, &["images", "check"]);
+        check.push(prefixed("name==", &stored));
+        let unpacked =
+            Check::prints_row(check, stored.clone(), "true", format!("a row `{} … true` (stored and unpacked)", stored.display()));
         plan.steps.push(Step::probe("Check the gateway container is running", running.clone()));
         plan.steps.push(Step::probe("Check the built image is still in the local engine", local));
         // Podman names its images `localhost/<name>`, and an archive it writes carries
         // that name into containerd, where the create's `docker.io/<name>` would not
         // find it: the archive must carry the full Docker Hub name.
-        let saved = match (self.engine, self.built_image()) {
-            (Engine::Podman, Some(built)) => {
-                let full = lit(&built.normalized());
-                plan.steps.push(Step::argv(
-                    Safe,
-                    "Give the image its full name (Podman's own is localhost/…, which the gateway's containerd would keep)",
-                    vec![self.eng(), lit("tag"), image.clone(), full.clone()],
-                ));
-                full
-            }
-            _ => image.clone(),
+        let saved = if self.engine == Engine::Podman {
+            plan.steps.push(Step::argv(
+                Safe,
+                "Give the image its full name (Podman's own is localhost/…, which the gateway's containerd would keep)",
+                vec![self.eng(), lit("tag"), image.clone(), stored.clone()],
+            ));
+            stored.clone()
+        } else {
+            image.clone()
         };
         let save = vec![self.eng(), lit("save"), saved];
         let import = self.ctr(true, &["images", "import", "-"]);
@@ -64,7 +69,7 @@ impl Planner<'_> {
         plan.steps.push(Step::probe("Check the gateway's containerd has the image unpacked", unpacked));
         plan.steps.push(
             self.recreate(true, "Create the sandbox from the built image (an image reference never takes the upload path)")
-                .with_note("the tag is present in the gateway, so it is used without a pull"),
+                .and_note("the tag is present in the gateway, so it is used without a pull"),
         );
         self.registry_alternative(plan);
     }
@@ -73,9 +78,9 @@ impl Planner<'_> {
     fn upload_note(&self, kind: Kind) -> Option<String> {
         match kind {
             Kind::ImageUploadContainerMissing if self.engine == Engine::Podman => Some(
-                "The 404 wording `no container with name or ID … found` is Podman's compat API answering the archive upload; the gateway container is running. It is not an ARM64 limitation.".to_owned(),
+                "The 404 wording `no container with name or ID … found` is Podman's compat API answering the archive upload, not proof that the gateway container is gone: step 1 checks whether it runs. It is not an ARM64 limitation.".to_owned(),
             ),
-            Kind::ImageUploadContainerMissing => Some("The archive upload answered 404 although the gateway container is running.".to_owned()),
+            Kind::ImageUploadContainerMissing => Some("The archive upload answered 404: step 1 checks whether the gateway container really runs.".to_owned()),
             Kind::ImageUploadFailed => Some("Writing the archive to the engine's API failed; on macOS a single write over 2 GiB fails with EINVAL in OpenShell before 0.0.20: upgrade.".to_owned()),
             Kind::ImageTransferTimeout => Some("The transfer hit the Docker client's timeout: OpenShell 0.0.35 and older allow 120 s for the whole request; 0.0.36 allows 3600 s (OPENSHELL_DOCKER_TIMEOUT_SECS). Upgrade, or use the route below.".to_owned()),
             Kind::ImageTransferReset => Some("The connection was reset during the hand-off; a reset reported as `transport error` came from the gateway's gRPC connection: check the gateway is healthy before retrying.".to_owned()),
@@ -129,11 +134,7 @@ impl Planner<'_> {
                 self.placeholders.adopt(rebuilt.placeholders);
                 Step::argv(Confirm, "Create from the registry reference", rebuilt.words)
             }
-            _ => {
-                let mut create = Self::openshell(&["sandbox", "create", "--from"]);
-                create.push(registry_ref);
-                Step::argv(Confirm, "Create from the registry reference, with the original create's other flags", create)
-            }
+            _ => self.recreate_from_output(Some(&registry_ref), "Create from the registry reference"),
         };
         steps.push(create);
         plan.alternatives.push(Alternative {

@@ -17,7 +17,7 @@ use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{getpgid, getppid, getsid, tcgetpgrp, tcsetpgrp, Pid};
 use signal_hook::consts::SIGCONT;
 
-use crate::supervise::{Ended, Foreground};
+use super::child::{Ended, Foreground};
 
 /// Gives the terminal's foreground to `group`. A background group that does this gets
 /// SIGTTOU unless it ignores it, as shells do.

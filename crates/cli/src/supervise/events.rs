@@ -7,37 +7,28 @@
 //! signal), and last `diagnosis` (the report `plan --format json` prints, with the
 //! timeline). A file that cannot be written is said once on stderr, and the run goes on.
 
-use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::Context;
 use sandbox_triage_core::{diagnosis_json, printable, redact, Diagnosis, Phase, SCHEMA_VERSION};
 use serde_json::{json, Value};
 
-use crate::supervise::Ended;
+use super::child::Ended;
+use crate::output_file::OutputFile;
 
 /// The events file, when one was asked for.
 pub(crate) struct Events {
-    file: Option<File>,
+    file: Option<OutputFile>,
+    /// The latest time stamped: no event is stamped before one already written.
+    last: Duration,
 }
 
 impl Events {
     /// Opens (truncates) `path` before the command starts: a typo is a usage error then,
-    /// not an hour later.
+    /// not an hour later; a FIFO nothing reads, or a device, is refused at once.
     pub(crate) fn open(path: Option<&Path>) -> anyhow::Result<Events> {
-        let file = path
-            .map(|p| {
-                OpenOptions::new()
-                    .write(true)
-                    .create(true)
-                    .truncate(true)
-                    .open(p)
-                    .with_context(|| format!("--events {}: cannot write", p.display()))
-            })
-            .transpose()?;
-        Ok(Events { file })
+        let file = path.map(|p| OutputFile::open("--events", p, true)).transpose()?;
+        Ok(Events { file, last: Duration::ZERO })
     }
 
     /// Whether events are being written.
@@ -47,12 +38,15 @@ impl Events {
 
     fn write(&mut self, event: &str, at: Duration, mut fields: Value) {
         let Some(file) = &mut self.file else { return };
+        // Output is classified after it arrived, and two streams arrive apart: an event
+        // is stamped no earlier than the one before it, so times only go forward and
+        // `exited` follows every event it ends.
+        self.last = self.last.max(at);
         fields["event"] = json!(event);
-        fields["at_secs"] = json!((at.as_secs_f64() * 1000.0).round() / 1000.0);
+        fields["at_secs"] = json!((self.last.as_secs_f64() * 1000.0).round() / 1000.0);
         // One write per line, straight to the file: a reader following it never sees
         // half an object, and nothing waits in a buffer.
-        let line = fields.to_string() + "\n";
-        if let Err(error) = file.write_all(line.as_bytes()) {
+        if let Err(error) = file.write_line(&fields.to_string()) {
             eprintln!("sandbox-triage: warning: cannot write the events file: {error}; no more events are written");
             self.file = None;
         }
@@ -90,13 +84,14 @@ impl Events {
         self.write("evidence", at, json!({ "kind": report["kind"], "phase": report["phase"], "evidence": report["evidence"] }));
     }
 
-    pub(crate) fn exited(&mut self, at: Duration, ended: Option<Ended>) {
+    /// The command ended; `stopped`: by the operator (nothing is carried out after it).
+    pub(crate) fn exited(&mut self, at: Duration, ended: Option<Ended>, stopped: bool) {
         let (status, signal) = match ended {
             Some(Ended::Code(code)) => (Some(code), None),
             Some(Ended::Signal(signal)) => (None, Some(signal)),
             None => (None, None),
         };
-        self.write("exited", at, json!({ "status": status, "signal": signal }));
+        self.write("exited", at, json!({ "status": status, "signal": signal, "stopped": stopped }));
     }
 
     /// The final report: `report` is the object `--json-out` holds.

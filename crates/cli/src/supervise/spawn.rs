@@ -14,7 +14,7 @@
 //! write error (a full disk) drops what cannot be written, and the child carries on.
 
 use std::ffi::OsString;
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::{self, ErrorKind, Read, Write};
 use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::fs::OpenOptionsExt;
@@ -29,29 +29,10 @@ use nix::unistd::{getpgrp, tcgetpgrp, Pid};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
-use crate::job_control::{hand_terminal, wait_for, JobControl};
-use crate::pty::Pty;
-use crate::spool::Spool;
-
-/// Which of the child's outputs a chunk came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Stream {
-    Out,
-    Err,
-}
-
-/// What happens to a supervised child, in order.
-#[derive(Debug)]
-pub(crate) enum Event {
-    /// Bytes the child wrote, already passed through (unless our output had closed),
-    /// and when they arrived (from the start of the child).
-    Chunk(Stream, Vec<u8>, Duration),
-    /// A stream ended: the child (and everything holding it) closed it, or our own
-    /// output closed and we stopped reading it.
-    Closed(Stream, bool),
-    /// The child itself ended.
-    Exited(Ended),
-}
+use super::child::{Ended, Event, Foreground, Stream};
+use super::job_control::{hand_terminal, wait_for, JobControl};
+use super::pty::Pty;
+use super::spool::Spool;
 
 /// Why the command could not be started.
 #[derive(Debug, thiserror::Error)]
@@ -72,29 +53,6 @@ impl SpawnError {
             SpawnError::NotExecutable(_) | SpawnError::Other(..) => 126,
         }
     }
-}
-
-/// How the child ended: its exit code, or the signal that killed it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Ended {
-    Code(i32),
-    Signal(i32),
-}
-
-impl Ended {
-    /// The status to exit with: the child's own, or 128 + the signal's number.
-    pub(crate) fn status(self) -> i32 {
-        match self {
-            Ended::Code(code) => code,
-            Ended::Signal(signal) => 128 + signal,
-        }
-    }
-}
-
-/// The terminal whose foreground the child holds, to give back.
-pub(crate) struct Foreground {
-    pub(crate) tty: File,
-    pub(crate) ours: Pid,
 }
 
 /// What is known of the child before its events are classified: when it ended and how,
@@ -219,7 +177,7 @@ pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
     let signals = Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT]).map_err(|e| SpawnError::Other(name.clone(), e))?;
     let foreground = our_terminal();
     let started = Instant::now();
-    let pty = crate::pty::for_child();
+    let pty = super::pty::for_child();
     let mut child = start(argv, foreground.is_some(), pty.as_ref())?;
     // Our copies of the slave go: the master reads its end once the child's are closed.
     let (master, stderr_on_pty) = match pty {
@@ -244,7 +202,7 @@ pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
     let stdout = match master {
         Some(master) => {
             if let Ok(resizable) = master.try_clone() {
-                crate::pty::follow_size(resizable, Arc::clone(&quiet));
+                super::pty::follow_size(resizable, Arc::clone(&quiet));
             }
             Some(Box::new(master) as Box<dyn Read + Send>)
         }
@@ -304,6 +262,11 @@ impl Supervised {
     pub(crate) fn ended_after(&self) -> Option<Duration> {
         let ended = *self.live.ended.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         ended.map(|(_, at)| at.duration_since(self.live.started))
+    }
+
+    /// Whether the child held the terminal's foreground (our Ctrl-C reached only it).
+    pub(crate) fn held_terminal(&self) -> bool {
+        self.foreground.is_some()
     }
 
     /// The child's output is over for us: readers stop writing, the terminal comes back,

@@ -11,7 +11,7 @@ use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::supervise::{Ended, Event, Stream};
+use super::child::{Ended, Event, Stream};
 
 /// Bytes of chunks held in memory before the rest goes to the file.
 const MEMORY: usize = 4 << 20;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use sandbox_triage_core::{Begun, Classifier, Kind, Phase, Timeline, TimelineBuilder};
 
-use crate::events::Events;
+use super::events::Events;
 
 /// While classification is behind (a burst of output), how often the classifier is asked
 /// where the output has got to: often enough for a timeline in tenths of a second,

@@ -1,0 +1,21 @@
+//! Supervising a create (`run`): the child started with our terminal or pipes
+//! ([`spawn`]), its output passed through and spooled for the classifier ([`spool`]),
+//! its stops passed on as a shell would ([`job_control`]), a pseudo-terminal when ours
+//! is one ([`pty`]), its output followed ([`watch`], [`progress`]) and what happens
+//! written as it happens ([`events`]). [`child`] holds the plain data they share, so
+//! none of the parts depends on another.
+
+pub(crate) mod child;
+pub(crate) mod events;
+pub(crate) mod job_control;
+pub(crate) mod progress;
+pub(crate) mod pty;
+pub(crate) mod spawn;
+pub(crate) mod spool;
+pub(crate) mod watch;
+
+pub(crate) use child::Ended;
+pub(crate) use events::Events;
+pub(crate) use progress::Progress;
+pub(crate) use spawn::{spawn, SpawnError};
+pub(crate) use watch::{watch, Lines, Watching};

@@ -1,0 +1,158 @@
+//! Following a supervised command's output as it comes: whole lines from both streams
+//! to the classifier, the phase it has reached, a heartbeat during silence, and (with
+//! `--early`) the diagnosis as soon as one is decisive, until the command has exited
+//! and its pipes are drained.
+
+use std::io::{self, Write};
+use std::time::{Duration, Instant};
+
+use sandbox_triage_core::{diagnosis_human, Classifier, Kind, Phase, Style};
+
+use super::child::{Ended, Event, Stream};
+use super::progress::Progress;
+use super::spawn::{Supervised, DRAIN};
+use super::spool::Empty;
+
+/// A partial line longer than this is classified as it is, so that an endless line
+/// costs no more memory than a long one.
+const PARTIAL_MAX: usize = 1 << 20;
+
+/// Hands the classifier whole lines from two streams, never half a line of one with
+/// the other's in between.
+#[derive(Default)]
+pub(crate) struct Lines {
+    partial: [Vec<u8>; 2],
+}
+
+impl Lines {
+    pub(crate) fn push(&mut self, stream: Stream, bytes: &[u8], classifier: &mut Classifier<'_>) {
+        let partial = &mut self.partial[usize::from(stream == Stream::Err)];
+        match memchr::memrchr(b'\n', bytes) {
+            Some(last) => {
+                if !partial.is_empty() {
+                    classifier.feed(partial);
+                    partial.clear();
+                }
+                classifier.feed(&bytes[..=last]);
+                partial.extend_from_slice(&bytes[last + 1..]);
+            }
+            None => partial.extend_from_slice(bytes),
+        }
+        if partial.len() >= PARTIAL_MAX {
+            classifier.feed(partial);
+            classifier.feed(b"\n");
+            partial.clear();
+        }
+    }
+
+    /// Whether a stream's last line has not ended yet.
+    pub(crate) fn mid_line(&self) -> bool {
+        self.partial.iter().any(|p| !p.is_empty())
+    }
+
+    pub(crate) fn finish(&mut self, classifier: &mut Classifier<'_>) {
+        for partial in &mut self.partial {
+            if !partial.is_empty() {
+                classifier.feed(partial);
+                classifier.feed(b"\n");
+                partial.clear();
+            }
+        }
+    }
+}
+
+/// Writes to our stderr; a stderr that is gone (a hung-up terminal) loses the text,
+/// never the exit status.
+pub(crate) fn say(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// How the watch ended.
+pub(crate) struct Outcome {
+    pub(crate) ended: Option<Ended>,
+    /// Our stdout closed, and the child was cut off from it.
+    pub(crate) stdout_closed: bool,
+    /// The kind `--early` printed, if it printed one.
+    pub(crate) early: Option<Kind>,
+}
+
+/// What the watch says while the command runs.
+pub(crate) struct Watching {
+    pub(crate) heartbeat: Option<Duration>,
+    pub(crate) early: bool,
+    /// Classify to the end even after a success (a timeline or events are wanted).
+    pub(crate) to_the_end: bool,
+}
+
+/// Classifies the child's output as it comes, until it has exited and its pipes are
+/// drained (or the drain's time is up): says which phase is running during silence, and
+/// (with `early`) the diagnosis as soon as one is decisive.
+pub(crate) fn watch(
+    supervised: &Supervised,
+    classifier: &mut Classifier<'_>,
+    lines: &mut Lines,
+    progress: &mut Progress,
+    how: &Watching,
+) -> Outcome {
+    let tick = how.heartbeat.map_or(Duration::from_secs(1), |h| h.min(Duration::from_secs(1)));
+    let (mut last_output, mut last_beat) = (Instant::now(), Instant::now());
+    let mut open = 2;
+    let mut outcome = Outcome { ended: None, stdout_closed: false, early: None };
+    let mut deadline: Option<Instant> = None;
+    while open > 0 || deadline.is_none() {
+        // A success needs no diagnosis: once its output has passed through, whatever
+        // classification has not caught up with is left.
+        if !how.early && !how.to_the_end && supervised.succeeded_and_passed_through() {
+            outcome.ended = Some(Ended::Code(0));
+            break;
+        }
+        let wait = deadline.map_or(tick, |d| d.saturating_duration_since(Instant::now()));
+        match supervised.events.pop(wait) {
+            Ok(Event::Chunk(stream, bytes, at)) => {
+                lines.push(stream, &bytes, classifier);
+                last_output = Instant::now();
+                // Caught up (live output): look at once, so each phase and step is timed
+                // by the chunk that began it; behind (a burst), now and then.
+                progress.after_output(classifier, at, !supervised.events.has_backlog());
+                if how.early && outcome.early.is_none() {
+                    outcome.early = say_early(classifier);
+                }
+            }
+            Ok(Event::Closed(stream, ours)) => {
+                open -= 1;
+                outcome.stdout_closed |= ours && stream == Stream::Out;
+            }
+            Ok(Event::Exited(ended)) => {
+                outcome.ended = Some(ended);
+                deadline = Some(Instant::now() + DRAIN);
+            }
+            Err(Empty::Timeout) if deadline.is_some_and(|d| Instant::now() >= d) => break,
+            Err(Empty::Timeout) => {
+                let at = supervised.started().elapsed();
+                progress.after_output(classifier, at, true);
+                let silent = last_output.elapsed();
+                if let Some(interval) = how.heartbeat.filter(|i| silent >= *i && last_beat.elapsed() >= *i) {
+                    last_beat = Instant::now();
+                    let phase = progress.phase().map_or("the command is running, before any phase it marks", Phase::description);
+                    // On a line of its own, after a line the command left unfinished.
+                    let fresh = if lines.mid_line() { "\n" } else { "" };
+                    say(&format!("{fresh}sandbox-triage: no output for {}s: {phase}\n", silent.as_secs().max(interval.as_secs())));
+                    progress.events.heartbeat(at, progress.phase(), silent);
+                }
+            }
+            Err(Empty::Done) => break,
+        }
+    }
+    outcome
+}
+
+/// Prints the diagnosis so far when it is decisive; the kind it printed.
+fn say_early(classifier: &mut Classifier<'_>) -> Option<Kind> {
+    classifier.flush_lines();
+    let so_far = classifier.peek();
+    if matches!(so_far.kind, Kind::Unknown | Kind::None) {
+        return None;
+    }
+    say(&format!("\nsandbox-triage: the command is failing (it has not exited yet)\n{}", diagnosis_human(&so_far, Style::default())));
+    Some(so_far.kind)
+}

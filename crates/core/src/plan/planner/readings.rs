@@ -1,0 +1,108 @@
+//! What the plans' probes print when the machine is not as the plan needs it, read into
+//! the machine's state and the way on: the engine is not running, the gateway container
+//! is stopped or absent (or the log came from another machine), the built image is gone.
+
+use crate::command::Word;
+use crate::plan::{Reading, Sign};
+
+use super::{argv, lit, Engine, Era, Os, Planner};
+
+/// Engines' words for a daemon that does not answer.
+const ENGINE_DOWN: &[&str] = &["cannot connect to the docker daemon", "cannot connect to podman", "is the docker daemon running"];
+
+/// Engines' words for a container that does not exist.
+const NO_CONTAINER: &[&str] = &["no such object", "no such container", "no container with name or id"];
+
+/// Engines' words for an image that does not exist.
+const NO_IMAGE: &[&str] = &["no such image", "image not known", "no such object"];
+
+/// The engine's name as people write it.
+pub(super) fn engine_name(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Podman => "Podman",
+        _ => "Docker",
+    }
+}
+
+impl Planner<'_> {
+    /// The command that starts the engine on this host, when one command does.
+    pub(super) fn engine_start(&self) -> Option<Vec<Word>> {
+        match (self.engine, self.input.host.os) {
+            (Engine::Podman, Os::Linux) => Some(argv(&["systemctl", "--user", "start", "podman.socket"])),
+            (Engine::Podman, _) => Some(argv(&["podman", "machine", "start"])),
+            (Engine::Docker, Os::Linux) if !self.input.host.wsl => Some(argv(&["sudo", "systemctl", "start", "docker"])),
+            (Engine::Docker, Os::Macos) => Some(argv(&["colima", "start"])),
+            _ => None,
+        }
+    }
+
+    /// What any engine probe's failure may mean: the engine is not here, not running, or
+    /// not this user's to use.
+    fn engine_readings(&self) -> Vec<Reading> {
+        let name = engine_name(self.engine);
+        let mut readings =
+            vec![Reading::new(Sign::NotInstalled, format!("`{}` is not installed on this machine (or not on PATH)", self.engine), None)
+                .with_advice(
+                    "a log from a machine with another engine is recovered on that machine; else install the engine the gateway uses",
+                )];
+        readings.push(
+            Reading::new(Reading::says(ENGINE_DOWN), format!("the {name} engine is not running here"), self.engine_start())
+                .with_advice("start it, then run this again"),
+        );
+        readings.push(
+            Reading::new(Reading::says(&["permission denied"]), format!("this user may not use the {name} engine's socket"), None)
+                .with_advice("run as a user in the engine's group (`sudo usermod -aG docker $USER`, then a new login session)"),
+        );
+        readings
+    }
+
+    /// `inspect {{.State.Running}} openshell-cluster-<gw>` did not print `true`.
+    pub(super) fn gateway_container_readings(&mut self, container: &Word) -> Vec<Reading> {
+        let shown = container.display();
+        let mut readings = self.engine_readings();
+        let start = match self.era() {
+            Some(Era::PackageManaged) => None,
+            _ => {
+                let mut start = Self::openshell(&["gateway", "start", "--name"]);
+                start.push(self.gateway());
+                Some(start)
+            }
+        };
+        readings.push(
+            Reading::new(
+                Reading::says(NO_CONTAINER),
+                format!("there is no gateway container {shown} on this machine: the gateway was never started here, or was removed"),
+                start,
+            )
+            .with_advice("if the log came from another machine, carry the recovery out there; here, start the gateway, then create again"),
+        );
+        readings.push(Reading::new(
+            Sign::PrintsLine { line: "false".to_owned() },
+            format!("the gateway container {shown} exists but is stopped"),
+            Some(vec![lit(self.engine.as_str()), lit("start"), container.clone()]),
+        ));
+        readings
+    }
+
+    /// `image inspect <built image>` failed.
+    pub(super) fn local_image_readings(&mut self, image: &Word) -> Vec<Reading> {
+        let shown = image.display();
+        let name = engine_name(self.engine);
+        let mut readings = self.engine_readings();
+        // The create as it was (from its own source), when its argv is known and needs
+        // no value the plan does not already read (a temporary build directory is gone).
+        let again = self.input.invocation.map(|invocation| crate::command::reconstruct(invocation, None)).and_then(|rebuilt| {
+            let known = rebuilt.placeholders.iter().all(|p| self.placeholders.get(&p.name).is_some());
+            known.then_some(rebuilt.words)
+        });
+        readings.push(
+            Reading::new(
+                Reading::says(NO_IMAGE),
+                format!("the built image {shown} is not in {name} here: it was removed, or the log came from another machine"),
+                again,
+            )
+            .with_advice("there is nothing to hand over: build it again by running the create as before"),
+        );
+        readings
+    }
+}

@@ -1,0 +1,48 @@
+//! Which placeholders a plan's steps read: every command, check, looked-for word and
+//! undo of each step. A value is checked as the argument it stands for, and a value
+//! that is a word of its own must not look like a flag.
+
+use crate::command::Word;
+use crate::plan::{Action, Holds, Step};
+
+/// One placeholder the steps read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Read {
+    /// Its name.
+    pub name: String,
+    /// Some command has it as a word of its own (not the tail of `KEY=…`).
+    pub whole_word: bool,
+}
+
+/// Every word a step runs, checks, looks for or undoes with.
+#[must_use]
+pub fn step_words(step: &Step) -> Vec<&Word> {
+    let mut words: Vec<&Word> = step.commands().into_iter().flatten().collect();
+    for check in [&step.pre, &step.post, &step.skip_if].into_iter().flatten() {
+        match &check.holds {
+            Holds::PrintsLine { line } => words.push(line),
+            Holds::PrintsRow { first, last } => words.extend([first, last]),
+            Holds::Succeeds => {}
+        }
+    }
+    if let Some(Action::Pipeline(undo)) = &step.undo {
+        words.extend(undo.iter().flatten());
+    }
+    words
+}
+
+/// The placeholders `steps` read, each once, in the order first read.
+#[must_use]
+pub fn reads(steps: &[Step]) -> Vec<Read> {
+    let mut names: Vec<Read> = Vec::new();
+    for word in steps.iter().flat_map(step_words) {
+        let whole = word.0.len() == 1;
+        for name in word.placeholders() {
+            match names.iter_mut().find(|r| r.name == name) {
+                Some(read) => read.whole_word |= whole,
+                None => names.push(Read { name: name.to_owned(), whole_word: whole }),
+            }
+        }
+    }
+    names
+}

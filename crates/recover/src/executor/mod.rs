@@ -1,0 +1,172 @@
+//! Carrying a plan out, step by step, every check checked.
+//!
+//! Before anything runs, every stop that can be known is looked for ([`preflight`]):
+//! a recovery that could not finish changes nothing. Then, in order: a probe runs and
+//! its expectation must hold. Before a step that changes state: its `skip_if` check
+//! (the work is done: skip it), its `when` check (must hold), then a yes (`--yes`, or a
+//! person on the terminal; a step only a person may allow is always asked). A
+//! destructive step's command is shown filled before it runs. After it: its `expect`
+//! check. A check that fails is read ([`sandbox_triage_core::read_failure`]): the
+//! machine's state and the way on are said, never only "failed". When a step fails or
+//! the operator stops the run, what the steps before it changed is put back, newest
+//! first, as far as the last step that could not be undone.
+//!
+//! A dry run does all of that up to the first step that would change something, and
+//! only describes the rest: their checks depend on it.
+
+mod checks;
+mod steps;
+
+use std::sync::atomic::AtomicBool;
+
+use sandbox_triage_core::{Applicability, Plan, Step};
+
+use crate::journal::{Entry, Status};
+use crate::narration::{Listener, Said};
+use crate::outcome::Outcome;
+use crate::policy::Policy;
+use crate::preflight::{preflight, Stop};
+use crate::runner::{Person, Runner};
+use crate::values::{used, Problem, Values};
+
+/// What the executor works with: the processes, the person, the stop and the listener.
+pub struct Parts<'a> {
+    /// Runs processes.
+    pub runner: &'a mut dyn Runner,
+    /// Answers questions.
+    pub person: &'a mut dyn Person,
+    /// Set when the operator stops the run (Ctrl-C, SIGTERM, a hang-up).
+    pub stop: &'a AtomicBool,
+    /// Hears what is said, and each step's record.
+    pub listener: &'a mut dyn Listener,
+}
+
+/// Carries out `plan` with `values` (and the `problems` resolving them met): the
+/// outcome. What it says and each step's record go to the listener.
+#[must_use]
+pub fn carry_out<'a>(plan: &Plan, values: &'a Values, problems: &[Problem], policy: Policy, parts: Parts<'a>) -> Outcome {
+    let mut executor = Executor { policy, values, parts, secrets: values.secrets(), changed: false, undo: Vec::new() };
+    executor.plan(plan, problems)
+}
+
+/// A plan being carried out.
+struct Executor<'a> {
+    policy: Policy,
+    values: &'a Values,
+    parts: Parts<'a>,
+    /// What no output may show.
+    secrets: Vec<String>,
+    /// A dry run has passed a step that would change state: what follows depends on it.
+    changed: bool,
+    /// The steps whose changes can be put back, oldest first.
+    undo: Vec<(usize, Step)>,
+}
+
+impl Executor<'_> {
+    fn say(&mut self, said: Said<'_>) {
+        self.parts.listener.said(said);
+    }
+
+    fn note(&mut self, text: impl Into<String>) {
+        self.parts.listener.said(Said::Note(text.into()));
+    }
+
+    fn plan(&mut self, plan: &Plan, problems: &[Problem]) -> Outcome {
+        if plan.steps.is_empty() {
+            self.note("the plan has no steps: nothing to carry out");
+            return Outcome::Done;
+        }
+        if !plan.mechanical {
+            return self.probes_only(plan, problems);
+        }
+        let stops = preflight(plan, &self.policy, problems);
+        if self.policy.apply && !stops.is_empty() {
+            return self.stopped_before_any_change(&stops);
+        }
+        self.values_used(plan);
+        for (i, step) in plan.steps.iter().enumerate() {
+            if let Some(outcome) = self.step(i + 1, step) {
+                self.put_back();
+                return outcome;
+            }
+        }
+        if !stops.is_empty() {
+            // A dry run: what it found would stop `--apply`.
+            self.note("carried out, this plan would stop before any change:");
+            for stop in &stops {
+                self.note(stop.describe());
+            }
+            return Outcome::Stopped;
+        }
+        Outcome::Done
+    }
+
+    /// A plan of choices for a person: its probes run, up to the first choice.
+    fn probes_only(&mut self, plan: &Plan, problems: &[Problem]) -> Outcome {
+        for (i, step) in plan.steps.iter().enumerate() {
+            let number = i + 1;
+            if step.applicability != Applicability::Probe {
+                self.say(Said::Step { number, step });
+                self.note(format!(
+                    "stopped: from step {number} on, this plan is choices for you to make from what the probes show (`sandbox-triage plan` lists them)"
+                ));
+                self.parts.listener.record(&Entry::new(number, step));
+                return Outcome::Stopped;
+            }
+            if let Some(problem) = problems.iter().find(|p| used(std::slice::from_ref(step)).iter().any(|(n, _)| n == p.name())) {
+                self.say(Said::Step { number, step });
+                self.note(format!("stopped: step {number} needs a value: {}", problem.describe()));
+                self.parts.listener.record(&Entry::new(number, step));
+                return Outcome::Stopped;
+            }
+            if let Some(outcome) = self.step(number, step) {
+                return outcome;
+            }
+        }
+        Outcome::Done
+    }
+
+    fn stopped_before_any_change(&mut self, stops: &[Stop]) -> Outcome {
+        self.note("stopped before any change: carried out now, this recovery would stop part-way");
+        for stop in stops {
+            self.note(stop.describe());
+        }
+        Outcome::Stopped
+    }
+
+    /// Each value the steps read, and where it came from (a secret masked).
+    fn values_used(&mut self, plan: &Plan) {
+        let names = used(&plan.steps);
+        if names.is_empty() {
+            return;
+        }
+        self.say(Said::Headline("\nvalues the commands read:".to_owned()));
+        for (name, _) in &names {
+            if let Some(value) = self.values.get(name) {
+                let (shown, origin) = (value.shown(), value.origin.describe(name));
+                self.parts.listener.said(Said::Value { name, shown, origin });
+            }
+        }
+    }
+
+    /// Puts back, newest first, what the steps since the last one that could not be
+    /// undone changed. A second stop while putting back leaves the rest, and says so.
+    fn put_back(&mut self) {
+        if self.undo.is_empty() {
+            return;
+        }
+        // The stop that ended the run has been heard; a new one stops the putting back.
+        self.parts.stop.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.note("putting back what this run changed (Ctrl-C again leaves it as it is)");
+        while let Some((number, step)) = self.undo.pop() {
+            let status = self.undo_step(number, &step);
+            if status != Status::Undone {
+                let left: Vec<String> = self.undo.iter().rev().map(|(n, s)| format!("step {n} ({})", s.purpose)).collect();
+                if !left.is_empty() {
+                    self.note(format!("not put back: {}", left.join(", ")));
+                }
+                self.undo.clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! What a recovery says as it goes, as data: a [`Listener`] prints it (the binary), or
+//! keeps it (a test). [`text`] gives each its words, so every front end says the same.
+
+use std::time::Duration;
+
+use sandbox_triage_core::{printable, render, render_pipeline, Action, Shell, Step};
+
+use crate::journal::{Entry, Found};
+
+/// One thing said.
+#[derive(Debug, Clone)]
+pub enum Said<'a> {
+    /// What the run is.
+    Headline(String),
+    /// A step begins.
+    Step {
+        /// Its number.
+        number: usize,
+        /// The step.
+        step: &'a Step,
+    },
+    /// The command a step will run, its values filled (secrets masked): shown before a
+    /// destructive step runs.
+    Resolved(String),
+    /// A value the commands read, and where it came from.
+    Value {
+        /// The placeholder.
+        name: &'a str,
+        /// The value as it may be shown.
+        shown: String,
+        /// Where it came from.
+        origin: String,
+    },
+    /// A check's result.
+    Check {
+        /// Which check: `before`, `after`, `already done?`.
+        when: &'static str,
+        /// Its command, as shown.
+        command: String,
+        /// What it looks for.
+        expect: &'a str,
+        /// Whether it held.
+        holds: bool,
+    },
+    /// A line of a step's output, masked.
+    Output(&'a str),
+    /// A pipeline's stream so far.
+    Streaming(u64, Duration),
+    /// A pipeline's stream, once over.
+    Streamed(u64, Duration),
+    /// What happened, in a sentence.
+    Note(String),
+    /// What a failed check showed about the machine, and the way on.
+    Found(&'a Found),
+    /// How the run ended.
+    Summary(String),
+}
+
+/// Takes what a recovery says, and each step's record.
+pub trait Listener {
+    /// Something said.
+    fn said(&mut self, said: Said<'_>);
+    /// A step's record, once it has ended.
+    fn record(&mut self, entry: &Entry);
+}
+
+/// Bytes, rate and elapsed time of a stream, for people.
+#[must_use]
+pub fn rate(bytes: u64, elapsed: Duration) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let mib = bytes as f64 / f64::from(1 << 20);
+    let secs = elapsed.as_secs_f64().max(0.001);
+    format!("streamed {mib:.1} MiB in {secs:.1} s ({:.1} MiB/s)", mib / secs)
+}
+
+fn command_text(action: &Action) -> Option<String> {
+    match action {
+        Action::Argv(argv) => render(argv, Shell::Posix).ok(),
+        Action::Pipeline(commands) => render_pipeline(commands, Shell::Posix).ok(),
+        Action::Nothing => None,
+    }
+}
+
+/// The lines people read for `said` (`None`: a progress line, drawn in place by the
+/// front end). Everything from the plan or a process is made printable: no escape
+/// sequence reaches the terminal.
+#[must_use]
+pub fn text(said: &Said<'_>) -> Option<String> {
+    Some(match said {
+        Said::Headline(text) | Said::Summary(text) => printable(text),
+        Said::Step { number, step } => {
+            let mut lines = vec![format!("\n{number}. [{}] {}", step.applicability.as_str(), printable(&step.purpose))];
+            if let Some(command) = command_text(&step.action) {
+                for (i, line) in command.lines().enumerate() {
+                    lines.push(format!("   {} {}", if i == 0 { "$" } else { " " }, printable(line)));
+                }
+            }
+            if let Some(note) = &step.note {
+                lines.push(format!("   ({})", printable(note)));
+            }
+            lines.join("\n")
+        }
+        Said::Resolved(command) => format!("   → will run: {}", printable(command)),
+        Said::Value { name, shown, origin } => format!("   · {name} = {} (from {})", printable(shown), printable(origin)),
+        Said::Check { when, command, expect, holds } => {
+            // "Already done?" answered no is the usual case, not a failure.
+            let mark = match (holds, when.starts_with("already done")) {
+                (true, _) => "✓",
+                (false, true) => "·",
+                (false, false) => "✗",
+            };
+            format!("   {mark} {when}: {}  → {}", printable(command), printable(expect))
+        }
+        Said::Output(line) => format!("   │ {}", printable(line)),
+        Said::Streaming(..) => return None,
+        Said::Streamed(bytes, elapsed) => format!("   → {}", rate(*bytes, *elapsed)),
+        Said::Note(text) => format!("   → {}", printable(text)),
+        Said::Found(found) => {
+            let mut lines = vec![format!("   → the machine: {}", printable(&found.state))];
+            if let Some(next) = &found.next {
+                lines.push(format!("   → next: {}", printable(next)));
+            }
+            if let Some(advice) = &found.advice {
+                lines.push(format!("   → {}", printable(advice)));
+            }
+            lines.join("\n")
+        }
+    })
+}
