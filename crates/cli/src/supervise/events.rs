@@ -100,3 +100,27 @@ impl Events {
         self.write("diagnosis", at, json!({ "report": report }));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_event_is_stamped_before_one_already_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("events");
+        let mut events = Events::open(Some(&path)).expect("open");
+        // Output classified late: its evidence is stamped after the child's end.
+        let seen = sandbox_triage_core::Diagnosis::unknown(sandbox_triage_core::Stage::SandboxCreate, "");
+        events.evidence(Duration::from_millis(2500), &seen);
+        events.exited(Duration::from_millis(1200), Some(Ended::Code(1)), false);
+        events.diagnosis(Duration::from_millis(1300), "{}");
+        let times: Vec<(String, f64)> = std::fs::read_to_string(&path)
+            .expect("events")
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).expect("JSON"))
+            .map(|e| (e["event"].as_str().unwrap_or_default().to_owned(), e["at_secs"].as_f64().unwrap_or_default()))
+            .collect();
+        assert_eq!(times, [("evidence".to_owned(), 2.5), ("exited".to_owned(), 2.5), ("diagnosis".to_owned(), 2.5)]);
+    }
+}

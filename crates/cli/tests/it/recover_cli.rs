@@ -4,89 +4,11 @@
 //! are in `recover_engine`.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{workspace, BIN};
-
-/// A `podman` for the example's gateway: it runs, holds the image, and imports. With
-/// `STUB_SAVE_SLEEP`, `save` writes its pid and hangs that many seconds.
-const PODMAN: &str = r#"#!/bin/sh
-echo "podman $*" >>"$STUB_DIR/log"
-case "$1" in
-  inspect) echo true ;;
-  image|tag) echo sha256:0123 ;;
-  save)
-    if [ -n "${STUB_SAVE_SLEEP:-}" ]; then echo $$ >"$STUB_DIR/save.pid"; exec sleep "$STUB_SAVE_SLEEP"; fi
-    # A helper left running in the background, holding stderr open.
-    if [ -n "${STUB_SAVE_LINGERS:-}" ]; then sleep 60 & echo $! >"$STUB_DIR/lingering.pid"; fi
-    echo 'an archive' ;;
-  exec)
-    case "$*" in
-      *'images import'*) cat >"$STUB_DIR/imported" ;;
-      *'images check'*) [ -s "$STUB_DIR/imported" ] && echo 'docker.io/openshell/sandbox-from:1786000000 x sha256:1 complete (1/1) 1 MiB/1 MiB true'; true ;;
-    esac ;;
-esac
-"#;
-
-/// Records its words, and says them on stderr as a chatty tool would.
-const RECORDER: &str = "#!/bin/sh\necho \"${0##*/} $*\" >>\"$STUB_DIR/log\"\necho \"${0##*/}: working on $*\" >&2\n";
-
-struct Stubs {
-    dir: tempfile::TempDir,
-}
-
-impl Stubs {
-    fn new() -> Stubs {
-        let dir = tempfile::tempdir().expect("tempdir");
-        for (name, text) in [("podman", PODMAN), ("openshell", RECORDER), ("systemctl", RECORDER)] {
-            let path = dir.path().join(name);
-            fs::write(&path, text).expect("stub");
-            fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
-        }
-        Stubs { dir }
-    }
-
-    /// A corpus file's output (its header removed), written where `recover` reads it.
-    fn corpus_input(&self, name: &str) -> String {
-        let text = fs::read_to_string(workspace().join("tests/corpus").join(name)).expect("corpus file");
-        let path = self.dir.path().join("input.log");
-        fs::write(&path, text.split_once("# ---\n").map(|(_, b)| b).expect("a header")).expect("input");
-        path.display().to_string()
-    }
-
-    /// The pid a stub wrote to `file`.
-    fn pid(&self, file: &str) -> i32 {
-        fs::read_to_string(self.dir.path().join(file)).expect("pid").trim().parse().expect("a pid")
-    }
-
-    fn log(&self) -> String {
-        fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
-    }
-
-    /// `recover` in a session of its own (no terminal to ask on).
-    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
-        let mut command = Command::new("setsid");
-        command
-            .arg(BIN)
-            .arg("recover")
-            .args(args)
-            .env("PATH", format!("{}:{}", self.dir.path().display(), std::env::var("PATH").unwrap_or_default()))
-            .env("STUB_DIR", self.dir.path())
-            .env("NO_COLOR", "1")
-            .env_remove("SANDBOX_TRIAGE_GATEWAY_STATE_DIR")
-            .stdin(Stdio::null());
-        for (k, v) in env {
-            command.env(k, v);
-        }
-        command
-    }
-
-    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        self.command(args, env).output().expect("recover")
-    }
-}
+use crate::common::workspace;
+use crate::stand_in::StandIn as Stubs;
 
 fn example() -> String {
     workspace().join("examples/upload-404-podman.log").display().to_string()

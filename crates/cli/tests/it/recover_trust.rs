@@ -1,0 +1,245 @@
+//! What `recover --apply` and `run --recover` promise the operator, shown with real
+//! processes: stand-in programs on `PATH` record every argv they are given, so each test
+//! sees what was run and, above all, what never was. Ctrl-C is pressed on a real
+//! pseudo-terminal.
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::common::{workspace, BIN};
+use crate::stand_in::StandIn;
+use crate::terminal::Terminal;
+
+fn example_text() -> String {
+    fs::read_to_string(workspace().join("examples/upload-404-podman.log")).expect("example")
+}
+
+fn said(out: &std::process::Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+fn wait_for(path: &Path) {
+    let started = Instant::now();
+    while !path.exists() {
+        assert!(started.elapsed() < Duration::from_secs(20), "{} never appeared", path.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `sandbox-triage <args>` on a terminal, with the stand-ins first on `PATH`.
+fn on_terminal(stand: &StandIn, args: &str, env: &[(&str, &str)]) -> Terminal {
+    let mut vars = vec![("PATH", stand.path()), ("STUB_DIR", stand.dir.path().display().to_string())];
+    vars.extend(env.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    Terminal::start(&format!("'{BIN}' {args}"), &vars)
+}
+
+const CREATE: &str = "openshell sandbox create --from ./Dockerfile --name demo -g nemoclaw";
+
+#[test]
+fn ctrl_c_during_the_create_is_never_followed_by_a_recovery() {
+    // The create printed the upload 404, then the operator pressed Ctrl-C: it died of
+    // SIGINT, or caught it and exited 130.
+    for hang in ["sleep", "trap"] {
+        let stand = StandIn::new();
+        stand.create_prints(&example_text());
+        let mut terminal = on_terminal(&stand, &format!("run --recover --yes --heartbeat 0 -- {CREATE}"), &[("STUB_CREATE_HANG", hang)]);
+        wait_for(&stand.dir.path().join("hanging"));
+        terminal.expect("status code 404");
+        terminal.type_in(b"\x03");
+        let status = terminal.status_within(Duration::from_secs(20));
+        assert_eq!(status, Some(130), "{hang}: {}", terminal.text());
+        assert!(terminal.text().contains("stopped by the operator's Ctrl-C (SIGINT)"), "{hang}: {}", terminal.text());
+        assert!(terminal.text().contains("--recover carries nothing out after a stop"), "{hang}: {}", terminal.text());
+        assert_eq!(stand.log(), format!("{CREATE}\n"), "{hang}: only the create ran");
+    }
+}
+
+/// The database of the gateway is from another release; its state directory is real.
+fn migration(stand: &StandIn) -> (String, std::path::PathBuf) {
+    let input = stand.corpus_input("database_migration_incompatible__has-been-modified-9293.log");
+    let state = stand.dir.path().join("gw state");
+    fs::create_dir(&state).expect("state dir");
+    fs::write(state.join("openshell.db"), "db").expect("database");
+    (input, state)
+}
+
+#[test]
+fn ctrl_c_at_a_question_ends_the_run_at_once_and_puts_back_what_was_changed() {
+    let stand = StandIn::new();
+    let (input, state) = migration(&stand);
+    let args = format!("recover '{input}' --stage gateway-start --apply --allow-destructive --set 'GATEWAY_STATE_DIR={}'", state.display());
+    let mut terminal = on_terminal(&stand, &args, &[]);
+    terminal.expect("Run step 3: Stop the gateway service? [y/N]");
+    terminal.type_in(b"y\n");
+    terminal.expect("Run step 4 (destructive): Move the state directory aside? [y/N]");
+    terminal.type_in(b"\x03");
+    let status = terminal.status_within(Duration::from_secs(10));
+    assert_eq!(status, Some(130), "Ctrl-C at the question must end the run at once: {}", terminal.text());
+    assert!(terminal.text().contains("interrupted at the question for step 4"), "{}", terminal.text());
+    // The service it stopped was started again; the state never moved.
+    assert_eq!(stand.log(), "systemctl --user stop openshell-gateway\nsystemctl --user start openshell-gateway\n");
+    assert!(state.join("openshell.db").exists());
+}
+
+#[test]
+fn a_failed_move_starts_the_gateway_service_again() {
+    let stand = StandIn::new();
+    let (input, state) = migration(&stand);
+    stand.failing("mv", 1);
+    let set = format!("GATEWAY_STATE_DIR={}", state.display());
+    let out = stand.run(&[&input, "--stage", "gateway-start", "--apply", "--yes", "--allow-destructive", "--set", &set], &[]);
+    assert_eq!(out.status.code(), Some(4), "{}", said(&out));
+    let moved = format!("mv {0} {0}.incompatible", state.display());
+    assert_eq!(
+        stand.log(),
+        format!("systemctl --user stop openshell-gateway\n{moved}\nsystemctl --user start openshell-gateway\n"),
+        "{}",
+        said(&out)
+    );
+    assert!(said(&out).contains("putting back step 3: systemctl --user start openshell-gateway"), "{}", said(&out));
+}
+
+#[test]
+fn the_recreate_carries_the_creates_own_environment_never_the_operators() {
+    let stand = StandIn::new();
+    stand.create_prints(&example_text());
+    let create =
+        format!("{CREATE} -- env PATH=/opt/sandbox/bin HOME=/sandbox OPENAI_API_KEY=sk-proj-create0123456789abcdefghij nemoclaw-start");
+    let words: Vec<&str> = create.split(' ').collect();
+    let args: Vec<&str> = ["run", "--recover", "--yes", "--heartbeat", "0", "--"].into_iter().chain(words).collect();
+    let out = stand.run_any(&args, &[("HOME", "/home/operator"), ("OPENAI_API_KEY", "sk-proj-operator0123456789abcdefgh")]);
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    let last = stand.log().lines().last().map(str::to_owned).unwrap_or_default();
+    assert_eq!(
+        last,
+        "openshell sandbox create --from openshell/sandbox-from:1786000000 --name demo -g nemoclaw -- env PATH=/opt/sandbox/bin HOME=/sandbox \
+         OPENAI_API_KEY=sk-proj-create0123456789abcdefghij nemoclaw-start"
+    );
+    for never in ["/home/operator", "sk-proj-operator", "sk-proj-create", "/opt/sandbox/bin"] {
+        assert!(!said(&out).contains(never), "{never}: {}", said(&out));
+    }
+    assert!(said(&out).contains("OPENAI_API_KEY = **** (from the create's own argv)"), "{}", said(&out));
+}
+
+/// The upload 404 with no gateway named anywhere in the output.
+const NAMELESS: &str = "  Built image openshell/sandbox-from:1786000000\n  [progress] Exported 1862 MiB\nError:   × failed to upload image tar into container\n  ╰─▶ Docker responded with status code 404: the container does not exist: no such container\n";
+
+#[test]
+fn a_value_that_would_be_a_flag_is_refused_before_anything_runs() {
+    let stand = StandIn::new();
+    let input = stand.input(NAMELESS);
+    for (set, env) in
+        [(["--set", "GATEWAY=--all"], ("SANDBOX_TRIAGE_UNUSED", "x")), (["--set", "BUILT_IMAGE=x:1"], ("SANDBOX_TRIAGE_GATEWAY", "--all"))]
+    {
+        let args: Vec<&str> = [input.as_str(), "--apply", "--yes", "--allow-destructive"].into_iter().chain(set).collect();
+        let out = stand.run(&args, &[env]);
+        assert_eq!(out.status.code(), Some(5), "{}", said(&out));
+        assert!(said(&out).contains("starts with '-', which the command would read as a flag"), "{}", said(&out));
+        assert!(stand.log().is_empty(), "{}", stand.log());
+    }
+}
+
+/// 0.0.37: the driver could not find the image Podman built, after `Created sandbox: web`.
+const LEFT_IN_ERROR: &str = "Building image openshell/sandbox-from:1784738810 from ./Dockerfile
+  STEP 1/1: FROM scratch
+  COMMIT openshell/sandbox-from:1784738810
+  Successfully tagged localhost/openshell/sandbox-from:1784738810
+✓ Image openshell/sandbox-from:1784738810 is available in the local Docker daemon
+Created sandbox: web
+[0.4s] Pulling image openshell/sandbox-from:1784738810
+Error:   × sandbox entered error phase while provisioning: ImagePullFailed: pull Docker image 'openshell/sandbox-from:1784738810' failed: pull access denied for openshell/sandbox-from
+";
+
+#[test]
+fn a_sandbox_is_deleted_only_while_the_list_shows_it_failed() {
+    for (phase, deleted) in [("Ready", false), ("Error", true)] {
+        let stand = StandIn::new();
+        let input = stand.input(LEFT_IN_ERROR);
+        fs::write(stand.dir.path().join("list.out"), format!("NAME  CREATED  PHASE\nweb  2026-12-04 10:00:00  {phase}\n")).expect("list");
+        let out = stand.run(
+            &[
+                &input,
+                "--apply",
+                "--yes",
+                "--allow-destructive",
+                "--",
+                "openshell",
+                "sandbox",
+                "create",
+                "--from",
+                "./Dockerfile",
+                "--name",
+                "web",
+            ],
+            &[],
+        );
+        let log = stand.log();
+        assert_eq!(log.contains("openshell sandbox delete web"), deleted, "{phase}: {log}");
+        if deleted {
+            assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+            assert!(said(&out).contains("→ will run: openshell sandbox delete web"), "{}", said(&out));
+        } else {
+            assert_eq!(out.status.code(), Some(3), "{}", said(&out));
+            assert!(!log.contains("sandbox create"), "{log}");
+        }
+    }
+}
+
+#[test]
+fn the_readme_example_without_its_gateway_says_what_state_the_machine_is_in_and_what_to_run() {
+    let stand = StandIn::new();
+    let example = workspace().join("examples/upload-404-podman.log").display().to_string();
+    let out = stand.run(&[&example], &[("STUB_GATEWAY_ABSENT", "1")]);
+    assert_eq!(out.status.code(), Some(3), "{}", said(&out));
+    let text = said(&out);
+    assert!(text.contains("the machine: there is no gateway container openshell-cluster-nemoclaw on this machine"), "{text}");
+    assert!(text.contains("next: openshell gateway start --name nemoclaw"), "{text}");
+    assert!(text.contains("if the log came from another machine, carry the recovery out there"), "{text}");
+    // The explanation says why the 404's words are not taken at face value.
+    let plan = stand.run_any(&["plan", &example], &[]);
+    let text = said(&plan);
+    assert!(text.contains("On this large-upload path that answer") && text.contains("misleads"), "{text}");
+    assert!(text.contains("step 1 checks whether it runs"), "{text}");
+    // The script says the same.
+    let script = stand.dir.path().join("plan.sh");
+    let argv: Vec<&str> = CREATE.split(' ').collect();
+    fs::write(&script, plan_script(&stand, &example, &argv)).expect("script");
+    let ran = std::process::Command::new("setsid")
+        .args(["sh", &script.display().to_string(), "--yes"])
+        .env("PATH", stand.path())
+        .env("STUB_DIR", stand.dir.path())
+        .env("STUB_GATEWAY_ABSENT", "1")
+        .output()
+        .expect("sh");
+    let err = String::from_utf8_lossy(&ran.stderr);
+    assert_eq!(ran.status.code(), Some(3), "{err}");
+    assert!(err.contains("the machine: there is no gateway container openshell-cluster-nemoclaw"), "{err}");
+    assert!(err.contains("next: openshell gateway start --name nemoclaw"), "{err}");
+}
+
+fn plan_script(stand: &StandIn, log: &str, argv: &[&str]) -> String {
+    let args: Vec<&str> = ["plan", "--format", "sh", log, "--"].into_iter().chain(argv.iter().copied()).collect();
+    let args = if argv.is_empty() { &args[..4] } else { &args[..] };
+    String::from_utf8(stand.run_any(args, &[]).stdout).expect("utf-8")
+}
+
+#[test]
+fn the_readme_examples_script_ends_recovered_once_a_person_allows_the_create() {
+    let stand = StandIn::new();
+    let example = workspace().join("examples/upload-404-podman.log").display().to_string();
+    let script = stand.dir.path().join("plan.sh");
+    fs::write(&script, plan_script(&stand, &example, &[])).expect("script");
+    let vars = [("PATH", stand.path()), ("STUB_DIR", stand.dir.path().display().to_string())];
+    let mut terminal = Terminal::start(&format!("sh '{}' --yes", script.display()), &vars);
+    terminal.expect("Create the sandbox from the built image");
+    terminal.type_in(b"y\n");
+    assert_eq!(terminal.status_within(Duration::from_secs(20)), Some(0), "{}", terminal.text());
+    assert!(terminal.text().contains("recovered"), "{}", terminal.text());
+    assert_eq!(
+        stand.log().lines().last(),
+        Some("openshell sandbox create --from openshell/sandbox-from:1786000000 -g nemoclaw"),
+        "{}",
+        stand.log()
+    );
+}
