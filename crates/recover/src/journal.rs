@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use sandbox_triage_core::{Step, Word};
+use sandbox_triage_core::{controls_marked, Step, Word};
 
 use crate::runner::Finished;
 
@@ -73,10 +73,12 @@ pub struct Entry {
     pub found: Option<Found>,
 }
 
-/// A command as shown and journaled: placeholders by name, never their values.
+/// A command as shown and journaled: placeholders by name, never their values; each
+/// control character as U+FFFD (a journal is read on a terminal too), a secret the
+/// words hold masked.
 #[must_use]
 pub fn shown(argv: &[Word]) -> Vec<String> {
-    argv.iter().map(Word::display).collect()
+    argv.iter().map(|w| controls_marked(&sandbox_triage_core::redact(&w.display()))).collect()
 }
 
 impl Entry {
@@ -90,7 +92,7 @@ impl Entry {
         };
         Entry {
             step: number,
-            purpose: step.purpose.clone(),
+            purpose: controls_marked(&step.purpose),
             risk: step.applicability.as_str(),
             argv,
             status: Status::Stopped,

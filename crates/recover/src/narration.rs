@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use sandbox_triage_core::{printable, render, render_pipeline, Action, Shell, Step};
+use sandbox_triage_core::{controls_marked, printable, shown_action, Step};
 
 use crate::journal::{Entry, Found};
 
@@ -73,26 +73,21 @@ pub fn rate(bytes: u64, elapsed: Duration) -> String {
     format!("streamed {mib:.1} MiB in {secs:.1} s ({:.1} MiB/s)", mib / secs)
 }
 
-fn command_text(action: &Action) -> Option<String> {
-    match action {
-        Action::Argv(argv) => render(argv, Shell::Posix).ok(),
-        Action::Pipeline(commands) => render_pipeline(commands, Shell::Posix).ok(),
-        Action::Nothing => None,
-    }
-}
-
 /// The lines people read for `said` (`None`: a progress line, drawn in place by the
-/// front end). Everything from the plan or a process is made printable: no escape
-/// sequence reaches the terminal.
+/// front end). Everything from the plan or a process is made printable, and commands
+/// come already shown (their control characters as U+FFFD): no escape sequence reaches
+/// the terminal.
 #[must_use]
 pub fn text(said: &Said<'_>) -> Option<String> {
     Some(match said {
         Said::Headline(text) | Said::Summary(text) => printable(text),
         Said::Step { number, step } => {
             let mut lines = vec![format!("\n{number}. [{}] {}", step.applicability.as_str(), printable(&step.purpose))];
-            if let Some(command) = command_text(&step.action) {
+            // Each control character of a word shows as U+FFFD: what the operator gave
+            // never drives the terminal, and the command still reads as planned.
+            if let Some(command) = shown_action(&step.action) {
                 for (i, line) in command.lines().enumerate() {
-                    lines.push(format!("   {} {}", if i == 0 { "$" } else { " " }, printable(line)));
+                    lines.push(format!("   {} {line}", if i == 0 { "$" } else { " " }));
                 }
             }
             if let Some(note) = &step.note {
@@ -100,8 +95,8 @@ pub fn text(said: &Said<'_>) -> Option<String> {
             }
             lines.join("\n")
         }
-        Said::Resolved(command) => format!("   → will run: {}", printable(command)),
-        Said::Value { name, shown, origin } => format!("   · {name} = {} (from {})", printable(shown), printable(origin)),
+        Said::Resolved(command) => format!("   → will run: {command}"),
+        Said::Value { name, shown, origin } => format!("   · {name} = {} (from {})", controls_marked(shown), printable(origin)),
         Said::Check { when, command, expect, holds } => {
             // "Already done?" answered no is the usual case, not a failure.
             let mark = match (holds, when.starts_with("already done")) {
@@ -109,7 +104,7 @@ pub fn text(said: &Said<'_>) -> Option<String> {
                 (false, true) => "·",
                 (false, false) => "✗",
             };
-            format!("   {mark} {when}: {}  → {}", printable(command), printable(expect))
+            format!("   {mark} {when}: {command}  → {}", printable(expect))
         }
         Said::Output(line) => format!("   │ {}", printable(line)),
         Said::Streaming(..) => return None,
@@ -118,7 +113,7 @@ pub fn text(said: &Said<'_>) -> Option<String> {
         Said::Found(found) => {
             let mut lines = vec![format!("   → the machine: {}", printable(&found.state))];
             if let Some(next) = &found.next {
-                lines.push(format!("   → next: {}", printable(next)));
+                lines.push(format!("   → next: {next}"));
             }
             if let Some(advice) = &found.advice {
                 lines.push(format!("   → {}", printable(advice)));

@@ -22,9 +22,13 @@ fn fifo(stand: &StandIn, name: &str) -> String {
 /// Runs `sandbox-triage <args> -- <the create>`; its output and how long it took.
 fn run(stand: &StandIn, args: &[&str]) -> (std::process::Output, Duration) {
     let all: Vec<&str> = args.iter().copied().chain(["--"]).chain(CREATE.iter().copied()).collect();
+    run_for(stand.command(&all, &[]))
+}
+
+/// Runs `command`; its output and how long it took. A run that hangs is killed after
+/// 15 s, and fails the test by its time.
+fn run_for(mut command: Command) -> (std::process::Output, Duration) {
     let started = Instant::now();
-    // A watchdog: a run that hangs is killed, and fails the test by its time.
-    let mut command = stand.command(&all, &[]);
     let child = command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().expect("run");
     let pid = child.id();
     let watchdog = std::thread::spawn(move || {
@@ -59,9 +63,8 @@ fn recover_refuses_a_journal_fifo_nothing_reads_before_anything_runs() {
     let stand = StandIn::new();
     let path = fifo(&stand, "journal");
     let example = crate::common::workspace().join("examples/upload-404-podman.log").display().to_string();
-    let started = Instant::now();
-    let out = stand.run(&[&example, "--journal", &path], &[]);
-    assert!(started.elapsed() < Duration::from_secs(10));
+    let (out, took) = run_for(stand.command(&["recover", &example, "--journal", &path], &[]));
+    assert!(took < Duration::from_secs(10), "hung for {took:?}");
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stand.log().is_empty(), "{}", stand.log());
 }

@@ -79,7 +79,7 @@ fn ctrl_c_stops_the_running_step_and_says_what_was_done() {
     let journal = stubs.dir.path().join("journal");
     let journal_arg = journal.display().to_string();
     let mut child = stubs
-        .command(&with_create(&[&example, "--apply", "--yes", "--journal", &journal_arg]), &[("STUB_SAVE_SLEEP", "60")])
+        .command(&with_create(&["recover", &example, "--apply", "--yes", "--journal", &journal_arg]), &[("STUB_SAVE_SLEEP", "60")])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -243,3 +243,28 @@ fn the_readme_examples_script_ends_recovered_once_a_person_allows_the_create() {
         stand.log()
     );
 }
+
+#[test]
+fn the_narration_shows_control_bytes_from_the_operators_arguments_escaped() {
+    let stand = StandIn::new();
+    let example = workspace().join("examples/upload-404-podman.log").display().to_string();
+    let hostile = ["\u{1b}]0;owned\u{7}", "\u{1b}[2J", "a\u{9b}31mb", "x\u{85}y"];
+    for word in hostile {
+        let label = format!("note={word}");
+        let journal = stand.dir.path().join("journal");
+        let _ = fs::remove_file(&journal);
+        let create = ["openshell", "sandbox", "create", "--from", "./Dockerfile", "-g", "nemoclaw", "--label", &label];
+        let args: Vec<&str> = [example.as_str(), "--journal", journal.to_str().expect("utf-8"), "--"].into_iter().chain(create).collect();
+        let out = stand.run(&args, &[]);
+        let shown = said(&out) + &fs::read_to_string(&journal).unwrap_or_default();
+        assert!(shown.contains("--label 'note="), "{word:?}: {shown}");
+        for raw in ['\u{1b}', '\u{7}', '\u{9b}', '\u{85}'] {
+            assert!(!shown.contains(raw), "{word:?}: a raw {raw:?} reached the terminal: {shown:?}");
+        }
+        // A value given with --set is shown the same way.
+        let (log, set) = (stand.input(NAMELESS), format!("GATEWAY={word}"));
+        let out = stand.run(&[&log, "--apply", "--yes", "--set", &set], &[]);
+        assert_eq!(out.status.code(), Some(5), "{}", said(&out));
+        assert!(!said(&out).contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{85}']), "{word:?}: {:?}", said(&out));
+    }
+}

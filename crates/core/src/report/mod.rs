@@ -7,6 +7,7 @@ mod diagnosis_human;
 mod json;
 mod plan_human;
 mod script;
+mod shown;
 mod style;
 mod timeline_human;
 mod wrap;
@@ -18,5 +19,6 @@ pub use json::{
 };
 pub use plan_human::{plan_human, recovery_human};
 pub use script::plan_script;
+pub use shown::{controls_marked, shown_action, shown_command, shown_words};
 pub use style::Style;
 pub use timeline_human::{duration_human, timeline_human};

@@ -2,47 +2,13 @@
 
 use std::fmt::Write as _;
 
-use crate::command::{render, render_pipeline, Part, Shell, Word};
 use crate::model::Diagnosis;
 use crate::plan::{Action, Plan, Step};
 use crate::report::diagnosis_human::diagnosis_human;
+use crate::report::shown::{shown_action, shown_command as shown};
 use crate::report::style::Style;
 use crate::report::wrap::{wrap, wrap_prefixed};
 use crate::screen::printable;
-
-/// Words as a person may be shown them: each control character replaced by U+FFFD
-/// before quoting. Removing them after quoting could take a closing quote with them, and
-/// the command pasted from the screen would not be the one planned.
-fn shown_words(words: &[Word]) -> Vec<Word> {
-    let clean = |text: &str| text.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect::<String>();
-    words
-        .iter()
-        .map(|word| {
-            Word(
-                word.0
-                    .iter()
-                    .map(|part| match part {
-                        Part::Lit(text) => Part::Lit(clean(text)),
-                        other => other.clone(),
-                    })
-                    .collect(),
-            )
-        })
-        .collect()
-}
-
-/// A command as a person may be shown it (POSIX quoting).
-fn shown(words: &[Word]) -> String {
-    render(&shown_words(words), Shell::Posix).unwrap_or_default()
-}
-
-fn shown_action(action: &Action) -> Option<String> {
-    match action {
-        Action::Argv(argv) => Some(shown(argv)),
-        Action::Pipeline(commands) => render_pipeline(&commands.iter().map(|c| shown_words(c)).collect::<Vec<_>>(), Shell::Posix).ok(),
-        Action::Nothing => None,
-    }
-}
 
 fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, out: &mut String) {
     for (i, step) in steps.iter().enumerate() {

@@ -1,7 +1,7 @@
 //! Checks: run quietly, judged, and when one fails, read: what its output says about the
 //! machine, and the way on.
 
-use sandbox_triage_core::{read_failure, render, Check, Shell, Word};
+use sandbox_triage_core::{read_failure, shown_command, Check, Word};
 
 use super::Executor;
 use crate::journal::Found;
@@ -69,6 +69,6 @@ impl Executor<'_> {
     /// A command for people: public values filled, secrets masked, quoted.
     fn shown_command(&self, argv: &[Word]) -> String {
         let words: Vec<Word> = argv.iter().map(|w| self.values.concrete(w)).collect();
-        render(&words, Shell::Posix).unwrap_or_default()
+        shown_command(&words)
     }
 }

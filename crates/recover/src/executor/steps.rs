@@ -1,6 +1,6 @@
 //! One step: a probe, a change, or its undo.
 
-use sandbox_triage_core::{render, Action, Applicability, Shell, Step, Word};
+use sandbox_triage_core::{shown_command, Action, Applicability, Step, Word};
 
 use super::checks::Held;
 use super::Executor;
@@ -214,7 +214,7 @@ impl Executor<'_> {
             .into_iter()
             .map(|argv| {
                 let words: Vec<Word> = argv.iter().map(|w| Word::lit(self.values.show(w))).collect();
-                render(&words, Shell::Posix).unwrap_or_default()
+                shown_command(&words)
             })
             .collect();
         shown.join(" | ")

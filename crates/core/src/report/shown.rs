@@ -1,0 +1,49 @@
+//! Commands as a person may be shown them: each control character of a word as U+FFFD,
+//! before quoting, so a command pasted from the screen is the one planned and no word
+//! from the input can drive the terminal (an OSC title, a CSI clear, a C1 control).
+
+use crate::command::{render, render_pipeline, Part, Shell, Word};
+use crate::plan::Action;
+
+/// `text` with each control character as U+FFFD.
+#[must_use]
+pub fn controls_marked(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect()
+}
+
+/// Words as a person may be shown them: each control character replaced by U+FFFD
+/// before quoting. Removing them after quoting could take a closing quote with them, and
+/// the command pasted from the screen would not be the one planned.
+#[must_use]
+pub fn shown_words(words: &[Word]) -> Vec<Word> {
+    words
+        .iter()
+        .map(|word| {
+            Word(
+                word.0
+                    .iter()
+                    .map(|part| match part {
+                        Part::Lit(text) => Part::Lit(controls_marked(text)),
+                        other => other.clone(),
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// A command as a person may be shown it (POSIX quoting).
+#[must_use]
+pub fn shown_command(words: &[Word]) -> String {
+    render(&shown_words(words), Shell::Posix).unwrap_or_default()
+}
+
+/// An action's commands as a person may be shown them.
+#[must_use]
+pub fn shown_action(action: &Action) -> Option<String> {
+    match action {
+        Action::Argv(argv) => Some(shown_command(argv)),
+        Action::Pipeline(commands) => render_pipeline(&commands.iter().map(|c| shown_words(c)).collect::<Vec<_>>(), Shell::Posix).ok(),
+        Action::Nothing => None,
+    }
+}
