@@ -15,5 +15,6 @@ mod run;
 mod run_progress;
 mod run_terminal;
 mod safe_commands;
+mod secret_formats;
 mod supervision;
 mod width;
