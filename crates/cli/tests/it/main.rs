@@ -4,6 +4,7 @@
 mod cli;
 mod common;
 mod conventions;
+mod doctor_names;
 mod hostile_scripts;
 mod job_control;
 mod plan_script;
