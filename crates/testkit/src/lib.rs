@@ -1,6 +1,9 @@
 //! Test fixtures of `sandbox-triage`: the failure-log corpus format
 //! (`tests/corpus/README.md`), a header of `# key: value` lines up to a line that is
-//! exactly `# ---`, then the captured output.
+//! exactly `# ---`, then the captured output; and [`secrets`], fake secrets of every
+//! format masking knows and ordinary text that must stay as it is.
+
+pub mod secrets;
 
 use std::path::{Path, PathBuf};
 

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sandbox_triage_core::{Engine, Era, Os, Version};
+use sandbox_triage_core::{is_valid_name, printable, redact, Engine, Era, Os, Version};
 use sandbox_triage_recover::{Run, Runner};
 use serde::Serialize;
 
@@ -44,8 +44,11 @@ fn probe(argv: &[&str]) -> Result<String, String> {
     }
 }
 
+/// A check's result. What the engine answers goes into it, so every field is made
+/// printable: no escape sequence reaches a terminal, in either format.
 fn finding(check: impl Into<String>, ok: bool, detail: impl Into<String>, fix: Option<String>) -> Finding {
-    Finding { check: check.into(), ok, detail: detail.into(), fix: fix.filter(|_| !ok) }
+    let shown = |text: String| printable(&text);
+    Finding { check: shown(check.into()), ok, detail: shown(detail.into()), fix: fix.filter(|_| !ok).map(shown) }
 }
 
 fn engine_start_fix(engine: Engine, os: Os) -> String {
@@ -150,6 +153,13 @@ fn gpu_cdi() -> Option<Finding> {
 }
 
 pub(crate) fn run(args: &DoctorArgs, settings: &Settings) -> anyhow::Result<Exit> {
+    // Like every gateway name, before anything is run with it; shown on one line.
+    if let Some(gateway) = args.gateway.as_deref().filter(|g| !is_valid_name(g)) {
+        anyhow::bail!(
+            "--gateway '{}': not a valid name (1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit)",
+            printable(&redact(gateway)).escape_debug()
+        );
+    }
     let engine = args.engine.unwrap_or_else(|| if probe(&["docker", "--version"]).is_ok() { Engine::Docker } else { Engine::Podman });
     let mut findings = vec![engine_answers(engine, settings.host.os)];
     if findings[0].ok {
@@ -172,7 +182,7 @@ fn human(findings: &[Finding], ok: bool) -> String {
     let mut out = String::new();
     for f in findings {
         let mark = if f.ok { "✓" } else { "✗" };
-        let _ = writeln!(out, "{mark} {:width$}  {}", f.check, sandbox_triage_core::printable(&f.detail));
+        let _ = writeln!(out, "{mark} {:width$}  {}", f.check, f.detail);
         if let Some(fix) = &f.fix {
             let _ = writeln!(out, "  {:width$}  fix: {fix}", "");
         }

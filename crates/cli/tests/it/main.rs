@@ -4,6 +4,7 @@
 mod cli;
 mod common;
 mod conventions;
+mod doctor_names;
 mod hostile_scripts;
 mod job_control;
 mod output_files;
@@ -17,6 +18,7 @@ mod run;
 mod run_progress;
 mod run_terminal;
 mod safe_commands;
+mod secret_formats;
 mod stand_in;
 mod supervision;
 mod terminal;

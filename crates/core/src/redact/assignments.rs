@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::Regex;
 
-use crate::redact::keys::{looks_generated, plainly_not_secret, strength, Strength};
+use crate::redact::keys::{looks_generated, plainly_not_secret, secret_source, strength, Strength};
 
 /// Keys longer than this are not keys.
 const KEY_MAX: usize = 256;
@@ -40,7 +40,8 @@ pub(crate) fn flag_values(line: &[u8], spans: &mut Vec<Range<usize>>) {
         let (Some(name), Some(whole)) = (caps.name("name"), caps.get(0)) else { continue };
         let Some(strength) = std::str::from_utf8(name.as_bytes()).ok().and_then(strength) else { continue };
         let Some((value, quoted)) = value_at(line, whole.end()) else { continue };
-        if !quoted && line[value.start] == b'-' {
+        // `name` follows `--`.
+        if (!quoted && line[value.start] == b'-') || secret_source(&line[name.start() - 2..name.end()], &line[value.clone()]) {
             continue;
         }
         if is_secret(&line[value.clone()], strength, true) {
@@ -67,12 +68,13 @@ fn assignment_value(line: &[u8], sep: usize) -> Option<(Range<usize>, bool)> {
     if is_eq && (line.get(sep + 1) == Some(&b'=') || sep.checked_sub(1).is_some_and(|i| matches!(line[i], b'=' | b'!' | b'<' | b'>'))) {
         return None;
     }
-    let key = key_before(line, sep)?;
-    let strength = strength(std::str::from_utf8(&line[key]).ok()?)?;
+    let key = std::str::from_utf8(&line[key_before(line, sep)?]).ok()?;
+    let strength = strength(key)?;
     let spaced = line.get(sep + 1).is_some_and(|b| *b == b' ' || *b == b'\t');
     let start = sep + 1 + line[sep + 1..].iter().take(KEY_MAX).take_while(|b| **b == b' ' || **b == b'\t').count();
     let (value, quoted) = value_at(line, start)?;
-    let secret = is_secret(&line[value.clone()], strength, quoted || (is_eq && !spaced));
+    let secret =
+        is_secret(&line[value.clone()], strength, quoted || (is_eq && !spaced)) && !secret_source(key.as_bytes(), &line[value.clone()]);
     Some((value, secret))
 }
 

@@ -1,10 +1,11 @@
 //! Whether a key names a secret, and whether a value looks like one.
 //!
 //! A key names a secret by its last word (`GITHUB_TOKEN`, `db.password`, `apiKey`,
-//! `X-Api-Key`, `PGPASSWORD`), never by a substring: `TOKENIZERS_PARALLELISM`,
-//! `max_tokens` and `tokenizer` hold no secret. A value is a secret unless it is plainly
-//! something else: a boolean, a number, empty, a reference to a variable or an
-//! expression, or (after `key: `, where prose is common) a plain word.
+//! `X-Api-Key`, `PGPASSWORD`, any `FOO_KEY` or `--foo-key`), never by a substring:
+//! `TOKENIZERS_PARALLELISM`, `max_tokens`, `tokenizer` and `API_KEY_FILE` hold no
+//! secret. A value is a secret unless it is plainly something else: a boolean, a
+//! number, empty, a reference to a variable or an expression, or (after `key: `, where
+//! prose is common) a plain word.
 
 /// Last words that surely name a secret.
 const SECRET_WORDS: &[&str] = &["password", "passwd", "pass", "pwd", "passphrase", "secret", "token", "apikey", "privatekey"];
@@ -58,9 +59,15 @@ pub(crate) fn strength(key: &str) -> Option<Strength> {
     let words = words(key);
     let last = words.last()?.as_str();
     let before = words.len().checked_sub(2).map(|i| words[i].as_str());
+    // `FOO_KEY`, `--foo-key`: a word joined to `key` by `_` or `-` names a key, whatever it is.
+    let bytes = key.as_bytes();
+    let joined_key = before.is_some()
+        && bytes.len() > 4
+        && bytes[bytes.len() - 3..].eq_ignore_ascii_case(b"key")
+        && matches!(bytes[bytes.len() - 4], b'_' | b'-');
     let sure = SECRET_WORDS.contains(&last)
         || SECRET_ENDINGS.iter().any(|ending| last.len() > ending.len() && last.ends_with(ending))
-        || (last == "key" && before.is_some_and(|q| SECRET_KEY_QUALIFIERS.contains(&q)))
+        || (last == "key" && (joined_key || before.is_some_and(|q| SECRET_KEY_QUALIFIERS.contains(&q))))
         // kubeconfig's `client-key-data`: a base64 private key.
         || (last == "data" && before == Some("key"));
     if sure {
@@ -70,6 +77,15 @@ pub(crate) fn strength(key: &str) -> Option<Strength> {
     } else {
         None
     }
+}
+
+/// `--secret id=npmrc,src=/home/me/.npmrc`: the value of the `--secret` flag of
+/// BuildKit, Podman and Buildah says where a secret is, never what it is: fields from a
+/// known few (`id`, `src`, `env`, …), each `name=value`.
+pub(crate) fn secret_source(flag: &[u8], value: &[u8]) -> bool {
+    const FIELDS: &[&[u8]] = &[b"id", b"src", b"source", b"env", b"type", b"target", b"dst", b"required", b"mode", b"uid", b"gid"];
+    flag == b"--secret"
+        && value.split(|b| *b == b',').all(|field| memchr::memchr(b'=', field).is_some_and(|eq| FIELDS.contains(&&field[..eq])))
 }
 
 /// A value that is plainly not a secret: empty, a boolean or null, a number, a
@@ -169,6 +185,10 @@ mod tests {
             "--registry-password",
             "--hf-token",
             "--secret-key",
+            "FOO_KEY",
+            "LICENSE_KEY",
+            "--foo-key",
+            "my-service-key",
         ] {
             assert!(secret_name(key), "{key}");
         }
@@ -184,6 +204,11 @@ mod tests {
             "bypass",
             "oauth",
             "author",
+            "KEY",
+            "hotkey",
+            "monkey",
+            "--recv-keys",
+            "FOO_KEYS",
         ] {
             assert!(!secret_name(key), "{key}");
         }
@@ -220,5 +245,14 @@ mod tests {
         assert!(!looks_generated(b"Missing", 6));
         assert!(looks_generated(b"hunter22", 6));
         assert!(looks_generated(b"BSAsecretvalue", 6));
+    }
+
+    #[test]
+    fn a_secret_flag_that_names_a_file_or_a_variable() {
+        assert!(secret_source(b"--secret", b"id=npmrc,src=/home/me/.npmrc"));
+        assert!(secret_source(b"--secret", b"id=gh,env=GH_TOKEN"));
+        assert!(!secret_source(b"--secret", b"id=a,value=hunter2"));
+        assert!(!secret_source(b"--secret", b"mysecret"));
+        assert!(!secret_source(b"SECRET", b"id=abc"));
     }
 }

@@ -16,5 +16,6 @@ mod plans;
 mod real_logs;
 mod reconstruct;
 mod rule_files;
+mod secret_formats;
 mod shell_roundtrip;
 mod support;
