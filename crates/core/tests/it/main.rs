@@ -17,4 +17,5 @@ mod real_logs;
 mod reconstruct;
 mod rule_files;
 mod shell_roundtrip;
+mod step_prints_openshell;
 mod support;
