@@ -219,11 +219,32 @@ fn timestamp_len(s: &[u8]) -> usize {
 }
 
 /// The part of a line rules read: what the terminal finally showed
-/// ([`visible_range`]), without the log's own prefix ([`log_prefix_len`]).
+/// ([`visible_range`]), without the log's own prefix ([`log_prefix_len`]) and, in the
+/// Engine's JSON stream, without the object's close (`\n"}`): rules anchored at the
+/// line's end (`Successfully built <id>`) then see it as the builder wrote it.
 #[must_use]
 pub(crate) fn readable_range(line: &[u8]) -> (usize, usize) {
     let (from, to) = visible_range(line);
-    (from + log_prefix_len(&line[from..to]), to)
+    let prefix = log_prefix_len(&line[from..to]);
+    let start = from + prefix;
+    if line[from..start].ends_with(JSON_STREAM) {
+        return (start, start + json_stream_text_len(&line[start..to]));
+    }
+    (start, to)
+}
+
+/// How a line of the Engine's JSON stream starts (`{"stream":"Step 1/3 : …\n"}`).
+const JSON_STREAM: &[u8] = b"{\"stream\":\"";
+
+/// The length of a JSON stream line's text before its close: the string's end and the
+/// object's (`"}`), after its escaped line ends (`\n`, `\r`). Text not so closed (a
+/// line cut by the buffer) is kept whole.
+fn json_stream_text_len(text: &[u8]) -> usize {
+    let Some(mut end) = text.strip_suffix(b"\"}").map(<[u8]>::len) else { return text.len() };
+    while text[..end].ends_with(b"\\n") || text[..end].ends_with(b"\\r") {
+        end -= 2;
+    }
+    end
 }
 
 /// Shortens `text` to at most `max` characters around byte offset `focus`, marking the
@@ -290,6 +311,14 @@ mod tests {
         );
         assert_eq!(strip("web_1  | Step 1/2 : RUN x"), "Step 1/2 : RUN x");
         assert_eq!(strip("{\"stream\":\"Step 2 : RUN cat x\\n\"}"), "Step 2 : RUN cat x\\n\"}");
+        let read = |line: &str| {
+            let (from, to) = readable_range(line.as_bytes());
+            line[from..to].to_owned()
+        };
+        assert_eq!(read("{\"stream\":\"Successfully built 3f2e1d0c9b8a\\n\"}"), "Successfully built 3f2e1d0c9b8a");
+        assert_eq!(read("2024-05-01T12:00:00Z {\"stream\":\"Step 2 : RUN x\\r\\n\"}\r"), "Step 2 : RUN x");
+        assert_eq!(read("{\"stream\":\"cut by the buffer"), "cut by the buffer");
+        assert_eq!(read("  Built image a/b:1 \\n\"}"), "  Built image a/b:1 \\n\"}");
         for kept in [
             "Step 1/2 : RUN x",
             "  Built image a/b:1",

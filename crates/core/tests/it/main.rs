@@ -18,4 +18,5 @@ mod reconstruct;
 mod rule_files;
 mod secret_formats;
 mod shell_roundtrip;
+mod step_prints_openshell;
 mod support;

@@ -118,10 +118,10 @@ fn with_facts(analysis: &Analysis<'_>, lines: u64, bytes: u64) -> Diagnosis {
     diagnosis.sandbox_image_local = diagnosis.sandbox_image.as_ref().is_some_and(|image| facts.is_local_build(image));
     diagnosis.reported_status = facts.status.get().map(|s| masked(s));
     diagnosis.timeout_secs = facts.timeout_secs.get().copied();
-    diagnosis.era = analysis.version().map(crate::model::Version::era).or(facts.era);
+    diagnosis.era = analysis.version().map(crate::model::Version::era).or(facts.era.get().copied());
     // Up to 0.0.36 the CLI built with the engine that ran the gateway; from 0.0.37 the
     // gateway's driver finds its own, which the builder's wording does not show.
-    diagnosis.engine = facts.engine.or(facts.build_engine.filter(|_| diagnosis.era != Some(Era::PackageManaged)));
+    diagnosis.engine = facts.engine.get().copied().or(facts.build_engine.filter(|_| diagnosis.era != Some(Era::PackageManaged)));
     diagnosis.lines = lines;
     diagnosis.bytes = bytes;
     diagnosis

@@ -14,7 +14,7 @@ pub(super) fn refine(kind: Kind, analysis: &Analysis<'_>) -> Option<(Kind, &'sta
     let local = facts.sandbox_image.get().is_some_and(|image| facts.is_local_build(image));
     // `ImagePullFailed` with no image named, after this create built one (0.0.37 and
     // newer hand the gateway nothing but the tag): the image it could not find is that one.
-    let tar_upload = analysis.version().map(Version::era).or(facts.era) == Some(Era::TarUpload);
+    let tar_upload = analysis.version().map(Version::era).or(facts.era.get().copied()) == Some(Era::TarUpload);
     let built_unnamed = facts.sandbox_image.get().is_none() && facts.image().is_some() && !tar_upload;
     match kind {
         Kind::ProvisioningTimeout if pulling && local => Some((Kind::ImageNotInGatewayStore, LOCAL_IMAGE_PULLED)),

@@ -1,5 +1,7 @@
-//! What the build's own lines mean for the rest: a step or a failure summary after an
-//! apparent export means the export's lines were printed by a build step.
+//! What the build's own lines mean for the rest: a step, a failure summary or the end of
+//! the build after an apparent export means the export's lines were printed by a build
+//! step. Output between a step's marker and the builder's end of the build is the step's
+//! for every builder, whoever's lines it imitates.
 
 use super::Analysis;
 use crate::model::Phase;
@@ -32,6 +34,40 @@ impl Analysis<'_> {
         }
         self.advance(Phase::Build);
         self.last_build_line = self.current_line;
+    }
+
+    /// The builder ended the build it ran (`Successfully tagged`, `naming to … done`,
+    /// `COMMIT`, the JSON stream's image id), or OpenShell, which prints `Built image`
+    /// only after that, says it did. What moved the run past the build since the build
+    /// was last seen running was the last step's output: the run goes back to the build,
+    /// as a later step would take it. With no step seen, nothing was a step's output; once
+    /// the sandbox is ready, a build's end is the sandbox's own output, as a step is. Until
+    /// the next step, the lines that follow a build count as after `Built image`.
+    pub(super) fn build_finished(&mut self) {
+        if self.timeline.moved_after(self.current_line) {
+            return;
+        }
+        match self.timeline.phase {
+            Some(Phase::Build) => {}
+            None | Some(Phase::PostReady) => return,
+            Some(_) if self.build_started.is_none() => return,
+            Some(_) => self.revert_to_build(),
+        }
+        self.build_ended = true;
+        self.last_build_line = self.current_line;
+        self.build_ended_at = self.current_line;
+        // The build succeeded: its error-looking lines did not stop the run.
+        let printed: Vec<u64> = self.errors.lines().map(|seen| seen.line).filter(|line| self.in_succeeded_build(*line)).collect();
+        self.errors.forget(|line| printed.contains(&line));
+    }
+
+    /// Whether line `number` was printed by the steps of a build that then succeeded:
+    /// examined late, it says nothing about the run, and its error-looking words (a
+    /// step's `|| true`, a file it printed) did not stop it.
+    pub(super) fn in_succeeded_build(&self, number: u64) -> bool {
+        self.build_started.is_some_and(|first| first < number)
+            && number < self.build_ended_at
+            && self.timeline.phase_at(number) == Some(Phase::Build)
     }
 
     /// What the lines since the build was last seen running stated was the build's

@@ -51,6 +51,11 @@ impl ErrorLines {
         }
     }
 
+    /// Forgets the lines `forgotten` holds (by line number).
+    pub(crate) fn forget(&mut self, forgotten: impl Fn(u64) -> bool) {
+        self.lines.retain(|seen| !forgotten(seen.line));
+    }
+
     /// The lines, oldest first.
     pub(crate) fn lines(&self) -> impl Iterator<Item = &Seen> {
         self.lines.iter()

@@ -30,11 +30,20 @@ impl<T> Default for Fact<T> {
 }
 
 impl<T> Fact<T> {
+    /// States `value` on `line`. A line examined late (from a window) can be older than
+    /// the last statement: it goes in its place, so the last line in the output wins,
+    /// whatever order the lines were examined in.
     fn set(&mut self, value: T, line: u64) {
+        let at = self.stated.iter().rposition(|(stated, _)| *stated <= line).map_or(0, |i| i + 1);
         if self.stated.len() == HISTORY {
+            if at == 0 {
+                return;
+            }
             self.stated.pop_front();
+            self.stated.insert(at - 1, (line, value));
+        } else {
+            self.stated.insert(at, (line, value));
         }
-        self.stated.push_back((line, value));
     }
 
     /// The value, when one was stated.
@@ -58,7 +67,8 @@ pub(crate) struct Facts {
     pub(crate) built_image: Fact<ImageRef>,
     pub(crate) tagged_image: Fact<ImageRef>,
     pub(crate) gateway: Fact<String>,
-    pub(crate) engine: Option<Engine>,
+    /// The engine the gateway uses, as wording outside the build shows it.
+    pub(crate) engine: Fact<Engine>,
     /// The engine the builder's wording shows (classic `Step N/M :` is Docker's,
     /// buildah's `STEP N/M:` Podman's).
     pub(crate) build_engine: Option<Engine>,
@@ -75,7 +85,7 @@ pub(crate) struct Facts {
     /// A limit that ran out, in seconds.
     pub(crate) timeout_secs: Fact<u64>,
     /// The era the wording shows: a matched rule only one era's releases print.
-    pub(crate) era: Option<Era>,
+    pub(crate) era: Fact<Era>,
 }
 
 /// A gateway or sandbox name the output states: a name, and not a credential.
@@ -196,6 +206,16 @@ impl Facts {
             || [self.announced_image.as_ref(), self.image().as_ref()].into_iter().flatten().any(|built| same_image(built, image))
     }
 
+    /// Wording on `line` shows the engine the gateway uses.
+    pub(crate) fn engine_on(&mut self, engine: Engine, line: u64) {
+        self.engine.set(engine, line);
+    }
+
+    /// Wording on `line` only one era's releases print.
+    pub(crate) fn era_on(&mut self, era: Era, line: u64) {
+        self.era.set(era, line);
+    }
+
     /// The image reached the gateway (an upload marker on `line`).
     pub(crate) fn uploaded_on(&mut self, line: u64) {
         self.uploaded.set((), line);
@@ -206,6 +226,8 @@ impl Facts {
         self.built_image.withdraw_after(line);
         self.tagged_image.withdraw_after(line);
         self.gateway.withdraw_after(line);
+        self.engine.withdraw_after(line);
+        self.era.withdraw_after(line);
         self.sandbox.withdraw_after(line);
         self.exported_mib.withdraw_after(line);
         self.uploaded.withdraw_after(line);
@@ -234,6 +256,16 @@ mod tests {
         assert_eq!(fact.get(), Some(&"a"));
         fact.withdraw_after(0);
         assert_eq!(fact.get(), None);
+    }
+
+    #[test]
+    fn a_line_examined_late_does_not_replace_a_later_one() {
+        let mut fact = Fact::default();
+        fact.set("later", 9);
+        fact.set("earlier", 4);
+        assert_eq!(fact.get(), Some(&"later"));
+        fact.withdraw_after(5);
+        assert_eq!(fact.get(), Some(&"earlier"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod errors;
 mod facts;
 mod hits;
 mod lookback;
+mod matched;
 mod seen;
 mod timeline;
 mod tty_frames;
@@ -23,7 +24,7 @@ pub(crate) use hits::{Hit, RuleHits};
 use crate::classify::scanner::{Line, LineSink, Window};
 use crate::model::{Phase, Version};
 use crate::redact::keep_clipped;
-use crate::rules::{scope_index, BuildLine, LineMatcher, PatternRef, Role, Rule, StageRules};
+use crate::rules::{scope_index, LineMatcher, PatternRef, Role, Rule, StageRules};
 use build_step::Pending;
 use errors::ErrorLines;
 use facts::{capture, Groups};
@@ -63,13 +64,16 @@ pub(crate) struct Analysis<'r> {
     lookback: Lookback,
     /// The last error-looking lines examined: what an unknown answer shows.
     pub(crate) errors: ErrorLines,
-    /// The last line that shows the build still running (a step, a summary): what a
-    /// return to the build goes back to.
+    /// The last line that shows the build still running (a step, a summary, the build's
+    /// end): what a return to the build goes back to.
     last_build_line: u64,
     /// The first build step or summary: facts stated after it may be a step's output.
     build_started: Option<u64>,
     /// A builder reported the build finished, and no step started since.
     build_ended: bool,
+    /// The line of the last end of a build that succeeded (0: none yet): the build's
+    /// error-looking lines before it did not stop the run.
+    build_ended_at: u64,
     /// A marker that places the output in a phase was seen: the output is this stage's
     /// own, not merely wording (a curl error, a pip retry) that other output prints too.
     marked: bool,
@@ -110,6 +114,7 @@ impl<'r> Analysis<'r> {
             last_build_line: 0,
             build_started: None,
             build_ended: false,
+            build_ended_at: 0,
             marked: false,
             streamed: std::collections::VecDeque::new(),
             frames: Frames::default(),
@@ -144,37 +149,23 @@ impl<'r> Analysis<'r> {
         let rules: &'r StageRules = self.rules;
         let rule = &rules.rules()[ri];
         self.hits[ri].count += 1;
-        if let Some(engine) = rule.engine() {
-            // The builder's own wording says which engine built the image; other
-            // wording, the engine the gateway uses.
-            if self.timeline.phase == Some(Phase::Build) || matches!(&rule.role, Role::Marker(m) if m.build.starts_step()) {
-                self.facts.build_engine = Some(engine);
-            } else {
-                self.facts.engine = Some(engine);
-            }
-        }
-        if let Some(era) = rule.era_shown() {
-            self.facts.era = Some(era);
+        // A line a succeeded build's steps printed, examined late, says nothing about the
+        // run (the build is over): what matched on it counts in the build, and states no
+        // fact.
+        let build_said = matches!(self.attribution, Attribution::PrintedIn(_)) && self.in_succeeded_build(self.current_line);
+        if !build_said {
+            self.record_wording(rule);
         }
         match &rule.role {
+            Role::Marker(_) if build_said => {}
             Role::Marker(marker) => self.on_marker(marker, caps, rest, ev),
             Role::Failure(r) | Role::Supporting(r) => {
                 // A failure's own words name facts too (the gateway it could not reach,
                 // the image that could not be pulled, the status, the limit).
-                self.facts.record(caps, self.current_line, false);
-                // Only a run whose later markers were cut: output with none at all keeps
-                // NemoClaw's unmarked reading.
-                let printed = match self.attribution {
-                    Attribution::AsItStreams => self.timeline.phase,
-                    Attribution::PrintedIn(phase) => phase,
-                };
-                // Examined late or not, the failure happened where its wording places it.
-                let placed = r.places_phase.filter(|p| printed.is_some_and(|now| now < *p));
-                if let Some(places) = placed.filter(|p| self.timeline.phase.is_some_and(|now| now < *p)) {
-                    self.advance(places);
+                if !build_said {
+                    self.facts.record(caps, self.current_line, false);
                 }
-                let phase = placed.or(printed);
-                self.hits[ri].push(Hit { evidence: ev, phase, line: self.current_line });
+                self.on_failure(ri, r.places_phase, ev);
             }
             Role::StepEvidence(step) => {
                 if step.places_build && self.timeline.phase.is_none() {
@@ -191,39 +182,6 @@ impl<'r> Analysis<'r> {
                 self.build.summarise(ri, command, code, ev);
             }
             Role::FailedCommand(_) | Role::ExitStatus(_) | Role::Provider(_) => {}
-        }
-    }
-
-    fn on_marker(&mut self, marker: &crate::rules::MarkerRule, caps: &Groups<'_>, rest: &str, ev: Vec<Seen>) {
-        if self.facts.contradicts_announcement(caps) {
-            return;
-        }
-        let starts_step = marker.build.starts_step();
-        self.marked |= starts_step || marker.sets_phase.is_some();
-        if starts_step || marker.sets_phase == Some(Phase::Build) {
-            self.build_seen(starts_step, false);
-        }
-        if starts_step {
-            self.build_ended = false;
-        } else if marker.build == BuildLine::EndsBuild && self.timeline.phase == Some(Phase::Build) {
-            self.build_ended = true;
-        }
-        self.facts.record(caps, self.current_line, self.build_started.is_none());
-        if marker.uploaded {
-            self.facts.uploaded_on(self.current_line);
-        }
-        if let Some(phase) = marker.sets_phase {
-            self.advance(phase);
-        }
-        if starts_step {
-            let number = capture(caps, "step").and_then(|s| s.parse().ok());
-            let total = capture(caps, "total").and_then(|s| s.parse().ok());
-            // A step marker's pattern ends where the instruction starts.
-            let instruction = capture(caps, "instruction").unwrap_or(rest);
-            self.build.start_step(ev.first().cloned(), number, total, instruction, marker.build == BuildLine::ReplaysStep);
-        }
-        if marker.sets_phase.is_some() || starts_step {
-            self.timeline.last_marker = ev.into_iter().next();
         }
     }
 

@@ -25,7 +25,9 @@ impl Analysis<'_> {
             let text = &raw[from..to];
             lower.clear();
             lower.extend(text.iter().map(u8::to_ascii_lowercase));
-            self.errors.see(number, text, &lower);
+            if !self.in_succeeded_build(number) {
+                self.errors.see(number, text, &lower);
+            }
             let saved = (self.current_line, self.attribution);
             self.current_line = number;
             self.attribution = Attribution::PrintedIn(self.timeline.phase_at(number));

@@ -1,0 +1,83 @@
+//! What a match does to the run: the engine and era its wording shows; a failure's phase;
+//! a marker's build step (started or ended), facts and phase.
+
+use super::{Analysis, Attribution, Hit};
+use crate::classify::state::facts::{capture, Groups};
+use crate::classify::state::Seen;
+use crate::model::Phase;
+use crate::rules::{BuildLine, MarkerRule, Role, Rule};
+
+impl Analysis<'_> {
+    /// What a rule's wording shows: the engine, and the era of its releases.
+    pub(super) fn record_wording(&mut self, rule: &Rule) {
+        if let Some(engine) = rule.engine() {
+            // The builder's own wording says which engine built the image; other
+            // wording, the engine the gateway uses.
+            if self.timeline.phase == Some(Phase::Build) || matches!(&rule.role, Role::Marker(m) if m.build.starts_step()) {
+                self.facts.build_engine = Some(engine);
+            } else {
+                self.facts.engine_on(engine, self.current_line);
+            }
+        }
+        if let Some(era) = rule.era_shown() {
+            self.facts.era_on(era, self.current_line);
+        }
+    }
+
+    /// A failure or supporting rule's match, counted in the phase it happened in.
+    pub(super) fn on_failure(&mut self, ri: usize, places_phase: Option<Phase>, ev: Vec<Seen>) {
+        // Only a run whose later markers were cut: output with none at all keeps
+        // NemoClaw's unmarked reading.
+        let printed = match self.attribution {
+            Attribution::AsItStreams => self.timeline.phase,
+            Attribution::PrintedIn(phase) => phase,
+        };
+        // Examined late or not, the failure happened where its wording places it, unless
+        // it was printed while the build ran (up to the build's last line seen): then it
+        // is the build's, whatever it imitates.
+        let in_build = printed == Some(Phase::Build) && self.current_line <= self.last_build_line;
+        let placed = places_phase.filter(|p| !in_build && printed.is_some_and(|now| now < *p));
+        if let Some(places) = placed.filter(|p| self.timeline.phase.is_some_and(|now| now < *p)) {
+            self.advance(places);
+        }
+        let phase = placed.or(printed);
+        self.hits[ri].push(Hit { evidence: ev, phase, line: self.current_line });
+    }
+
+    /// A phase marker: the build step it starts or the build it ends, the facts it
+    /// states, the phase it moves to.
+    pub(super) fn on_marker(&mut self, marker: &MarkerRule, caps: &Groups<'_>, rest: &str, ev: Vec<Seen>) {
+        if self.facts.contradicts_announcement(caps) {
+            return;
+        }
+        let starts_step = marker.build.starts_step();
+        self.marked |= starts_step || marker.sets_phase.is_some();
+        if starts_step || marker.sets_phase == Some(Phase::Build) {
+            self.build_seen(starts_step, false);
+        }
+        // Before the facts on the line are recorded: going back to the build withdraws
+        // what the lines before it stated, never what it states itself.
+        if starts_step {
+            self.build_ended = false;
+        } else if marker.build == BuildLine::EndsBuild {
+            self.build_finished();
+        }
+        self.facts.record(caps, self.current_line, self.build_started.is_none());
+        if marker.uploaded {
+            self.facts.uploaded_on(self.current_line);
+        }
+        if let Some(phase) = marker.sets_phase {
+            self.advance(phase);
+        }
+        if starts_step {
+            let number = capture(caps, "step").and_then(|s| s.parse().ok());
+            let total = capture(caps, "total").and_then(|s| s.parse().ok());
+            // A step marker's pattern ends where the instruction starts.
+            let instruction = capture(caps, "instruction").unwrap_or(rest);
+            self.build.start_step(ev.first().cloned(), number, total, instruction, marker.build == BuildLine::ReplaysStep);
+        }
+        if marker.sets_phase.is_some() || starts_step {
+            self.timeline.last_marker = ev.into_iter().next();
+        }
+    }
+}
