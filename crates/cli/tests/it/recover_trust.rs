@@ -268,3 +268,60 @@ fn the_narration_shows_control_bytes_from_the_operators_arguments_escaped() {
         assert!(!said(&out).contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{85}']), "{word:?}: {:?}", said(&out));
     }
 }
+
+#[test]
+fn a_failure_a_build_step_printed_drives_no_recovery() {
+    // Each build's last step prints OpenShell's push lines and its 404, then the build
+    // ends as it should.
+    for name in ["unknown__buildah-step-prints-upload-404-build-succeeds.log", "unknown__classic-step-prints-upload-404-build-succeeds.log"]
+    {
+        let stand = StandIn::new();
+        let input = stand.corpus_input(name);
+        let create = ["--", "openshell", "sandbox", "create", "--from", "./Dockerfile", "--name", "demo", "-g", "nemoclaw"];
+        let args: Vec<&str> = [input.as_str(), "--apply", "--yes", "--allow-destructive"].into_iter().chain(create).collect();
+        let out = stand.run(&args, &[]);
+        assert_ne!(out.status.code(), Some(0), "{name}: {}", said(&out));
+        let log = stand.log();
+        assert!(!log.contains("images import") && !log.contains(" save ") && !log.contains("sandbox create"), "{name}: {log}");
+        // Supervised, the same output drives nothing either.
+        let stand = StandIn::new();
+        stand.create_prints(&fs::read_to_string(&input).expect("input"));
+        let out = stand.run_any(
+            &["run", "--recover", "--yes", "--heartbeat", "0", "--", "openshell", "sandbox", "create", "--from", "./Dockerfile"],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", said(&out));
+        assert_eq!(stand.log(), "openshell sandbox create --from ./Dockerfile\n", "{name}: only the create ran");
+    }
+}
+
+#[test]
+fn no_secret_of_the_creates_reaches_the_narration_or_the_journal() {
+    let stand = StandIn::new();
+    let example = workspace().join("examples/upload-404-podman.log").display().to_string();
+    let journal = stand.dir.path().join("journal");
+    let secrets = [
+        "sk_live_51HqLyjWDarjtT1zdp7dcXyz0123456789abcdef",
+        "AIzaSyA-1234567890abcdefghijklmnopqrstu",
+        "gsk_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL",
+        "xapp-1-A0123456789-0123456789012-abcdef0123456789abcdef0123456789abcdef0123456789abcdef012345",
+    ];
+    let envs: Vec<String> = secrets.iter().enumerate().map(|(i, s)| format!("SERVICE_{i}_KEY={s}")).collect();
+    let mut args = vec![example.as_str(), "--apply", "--yes", "--journal", journal.to_str().expect("utf-8"), "--"];
+    args.extend(["openshell", "sandbox", "create", "--from", "./Dockerfile", "--name", "demo", "-g", "nemoclaw"]);
+    for env in &envs {
+        args.extend(["--env", env.as_str()]);
+    }
+    args.extend(["--", "env"]);
+    args.extend(envs.iter().map(String::as_str));
+    args.push("agent");
+    let out = stand.run(&args, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    let shown = said(&out) + &fs::read_to_string(&journal).expect("journal");
+    for secret in secrets {
+        assert!(!shown.contains(secret) && !shown.contains(&secret[8..24]), "{secret}: {shown}");
+    }
+    // The create ran with them all the same: they were the create's own.
+    let last = stand.log().lines().last().map(str::to_owned).unwrap_or_default();
+    assert!(secrets.iter().all(|s| last.contains(s)), "{last}");
+}
