@@ -50,22 +50,33 @@ Exit status:
      sandbox)
   N  otherwise the command's own status: 128+N when signal N killed it,
      127 not found, 126 not executable; with --recover, once a recovery
-     ran, its status (see `recover --help`)";
+     ran, its status (see `recover --help`). A command stopped by Ctrl-C,
+     SIGTERM or a hang-up is never followed by a recovery.";
 
 pub(crate) const RECOVER: &str = "Examples:
   sandbox-triage recover create.log
   sandbox-triage recover --apply create.log -- --name dev --from ./Dockerfile
   sandbox-triage recover --apply --yes --journal recovery.ndjson create.log
+  sandbox-triage recover --apply --allow-destructive --stage gateway-start \\
+      --set GATEWAY_STATE_DIR=$HOME/.local/state/openshell/gateway gw.log
+
+Values: the create's own (given after --) are used as they were; a value
+nobody gave comes from --set NAME=VALUE or SANDBOX_TRIAGE_<NAME>, and is
+checked as the argument it stands for. Whatever would stop the run part-way
+stops it before its first change; a stop or a failure puts back what the
+run changed.
 
 Exit status:
     0  recovered (with --apply), or the plan can be carried out (a dry run)
     1  the failure is not recognised: there is no plan to carry out
     2  the tool itself failed (usage, unreadable input, an unusable journal)
-    3  a probe or a pre-condition did not hold: nothing changed after it
+    3  a probe or a pre-condition did not hold: the machine's state and the
+       next command are said
     4  a step failed (a process of it, or the check after it)
-    5  stopped for a person: a confirmation, a placeholder to set, a manual
-       or destructive step
-  130  interrupted (Ctrl-C): the current step's processes were stopped";
+    5  stopped for a person: a confirmation, a value, a manual or
+       destructive step; found before any change when it can be
+  130  interrupted (Ctrl-C, at a question too): the current step's
+       processes were stopped and what was changed put back";
 
 pub(crate) const DOCTOR: &str = "Examples:
   sandbox-triage doctor
