@@ -43,6 +43,9 @@ fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, ou
             }
             None => {}
         }
+        if let Some(why) = &step.in_person {
+            out.push_str(&wrap_prefixed(&format!("asked of you even under --yes: {why}"), style.width, "       ", "       ", ""));
+        }
         if let Some(Action::Argv(undo)) = &step.undo {
             let _ = writeln!(out, "       undo: {}", shown(undo));
         }
