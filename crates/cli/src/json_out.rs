@@ -9,7 +9,7 @@ use std::io;
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 
 /// Where the report goes.
 pub(crate) enum JsonOut {
@@ -36,15 +36,9 @@ impl JsonOut {
     /// Checks `path` can take the report: a usage error before the command runs if not.
     pub(crate) fn open(path: &Path) -> anyhow::Result<JsonOut> {
         let cannot = || format!("--json-out {}: cannot write", path.display());
+        crate::output_file::refuse_early("--json-out", path)?;
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => bail!("--json-out {}: is a directory", path.display()),
             Ok(meta) if meta.file_type().is_fifo() => return Ok(JsonOut::Fifo(open_fifo(path).with_context(cannot)?)),
-            Ok(meta) if !meta.is_file() && path != Path::new("/dev/null") => {
-                bail!(
-                    "--json-out {}: a device or socket, which could hold the run up: give a file, or a FIFO something reads",
-                    path.display()
-                )
-            }
             Ok(_) => {
                 OpenOptions::new().append(true).open(path).with_context(cannot)?;
             }

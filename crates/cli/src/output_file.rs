@@ -8,7 +8,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::fd::{AsFd, AsRawFd};
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -40,9 +40,7 @@ pub(crate) struct OutputFile {
 /// it in errors.
 pub(crate) fn open_checked(flag: &str, path: &Path, truncate: bool) -> anyhow::Result<(File, Kind)> {
     let shown = || sandbox_triage_core::printable(&path.display().to_string());
-    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
-        bail!("{flag} {}: is a directory", shown());
-    }
+    refuse_early(flag, path)?;
     let mut options = OpenOptions::new();
     options.write(true).create(true).custom_flags(nix::libc::O_NONBLOCK | nix::libc::O_NOCTTY);
     if truncate {
@@ -70,6 +68,31 @@ pub(crate) fn open_checked(flag: &str, path: &Path, truncate: bool) -> anyhow::R
         let _ = fcntl(file.as_raw_fd(), FcntlArg::F_SETFL(flags));
     }
     Ok((file, kind))
+}
+
+/// What can be refused before opening: a directory, a device (but `/dev/null`), or
+/// this run's own output (`/dev/stderr`, or the file our output is appended to), which
+/// a report written whole at the end would overwrite.
+pub(crate) fn refuse_early(flag: &str, path: &Path) -> anyhow::Result<()> {
+    let shown = || sandbox_triage_core::printable(&path.display().to_string());
+    let Ok(meta) = std::fs::metadata(path) else { return Ok(()) };
+    let kind = meta.file_type();
+    if meta.is_dir() {
+        bail!("{flag} {}: is a directory", shown());
+    }
+    if (kind.is_char_device() || kind.is_block_device() || kind.is_socket()) && path != Path::new("/dev/null") {
+        bail!("{flag} {}: a device or socket, which could hold the run up: give a file, or a FIFO something reads", shown());
+    }
+    if path == Path::new("/dev/null") {
+        return Ok(());
+    }
+    for (fd, name) in [(1, "standard output"), (2, "standard error")] {
+        let same = nix::sys::stat::fstat(fd).is_ok_and(|ours| ours.st_dev == meta.dev() && ours.st_ino == meta.ino());
+        if same {
+            bail!("{flag} {}: is this run's own {name}, which it would overwrite: give a file of its own", shown());
+        }
+    }
+    Ok(())
 }
 
 /// Writes `bytes` whole to a non-blocking FIFO, waiting at most [`FIFO_PATIENCE`] for

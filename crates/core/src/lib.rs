@@ -40,9 +40,9 @@ mod screen;
 
 pub use classify::{classify, classify_provider, Begun, Classifier, Options, ProviderFailure, StageSet, Triage};
 pub use command::{
-    reconstruct, render, render_bytes, render_pipeline, variable, words, Arg, Carried, CreateInvocation, EnvWrapper, Form, FromSource,
-    InvalidValue, InvocationError, Part, PathKind, Placeholder, Placeholders, Reconstruction, RenderError, Sensitivity, Shell, Spec,
-    TrailingCommand, ValueKind, Word, VARIABLE_PREFIX,
+    reconstruct, reconstruct_among, render, render_bytes, render_pipeline, variable, words, Arg, Carried, CreateInvocation, EnvWrapper,
+    Form, FromSource, InvalidValue, InvocationError, Part, PathKind, Placeholder, Placeholders, Reconstruction, RenderError, Sensitivity,
+    Shell, Spec, TrailingCommand, ValueKind, Word, VARIABLE_PREFIX,
 };
 pub use model::{
     is_valid_name, Arch, Diagnosis, Engine, Era, Evidence, FailedStep, Host, ImageRef, ImageRefError, InvalidVersion, Kind, Os, Phase,

@@ -50,6 +50,8 @@ pub enum Said<'a> {
     Streamed(u64, Duration),
     /// What happened, in a sentence.
     Note(String),
+    /// Something that stops the run (or would stop `--apply`), in a sentence.
+    Stop(String),
     /// What a failed check showed about the machine, and the way on.
     Found(&'a Found),
     /// How the run ended.
@@ -109,7 +111,7 @@ pub fn text(said: &Said<'_>) -> Option<String> {
         Said::Output(line) => format!("   │ {}", printable(line)),
         Said::Streaming(..) => return None,
         Said::Streamed(bytes, elapsed) => format!("   → {}", rate(*bytes, *elapsed)),
-        Said::Note(text) => format!("   → {}", printable(text)),
+        Said::Note(text) | Said::Stop(text) => format!("   → {}", printable(text)),
         Said::Found(found) => {
             let mut lines = vec![format!("   → the machine: {}", printable(&found.state))];
             if let Some(next) = &found.next {

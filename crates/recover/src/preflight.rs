@@ -36,7 +36,10 @@ impl Stop {
     pub fn describe(&self) -> String {
         match self {
             Stop::Value(problem, numbers) if numbers.is_empty() => problem.describe(),
-            Stop::Value(problem, numbers) => format!("{} needs a value: {}", steps(numbers), problem.describe()),
+            Stop::Value(problem, numbers) => {
+                let needs = if numbers.len() == 1 { "needs" } else { "need" };
+                format!("{} {needs} a value: {}", steps(numbers), problem.describe())
+            }
             Stop::Manual(number, purpose) => format!("step {number} is yours to do: {purpose}"),
             Stop::Destructive(number) => format!("step {number} is destructive: run again with --allow-destructive to let it run"),
             Stop::NeedsYes(numbers) => {
@@ -49,9 +52,7 @@ impl Stop {
     }
 }
 
-/// The stops of `plan` under `policy`, given the problems its values have. A dry run
-/// reports those that do not depend on how the run is started (values, permissions,
-/// manual steps).
+/// The stops of `plan` under `policy`, given the problems its values have.
 #[must_use]
 pub fn preflight(plan: &Plan, policy: &Policy, problems: &[Problem]) -> Vec<Stop> {
     let mut stops = Vec::new();
@@ -77,7 +78,8 @@ pub fn preflight(plan: &Plan, policy: &Policy, problems: &[Problem]) -> Vec<Stop
             Applicability::Destructive if !policy.allow_destructive => stops.push(Stop::Destructive(number)),
             _ => {}
         }
-        if !step.changes_state() || !policy.apply || policy.terminal {
+        // A dry run started the same way would meet these too: it says so.
+        if !step.changes_state() || policy.terminal {
             continue;
         }
         match &step.in_person {

@@ -9,7 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use sandbox_triage_core::{reads, step_words, variable, InvalidValue, Part, PathKind, Placeholder, Plan, Sensitivity, Step, Word};
+use sandbox_triage_core::{
+    carries_secret, reads, step_words, variable, InvalidValue, Part, PathKind, Placeholder, Plan, Sensitivity, Step, ValueKind, Word,
+};
 
 /// Where a value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,17 +43,37 @@ pub struct Value {
     pub text: String,
     /// Where it came from.
     pub origin: Origin,
-    /// How it may be shown.
+    /// How it may be shown: the placeholder's, raised to secret when the text holds a
+    /// credential (`ssh://user:pass@host` given for an engine's address).
     pub sensitivity: Sensitivity,
+    /// What it is.
+    pub kind: ValueKind,
 }
 
 impl Value {
+    fn new(text: String, origin: Origin, placeholder: &Placeholder) -> Value {
+        let sensitivity = if carries_secret(&text) { Sensitivity::Secret } else { placeholder.sensitivity };
+        Value { text, origin, sensitivity, kind: placeholder.kind }
+    }
+
+    /// Whether people may see it: a public value, or a path of this host's (the
+    /// operator judges by it whether it is the file meant); never a secret.
+    #[must_use]
+    pub fn showable(&self) -> bool {
+        match self.sensitivity {
+            Sensitivity::Public => true,
+            Sensitivity::HostSpecific => matches!(self.kind, ValueKind::File | ValueKind::Directory | ValueKind::Path),
+            Sensitivity::Secret => false,
+        }
+    }
+
     /// The value as it may be shown: a secret or a host's detail masked.
     #[must_use]
     pub fn shown(&self) -> String {
-        match self.sensitivity {
-            Sensitivity::Public => sandbox_triage_core::printable(&sandbox_triage_core::redact(&self.text)),
-            _ => "****".to_owned(),
+        if self.showable() {
+            sandbox_triage_core::printable(&sandbox_triage_core::redact(&self.text))
+        } else {
+            "****".to_owned()
         }
     }
 }
@@ -157,10 +179,10 @@ impl Values {
         self.values.iter()
     }
 
-    /// The texts never to show: every value that is not public.
+    /// The texts never to show: every value people may not see.
     #[must_use]
     pub fn secrets(&self) -> Vec<String> {
-        self.values.values().filter(|v| v.sensitivity != Sensitivity::Public).map(|v| v.text.clone()).collect()
+        self.values.values().filter(|v| !v.showable()).map(|v| v.text.clone()).collect()
     }
 
     /// A word with its placeholders filled; `None` when one has no value.
@@ -193,7 +215,7 @@ impl Values {
                 .iter()
                 .map(|part| match part {
                     Part::Var(name) => match self.values.get(name) {
-                        Some(value) if value.sensitivity == Sensitivity::Public => Part::Lit(value.text.clone()),
+                        Some(value) if value.showable() => Part::Lit(value.shown()),
                         _ => part.clone(),
                     },
                     other => other.clone(),
@@ -251,6 +273,11 @@ pub fn resolve(plan: &Plan, given: &Given<'_>) -> (Values, Vec<Problem>) {
             continue;
         };
         match choose(placeholder, given) {
+            // The create's own word goes back where it was, as it was: it is not
+            // judged again (empty, several lines, a leading `-` are the create's).
+            Ok(value) if value.origin == Origin::Create && placeholder.carried.as_ref().is_some_and(|c| !c.temporary) => {
+                values.values.insert(name, value);
+            }
             Ok(value) => match placeholder.kind.check(&value.text, whole_word, given.path) {
                 Ok(()) => {
                     values.values.insert(name, value);
@@ -267,7 +294,16 @@ pub fn resolve(plan: &Plan, given: &Given<'_>) -> (Values, Vec<Problem>) {
 /// temporary path is to be replaced), else the create's own, else the variable.
 fn choose(placeholder: &Placeholder, given: &Given<'_>) -> Result<Value, Problem> {
     let name = &placeholder.name;
-    let value = |text: String, origin| Value { text, origin, sensitivity: placeholder.sensitivity };
+    // A directory given with a trailing `/` (completion adds one) is the directory.
+    let value = |text: String, origin| {
+        let paths = matches!(placeholder.kind, ValueKind::Directory | ValueKind::Path | ValueKind::File);
+        let text = match text.trim_end_matches('/') {
+            trimmed if paths && !trimmed.is_empty() => trimmed.to_owned(),
+            _ if paths && !text.is_empty() => "/".to_owned(),
+            _ => text,
+        };
+        Value::new(text, origin, placeholder)
+    };
     let set = given.set.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     match (&placeholder.carried, set) {
         (Some(carried), Some(text)) if carried.temporary => Ok(value(text, Origin::Set)),

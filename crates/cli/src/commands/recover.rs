@@ -14,6 +14,7 @@ use crate::settings::Settings;
 use crate::{input, output};
 
 pub(crate) fn run(args: &RecoverArgs, settings: &Settings) -> anyhow::Result<Exit> {
+    let stop = recover::stop_flag()?;
     let argv = input::utf8_argv(&args.argv)?;
     let invocation = if argv.is_empty() { None } else { Some(CreateInvocation::parse(&argv)?) };
     // The journal is checked before anything is read or run.
@@ -37,12 +38,15 @@ pub(crate) fn run(args: &RecoverArgs, settings: &Settings) -> anyhow::Result<Exi
             "sandbox-triage recover: the failure is not recognised ({}): nothing to carry out; `sandbox-triage plan` shows the lines to look at",
             diagnosis.kind
         ));
+        if args.format == RecoverFormat::Json {
+            output::print(&(recover::report(&diagnosis, policy, None, &narrator) + "\n"))?;
+        }
         return Ok(Exit::Unknown);
     }
     let request = Request { diagnosis: &diagnosis, plan: &plan, policy, set: &args.apply.set };
-    let outcome = recover::carry_out(&request, &mut narrator)?;
+    let outcome = recover::carry_out(&request, &mut narrator, &stop);
     if args.format == RecoverFormat::Json {
-        output::print(&(recover::report(&diagnosis, policy, outcome, &narrator.journal.entries) + "\n"))?;
+        output::print(&(recover::report(&diagnosis, policy, Some(outcome), &narrator) + "\n"))?;
     }
     Ok(Exit::Status(outcome.code()))
 }

@@ -4,6 +4,8 @@
 //! output on stderr.
 
 use std::io::{self, IsTerminal};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sandbox_triage_core::{
@@ -26,16 +28,19 @@ use crate::supervise::{spawn, watch, Ended, Events, Lines, Progress, SpawnError,
 struct Outputs {
     json_out: Option<JsonOut>,
     progress: Progress,
-    /// With `--recover`: the recovery's journal.
-    journal: Option<Journal>,
+    /// With `--recover`: the recovery's journal, and the stop it heeds, set by a signal
+    /// from the moment the run starts (one between the command's end and the
+    /// recovery's start is not lost).
+    recovery: Option<(Journal, Arc<AtomicBool>)>,
 }
 
 impl Outputs {
     fn open(args: &RunArgs) -> anyhow::Result<Outputs> {
         let json_out = args.json_out.as_deref().map(JsonOut::open).transpose()?;
         let progress = Progress::new(Events::open(args.events.as_deref())?);
-        let journal = if args.recovery.recover { Some(recover::journal(args.recovery.journal.as_deref())?) } else { None };
-        Ok(Outputs { json_out, progress, journal })
+        let recovery =
+            if args.recovery.recover { Some((recover::journal(args.recovery.journal.as_deref())?, recover::stop_flag()?)) } else { None };
+        Ok(Outputs { json_out, progress, recovery })
     }
 }
 
@@ -126,24 +131,24 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
         say(&stopped_note(stop, end.held_terminal, args.recovery.recover));
         return Ok(child_status);
     }
-    match outputs.journal {
-        Some(journal) if end.diagnosis.is_determined() && recovery.mechanical => {
-            Ok(recover_now(args, &end.diagnosis, &recovery, journal).unwrap_or_else(|error| {
-                // The create's status is never lost to the recovery's own failure.
-                say(&printable(&redact(&format!("sandbox-triage: warning: the recovery could not run: {error}\n"))));
-                child_status
-            }))
+    match outputs.recovery {
+        Some((_, stop)) if stop.load(Ordering::SeqCst) => {
+            say("\nsandbox-triage: stopped after the command ended: --recover carries nothing out after a stop\n");
+            Ok(child_status)
+        }
+        Some((journal, stop)) if end.diagnosis.is_determined() && recovery.mechanical => {
+            Ok(recover_now(args, &end.diagnosis, &recovery, journal, &stop))
         }
         _ => Ok(child_status),
     }
 }
 
-/// How the operator stopped the command, if they did: it ended by SIGINT, SIGTERM or
-/// SIGHUP (or exited 130, 143 or 129, as a program that catches them does), or we
+/// How the operator stopped the command, if they did: it ended by SIGINT, SIGTERM, SIGHUP
+/// or SIGQUIT (or exited 130, 143, 129 or 131, as a program that catches them does), or we
 /// passed such a signal on. With the terminal in the command's hands, its Ctrl-C
 /// reaches only the command: its end is the only sign.
 fn operator_stop(ended: Option<Ended>, forwarded: Option<i32>) -> Option<i32> {
-    const STOPS: [i32; 3] = [2, 15, 1];
+    const STOPS: [i32; 4] = [2, 15, 1, 3];
     let by_end = match ended {
         Some(Ended::Signal(signal)) => Some(signal),
         Some(Ended::Code(code)) => code.checked_sub(128),
@@ -156,6 +161,7 @@ fn operator_stop(ended: Option<Ended>, forwarded: Option<i32>) -> Option<i32> {
 fn stopped_note(signal: i32, held_terminal: bool, recover: bool) -> String {
     let name = match signal {
         2 => "Ctrl-C (SIGINT)",
+        3 => "Ctrl-\\ (SIGQUIT)",
         15 => "SIGTERM",
         _ => "a hang-up (SIGHUP)",
     };
@@ -201,7 +207,7 @@ fn report_end(args: &RunArgs, settings: &Settings, end: &Ending, recovery: &Plan
 
 /// Goes straight on into the recovery, as `recover --apply` would, with the values the
 /// create's own argv carried.
-fn recover_now(args: &RunArgs, diagnosis: &Diagnosis, plan: &Plan, journal: Journal) -> anyhow::Result<Exit> {
+fn recover_now(args: &RunArgs, diagnosis: &Diagnosis, plan: &Plan, journal: Journal, stop: &Arc<AtomicBool>) -> Exit {
     let policy = Policy {
         apply: true,
         yes: args.recovery.yes,
@@ -211,6 +217,6 @@ fn recover_now(args: &RunArgs, diagnosis: &Diagnosis, plan: &Plan, journal: Jour
         probe_timeout: PROBE_TIMEOUT,
     };
     let request = Request { diagnosis, plan, policy, set: &args.recovery.set };
-    let outcome = recover::carry_out(&request, &mut Narrator::to_stderr(journal))?;
-    Ok(Exit::Status(outcome.code()))
+    let outcome = recover::carry_out(&request, &mut Narrator::to_stderr(journal), stop);
+    Exit::Status(outcome.code())
 }

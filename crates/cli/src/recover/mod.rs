@@ -43,24 +43,29 @@ pub(crate) fn terminal() -> bool {
     prompt::open().is_some()
 }
 
-/// Carries out the request's plan; the outcome. What it says and each step's record go
-/// to `narrator` (and its journal).
-pub(crate) fn carry_out(request: &Request<'_>, narrator: &mut Narrator) -> anyhow::Result<Outcome> {
-    // Ctrl-C, SIGTERM, a hang-up and SIGQUIT stop the current step's processes (they run
-    // in process groups of their own, so the terminal's Ctrl-C reaches only this tool)
-    // and a question waiting for its answer, then the run.
+/// What Ctrl-C, SIGTERM, a hang-up or SIGQUIT set: registered before anything runs, so
+/// no stop falls in a gap. It stops the current step's processes (they run in process
+/// groups of their own, so the terminal's Ctrl-C reaches only this tool), a question
+/// waiting for its answer, then the run.
+pub(crate) fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
+    Ok(stop)
+}
+
+/// Carries out the request's plan; the outcome. What it says and each step's record go
+/// to `narrator` (and its journal); `stop` is [`stop_flag`]'s.
+pub(crate) fn carry_out(request: &Request<'_>, narrator: &mut Narrator, stop: &Arc<AtomicBool>) -> Outcome {
     let (diagnosis, plan, policy) = (request.diagnosis, request.plan, request.policy);
     let mode = if policy.apply { "carrying out" } else { "dry run of" };
     narrator.headline(&format!("sandbox-triage recover: {mode} the plan for {} — {}", diagnosis.kind, plan.headline));
     let env = |name: &str| std::env::var(name).ok();
     let (values, problems) = resolve(plan, &Given { set: request.set, env: &env, path: &path_kind });
-    let mut runner = process::Processes { stop: Arc::clone(&stop) };
-    let mut person = prompt::Terminal { stop: Arc::clone(&stop) };
-    let parts = Parts { runner: &mut runner, person: &mut person, stop: &stop, listener: narrator };
+    let mut runner = process::Processes { stop: Arc::clone(stop) };
+    let mut person = prompt::Terminal { stop: Arc::clone(stop) };
+    let parts = Parts { runner: &mut runner, person: &mut person, stop, listener: narrator };
     let outcome = execute(plan, &values, &problems, policy, parts);
     let summary = match (outcome, policy.apply) {
         (Outcome::Done, true) => "recovered: every step ran and every check held".to_owned(),
@@ -68,7 +73,7 @@ pub(crate) fn carry_out(request: &Request<'_>, narrator: &mut Narrator) -> anyho
         (other, _) => format!("ended: {} (exit status {})", other.as_str(), other.code()),
     };
     narrator.headline(&format!("\n{summary}"));
-    Ok(outcome)
+    outcome
 }
 
 /// Opens the journal (`--journal`), checked before anything runs.
@@ -76,15 +81,17 @@ pub(crate) fn journal(path: Option<&Path>) -> anyhow::Result<Journal> {
     Journal::open(path)
 }
 
-/// The JSON answer of `recover --format json`.
-pub(crate) fn report(diagnosis: &Diagnosis, policy: Policy, outcome: Outcome, steps: &[serde_json::Value]) -> String {
+/// The JSON answer of `recover --format json`: how it ended (`not-recognised` when
+/// there was no plan to carry out), what stopped it, and every step's record.
+pub(crate) fn report(diagnosis: &Diagnosis, policy: Policy, outcome: Option<Outcome>, narrator: &Narrator) -> String {
     serde_json::json!({
         "schema_version": SCHEMA_VERSION,
         "kind": diagnosis.kind,
         "mode": if policy.apply { "apply" } else { "dry-run" },
-        "outcome": outcome.as_str(),
-        "exit_status": outcome.code(),
-        "steps": steps,
+        "outcome": outcome.map_or("not-recognised", Outcome::as_str),
+        "exit_status": outcome.map_or(1, Outcome::code),
+        "stops": narrator.stops,
+        "steps": narrator.journal.entries,
     })
     .to_string()
 }

@@ -17,15 +17,17 @@ pub(crate) struct Narrator {
     /// A progress line is drawn on stderr and must be cleared first.
     drawn: bool,
     pub(crate) journal: Journal,
+    /// What stopped the run, or would stop `--apply`: for the JSON answer.
+    pub(crate) stops: Vec<String>,
 }
 
 impl Narrator {
     pub(crate) fn to_stdout(journal: Journal) -> Narrator {
-        Narrator { terminal: std::io::stdout().is_terminal(), out: Box::new(std::io::stdout()), drawn: false, journal }
+        Narrator { terminal: std::io::stdout().is_terminal(), out: Box::new(std::io::stdout()), drawn: false, journal, stops: Vec::new() }
     }
 
     pub(crate) fn to_stderr(journal: Journal) -> Narrator {
-        Narrator { terminal: std::io::stderr().is_terminal(), out: Box::new(std::io::stderr()), drawn: false, journal }
+        Narrator { terminal: std::io::stderr().is_terminal(), out: Box::new(std::io::stderr()), drawn: false, journal, stops: Vec::new() }
     }
 
     fn line(&mut self, text: &str) {
@@ -55,6 +57,9 @@ impl Listener for Narrator {
                 }
             }
             other => {
+                if let Said::Stop(stop) = &other {
+                    self.stops.push(stop.clone());
+                }
                 if let Some(text) = text(&other) {
                     self.line(&text);
                 }

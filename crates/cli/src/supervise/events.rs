@@ -10,10 +10,22 @@
 use std::path::Path;
 use std::time::Duration;
 
-use sandbox_triage_core::{diagnosis_json, printable, redact, Diagnosis, Phase, SCHEMA_VERSION};
+use sandbox_triage_core::{diagnosis_json, printable, reconstruct, redact, CreateInvocation, Diagnosis, Phase, SCHEMA_VERSION};
 use serde_json::{json, Value};
 
 use super::child::Ended;
+
+/// A command line for the events: a create as its plan shows it (placeholders by name
+/// for what is never echoed), anything else as typed.
+fn shown_command(argv: &[String]) -> String {
+    match CreateInvocation::parse(argv).ok().filter(|i| i.program.is_some()) {
+        Some(create) => {
+            let words: Vec<String> = reconstruct(&create, None).words.iter().map(sandbox_triage_core::Word::display).collect();
+            shell_words::join(words)
+        }
+        None => shell_words::join(argv),
+    }
+}
 use crate::output_file::OutputFile;
 
 /// The events file, when one was asked for.
@@ -53,9 +65,10 @@ impl Events {
     }
 
     /// The command, as one line masked whole: a secret flag's value is a word of its
-    /// own (`--password X`), which only the whole line shows to be one.
+    /// own (`--password X`), which only the whole line shows to be one. A create is shown
+    /// as its plan shows it: its runtime environment and credentials by name only.
     pub(crate) fn started(&mut self, argv: &[String]) {
-        let command = printable(&redact(&shell_words::join(argv)));
+        let command = printable(&redact(&shown_command(argv)));
         self.write("started", Duration::ZERO, json!({ "schema_version": SCHEMA_VERSION, "command": command }));
     }
 

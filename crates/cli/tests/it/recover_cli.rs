@@ -39,14 +39,30 @@ fn without_a_yes_and_no_terminal_nothing_is_changed() {
 fn a_dry_run_in_json_says_what_each_step_would_do() {
     let stubs = Stubs::new();
     let example = example();
-    let out = stubs.run(&with_create(&[&example, "--format", "json"]), &[]);
+    let out = stubs.run(&with_create(&[&example, "--yes", "--format", "json"]), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
     assert_eq!(answer["mode"], "dry-run");
     assert_eq!(answer["outcome"], "done");
+    assert_eq!(answer["stops"], serde_json::json!([]));
     let statuses: Vec<&str> = answer["steps"].as_array().expect("steps").iter().map(|s| s["status"].as_str().unwrap_or("")).collect();
     assert_eq!(statuses, ["done", "done", "would-run", "would-run", "would-run", "would-run"]);
     assert!(!stubs.log().contains("podman tag") && !stubs.log().contains("podman save"), "{}", stubs.log());
+    // Started without --yes and with no terminal, it says --apply would stop, and why.
+    let out = stubs.run(&with_create(&[&example, "--format", "json"]), &[]);
+    assert_eq!(out.status.code(), Some(5), "{}", said(&out));
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(answer["outcome"], "stopped");
+    assert_eq!(
+        answer["stops"],
+        serde_json::json!(["steps 3, 4, 6 need a yes and there is no terminal to ask on: run again with --yes to carry them out"])
+    );
+    // Not recognised: still one JSON object.
+    let input = stubs.input("nothing to see\n");
+    let out = stubs.run(&[&input, "--format", "json"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", said(&out));
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!((answer["outcome"].as_str(), answer["exit_status"].as_u64()), (Some("not-recognised"), Some(1)));
 }
 
 /// Whether the process runs (a zombie waiting for a parent that does not reap it

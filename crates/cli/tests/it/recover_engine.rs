@@ -219,7 +219,7 @@ fn a_dry_run_changes_nothing() {
     let world = World::new("docker", "dry");
     let log = world.failed_create();
     let image = World::built_image(&log);
-    let out = world.recover(&log, &[]);
+    let out = world.recover(&log, &["--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("the plan can be carried out"), "{}", text(&out));
     assert!(!world.unpacked(&image), "{}", world.gateway_images());

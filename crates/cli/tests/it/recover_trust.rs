@@ -232,7 +232,8 @@ fn the_readme_examples_script_ends_recovered_once_a_person_allows_the_create() {
     fs::write(&script, plan_script(&stand, &example, &[])).expect("script");
     let vars = [("PATH", stand.path()), ("STUB_DIR", stand.dir.path().display().to_string())];
     let mut terminal = Terminal::start(&format!("sh '{}' --yes", script.display()), &vars);
-    terminal.expect("Create the sandbox from the built image");
+    // Asked before anything changes.
+    terminal.expect("Step 6 will create the sandbox from the built image");
     terminal.type_in(b"y\n");
     assert_eq!(terminal.status_within(Duration::from_secs(20)), Some(0), "{}", terminal.text());
     assert!(terminal.text().contains("recovered"), "{}", terminal.text());
@@ -324,4 +325,60 @@ fn no_secret_of_the_creates_reaches_the_narration_or_the_journal() {
     // The create ran with them all the same: they were the create's own.
     let last = stand.log().lines().last().map(str::to_owned).unwrap_or_default();
     assert!(secrets.iter().all(|s| last.contains(s)), "{last}");
+}
+
+#[test]
+fn a_create_stopped_with_sigquit_or_exiting_131_is_never_followed_by_a_recovery() {
+    let stand = StandIn::new();
+    stand.create_prints(&(example_text() + "\n"));
+    let out = stand.run_any(&["run", "--recover", "--yes", "--heartbeat", "0", "--", "sh", "-c", &format!("{CREATE}; exit 131")], &[]);
+    assert_eq!(out.status.code(), Some(131), "{}", said(&out));
+    assert!(said(&out).contains("stopped by a Ctrl-\\ (SIGQUIT)"), "{}", said(&out));
+    assert_eq!(stand.log(), format!("{CREATE}\n"), "only the create ran");
+}
+
+#[test]
+fn a_stop_after_the_create_ended_and_before_the_recovery_is_heard() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let stand = StandIn::new();
+    // Enough of the create's output that our stderr pipe fills while nobody reads it:
+    // the run is held up after the create has ended, before the recovery.
+    stand.create_prints(&("padding line\n".repeat(6000) + &example_text()));
+    let marker = stand.dir.path().join("create-ended");
+    let args: Vec<&str> = ["run", "--recover", "--yes", "--heartbeat", "0", "--"].into_iter().chain(CREATE.split(' ')).collect();
+    let mut child = stand.command(&args, &[]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("run");
+    wait_for(&marker);
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = i32::try_from(child.id()).expect("pid");
+    // SAFETY: a signal to the child this test started.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::kill(pid, libc::SIGINT);
+    }
+    let mut err = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut err).expect("read");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(1), "{}", &err[err.len().saturating_sub(2000)..]);
+    assert!(err.contains("stopped after the command ended"), "{}", &err[err.len().saturating_sub(2000)..]);
+    assert_eq!(stand.log(), format!("{CREATE}\n"), "only the create ran");
+}
+
+#[test]
+fn a_report_naming_the_runs_own_output_is_refused_before_the_create_starts() {
+    let stand = StandIn::new();
+    let captured = stand.dir.path().join("create.log");
+    for flag in ["--json-out", "--events"] {
+        let out = stand
+            .command(
+                &["run", "--heartbeat", "0", flag, "/dev/stderr", "--", "openshell", "sandbox", "create", "--from", "./Dockerfile"],
+                &[],
+            )
+            .stderr(fs::File::create(&captured).expect("capture"))
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert!(fs::read_to_string(&captured).expect("captured").contains("is this run's own standard error"), "{flag}");
+        assert!(stand.log().is_empty(), "{flag}: the create ran");
+    }
 }

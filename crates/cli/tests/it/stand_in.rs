@@ -45,7 +45,7 @@ case "$*" in
   *'sandbox create'*'--from ./Dockerfile'*)
     [ -f "$STUB_DIR/create.out" ] && cat "$STUB_DIR/create.out" >&2
     case "${STUB_CREATE_HANG:-}" in
-      '') exit 1 ;;
+      '') : >"$STUB_DIR/create-ended"; exit 1 ;;
       trap) trap 'exit 130' INT; : >"$STUB_DIR/hanging"; sleep 60 & wait; exit 1 ;;
       *) : >"$STUB_DIR/hanging"; exec sleep 60 ;;
     esac ;;

@@ -3,7 +3,7 @@
 //! each value is.
 
 use crate::command::flags::{find_long, find_short, looks_like_flag, Sensitivity, Spec, Takes};
-use crate::command::reconstruct::{attached_password, is_secret_flag};
+use crate::command::reconstruct::{attached_password, is_secret_flag, value_after_secret_flag};
 use crate::model::is_valid_name;
 use crate::redact::{carries_secret, redact, secret_name};
 use crate::screen::printable;
@@ -173,10 +173,10 @@ impl CreateInvocation {
 /// to `-p`, masked whole; each word masked and made printable.
 fn shown(argv: &[&str]) -> String {
     let mut out = Vec::with_capacity(argv.len());
-    let mut secret_next = false;
+    let mut secret_flag: Option<&str> = None;
     for word in argv {
-        let after_secret_flag = std::mem::replace(&mut secret_next, is_secret_flag(word));
-        out.push(if after_secret_flag && !word.starts_with('-') {
+        let flag = std::mem::replace(&mut secret_flag, is_secret_flag(word).then(|| word.trim_start_matches('-')));
+        out.push(if flag.is_some_and(|flag| value_after_secret_flag(flag, word)) {
             "***".to_owned()
         } else if attached_password(word) {
             "-p***".to_owned()

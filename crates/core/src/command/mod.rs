@@ -16,7 +16,7 @@ pub use flags::Sensitivity;
 pub use from_source::{FromSource, PathKind};
 pub use invocation::{Arg, CreateInvocation, EnvWrapper, Form, InvocationError, TrailingCommand};
 pub use placeholder::{variable, Carried, Placeholder, Placeholders, Spec, VARIABLE_PREFIX};
-pub use reconstruct::{reconstruct, Reconstruction};
+pub use reconstruct::{reconstruct, reconstruct_among, Reconstruction};
 pub use shell::{render, render_bytes, render_pipeline, RenderError, Shell};
 pub use value_kind::{InvalidValue, ValueKind};
 pub use word::{words, Part, Word};

@@ -103,35 +103,47 @@ pub struct Placeholders {
 
 impl Placeholders {
     /// The placeholder `name`, registered on first use: every command that needs the
-    /// same value reads the same variable.
+    /// same value reads the same variable. A different value already registered under
+    /// that name (the create's own `GATEWAY=…` beside the gateway nobody gave) gets a
+    /// name of its own: two values never share a variable.
     pub fn named(&mut self, name: &str, spec: Spec<'_>) -> Word {
-        if !self.list.iter().any(|p| p.name == name) {
-            self.list.push(Placeholder {
-                name: name.to_owned(),
-                reason: spec.reason.to_owned(),
-                kind: spec.kind,
-                sensitivity: spec.sensitivity,
-                carried: spec.carried,
-            });
-        }
-        Word::var(name)
+        Word(vec![self.register(name, spec)])
     }
 
     /// A new placeholder named after `hint` (upper-cased, other characters `_`), with a
-    /// suffix when the name is taken: two different values never share a variable.
+    /// suffix when the name is taken by a different value.
     pub fn fresh(&mut self, hint: &str, spec: Spec<'_>) -> Part {
         let mut base: String = hint.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
         base = base.trim_matches('_').to_owned();
         if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
             base.insert_str(0, "VALUE_");
         }
-        let mut name = base.clone();
+        self.register(&base, spec)
+    }
+
+    /// The variable for `spec` under `base`, or `base_2`, `base_3`…: the same value
+    /// (kind, sensitivity, the create's own value) reuses its name.
+    fn register(&mut self, base: &str, spec: Spec<'_>) -> Part {
+        let same = |p: &Placeholder| p.kind == spec.kind && p.sensitivity == spec.sensitivity && p.carried == spec.carried;
+        let mut name = base.to_owned();
         let mut n = 2;
-        while self.list.iter().any(|p| p.name == name) {
-            name = format!("{base}_{n}");
-            n += 1;
+        loop {
+            match self.list.iter().find(|p| p.name == name) {
+                Some(existing) if same(existing) => return Part::Var(name),
+                Some(_) => {
+                    name = format!("{base}_{n}");
+                    n += 1;
+                }
+                None => break,
+            }
         }
-        self.named(&name, spec);
+        self.list.push(Placeholder {
+            name: name.clone(),
+            reason: spec.reason.to_owned(),
+            kind: spec.kind,
+            sensitivity: spec.sensitivity,
+            carried: spec.carried,
+        });
         Part::Var(name)
     }
 

@@ -36,6 +36,14 @@ pub(crate) fn attached_password(word: &str) -> bool {
     word.strip_prefix("-p").is_some_and(|rest| !rest.starts_with('-') && looks_generated(rest.as_bytes(), 4))
 }
 
+/// Whether `word`, after the secret flag `flag` (its name without dashes), is its value:
+/// a password may begin with `-` (`--db-password -Xy7…`); only a long option after it is
+/// a flag of its own. After `-p` a short option is one too (`mysql -p -h db`).
+pub(crate) fn value_after_secret_flag(flag: &str, word: &str) -> bool {
+    let a_flag_of_its_own = word.starts_with("--") || (flag == "p" && word.starts_with('-'));
+    !a_flag_of_its_own
+}
+
 /// A credential the create carried.
 fn secret(value: &str) -> Spec<'static> {
     Spec::carried(ValueKind::Text, Sensitivity::Secret, value, "it holds a credential, which is never printed")
@@ -64,7 +72,7 @@ impl Builder {
     /// after the flag (`--hf-token` gives `HF_TOKEN`).
     fn literal(&mut self, text: &str, hint: &str) -> Word {
         let secret_flag = std::mem::replace(&mut self.secret_flag, is_secret_flag(text).then(|| text.trim_start_matches('-').to_owned()));
-        let flag_value = secret_flag.filter(|_| !text.starts_with('-'));
+        let flag_value = secret_flag.filter(|flag| value_after_secret_flag(flag, text));
         if flag_value.is_none() && attached_password(text) {
             let var = self.placeholder("PASSWORD", secret(&text[2..]));
             return Word(vec![Part::Lit("-p".to_owned()), var]);
@@ -106,7 +114,15 @@ impl Builder {
 /// becomes a placeholder).
 #[must_use]
 pub fn reconstruct(invocation: &CreateInvocation, image: Option<&Word>) -> Reconstruction {
-    let mut b = Builder { words: Vec::new(), placeholders: Placeholders::default(), secret_flag: None };
+    reconstruct_among(invocation, image, &Placeholders::default())
+}
+
+/// [`reconstruct`] beside placeholders a plan already has: a value of the create's
+/// under a name the plan already uses for another value gets a name of its own, and
+/// the returned placeholders are all of them.
+#[must_use]
+pub fn reconstruct_among(invocation: &CreateInvocation, image: Option<&Word>, known: &Placeholders) -> Reconstruction {
+    let mut b = Builder { words: Vec::new(), placeholders: known.clone(), secret_flag: None };
     let program = invocation.program.clone().unwrap_or_else(|| "openshell".to_owned());
     b.words.extend([Word::lit(program), Word::lit("sandbox"), Word::lit("create")]);
     let mut from_seen = false;

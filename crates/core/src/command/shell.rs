@@ -4,7 +4,7 @@
 //! command is never built by joining strings: it is a list of [`Word`]s, and each shell
 //! gets a rendering that passes exactly those words to the program. Values that must not
 //! or cannot be shown are [`Part::Var`] placeholders: the rendered command reads them
-//! from a variable of their own (`"${SANDBOX_TRIAGE_POLICY_FILE:?}"` in POSIX shells,
+//! from a variable of their own (`"${SANDBOX_TRIAGE_POLICY_FILE?}"` in POSIX shells,
 //! which refuses to run while the variable is unset).
 
 use std::fmt::Write as _;
@@ -161,7 +161,9 @@ fn render_word(word: &Word, shell: Shell, first: bool, out: &mut String) {
                     }
                     Part::Lit(s) => posix_literal(s, out),
                     Part::Var(name) => {
-                        let _ = write!(out, "\"${{{VARIABLE_PREFIX}{name}:?}}\"");
+                        // Unset stops the shell; set, even empty, is the value (the create's
+                        // own may be empty).
+                        let _ = write!(out, "\"${{{VARIABLE_PREFIX}{name}?}}\"");
                     }
                     Part::Env(name) => {
                         let _ = write!(out, "\"${{{name}:?}}\"");
@@ -310,7 +312,7 @@ mod tests {
             Word::var("POLICY_FILE"),
             Word(vec![Part::Env("USER".into())]),
         ];
-        let posix = r#"env HTTPS_PROXY="${SANDBOX_TRIAGE_HTTPS_PROXY:?}" "${SANDBOX_TRIAGE_POLICY_FILE:?}" "${USER:?}""#;
+        let posix = r#"env HTTPS_PROXY="${SANDBOX_TRIAGE_HTTPS_PROXY?}" "${SANDBOX_TRIAGE_POLICY_FILE?}" "${USER:?}""#;
         assert_eq!(render(&argv, Shell::Posix).unwrap(), posix);
         let fish = r#"env HTTPS_PROXY="$SANDBOX_TRIAGE_HTTPS_PROXY" "$SANDBOX_TRIAGE_POLICY_FILE" "$USER""#;
         assert_eq!(render(&argv, Shell::Fish).unwrap(), fish);

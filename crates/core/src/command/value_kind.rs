@@ -58,6 +58,9 @@ pub enum InvalidValue {
     /// No such directory.
     #[error("is not an existing directory")]
     Directory,
+    /// `/` itself.
+    #[error("is the root directory")]
+    Root,
     /// Nothing there.
     #[error("is not an existing file or directory")]
     Path,
@@ -107,6 +110,7 @@ impl ValueKind {
             ValueKind::Name if !is_valid_name(value) => Err(InvalidValue::Name),
             ValueKind::Image if ImageRef::parse(value).is_err() => Err(InvalidValue::Image),
             ValueKind::File if path(value) != PathKind::File => Err(InvalidValue::File),
+            ValueKind::Directory if value.trim_end_matches('/').is_empty() => Err(InvalidValue::Root),
             ValueKind::Directory if path(value) != PathKind::Directory => Err(InvalidValue::Directory),
             ValueKind::Path if !matches!(path(value), PathKind::File | PathKind::Directory) => Err(InvalidValue::Path),
             ValueKind::EngineAddress
@@ -164,5 +168,6 @@ mod tests {
         assert_eq!(ValueKind::File.check("/p", true, |_| PathKind::File), Ok(()));
         assert_eq!(ValueKind::Directory.check("/p", true, |_| PathKind::File), Err(InvalidValue::Directory));
         assert_eq!(ValueKind::Directory.check("/p", true, |_| PathKind::Directory), Ok(()));
+        assert_eq!(ValueKind::Directory.check("/", true, |_| PathKind::Directory), Err(InvalidValue::Root));
     }
 }

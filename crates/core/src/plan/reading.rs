@@ -22,8 +22,17 @@ pub enum Sign {
         /// The line.
         line: String,
     },
+    /// It succeeded and printed a row whose first column is `first` and last `last`.
+    Row {
+        /// The first column.
+        first: String,
+        /// The last column.
+        last: String,
+    },
     /// Its program is not installed here (it could not be started, or exit status 127).
     NotInstalled,
+    /// Any failure: the reading of last resort for a check whose failure means one thing.
+    Fails,
 }
 
 impl Sign {
@@ -37,7 +46,12 @@ impl Sign {
                 any.iter().map(|t| t.to_ascii_lowercase()).any(|t| stdout.contains(&t) || stderr.contains(&t))
             }
             Sign::PrintsLine { line } => status == Some(0) && stdout.lines().any(|l| l.trim_end_matches('\r') == line),
+            Sign::Row { first, last } => {
+                let row = crate::plan::Holds::PrintsRow { first: Word::lit(first), last: Word::lit(last) };
+                status == Some(0) && row.shown_by(stdout, Word::display)
+            }
             Sign::NotInstalled => matches!(status, None | Some(127)),
+            Sign::Fails => true,
         }
     }
 }

@@ -22,6 +22,7 @@ pub fn step_words(step: &Step) -> Vec<&Word> {
         match &check.holds {
             Holds::PrintsLine { line } => words.push(line),
             Holds::PrintsRow { first, last } => words.extend([first, last]),
+            Holds::LacksRow { first } => words.push(first),
             Holds::Succeeds => {}
         }
     }

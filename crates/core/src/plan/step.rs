@@ -76,6 +76,14 @@ pub enum Holds {
         #[schemars(with = "String")]
         last: Word,
     },
+    /// The probe succeeds and no row of its output has `first` as its first column
+    /// (the sandbox list without the sandbox).
+    LacksRow {
+        /// The first column no row may have.
+        #[serde(serialize_with = "shown")]
+        #[schemars(with = "String")]
+        first: Word,
+    },
 }
 
 /// A word as people and programs read it: placeholders as `<NAME>`.
@@ -105,6 +113,10 @@ impl Holds {
                     let mut columns = l.split_whitespace();
                     columns.next() == Some(first.as_str()) && columns.next_back() == Some(last.as_str())
                 })
+            }
+            Holds::LacksRow { first } => {
+                let first = fill(first);
+                !output.lines().any(|l| l.split_whitespace().next() == Some(first.as_str()))
             }
         }
     }
@@ -173,6 +185,9 @@ pub struct Step {
     /// directory it moved): run when a later step fails or the operator stops, so a
     /// recovery is never left half done.
     pub undo: Option<Action>,
+    /// What must hold for the undo to be safe (the moved directory is still there, and
+    /// nothing new took its old place); when it does not, the undo is not run.
+    pub undo_when: Option<Check>,
     /// Why only a person may say yes to it (`--yes` does not): the command lacks what
     /// only the operator knows.
     pub in_person: Option<String>,
@@ -192,6 +207,7 @@ impl Step {
             skip_if: None,
             note: None,
             undo: None,
+            undo_when: None,
             in_person: None,
         }
     }
@@ -276,6 +292,14 @@ impl Step {
     }
 
     #[must_use]
+    /// With what undoes it, run only while `when` holds.
+    pub fn with_undo_when(mut self, undo: Vec<Word>, when: Check) -> Step {
+        self.undo = Some(Action::Argv(undo));
+        self.undo_when = Some(when);
+        self
+    }
+
+    #[must_use]
     /// Asked of a person even under `--yes`, for `why`.
     pub fn in_person(mut self, why: impl Into<String>) -> Step {
         self.in_person = Some(why.into());
@@ -303,6 +327,7 @@ impl Step {
         if let Some(Action::Argv(undo)) = &self.undo {
             out.push(undo);
         }
+        out.extend(self.undo_when.iter().map(|c| &c.argv));
         out
     }
 

@@ -121,6 +121,8 @@ pub struct StepReport {
     /// The command that puts back what the step changed, run when a later step fails or
     /// the run is stopped (placeholders as `<NAME>`), or null.
     pub undo: Option<Vec<String>>,
+    /// What must hold for the undo to be safe, or null.
+    pub undo_when: Option<CheckReport>,
     /// Why only a person may say yes to it (`--yes` does not), or null.
     pub in_person: Option<String>,
 }
@@ -263,6 +265,7 @@ fn step_report(step: &Step) -> StepReport {
             Some(Action::Argv(argv)) => Some(display(argv)),
             _ => None,
         },
+        undo_when: step.undo_when.as_ref().map(check_report),
         in_person: step.in_person.clone(),
     }
 }

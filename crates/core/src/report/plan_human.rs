@@ -48,6 +48,9 @@ fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, ou
         }
         if let Some(Action::Argv(undo)) = &step.undo {
             let _ = writeln!(out, "       undo: {}", shown(undo));
+            if let Some(when) = &step.undo_when {
+                out.push_str(&wrap_prefixed(&when.expect, style.width, "         while ", "           ", ""));
+            }
         }
         if let Some(note) = &step.note {
             out.push_str(&wrap_prefixed(note, style.width, "       (", "        ", ")"));

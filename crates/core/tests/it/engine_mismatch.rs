@@ -165,3 +165,19 @@ fn an_unknown_gateway_name_is_fixed_in_the_create_not_registered_as_typed() {
         assert!(alternative.iter().any(|s| s.starts_with("openshell gateway add <GATEWAY_ENDPOINT> --name nemoclw")), "{alternative:#?}");
     }
 }
+
+#[test]
+fn the_docker_drivers_words_cut_by_miette_still_name_the_gateways_engine() {
+    // Colima built the image; Docker Desktop's driver could not find it. miette broke
+    // the driver's reason between `pull` and `Docker image`.
+    let file =
+        include_str!("../../../../tests/corpus/image_not_in_gateway_store__ansi-capture-colima-build-desktop-gateway-constructed.log");
+    let log = file.split_once("# ---\n").map(|(_, log)| log).expect("a header");
+    let d = create(log, Some(1));
+    assert_eq!((d.kind, d.engine), (Kind::ImageNotInGatewayStore, Some(Engine::Docker)), "{d:?}");
+    let plan = plan_for(&d, None);
+    assert!(
+        plan.steps.iter().any(|s| s.purpose.starts_with("Copy the image from the build's Docker host into the gateway's")),
+        "{plan:#?}"
+    );
+}

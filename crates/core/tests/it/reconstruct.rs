@@ -121,7 +121,7 @@ fn host_specific_and_secret_values_become_placeholders() {
     assert_eq!(placeholders, ["POLICY_FILE", "DRIVER_CONFIG_JSON", "NVIDIA_API_KEY", "GATEWAY_ENDPOINT", "HTTPS_PROXY", "BRAVE_API_KEY"]);
     assert!(
         command.ends_with(
-            r#"-- env HTTPS_PROXY="${SANDBOX_TRIAGE_HTTPS_PROXY:?}" BRAVE_API_KEY="${SANDBOX_TRIAGE_BRAVE_API_KEY:?}" nemoclaw-start --verbose"#
+            r#"-- env HTTPS_PROXY="${SANDBOX_TRIAGE_HTTPS_PROXY?}" BRAVE_API_KEY="${SANDBOX_TRIAGE_BRAVE_API_KEY?}" nemoclaw-start --verbose"#
         ),
         "{command}"
     );

@@ -49,8 +49,15 @@ impl Executor<'_> {
     /// What a failed check's output says about the machine. When none of the plan's
     /// readings fits, what it printed is quoted and `doctor` is the way on.
     pub(super) fn read(&self, check: &Check, finished: &Finished) -> Found {
-        let status = if finished.cut.is_some() { Some(-1) } else { finished.status() };
-        if let Some(reading) = read_failure(&check.readings, status, &finished.stdout, &finished.stderr) {
+        let command = self.shown_command(&check.argv);
+        if finished.cut == Some(Cut::TimedOut) {
+            return Found {
+                state: format!("`{command}` did not answer within {} s", self.policy.probe_timeout.as_secs()),
+                next: Some("sandbox-triage doctor".to_owned()),
+                advice: Some("an engine or a gateway that hangs answers no probe: doctor names which".to_owned()),
+            };
+        }
+        if let Some(reading) = read_failure(&check.readings, finished.status(), &finished.stdout, &finished.stderr) {
             return Found {
                 state: reading.state.clone(),
                 next: reading.next.as_ref().map(|next| self.shown_command(next)),
@@ -60,7 +67,7 @@ impl Executor<'_> {
         let said = first_words(finished).map_or_else(String::new, |line| format!(": it printed `{line}`"));
         let ended = finished.first_failure().map_or_else(|| "ran".to_owned(), |(_, end)| end.describe());
         Found {
-            state: format!("not as the plan needs it (`{}` {ended}{said})", self.shown_command(&check.argv)),
+            state: format!("not as the plan needs it (`{command}` {ended}{said})"),
             next: Some("sandbox-triage doctor".to_owned()),
             advice: Some("doctor checks the engine, the gateway and the CLI, and names the fix for what it finds".to_owned()),
         }

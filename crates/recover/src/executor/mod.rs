@@ -17,7 +17,7 @@
 mod checks;
 mod steps;
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sandbox_triage_core::{Applicability, Plan, Step};
 
@@ -26,7 +26,7 @@ use crate::narration::{Listener, Said};
 use crate::outcome::Outcome;
 use crate::policy::Policy;
 use crate::preflight::{preflight, Stop};
-use crate::runner::{Person, Runner};
+use crate::runner::{Answer, Person, Runner};
 use crate::values::{used, Problem, Values};
 
 /// What the executor works with: the processes, the person, the stop and the listener.
@@ -45,8 +45,19 @@ pub struct Parts<'a> {
 /// outcome. What it says and each step's record go to the listener.
 #[must_use]
 pub fn carry_out<'a>(plan: &Plan, values: &'a Values, problems: &[Problem], policy: Policy, parts: Parts<'a>) -> Outcome {
-    let mut executor = Executor { policy, values, parts, secrets: values.secrets(), changed: false, undo: Vec::new() };
+    let mut executor =
+        Executor { policy, values, parts, secrets: values.secrets(), changed: false, undo: Vec::new(), allowed_early: Vec::new() };
     executor.plan(plan, problems)
+}
+
+/// A step whose change the run made (or began): what puts it back is kept.
+struct Made {
+    number: usize,
+    step: Step,
+    /// Its processes all succeeded; a step cut short or failed may have changed
+    /// nothing, and its undo runs only when its condition says there is something to
+    /// put back.
+    completed: bool,
 }
 
 /// A plan being carried out.
@@ -58,8 +69,10 @@ struct Executor<'a> {
     secrets: Vec<String>,
     /// A dry run has passed a step that would change state: what follows depends on it.
     changed: bool,
-    /// The steps whose changes can be put back, oldest first.
-    undo: Vec<(usize, Step)>,
+    /// The changes that can be put back, oldest first.
+    undo: Vec<Made>,
+    /// Steps a person allowed before the first change (those only a person may allow).
+    allowed_early: Vec<usize>,
 }
 
 impl Executor<'_> {
@@ -69,6 +82,11 @@ impl Executor<'_> {
 
     fn note(&mut self, text: impl Into<String>) {
         self.parts.listener.said(Said::Note(text.into()));
+    }
+
+    /// Whether the operator has stopped the run.
+    fn stopped(&self) -> bool {
+        self.parts.stop.load(Ordering::SeqCst)
     }
 
     fn plan(&mut self, plan: &Plan, problems: &[Problem]) -> Outcome {
@@ -81,7 +99,17 @@ impl Executor<'_> {
         }
         let stops = preflight(plan, &self.policy, problems);
         if self.policy.apply && !stops.is_empty() {
-            return self.stopped_before_any_change(&stops);
+            self.note("stopped before any change: carried out now, this recovery would stop part-way");
+            self.say_stops(&stops);
+            return Outcome::Stopped;
+        }
+        if !stops.is_empty() {
+            // A dry run says first what `--apply`, started the same way, would meet.
+            self.note("carried out as this was started, this recovery would stop before any change:");
+            self.say_stops(&stops);
+        }
+        if let Some(outcome) = self.ask_early(plan) {
+            return outcome;
         }
         self.values_used(plan);
         for (i, step) in plan.steps.iter().enumerate() {
@@ -90,15 +118,43 @@ impl Executor<'_> {
                 return outcome;
             }
         }
-        if !stops.is_empty() {
-            // A dry run: what it found would stop `--apply`.
-            self.note("carried out, this plan would stop before any change:");
-            for stop in &stops {
-                self.note(stop.describe());
-            }
-            return Outcome::Stopped;
+        if stops.is_empty() {
+            Outcome::Done
+        } else {
+            Outcome::Stopped
         }
-        Outcome::Done
+    }
+
+    fn say_stops(&mut self, stops: &[Stop]) {
+        for stop in stops {
+            self.say(Said::Stop(stop.describe()));
+        }
+    }
+
+    /// A step only a person may allow is asked before the first change: a no then
+    /// changes nothing, where asked in its turn it would come after changes that cannot
+    /// be put back (a delete).
+    fn ask_early(&mut self, plan: &Plan) -> Option<Outcome> {
+        if !self.policy.apply {
+            return None;
+        }
+        for (i, step) in plan.steps.iter().enumerate() {
+            let Some(why) = &step.in_person else { continue };
+            let number = i + 1;
+            let question = format!("Step {number} will {}: allow it when its turn comes? ({why})", lowercase_first(&step.purpose));
+            match self.parts.person.ask(&question) {
+                Answer::Yes => self.allowed_early.push(number),
+                Answer::Interrupted => {
+                    self.note(format!("interrupted at the question for step {number}: nothing was changed"));
+                    return Some(Outcome::Interrupted);
+                }
+                Answer::No | Answer::NoTerminal => {
+                    self.note(format!("stopped before any change: step {number} was not allowed"));
+                    return Some(Outcome::Stopped);
+                }
+            }
+        }
+        None
     }
 
     /// A plan of choices for a person: its probes run, up to the first choice.
@@ -115,7 +171,7 @@ impl Executor<'_> {
             }
             if let Some(problem) = problems.iter().find(|p| used(std::slice::from_ref(step)).iter().any(|(n, _)| n == p.name())) {
                 self.say(Said::Step { number, step });
-                self.note(format!("stopped: step {number} needs a value: {}", problem.describe()));
+                self.say(Said::Stop(format!("step {number} needs a value: {}", problem.describe())));
                 self.parts.listener.record(&Entry::new(number, step));
                 return Outcome::Stopped;
             }
@@ -124,14 +180,6 @@ impl Executor<'_> {
             }
         }
         Outcome::Done
-    }
-
-    fn stopped_before_any_change(&mut self, stops: &[Stop]) -> Outcome {
-        self.note("stopped before any change: carried out now, this recovery would stop part-way");
-        for stop in stops {
-            self.note(stop.describe());
-        }
-        Outcome::Stopped
     }
 
     /// Each value the steps read, and where it came from (a secret masked).
@@ -150,18 +198,19 @@ impl Executor<'_> {
     }
 
     /// Puts back, newest first, what the steps since the last one that could not be
-    /// undone changed. A second stop while putting back leaves the rest, and says so.
+    /// undone changed. A failure to put one back, or a second stop, leaves the rest,
+    /// and says so.
     fn put_back(&mut self) {
         if self.undo.is_empty() {
             return;
         }
         // The stop that ended the run has been heard; a new one stops the putting back.
-        self.parts.stop.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.parts.stop.store(false, Ordering::SeqCst);
         self.note("putting back what this run changed (Ctrl-C again leaves it as it is)");
-        while let Some((number, step)) = self.undo.pop() {
-            let status = self.undo_step(number, &step);
+        while let Some(made) = self.undo.pop() {
+            let status = self.undo_step(&made);
             if status != Status::Undone {
-                let left: Vec<String> = self.undo.iter().rev().map(|(n, s)| format!("step {n} ({})", s.purpose)).collect();
+                let left: Vec<String> = self.undo.iter().rev().map(|m| format!("step {} ({})", m.number, m.step.purpose)).collect();
                 if !left.is_empty() {
                     self.note(format!("not put back: {}", left.join(", ")));
                 }
@@ -169,4 +218,10 @@ impl Executor<'_> {
             }
         }
     }
+}
+
+/// `text` with its first letter in lower case, to follow "will".
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
 }

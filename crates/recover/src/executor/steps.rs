@@ -3,7 +3,7 @@
 use sandbox_triage_core::{shown_command, Action, Applicability, Step, Word};
 
 use super::checks::Held;
-use super::Executor;
+use super::{Executor, Made};
 use crate::journal::{Entry, Status};
 use crate::narration::Said;
 use crate::outcome::Outcome;
@@ -23,7 +23,9 @@ impl Executor<'_> {
     pub(super) fn step(&mut self, number: usize, step: &Step) -> Option<Outcome> {
         self.say(Said::Step { number, step });
         let mut entry = Entry::new(number, step);
+        // A stop heard between steps: nothing more starts.
         let outcome = match step.applicability {
+            _ if self.stopped() => Some(self.interrupted_at(&mut entry)),
             Applicability::Manual => {
                 self.note(format!("stopped: step {number} is yours to do; nothing after it runs"));
                 Some(Outcome::Stopped)
@@ -118,17 +120,22 @@ impl Executor<'_> {
 
     /// Runs a change and its `expect` check; keeps what puts it back.
     fn run_change(&mut self, number: usize, step: &Step, filled: &[Vec<String>], entry: &mut Entry) -> Option<Outcome> {
+        if self.stopped() {
+            return Some(self.interrupted_at(entry));
+        }
         let finished = self.run_action(filled, self.policy.step_timeout, true);
         entry.record(&finished);
+        let completed = finished.succeeded();
+        // Begun, it may have changed something even when cut short or failed (a service
+        // stop goes on after its client is killed): what puts it back is kept. A change
+        // that cannot be put back, once made, ends what can be.
+        match (&step.undo, completed) {
+            (Some(_), _) => self.undo.push(Made { number, step: step.clone(), completed }),
+            (None, true) => self.undo.clear(),
+            (None, false) => {}
+        }
         if let Some(outcome) = self.judge(number, &finished, entry) {
             return Some(outcome);
-        }
-        // It ran: from here on, what it changed is put back if the run ends early; a
-        // change that cannot be put back ends what can be.
-        if step.undo.is_some() {
-            self.undo.push((number, step.clone()));
-        } else {
-            self.undo.clear();
         }
         if let Some(post) = &step.post {
             match self.check(post, "after") {
@@ -154,7 +161,7 @@ impl Executor<'_> {
             self.note(format!("stopped: step {number} is destructive; run again with --allow-destructive to let it run"));
             return Some(Outcome::Stopped);
         }
-        if self.policy.yes && step.in_person.is_none() {
+        if (self.policy.yes && step.in_person.is_none()) || self.allowed_early.contains(&number) {
             return None;
         }
         let why = step.in_person.as_ref().map(|why| format!(" ({why})")).unwrap_or_default();
@@ -177,11 +184,35 @@ impl Executor<'_> {
         }
     }
 
-    /// Runs what puts a step's change back, recorded.
-    pub(super) fn undo_step(&mut self, number: usize, step: &Step) -> Status {
+    /// Runs what puts a step's change back, recorded. Its condition must hold first:
+    /// when it does not, a completed change cannot be put back safely (said, and the
+    /// putting back ends); a change cut short left nothing to put back.
+    pub(super) fn undo_step(&mut self, made: &Made) -> Status {
+        let (number, step) = (made.number, &made.step);
         let mut entry = Entry::new(number, step);
-        entry.purpose = format!("put back: {}", step.purpose);
+        entry.purpose = format!("put back: {}", entry.purpose);
         let Some(undo) = step.undo.as_ref() else { return Status::Undone };
+        if let Some(when) = &step.undo_when {
+            match self.check(when, "can it be put back?") {
+                Held::Yes => {}
+                Held::No(_) if !made.completed => {
+                    self.note(format!("step {number} left nothing to put back"));
+                    return Status::Undone;
+                }
+                Held::Interrupted => {
+                    self.note(format!("stopped putting back at step {number}: it is as this run left it"));
+                    entry.status = Status::UndoFailed;
+                    self.parts.listener.record(&entry);
+                    return Status::UndoFailed;
+                }
+                Held::No(_) => {
+                    self.note(format!("cannot put back step {number} safely ({} does not hold): it is as this run left it", when.expect));
+                    entry.status = Status::UndoFailed;
+                    self.parts.listener.record(&entry);
+                    return Status::UndoFailed;
+                }
+            }
+        }
         self.say(Said::Note(format!("putting back step {number}: {}", self.shown_filled(undo))));
         let status = match self.filled(undo) {
             None => Status::UndoFailed,
@@ -256,7 +287,6 @@ impl Executor<'_> {
         let place = if entry.argv.len() > 1 { format!(" (pipeline command {position}, `{which}`)") } else { String::new() };
         self.note(format!("failed: step {number}{place} {}", end.describe()));
         entry.status = Status::Failed;
-        entry.failed = Some(format!("{position}: {which}"));
         Some(Outcome::StepFailed)
     }
 

@@ -70,11 +70,15 @@ fn what_would_stop_it_part_way_stops_it_before_the_service_is_touched() {
 
 #[test]
 fn a_failed_move_starts_the_service_it_stopped() {
-    let mut runner = Recorder::default().answering("mv ", fails(1, "mv: cannot move: Device or resource busy"));
+    // The move failed: nothing was moved, so there is nothing at the new name.
+    let mut runner =
+        Recorder::default().answering("mv ", fails(1, "mv: cannot move: Device or resource busy")).answering("test -d", fails(1, ""));
     let (outcome, heard) = recover(&plan(Frontend::OpenShell), &allowed(), &mut runner, &mut Asked::default());
     assert_eq!(outcome, Outcome::StepFailed, "{}", heard.text());
     assert_eq!(runner.ran.last().map(String::as_str), Some("systemctl --user start openshell-gateway"), "{:?}", runner.ran);
+    assert!(runner.ran_with("mv /srv/gw state.incompatible").is_empty(), "nothing to move back: {:?}", runner.ran);
     assert_eq!(heard.statuses(), ["done", "done", "done", "failed", "undone"], "{}", heard.text());
+    assert!(heard.text().contains("step 4 left nothing to put back"), "{}", heard.text());
 }
 
 #[test]
@@ -82,11 +86,12 @@ fn a_service_that_will_not_start_gets_its_old_state_back_and_is_started_on_it() 
     let mut runner = Recorder::default().answering("systemctl --user start", fails(1, "Job for openshell-gateway.service failed"));
     let (outcome, heard) = recover(&plan(Frontend::OpenShell), &allowed(), &mut runner, &mut Asked::default());
     assert_eq!(outcome, Outcome::StepFailed, "{}", heard.text());
-    let tail: Vec<&str> = runner.ran.iter().rev().take(3).rev().map(String::as_str).collect();
+    let tail: Vec<&str> = runner.ran.iter().rev().take(4).rev().map(String::as_str).collect();
     assert_eq!(
         tail,
         [
             "systemctl --user start openshell-gateway",
+            "test -d /srv/gw state.incompatible -a ! -e /srv/gw state",
             "mv /srv/gw state.incompatible /srv/gw state",
             "systemctl --user start openshell-gateway",
         ],
@@ -99,7 +104,8 @@ fn a_service_that_will_not_start_gets_its_old_state_back_and_is_started_on_it() 
 
 #[test]
 fn ctrl_c_while_a_step_runs_puts_back_what_was_changed() {
-    let mut runner = Recorder::default().stopped_at("mv ");
+    // Stopped before the rename happened: nothing is at the new name.
+    let mut runner = Recorder::default().stopped_at("mv ").answering("test -d", fails(1, ""));
     let (outcome, heard) = recover(&plan(Frontend::OpenShell), &allowed(), &mut runner, &mut Asked::default());
     assert_eq!(outcome, Outcome::Interrupted, "{}", heard.text());
     assert_eq!(runner.ran.last().map(String::as_str), Some("systemctl --user start openshell-gateway"), "{:?}", runner.ran);

@@ -3,7 +3,9 @@
 //! put back, and what a failed check says. No process is started.
 
 mod dead_ends;
+mod details;
 mod half_way;
 mod only_what_is_allowed;
+mod reviewed;
 mod support;
 mod values;

@@ -41,12 +41,15 @@ pub(crate) struct Recorder {
     /// Replies that hold once a command holding the first words has run.
     later: Vec<(String, String, Reply)>,
     stop_at: Option<String>,
+    /// Commands holding these words run past their time.
+    hang: Vec<String>,
     pub(crate) stop: Option<&'static AtomicBool>,
 }
 
 impl Recorder {
+    /// A command holding `words` answers `reply`; the latest such rule wins.
     pub(crate) fn answering(mut self, words: &str, reply: Reply) -> Recorder {
-        self.replies.push((words.to_owned(), reply));
+        self.replies.insert(0, (words.to_owned(), reply));
         self
     }
 
@@ -73,6 +76,12 @@ impl Recorder {
         self
     }
 
+    /// A command holding `words` runs past its time and is cut.
+    pub(crate) fn hanging(mut self, words: &str) -> Recorder {
+        self.hang.push(words.to_owned());
+        self
+    }
+
     /// Every command run that holds `words`.
     pub(crate) fn ran_with(&self, words: &str) -> Vec<&String> {
         self.ran.iter().filter(|c| c.contains(words)).collect()
@@ -95,18 +104,28 @@ impl Runner for Recorder {
                 finished.order.push(i);
                 continue;
             }
+            if self.hang.iter().any(|w| line.contains(w.as_str())) {
+                finished.cut = Some(Cut::TimedOut);
+                finished.ends.push(End::Signalled(15));
+                finished.order.push(i);
+                continue;
+            }
             let reply = answer;
-            if how.show {
-                for text in reply.stdout.lines().chain(reply.stderr.lines()) {
-                    let mut masked = text.to_owned();
-                    for secret in how.secrets {
-                        masked = masked.replace(secret.as_str(), "****");
-                    }
+            for text in reply.stdout.lines().chain(reply.stderr.lines()) {
+                let mut masked = text.to_owned();
+                for secret in how.secrets {
+                    masked = masked.replace(secret.as_str(), "****");
+                }
+                if how.show {
                     progress(Progress::Line(&masked));
                 }
+                finished.tail.push(masked);
             }
             finished.stdout = reply.stdout;
             finished.stderr.push_str(&reply.stderr);
+            if i == 0 && commands.len() > 1 {
+                finished.streamed = 3 << 20;
+            }
             finished.ends.push(End::Exited(reply.code));
             finished.order.push(i);
         }

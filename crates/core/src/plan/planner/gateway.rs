@@ -3,7 +3,9 @@
 
 use crate::command::ValueKind;
 
-use super::{argv, lit, Check, Confirm, Destructive, Engine, Frontend, Kind, Os, Part, Plan, Planner, Probe, Stage, Step, Word};
+use crate::plan::{Reading, Sign};
+
+use super::{argv, lit, Check, Confirm, Destructive, Frontend, Kind, Os, Part, Plan, Planner, Probe, Stage, Step, Word};
 
 impl Planner<'_> {
     /// The container engine is not reachable: start it (or let this user use its
@@ -25,13 +27,7 @@ impl Planner<'_> {
                 .with_note("then start a new login session"),
             );
         } else {
-            let start = match (self.engine, self.input.host.os) {
-                (Engine::Podman, Os::Linux) => Some(argv(&["systemctl", "--user", "start", "podman.socket"])),
-                (Engine::Podman, _) => Some(argv(&["podman", "machine", "start"])),
-                (Engine::Docker, Os::Linux) if !self.input.host.wsl => Some(argv(&["sudo", "systemctl", "start", "docker"])),
-                (Engine::Docker, Os::Macos) => Some(argv(&["colima", "start"])),
-                _ => None,
-            };
+            let start = self.engine_start();
             match start {
                 Some(start) => {
                     let step = Step::argv(Confirm, "Start the engine", start);
@@ -82,9 +78,15 @@ impl Planner<'_> {
         };
         let (database, archive, archived_database) =
             (suffixed("/openshell.db"), suffixed(".incompatible"), suffixed(".incompatible/openshell.db"));
-        let holds_database = Check::succeeds(vec![lit("test"), lit("-f"), database], "the directory holds openshell.db");
+        let not_state = Reading::new(Sign::Fails, "<GATEWAY_STATE_DIR> holds no openshell.db: it is not the gateway's state directory", None)
+            .with_advice("give the directory that holds openshell.db with --set GATEWAY_STATE_DIR=… (a package-installed gateway keeps it in ~/.local/state/openshell/gateway)");
+        let holds_database =
+            Check::succeeds(vec![lit("test"), lit("-f"), database], "the directory holds openshell.db").with_readings(vec![not_state]);
+        let taken = Reading::new(Sign::Fails, "something is already at <GATEWAY_STATE_DIR>.incompatible (an earlier move left it)", None)
+            .with_advice("move it elsewhere, or remove it once you are sure it is not needed; then run this again");
         let archive_free =
-            Check::succeeds(vec![lit("test"), lit("!"), lit("-e"), archive.clone()], "nothing is at <GATEWAY_STATE_DIR>.incompatible yet");
+            Check::succeeds(vec![lit("test"), lit("!"), lit("-e"), archive.clone()], "nothing is at <GATEWAY_STATE_DIR>.incompatible yet")
+                .with_readings(vec![taken]);
         plan.steps.push(Step::probe("Check the state directory holds the gateway's database", holds_database));
         plan.steps.push(Step::probe("Check the name to move it to is free", archive_free.clone()));
         let (stop, start) = self.gateway_service();
@@ -96,10 +98,15 @@ impl Planner<'_> {
                     vec![lit("test"), lit("-f"), archived_database],
                     "the database is at <GATEWAY_STATE_DIR>.incompatible",
                 ))
-                .with_undo(vec![lit("mv"), archive, state]),
+                .with_undo_when(
+                    vec![lit("mv"), archive.clone(), state.clone()],
+                    Check::succeeds(
+                        vec![lit("test"), lit("-d"), archive, lit("-a"), lit("!"), lit("-e"), state],
+                        "the moved state is at <GATEWAY_STATE_DIR>.incompatible and nothing new is at <GATEWAY_STATE_DIR>",
+                    ),
+                ),
         );
         plan.steps.push(Step::argv(Confirm, "Start the gateway service on a new database", start));
-        self.push_resume(&mut plan.steps);
     }
 
     /// The commands that stop and start the gateway's service on this host: NemoClaw's

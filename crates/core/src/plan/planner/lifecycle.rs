@@ -2,7 +2,7 @@
 
 use crate::command::ValueKind;
 
-use super::{lit, Check, Destructive, Era, Phase, Plan, Planner, Probe, Stage, Step, Word};
+use super::{lit, Check, Destructive, Era, Holds, Phase, Plan, Planner, Probe, Stage, Step, Word};
 
 impl Planner<'_> {
     /// The name the create was given, else the one the output reports (OpenShell
@@ -38,14 +38,26 @@ impl Planner<'_> {
     /// list shows it in Error: a create under the same name would answer `AlreadyExists`.
     /// A create that may never have reached the gateway deletes nothing.
     pub(super) fn delete_if_created(&mut self, steps: &mut Vec<Step>) {
-        if self.input.diagnosis.sandbox.is_none() {
+        let Some(created) = self.input.diagnosis.sandbox.clone() else { return };
+        // The create's argv names another sandbox than the output shows created: the
+        // log and the command do not belong together, and nothing is deleted by guess.
+        if let Some(given) = self.input.invocation.and_then(|i| i.value("--name")).filter(|given| *given != created) {
+            steps.push(Step::advice(format!(
+                "The output shows sandbox {created} created, but the create's command names {given}: see `openshell sandbox list`, and delete the one left in Error yourself"
+            )));
             return;
         }
         let name = self.sandbox_name();
         let list = self.on_gateway(Self::openshell(&["sandbox", "list"]));
-        let failed = Check::prints_row(list, name.clone(), "Error", format!("a row `{} … Error` (it exists, failed)", name.display()));
+        let failed =
+            Check::prints_row(list.clone(), name.clone(), "Error", format!("a row `{} … Error` (it exists, failed)", name.display()))
+                .with_readings(Self::sandbox_phase_readings(&name));
+        // Gone already (deleted by hand since): nothing to delete, and the create goes on.
+        let expect = format!("no row `{} …` (it is gone)", name.display());
+        let gone = Check { argv: list, expect, holds: Holds::LacksRow { first: name }, readings: Vec::new() };
         steps.push(
             self.delete_sandbox("Delete the sandbox the failure left in Error (creating again under the same name answers AlreadyExists)")
+                .with_skip_if(gone)
                 .with_pre(failed),
         );
     }

@@ -6,9 +6,9 @@
 // `if let … else` for the two cases.
 #![allow(clippy::assigning_clones, clippy::single_match_else)]
 
-use crate::command::{reconstruct, CreateInvocation, Part, Placeholders, Spec, ValueKind, Word};
+use crate::command::{reconstruct_among, CreateInvocation, Part, Placeholders, Spec, ValueKind, Word};
 use crate::model::{Arch, Diagnosis, Engine, Era, Host, ImageRef, Kind, Os, Phase, Stage, Version};
-use crate::plan::{create_context, Action, Alternative, Applicability, Check, Plan, Step};
+use crate::plan::{create_context, Action, Alternative, Applicability, Check, Holds, Plan, Step};
 
 use Applicability::{Confirm, Destructive, Probe, Safe};
 
@@ -144,8 +144,8 @@ impl Planner<'_> {
     fn recreate_with(&mut self, image: Option<&Word>, purpose: &str) -> Step {
         match self.input.invocation {
             Some(invocation) => {
-                let rebuilt = reconstruct(invocation, image);
-                self.placeholders.adopt(rebuilt.placeholders);
+                let rebuilt = reconstruct_among(invocation, image, &self.placeholders);
+                self.placeholders = rebuilt.placeholders;
                 Step::argv(Confirm, purpose, rebuilt.words)
             }
             None => self.recreate_from_output(image, purpose),

@@ -27,7 +27,12 @@ pub(super) fn engine_name(engine: Engine) -> &'static str {
 impl Planner<'_> {
     /// The command that starts the engine on this host, when one command does.
     pub(super) fn engine_start(&self) -> Option<Vec<Word>> {
-        match (self.engine, self.input.host.os) {
+        self.engine_start_of(self.engine)
+    }
+
+    /// The command that starts `engine` on this host, when one command does.
+    fn engine_start_of(&self, engine: Engine) -> Option<Vec<Word>> {
+        match (engine, self.input.host.os) {
             (Engine::Podman, Os::Linux) => Some(argv(&["systemctl", "--user", "start", "podman.socket"])),
             (Engine::Podman, _) => Some(argv(&["podman", "machine", "start"])),
             (Engine::Docker, Os::Linux) if !self.input.host.wsl => Some(argv(&["sudo", "systemctl", "start", "docker"])),
@@ -39,14 +44,19 @@ impl Planner<'_> {
     /// What any engine probe's failure may mean: the engine is not here, not running, or
     /// not this user's to use.
     fn engine_readings(&self) -> Vec<Reading> {
-        let name = engine_name(self.engine);
+        self.engine_readings_of(self.engine)
+    }
+
+    /// What a probe of `engine` failing may mean.
+    fn engine_readings_of(&self, engine: Engine) -> Vec<Reading> {
+        let name = engine_name(engine);
         let mut readings =
-            vec![Reading::new(Sign::NotInstalled, format!("`{}` is not installed on this machine (or not on PATH)", self.engine), None)
+            vec![Reading::new(Sign::NotInstalled, format!("`{engine}` is not installed on this machine (or not on PATH)"), None)
                 .with_advice(
                     "a log from a machine with another engine is recovered on that machine; else install the engine the gateway uses",
                 )];
         readings.push(
-            Reading::new(Reading::says(ENGINE_DOWN), format!("the {name} engine is not running here"), self.engine_start())
+            Reading::new(Reading::says(ENGINE_DOWN), format!("the {name} engine is not running here"), self.engine_start_of(engine))
                 .with_advice("start it, then run this again"),
         );
         readings.push(
@@ -86,15 +96,24 @@ impl Planner<'_> {
 
     /// `image inspect <built image>` failed.
     pub(super) fn local_image_readings(&mut self, image: &Word) -> Vec<Reading> {
+        self.image_readings(self.engine, image)
+    }
+
+    /// `<engine> image inspect <image>` failed: the image is not in the engine that built
+    /// it.
+    pub(super) fn image_readings(&mut self, engine: Engine, image: &Word) -> Vec<Reading> {
         let shown = image.display();
-        let name = engine_name(self.engine);
-        let mut readings = self.engine_readings();
+        let name = engine_name(engine);
+        let mut readings = self.engine_readings_of(engine);
         // The create as it was (from its own source), when its argv is known and needs
         // no value the plan does not already read (a temporary build directory is gone).
-        let again = self.input.invocation.map(|invocation| crate::command::reconstruct(invocation, None)).and_then(|rebuilt| {
-            let known = rebuilt.placeholders.iter().all(|p| self.placeholders.get(&p.name).is_some());
-            known.then_some(rebuilt.words)
-        });
+        let again =
+            self.input.invocation.map(|invocation| crate::command::reconstruct_among(invocation, None, &self.placeholders)).and_then(
+                |rebuilt| {
+                    let known = rebuilt.placeholders.list().len() == self.placeholders.list().len();
+                    known.then_some(rebuilt.words)
+                },
+            );
         readings.push(
             Reading::new(
                 Reading::says(NO_IMAGE),
@@ -104,5 +123,43 @@ impl Planner<'_> {
             .with_advice("there is nothing to hand over: build it again by running the create as before"),
         );
         readings
+    }
+}
+
+impl Planner<'_> {
+    /// The gateway's containerd, asked for the imported image, did not show it unpacked.
+    pub(super) fn import_readings(&mut self, stored: &Word) -> Vec<Reading> {
+        let mut df = vec![self.eng(), lit("exec"), self.gateway_container()];
+        df.extend([lit("df"), lit("-h"), lit("/var/lib/rancher")]);
+        vec![
+            Reading::new(
+                Sign::Row { first: stored.display(), last: "false".to_owned() },
+                "the gateway's containerd holds the image but did not unpack it (most often a full disk in the gateway)",
+                Some(df),
+            )
+            .with_advice("free space in the gateway, then run this again: the import is skipped once the image is unpacked"),
+            Reading::new(Sign::Fails, "the gateway's containerd does not list the image: the import stored nothing", None)
+                .with_advice("read the import's output above; free space in the gateway if it says so, then run this again"),
+        ]
+    }
+
+    /// The sandbox list, asked for the sandbox in Error, showed it otherwise.
+    pub(super) fn sandbox_phase_readings(name: &Word) -> Vec<Reading> {
+        let shown = name.display();
+        let mut connect = Self::openshell(&["sandbox", "connect"]);
+        connect.push(name.clone());
+        vec![
+            Reading::new(
+                Sign::Row { first: shown.clone(), last: "Ready".to_owned() },
+                format!("the sandbox {shown} is Ready: it works, whatever the create said; nothing to delete or create"),
+                Some(connect),
+            ),
+            Reading::new(
+                Sign::Row { first: shown.clone(), last: "Provisioning".to_owned() },
+                format!("the sandbox {shown} is still provisioning"),
+                Some(Self::openshell(&["sandbox", "list"])),
+            )
+            .with_advice("wait until it is Ready or in Error, then run this again"),
+        ]
     }
 }

@@ -7,6 +7,8 @@ use crate::command::{FromSource, PathKind};
 use crate::command::ValueKind;
 
 use super::readings::engine_name;
+use crate::plan::{Reading, Sign};
+
 use super::{lit, Action, Alternative, Check, Confirm, Engine, ImageRef, Part, Plan, Planner, Probe, Safe, Step, Word};
 
 impl Planner<'_> {
@@ -99,8 +101,11 @@ impl Planner<'_> {
             }
             None => argv,
         };
-        let source = Self::holds(build_engine, image);
-        let target = Check::succeeds(on_gateway(Self::holds(gateway_engine, image).argv), "an image id (sha256:…)");
+        let source = Self::holds(build_engine, image).with_readings(self.image_readings(build_engine, image));
+        let not_loaded = Reading::new(Sign::Fails, "the gateway's engine does not have the image: the load did not store it", None)
+            .with_advice("read the load's output above (a full disk, or an engine that did not answer), then run this again");
+        let target =
+            Check::succeeds(on_gateway(Self::holds(gateway_engine, image).argv), "an image id (sha256:…)").with_readings(vec![not_loaded]);
         plan.steps.push(Step::probe(format!("Find the image in the engine that built it ({})", engine_name(build_engine)), source.clone()));
         // An archive carries the names the saving engine gives the image: Podman's is
         // `localhost/<name>`, which Docker would load under that name. Give it its Docker

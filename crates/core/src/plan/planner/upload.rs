@@ -2,7 +2,8 @@
 //! the hand-off failed. Stream it into the gateway's containerd instead of rebuilding.
 
 use super::{
-    lit, prefixed, reconstruct, Action, Alternative, Check, Confirm, Engine, ImageRef, Kind, Part, Plan, Planner, Probe, Safe, Step, Word,
+    lit, prefixed, reconstruct_among, Action, Alternative, Check, Confirm, Engine, ImageRef, Kind, Part, Plan, Planner, Probe, Safe, Step,
+    Word,
 };
 
 impl Planner<'_> {
@@ -37,8 +38,8 @@ impl Planner<'_> {
         // column of `images check` says the gateway can run it.
         let mut check = self.ctr(false, &["images", "check"]);
         check.push(prefixed("name==", &stored));
-        let unpacked =
-            Check::prints_row(check, stored.clone(), "true", format!("a row `{} … true` (stored and unpacked)", stored.display()));
+        let expect = format!("a row `{} … true` (stored and unpacked)", stored.display());
+        let unpacked = Check::prints_row(check, stored.clone(), "true", expect).with_readings(self.import_readings(&stored));
         plan.steps.push(Step::probe("Check the gateway container is running", running.clone()));
         plan.steps.push(Step::probe("Check the built image is still in the local engine", local));
         // Podman names its images `localhost/<name>`, and an archive it writes carries
@@ -130,8 +131,8 @@ impl Planner<'_> {
         let pushed = self.built_image().and_then(|image| ImageRef::parse(&format!("localhost:5000/{image}")).ok());
         let create = match (self.input.invocation, pushed) {
             (Some(invocation), Some(pushed)) => {
-                let rebuilt = reconstruct(invocation, Some(&Word::lit(pushed.as_str())));
-                self.placeholders.adopt(rebuilt.placeholders);
+                let rebuilt = reconstruct_among(invocation, Some(&Word::lit(pushed.as_str())), &self.placeholders);
+                self.placeholders = rebuilt.placeholders;
                 Step::argv(Confirm, "Create from the registry reference", rebuilt.words)
             }
             _ => self.recreate_from_output(Some(&registry_ref), "Create from the registry reference"),

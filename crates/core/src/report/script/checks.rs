@@ -16,7 +16,8 @@ pub(super) fn held(check: &Check) -> String {
     match &check.holds {
         Holds::PrintsLine { line } => format!("holds_line {}", sh_word(line)),
         Holds::PrintsRow { first, last } => format!("holds_row {} {}", sh_word(first), sh_word(last)),
-        Holds::Succeeds => "[ \"$status\" -eq 0 ]".to_owned(),
+        Holds::LacksRow { first } => format!("holds_no_row {}", sh_word(first)),
+        Holds::Succeeds => "[ \"$check_status\" -eq 0 ]".to_owned(),
     }
 }
 
@@ -24,7 +25,9 @@ fn sign(sign: &Sign) -> String {
     match sign {
         Sign::Says { any } => any.iter().map(|text| format!("said {}", sh_quote(text))).collect::<Vec<_>>().join(" || "),
         Sign::PrintsLine { line } => format!("holds_line {}", sh_quote(line)),
-        Sign::NotInstalled => "[ \"$status\" -eq 127 ]".to_owned(),
+        Sign::Row { first, last } => format!("holds_row {} {}", sh_quote(first), sh_quote(last)),
+        Sign::NotInstalled => "[ \"$check_status\" -eq 127 ]".to_owned(),
+        Sign::Fails => "true".to_owned(),
     }
 }
 
@@ -40,7 +43,7 @@ pub(super) fn read_then_stop(check: &Check, status: u8, message: &str, out: &mut
         out.push(format!("{keyword} {}; then", sign(&reading.sign)));
         out.push(format!("  {}", found(reading)));
     }
-    let fallback = "found \"not as the plan needs it (exit status $status: $(first_words))\" 'sandbox-triage doctor' \
+    let fallback = "found \"not as the plan needs it (exit status $check_status: $(first_words))\" 'sandbox-triage doctor' \
                     'doctor checks the engine, the gateway and the CLI, and names the fix for what it finds'";
     if check.readings.is_empty() {
         out.push(fallback.to_owned());

@@ -63,6 +63,12 @@ fn values(plan: &Plan, placeholders: &Placeholders, out: &mut Vec<String>) {
         let Some(placeholder) = placeholders.get(&read.name) else { continue };
         let var = variable(&read.name);
         let readers = list(&numbers(&plan.steps, |s| reads(std::slice::from_ref(s)).iter().any(|r| r.name == read.name)));
+        if placeholder.carried.is_some() {
+            // The create's own value, whatever it is (empty too): set it as it was.
+            let message = format!("{readers} need {var} set to the create's own value ({}; `sandbox-triage recover … -- <the create's command>` takes it from the command)", placeholder.reason);
+            out.push(format!("[ -n \"${{{var}+set}}\" ] || {}", add(&message)));
+            continue;
+        }
         out.push(format!("value=${{{var}:-}}"));
         out.push("if [ -z \"$value\" ]; then".to_owned());
         out.push(format!("  {}", add(&format!("{readers} need {var} set: {}", placeholder.reason))));
@@ -113,4 +119,23 @@ pub(super) fn preflight(plan: &Plan, out: &mut Vec<String>) {
         "[ -z \"$stops\" ] || { printf 'stopped before any change: carried out now, this recovery would stop part-way:%s\\n' \"$stops\" >&2; rm -f \"$errs\"; exit 5; }"
             .to_owned(),
     );
+    // A step only a person may allow is asked now, before the first change: a no then
+    // changes nothing.
+    for (i, step) in plan.steps.iter().enumerate() {
+        let Some(why) = &step.in_person else { continue };
+        let number = i + 1;
+        let question = format!("Step {number} will {}: allow it when its turn comes? ({why})", lowercase_first(&step.purpose));
+        out.push(format!(
+            "ask {} || stop 5 {}",
+            sh_quote(&question),
+            sh_quote(&format!("step {number} was not allowed: nothing was changed"))
+        ));
+        out.push(format!("allowed_{number}=1"));
+    }
+}
+
+/// `text` with its first letter in lower case, to follow "will".
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
 }

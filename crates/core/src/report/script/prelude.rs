@@ -66,10 +66,10 @@ stop() {
 }
 trap 'stop 130 "interrupted"' INT TERM HUP
 
-# Runs a check: its output in $out, its standard error in "$errs", its status in $status.
+# Runs a check: its output in $out, its standard error in "$errs", its status in $check_status.
 run_check() {
   out=$("$@" 2>"$errs")
-  status=$?
+  check_status=$?
   return 0
 }
 
@@ -80,13 +80,19 @@ plain() {
 
 # The check exited 0 and printed a line exactly "$1".
 holds_line() {
-  [ "$status" -eq 0 ] && printf '%s\n' "$out" | plain | grep -Fqx -- "$1"
+  [ "$check_status" -eq 0 ] && printf '%s\n' "$out" | plain | grep -Fqx -- "$1"
 }
 
 # The check exited 0 and printed a row whose first column is "$1" and last is "$2".
 holds_row() {
-  [ "$status" -eq 0 ] && printf '%s\n' "$out" | plain |
+  [ "$check_status" -eq 0 ] && printf '%s\n' "$out" | plain |
     awk -v first="$1" -v last="$2" '$1 == first && $NF == last { found = 1 } END { exit !found }'
+}
+
+# The check exited 0 and no row's first column is "$1".
+holds_no_row() {
+  [ "$check_status" -eq 0 ] && printf '%s\n' "$out" | plain |
+    awk -v first="$1" '$1 == first { found = 1 } END { exit found }'
 }
 
 # The check's output or error says "$1" (any case).

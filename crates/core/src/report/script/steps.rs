@@ -14,17 +14,33 @@ pub(super) fn undo_function(number: usize) -> String {
     format!("undo_{number}")
 }
 
-/// The functions that put steps back, defined before anything runs.
+/// The functions that put steps back, defined before anything runs. A step begun is
+/// put back even when it failed or was cut short (a service stop goes on after its
+/// client is killed); its condition, when it has one, says whether there is anything to
+/// put back and whether that is safe.
 pub(super) fn undo_functions(steps: &[Step], out: &mut Vec<String>) {
     for (i, step) in steps.iter().enumerate() {
-        if let Some(Action::Argv(undo)) = &step.undo {
-            let command = render(undo, Shell::Posix).unwrap_or_default();
-            out.push(format!(
-                "{}() {{\n  echo {} >&2\n  {command}\n}}",
-                undo_function(i + 1),
-                sh_quote(&format!("putting back step {}: {}", i + 1, step.purpose))
-            ));
+        let Some(Action::Argv(undo)) = &step.undo else { continue };
+        let number = i + 1;
+        let command = render(undo, Shell::Posix).unwrap_or_default();
+        let mut body = vec![format!("echo {} >&2", sh_quote(&format!("putting back step {number}: {}", step.purpose)))];
+        match &step.undo_when {
+            Some(when) => {
+                let cannot = format!("cannot put back step {number} safely ({} does not hold): it is as this run left it", when.expect);
+                body.push(run(when));
+                body.push(format!("if {}; then", held(when)));
+                body.push(format!("  {command}"));
+                body.push(format!("elif [ -n \"${{done_{number}:-}}\" ]; then"));
+                body.push(format!("  echo {} >&2", sh_quote(&cannot)));
+                body.push("  return 1".to_owned());
+                body.push("else".to_owned());
+                body.push(format!("  echo {} >&2", sh_quote(&format!("step {number} left nothing to put back"))));
+                body.push("fi".to_owned());
+            }
+            None => body.push(command),
         }
+        let body: Vec<String> = body.iter().map(|line| format!("  {line}")).collect();
+        out.push(format!("{}() {{\n{}\n}}", undo_function(number), body.join("\n")));
     }
 }
 
@@ -90,7 +106,8 @@ fn change(number: usize, step: &Step, out: &mut Vec<String>) {
         Applicability::Destructive => format!("{} (destructive)", step.purpose),
         _ => step.purpose.clone(),
     };
-    let ask = if step.in_person.is_some() { "ask" } else { "confirm" };
+    // A step only a person may allow was asked before the first change.
+    let ask = if step.in_person.is_some() { format!("[ -n \"${{allowed_{number}:-}}\" ] || ask") } else { "confirm".to_owned() };
     if step.applicability == Applicability::Destructive {
         if let Action::Argv(argv) = &step.action {
             // The command it will run, its values filled, before it runs.
@@ -99,10 +116,14 @@ fn change(number: usize, step: &Step, out: &mut Vec<String>) {
         }
     }
     body.push(format!("{ask} {} || stop 5 {}", sh_quote(&question), sh_quote(&format!("step {number} was not confirmed"))));
+    // Begun, it is put back if the run ends early; done, a change that cannot be put
+    // back ends what can.
+    if step.undo.is_some() {
+        body.push(format!("undo_list=\"{} $undo_list\"", undo_function(number)));
+    }
     action(number, step, &mut body);
-    // Done: what puts it back is kept; a change that cannot be put back ends what can.
     body.push(match &step.undo {
-        Some(_) => format!("undo_list=\"{} $undo_list\"", undo_function(number)),
+        Some(_) => format!("done_{number}=1"),
         None => "undo_list=".to_owned(),
     });
     if let Some(post) = &step.post {
