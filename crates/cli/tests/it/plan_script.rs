@@ -152,3 +152,61 @@ fn an_image_already_in_the_gateway_is_not_imported_again() {
     assert!(!log.contains("podman save"), "{log}");
     assert!(log.contains("openshell sandbox create --from openshell/sandbox-from:1786000000"), "{log}");
 }
+
+/// The database plan's script with stand-ins for `systemctl` (recording) and `mv`
+/// (recording, failing with `mv_status`), and a real state directory.
+fn migration_script(shell: &str, mv_status: i32) -> (Output, String, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir").keep();
+    let log = fs::read(workspace().join("tests/corpus/database_migration_incompatible__has-been-modified-9293.log")).expect("log");
+    let script = stdout(&run(&["plan", "--format", "sh", "--stage", "gateway-start", "-"], &log));
+    let recorder = "#!/bin/sh\necho \"${0##*/} $*\" >>\"$STUB_DIR/log\"\n";
+    for (name, text) in [("systemctl", recorder.to_owned()), ("mv", format!("{recorder}exit {mv_status}\n"))] {
+        let path = dir.join(name);
+        fs::write(&path, text).expect("stub");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let state = dir.join("gw state");
+    fs::create_dir(&state).expect("state");
+    fs::write(state.join("openshell.db"), "db").expect("db");
+    let path = dir.join("plan.sh");
+    fs::write(&path, script).expect("script");
+    let out = Command::new("setsid")
+        .args([shell, &path.display().to_string(), "--yes", "--allow-destructive"])
+        .env("PATH", format!("{}:{}", dir.display(), std::env::var("PATH").unwrap_or_default()))
+        .env("STUB_DIR", &dir)
+        .env("SANDBOX_TRIAGE_GATEWAY_STATE_DIR", &state)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the script");
+    let calls = fs::read_to_string(dir.join("log")).unwrap_or_default();
+    (out, calls, state)
+}
+
+#[test]
+fn a_failed_move_starts_the_service_the_script_stopped() {
+    for shell in ["sh", "bash"] {
+        let (out, calls, state) = migration_script(shell, 1);
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(4), "{shell}: {err}");
+        let mv = format!("mv {0} {0}.incompatible", state.display());
+        assert_eq!(
+            calls,
+            format!("systemctl --user stop openshell-gateway\n{mv}\nsystemctl --user start openshell-gateway\n"),
+            "{shell}: {err}"
+        );
+        assert!(err.contains("step 4 left nothing to put back"), "{shell}: {err}");
+    }
+}
+
+#[test]
+fn a_move_that_moved_nothing_is_caught_and_only_the_service_is_put_back() {
+    let (out, calls, state) = migration_script("sh", 0);
+    // The stand-in `mv` moved nothing: the check after it says so; there is nothing to
+    // move back, and the service is started again.
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("after step 4 (Move the state directory aside), this did not hold"), "{err}");
+    assert!(err.contains("step 4 left nothing to put back"), "{err}");
+    assert!(state.join("openshell.db").exists());
+    assert!(calls.ends_with("systemctl --user start openshell-gateway\n"), "{calls}");
+}

@@ -185,9 +185,12 @@ pub struct Step {
     /// directory it moved): run when a later step fails or the operator stops, so a
     /// recovery is never left half done.
     pub undo: Option<Action>,
-    /// What must hold for the undo to be safe (the moved directory is still there, and
-    /// nothing new took its old place); when it does not, the undo is not run.
-    pub undo_when: Option<Check>,
+    /// What shows there is something to put back (the moved directory is there); when
+    /// it does not hold, the step changed nothing and its undo is skipped.
+    pub undo_if: Option<Check>,
+    /// What must hold for putting back to be safe (nothing new took the old place); when
+    /// it does not, the undo is not run, and the putting back ends there.
+    pub undo_safe: Option<Check>,
     /// Why only a person may say yes to it (`--yes` does not): the command lacks what
     /// only the operator knows.
     pub in_person: Option<String>,
@@ -207,7 +210,8 @@ impl Step {
             skip_if: None,
             note: None,
             undo: None,
-            undo_when: None,
+            undo_if: None,
+            undo_safe: None,
             in_person: None,
         }
     }
@@ -292,10 +296,12 @@ impl Step {
     }
 
     #[must_use]
-    /// With what undoes it, run only while `when` holds.
-    pub fn with_undo_when(mut self, undo: Vec<Word>, when: Check) -> Step {
+    /// With what undoes it, run when `needed` shows something to put back and only
+    /// while `safe` holds.
+    pub fn with_guarded_undo(mut self, undo: Vec<Word>, needed: Check, safe: Check) -> Step {
         self.undo = Some(Action::Argv(undo));
-        self.undo_when = Some(when);
+        self.undo_if = Some(needed);
+        self.undo_safe = Some(safe);
         self
     }
 
@@ -327,7 +333,7 @@ impl Step {
         if let Some(Action::Argv(undo)) = &self.undo {
             out.push(undo);
         }
-        out.extend(self.undo_when.iter().map(|c| &c.argv));
+        out.extend(self.undo_if.iter().chain(&self.undo_safe).map(|c| &c.argv));
         out
     }
 

@@ -121,8 +121,10 @@ pub struct StepReport {
     /// The command that puts back what the step changed, run when a later step fails or
     /// the run is stopped (placeholders as `<NAME>`), or null.
     pub undo: Option<Vec<String>>,
-    /// What must hold for the undo to be safe, or null.
-    pub undo_when: Option<CheckReport>,
+    /// What shows there is something to put back, or null.
+    pub undo_if: Option<CheckReport>,
+    /// What must hold for putting back to be safe, or null.
+    pub undo_safe: Option<CheckReport>,
     /// Why only a person may say yes to it (`--yes` does not), or null.
     pub in_person: Option<String>,
 }
@@ -265,7 +267,8 @@ fn step_report(step: &Step) -> StepReport {
             Some(Action::Argv(argv)) => Some(display(argv)),
             _ => None,
         },
-        undo_when: step.undo_when.as_ref().map(check_report),
+        undo_if: step.undo_if.as_ref().map(check_report),
+        undo_safe: step.undo_safe.as_ref().map(check_report),
         in_person: step.in_person.clone(),
     }
 }

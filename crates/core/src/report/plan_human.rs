@@ -48,8 +48,10 @@ fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, ou
         }
         if let Some(Action::Argv(undo)) = &step.undo {
             let _ = writeln!(out, "       undo: {}", shown(undo));
-            if let Some(when) = &step.undo_when {
-                out.push_str(&wrap_prefixed(&when.expect, style.width, "         while ", "           ", ""));
+            for (label, check) in [("if ", &step.undo_if), ("while ", &step.undo_safe)] {
+                if let Some(check) = check {
+                    out.push_str(&wrap_prefixed(&check.expect, style.width, &format!("         {label}"), "           ", ""));
+                }
             }
         }
         if let Some(note) = &step.note {

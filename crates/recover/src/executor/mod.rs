@@ -50,14 +50,11 @@ pub fn carry_out<'a>(plan: &Plan, values: &'a Values, problems: &[Problem], poli
     executor.plan(plan, problems)
 }
 
-/// A step whose change the run made (or began): what puts it back is kept.
+/// A step whose change the run made (or began: cut short or failed, it may still have
+/// changed something): what puts it back is kept.
 struct Made {
     number: usize,
     step: Step,
-    /// Its processes all succeeded; a step cut short or failed may have changed
-    /// nothing, and its undo runs only when its condition says there is something to
-    /// put back.
-    completed: bool,
 }
 
 /// A plan being carried out.

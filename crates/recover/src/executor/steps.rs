@@ -125,12 +125,11 @@ impl Executor<'_> {
         }
         let finished = self.run_action(filled, self.policy.step_timeout, true);
         entry.record(&finished);
-        let completed = finished.succeeded();
         // Begun, it may have changed something even when cut short or failed (a service
         // stop goes on after its client is killed): what puts it back is kept. A change
         // that cannot be put back, once made, ends what can be.
-        match (&step.undo, completed) {
-            (Some(_), _) => self.undo.push(Made { number, step: step.clone(), completed }),
+        match (&step.undo, finished.succeeded()) {
+            (Some(_), _) => self.undo.push(Made { number, step: step.clone() }),
             (None, true) => self.undo.clear(),
             (None, false) => {}
         }
@@ -184,33 +183,33 @@ impl Executor<'_> {
         }
     }
 
-    /// Runs what puts a step's change back, recorded. Its condition must hold first:
-    /// when it does not, a completed change cannot be put back safely (said, and the
-    /// putting back ends); a change cut short left nothing to put back.
+    /// Runs what puts a step's change back, recorded: when there is something to put
+    /// back, and only while it is safe (when it is not, said, and the putting back ends).
     pub(super) fn undo_step(&mut self, made: &Made) -> Status {
         let (number, step) = (made.number, &made.step);
         let mut entry = Entry::new(number, step);
         entry.purpose = format!("put back: {}", entry.purpose);
         let Some(undo) = step.undo.as_ref() else { return Status::Undone };
-        if let Some(when) = &step.undo_when {
-            match self.check(when, "can it be put back?") {
+        if let Some(needed) = &step.undo_if {
+            match self.check(needed, "anything to put back?") {
                 Held::Yes => {}
-                Held::No(_) if !made.completed => {
+                Held::No(_) => {
                     self.note(format!("step {number} left nothing to put back"));
                     return Status::Undone;
                 }
-                Held::Interrupted => {
-                    self.note(format!("stopped putting back at step {number}: it is as this run left it"));
-                    entry.status = Status::UndoFailed;
-                    self.parts.listener.record(&entry);
-                    return Status::UndoFailed;
-                }
+                Held::Interrupted => return self.undo_stopped(number, entry),
+            }
+        }
+        if let Some(safe) = &step.undo_safe {
+            match self.check(safe, "safe to put back?") {
+                Held::Yes => {}
                 Held::No(_) => {
-                    self.note(format!("cannot put back step {number} safely ({} does not hold): it is as this run left it", when.expect));
+                    self.note(format!("cannot put back step {number} safely ({} does not hold): it is as this run left it", safe.expect));
                     entry.status = Status::UndoFailed;
                     self.parts.listener.record(&entry);
                     return Status::UndoFailed;
                 }
+                Held::Interrupted => return self.undo_stopped(number, entry),
             }
         }
         self.say(Said::Note(format!("putting back step {number}: {}", self.shown_filled(undo))));
@@ -232,6 +231,14 @@ impl Executor<'_> {
         entry.status = status;
         self.parts.listener.record(&entry);
         status
+    }
+
+    /// A second stop while putting back: the rest is left as it is.
+    fn undo_stopped(&mut self, number: usize, mut entry: Entry) -> Status {
+        self.note(format!("stopped putting back at step {number}: it is as this run left it"));
+        entry.status = Status::UndoFailed;
+        self.parts.listener.record(&entry);
+        Status::UndoFailed
     }
 
     /// The action's commands with their values filled; `None` when one has none.

@@ -221,8 +221,18 @@ fn a_change_that_cannot_be_put_back_ends_what_can_be() {
 #[test]
 fn nothing_starts_once_the_operator_has_stopped_the_run() {
     let steps = vec![probe(&["look"]), Step::argv(Applicability::Confirm, "Change", words(&["change"]))];
-    let mut runner = Recorder::default().stopped_at("look");
-    let (outcome, heard) = recover(&plan(true, steps, Placeholders::default()), &apply_yes(), &mut runner, &mut Asked::default());
-    assert_eq!(outcome, Outcome::Interrupted, "{}", heard.text());
-    assert_eq!(runner.ran, ["look"]);
+    for runner in [Recorder::default().stopped_at("look"), Recorder::default().stopped_after("look")] {
+        let mut runner = runner;
+        let (outcome, heard) =
+            recover(&plan(true, steps.clone(), Placeholders::default()), &apply_yes(), &mut runner, &mut Asked::default());
+        assert_eq!(outcome, Outcome::Interrupted, "{}", heard.text());
+        assert_eq!(runner.ran, ["look"]);
+    }
+    // A stop heard while the change's own condition was checked: the change never runs.
+    let guarded =
+        vec![Step::argv(Applicability::Confirm, "Change", words(&["change"])).with_pre(Check::succeeds(words(&["ready"]), "ready"))];
+    let mut runner = Recorder::default().stopped_after("ready");
+    let (outcome, _) = recover(&plan(true, guarded, Placeholders::default()), &apply_yes(), &mut runner, &mut Asked::default());
+    assert_eq!(outcome, Outcome::Interrupted);
+    assert_eq!(runner.ran, ["ready"]);
 }

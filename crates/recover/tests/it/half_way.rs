@@ -86,12 +86,13 @@ fn a_service_that_will_not_start_gets_its_old_state_back_and_is_started_on_it() 
     let mut runner = Recorder::default().answering("systemctl --user start", fails(1, "Job for openshell-gateway.service failed"));
     let (outcome, heard) = recover(&plan(Frontend::OpenShell), &allowed(), &mut runner, &mut Asked::default());
     assert_eq!(outcome, Outcome::StepFailed, "{}", heard.text());
-    let tail: Vec<&str> = runner.ran.iter().rev().take(4).rev().map(String::as_str).collect();
+    let tail: Vec<&str> = runner.ran.iter().rev().take(5).rev().map(String::as_str).collect();
     assert_eq!(
         tail,
         [
             "systemctl --user start openshell-gateway",
-            "test -d /srv/gw state.incompatible -a ! -e /srv/gw state",
+            "test -d /srv/gw state.incompatible",
+            "test ! -e /srv/gw state",
             "mv /srv/gw state.incompatible /srv/gw state",
             "systemctl --user start openshell-gateway",
         ],

@@ -21,12 +21,16 @@ fn allowed() -> Start {
 #[test]
 fn a_move_is_not_put_back_over_a_new_state_and_says_where_the_old_one_is() {
     // The service made a new state before failing: the old one stays where it was moved.
-    let mut runner = Recorder::default().answering("systemctl --user start", fails(1, "failed")).answering("test -d", fails(1, ""));
+    let mut runner = Recorder::default().answering("systemctl --user start", fails(1, "failed")).once(
+        "systemctl --user start",
+        "test ! -e /srv/gw",
+        fails(1, ""),
+    );
     let (outcome, heard) = recover(&migration(), &allowed(), &mut runner, &mut Asked::default());
     assert_eq!(outcome, Outcome::StepFailed, "{}", heard.text());
     assert!(runner.ran_with("mv /srv/gw.incompatible").is_empty(), "{:?}", runner.ran);
     let said = heard.text();
-    assert!(said.contains("cannot put back step 4 safely (the moved state is at <GATEWAY_STATE_DIR>.incompatible"), "{said}");
+    assert!(said.contains("cannot put back step 4 safely (nothing new is at <GATEWAY_STATE_DIR> does not hold)"), "{said}");
     assert!(said.contains("not put back: step 3 (Stop the gateway service)"), "{said}");
     assert_eq!(heard.statuses().last().map(String::as_str), Some("undo-failed"), "{said}");
 }

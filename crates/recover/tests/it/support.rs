@@ -43,6 +43,8 @@ pub(crate) struct Recorder {
     stop_at: Option<String>,
     /// Commands holding these words run past their time.
     hang: Vec<String>,
+    /// The operator stops the run just as a command holding these words ends well.
+    stop_after: Option<String>,
     pub(crate) stop: Option<&'static AtomicBool>,
 }
 
@@ -73,6 +75,13 @@ impl Recorder {
     /// The operator stops the run while the command holding `words` runs.
     pub(crate) fn stopped_at(mut self, words: &str) -> Recorder {
         self.stop_at = Some(words.to_owned());
+        self
+    }
+
+    /// The operator stops the run just as the command holding `words` ends, too late
+    /// for the command to see it.
+    pub(crate) fn stopped_after(mut self, words: &str) -> Recorder {
+        self.stop_after = Some(words.to_owned());
         self
     }
 
@@ -120,6 +129,11 @@ impl Runner for Recorder {
                     progress(Progress::Line(&masked));
                 }
                 finished.tail.push(masked);
+            }
+            if self.stop_after.as_ref().is_some_and(|w| line.contains(w.as_str())) {
+                if let Some(stop) = self.stop {
+                    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
             }
             finished.stdout = reply.stdout;
             finished.stderr.push_str(&reply.stderr);

@@ -98,12 +98,10 @@ impl Planner<'_> {
                     vec![lit("test"), lit("-f"), archived_database],
                     "the database is at <GATEWAY_STATE_DIR>.incompatible",
                 ))
-                .with_undo_when(
+                .with_guarded_undo(
                     vec![lit("mv"), archive.clone(), state.clone()],
-                    Check::succeeds(
-                        vec![lit("test"), lit("-d"), archive, lit("-a"), lit("!"), lit("-e"), state],
-                        "the moved state is at <GATEWAY_STATE_DIR>.incompatible and nothing new is at <GATEWAY_STATE_DIR>",
-                    ),
+                    Check::succeeds(vec![lit("test"), lit("-d"), archive], "the moved state is at <GATEWAY_STATE_DIR>.incompatible"),
+                    Check::succeeds(vec![lit("test"), lit("!"), lit("-e"), state], "nothing new is at <GATEWAY_STATE_DIR>"),
                 ),
         );
         plan.steps.push(Step::argv(Confirm, "Start the gateway service on a new database", start));

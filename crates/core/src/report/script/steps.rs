@@ -24,21 +24,22 @@ pub(super) fn undo_functions(steps: &[Step], out: &mut Vec<String>) {
         let number = i + 1;
         let command = render(undo, Shell::Posix).unwrap_or_default();
         let mut body = vec![format!("echo {} >&2", sh_quote(&format!("putting back step {number}: {}", step.purpose)))];
-        match &step.undo_when {
-            Some(when) => {
-                let cannot = format!("cannot put back step {number} safely ({} does not hold): it is as this run left it", when.expect);
-                body.push(run(when));
-                body.push(format!("if {}; then", held(when)));
-                body.push(format!("  {command}"));
-                body.push(format!("elif [ -n \"${{done_{number}:-}}\" ]; then"));
-                body.push(format!("  echo {} >&2", sh_quote(&cannot)));
-                body.push("  return 1".to_owned());
-                body.push("else".to_owned());
-                body.push(format!("  echo {} >&2", sh_quote(&format!("step {number} left nothing to put back"))));
-                body.push("fi".to_owned());
-            }
-            None => body.push(command),
+        if let Some(needed) = &step.undo_if {
+            body.push(run(needed));
+            body.push(format!("if ! {}; then", held(needed)));
+            body.push(format!("  echo {} >&2", sh_quote(&format!("step {number} left nothing to put back"))));
+            body.push("  return 0".to_owned());
+            body.push("fi".to_owned());
         }
+        if let Some(safe) = &step.undo_safe {
+            let cannot = format!("cannot put back step {number} safely ({} does not hold): it is as this run left it", safe.expect);
+            body.push(run(safe));
+            body.push(format!("if ! {}; then", held(safe)));
+            body.push(format!("  echo {} >&2", sh_quote(&cannot)));
+            body.push("  return 1".to_owned());
+            body.push("fi".to_owned());
+        }
+        body.push(command);
         let body: Vec<String> = body.iter().map(|line| format!("  {line}")).collect();
         out.push(format!("{}() {{\n{}\n}}", undo_function(number), body.join("\n")));
     }
@@ -122,10 +123,9 @@ fn change(number: usize, step: &Step, out: &mut Vec<String>) {
         body.push(format!("undo_list=\"{} $undo_list\"", undo_function(number)));
     }
     action(number, step, &mut body);
-    body.push(match &step.undo {
-        Some(_) => format!("done_{number}=1"),
-        None => "undo_list=".to_owned(),
-    });
+    if step.undo.is_none() {
+        body.push("undo_list=".to_owned());
+    }
     if let Some(post) = &step.post {
         require(post, 4, &format!("after step {number} ({}), this did not hold", step.purpose), &mut body);
     }
