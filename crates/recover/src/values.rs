@@ -297,9 +297,9 @@ fn choose(placeholder: &Placeholder, given: &Given<'_>) -> Result<Value, Problem
     // A directory given with a trailing `/` (completion adds one) is the directory.
     let value = |text: String, origin| {
         let paths = matches!(placeholder.kind, ValueKind::Directory | ValueKind::Path | ValueKind::File);
+        // `/` alone stays: the checks refuse it as the root.
         let text = match text.trim_end_matches('/') {
             trimmed if paths && !trimmed.is_empty() => trimmed.to_owned(),
-            _ if paths && !text.is_empty() => "/".to_owned(),
             _ => text,
         };
         Value::new(text, origin, placeholder)

@@ -88,7 +88,8 @@ fn steps_output_is_shown_checks_output_is_not_and_only_a_pipeline_says_what_it_s
     // Step 1 is the probe (shown); step 4's condition runs the same command quietly.
     assert_eq!(said.matches("│ CHECK-SAYS-THIS").count(), 1, "{said}");
     assert!(said.contains("│ sha256:0123"), "{said}");
-    assert_eq!(said.matches("streamed 3.0 MiB").count(), 1, "{said}");
+    assert_eq!(said.matches("→ streamed ").count(), 1, "{said}");
+    assert!(said.contains("→ streamed 3.0 MiB"), "{said}");
     // A destructive step's command alone is shown filled before it runs.
     assert!(!said.contains("will run:"), "{said}");
 }

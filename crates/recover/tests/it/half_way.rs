@@ -126,6 +126,7 @@ fn ctrl_c_at_a_question_ends_the_run_and_puts_back_what_was_changed() {
     assert!(runner.ran_with("mv ").is_empty(), "{:?}", runner.ran);
     assert_eq!(runner.ran.last().map(String::as_str), Some("systemctl --user start openshell-gateway"), "{:?}", runner.ran);
     assert!(heard.text().contains("interrupted at the question for step 4"), "{}", heard.text());
+    assert_eq!(heard.statuses(), ["done", "done", "done", "interrupted", "undone"], "{}", heard.text());
 }
 
 #[test]
@@ -137,6 +138,7 @@ fn a_no_at_a_question_puts_back_what_was_changed_too() {
     let (outcome, heard) = recover(&plan(Frontend::OpenShell), &start, &mut runner, &mut person);
     assert_eq!(outcome, Outcome::Stopped, "{}", heard.text());
     assert_eq!(runner.ran.last().map(String::as_str), Some("systemctl --user start openshell-gateway"), "{:?}", runner.ran);
+    assert_eq!(heard.statuses(), ["done", "done", "done", "stopped", "undone"], "{}", heard.text());
 }
 
 #[test]

@@ -125,9 +125,9 @@ impl Runner for Recorder {
                 for secret in how.secrets {
                     masked = masked.replace(secret.as_str(), "****");
                 }
-                if how.show {
-                    progress(Progress::Line(&masked));
-                }
+                // As the real runner does: every line is reported; the executor shows
+                // only a step's.
+                progress(Progress::Line(&masked));
                 finished.tail.push(masked);
             }
             if self.stop_after.as_ref().is_some_and(|w| line.contains(w.as_str())) {

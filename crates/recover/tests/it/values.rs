@@ -144,4 +144,10 @@ fn a_temporary_file_the_create_had_is_used_while_it_exists_and_replaced_when_gon
     let (outcome, _) = recover(&plan, &apply_yes().set("POLICY_FILE", "/etc/nope.yaml"), &mut runner, &mut person);
     assert_eq!(outcome, Outcome::Stopped);
     assert!(runner.ran.is_empty(), "{:?}", runner.ran);
+    // The create's own temporary path, there but not a file: checked like any.
+    let (mut runner, mut person) = (healthy(), Asked::default());
+    let start = apply_yes().path("/tmp/nemoclaw-policy-abc.yaml", PathKind::Directory);
+    let (outcome, heard) = recover(&plan, &start, &mut runner, &mut person);
+    assert_eq!(outcome, Outcome::Stopped, "{}", heard.text());
+    assert!(heard.text().contains("POLICY_FILE from the create's own argv is not an existing file"), "{}", heard.text());
 }
