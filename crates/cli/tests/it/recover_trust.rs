@@ -232,8 +232,9 @@ fn the_readme_examples_script_ends_recovered_once_a_person_allows_the_create() {
     fs::write(&script, plan_script(&stand, &example, &[])).expect("script");
     let vars = [("PATH", stand.path()), ("STUB_DIR", stand.dir.path().display().to_string())];
     let mut terminal = Terminal::start(&format!("sh '{}' --yes", script.display()), &vars);
-    // Asked before anything changes.
+    // Asked before anything runs.
     terminal.expect("Step 6 will create the sandbox from the built image");
+    assert!(stand.log().is_empty(), "{}", stand.log());
     terminal.type_in(b"y\n");
     assert_eq!(terminal.status_within(Duration::from_secs(20)), Some(0), "{}", terminal.text());
     assert!(terminal.text().contains("recovered"), "{}", terminal.text());

@@ -177,12 +177,15 @@ fn stops_name_their_steps_in_good_grammar() {
         Step::probe("Look", Check::succeeds(vec![Word::lit("test"), Word::lit("-d"), dir.clone()], "a directory")),
         Step::argv(Applicability::Destructive, "Move it", vec![Word::lit("mv"), dir, Word::lit("/elsewhere")]),
     ];
-    let (_, heard) =
-        recover(&plan(true, steps, placeholders), &apply_yes().set("NOPE", "x"), &mut Recorder::default(), &mut Asked::default());
+    let start = apply_yes().set("NOPE", "x");
+    let (_, heard) = recover(&plan(true, steps.clone(), placeholders.clone()), &start, &mut Recorder::default(), &mut Asked::default());
     let said = heard.text();
     assert!(said.contains("→ steps 1, 2 need a value: DIR is not given"), "{said}");
     assert!(said.contains("→ step 2 is destructive: run again with --allow-destructive"), "{said}");
     assert!(said.contains("→ --set NOPE: the plan has no value of that name"), "{said}");
+    let one = plan(true, steps[1..].to_vec(), placeholders);
+    let (_, heard) = recover(&one, &apply_yes(), &mut Recorder::default(), &mut Asked::default());
+    assert!(heard.text().contains("→ step 1 needs a value: DIR is not given"), "{}", heard.text());
 }
 
 #[test]
@@ -221,7 +224,7 @@ fn a_change_that_cannot_be_put_back_ends_what_can_be() {
 
 #[test]
 fn nothing_starts_once_the_operator_has_stopped_the_run() {
-    let steps = vec![probe(&["look"]), Step::argv(Applicability::Confirm, "Change", words(&["change"]))];
+    let steps = vec![probe(&["look"]), probe(&["look", "again"]), Step::argv(Applicability::Confirm, "Change", words(&["change"]))];
     for runner in [Recorder::default().stopped_at("look"), Recorder::default().stopped_after("look")] {
         let mut runner = runner;
         let (outcome, heard) =
