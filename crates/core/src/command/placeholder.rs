@@ -196,3 +196,55 @@ impl<'a> IntoIterator for &'a Placeholders {
         self.list.iter()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(placeholders: &Placeholders) -> Vec<&str> {
+        placeholders.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    #[test]
+    fn the_same_value_reuses_its_name_and_another_gets_one_of_its_own() {
+        let mut p = Placeholders::default();
+        let asked = || Spec::asked(ValueKind::Name, "the gateway");
+        let carried = |v: &str| Spec::carried(ValueKind::Text, Sensitivity::HostSpecific, v, "the create's");
+        assert_eq!(p.named("GATEWAY", asked()), Word::var("GATEWAY"));
+        assert_eq!(p.named("GATEWAY", asked()), Word::var("GATEWAY"));
+        assert_eq!(p.fresh("gateway", carried("prod")), Part::Var("GATEWAY_2".into()));
+        assert_eq!(p.fresh("gateway", carried("prod")), Part::Var("GATEWAY_2".into()));
+        assert_eq!(p.fresh("gateway", carried("test")), Part::Var("GATEWAY_3".into()));
+        assert_eq!(p.fresh("--hf-token", carried("x")), Part::Var("HF_TOKEN".into()));
+        assert_eq!(p.fresh("9lives", carried("x")), Part::Var("VALUE_9LIVES".into()));
+        assert_eq!(p.fresh("", carried("y")), Part::Var("VALUE_".into()));
+        assert_eq!(names(&p), ["GATEWAY", "GATEWAY_2", "GATEWAY_3", "HF_TOKEN", "VALUE_9LIVES", "VALUE_"]);
+        // A different kind or sensitivity is a different value too.
+        assert_eq!(p.named("GATEWAY", Spec::asked(ValueKind::Text, "the gateway")), Word::var("GATEWAY_4"));
+        assert_eq!(p.get("GATEWAY_2").map(Placeholder::variable), Some("SANDBOX_TRIAGE_GATEWAY_2".to_owned()));
+        assert_eq!(p.get("nope"), None);
+    }
+
+    #[test]
+    fn adopting_keeps_what_is_known_and_takes_the_rest() {
+        let mut known = Placeholders::default();
+        assert!(known.is_empty());
+        known.named("A", Spec::asked(ValueKind::Name, "first"));
+        let mut other = Placeholders::default();
+        other.named("A", Spec::asked(ValueKind::Name, "second"));
+        other.named("B", Spec::asked(ValueKind::Name, "b"));
+        known.adopt(other.clone());
+        assert!(!known.is_empty());
+        assert_eq!(names(&known), ["A", "B"]);
+        assert_eq!(known.list()[0].reason, "first");
+        assert_eq!((&other).into_iter().count(), 2);
+        assert_eq!(other.into_iter().map(|p| p.name).collect::<Vec<_>>(), ["A", "B"]);
+    }
+
+    #[test]
+    fn a_carried_value_is_never_printed_by_debug() {
+        let carried = Carried { value: "nvapi-secret-0123".to_owned(), temporary: true };
+        let shown = format!("{carried:?}");
+        assert_eq!(shown, "Carried { value: \"<not shown>\", temporary: true }");
+    }
+}

@@ -140,6 +140,24 @@ mod tests {
     }
 
     #[test]
+    fn each_kind_is_named_for_people() {
+        let names = [
+            (ValueKind::Name, "name"),
+            (ValueKind::Image, "image"),
+            (ValueKind::File, "file"),
+            (ValueKind::Directory, "directory"),
+            (ValueKind::Path, "path"),
+            (ValueKind::EngineAddress, "engine-address"),
+            (ValueKind::Endpoint, "endpoint"),
+            (ValueKind::SshHost, "ssh-host"),
+            (ValueKind::Text, "text"),
+        ];
+        for (kind, name) in names {
+            assert_eq!(kind.as_str(), name);
+        }
+    }
+
+    #[test]
     fn each_kind_refuses_what_its_flag_would_refuse() {
         let cases: &[(ValueKind, &str, Result<(), InvalidValue>)] = &[
             (ValueKind::Name, "triage-bot", Ok(())),
@@ -165,6 +183,18 @@ mod tests {
             assert_eq!(kind.check(value, false, no_path), *expected, "{kind:?} {value:?}");
         }
         assert_eq!(ValueKind::Text.check("-x", true, no_path), Err(InvalidValue::Flag));
+        assert_eq!(ValueKind::Text.check("-x", false, no_path), Ok(()));
+        assert_eq!(ValueKind::Name.check("-x", false, no_path), Err(InvalidValue::Flag));
+        assert_eq!(ValueKind::Path.check("/p", true, |_| PathKind::Directory), Ok(()));
+        assert_eq!(ValueKind::Path.check("/p", true, |_| PathKind::File), Ok(()));
+        assert_eq!(ValueKind::Path.check("/p", true, |_| PathKind::Other), Err(InvalidValue::Path));
+        assert_eq!(ValueKind::EngineAddress.check("ssh://me@box", true, no_path), Ok(()));
+        assert_eq!(ValueKind::EngineAddress.check("ssh://me@box x", true, no_path), Err(InvalidValue::EngineAddress));
+        assert_eq!(ValueKind::Endpoint.check("http://gw:8080", true, no_path), Ok(()));
+        assert_eq!(ValueKind::Endpoint.check("https://gw:8080/ x", true, no_path), Err(InvalidValue::Endpoint));
+        assert_eq!(ValueKind::SshHost.check("gpu-box", true, no_path), Ok(()));
+        assert_eq!(ValueKind::SshHost.check("a@b@c", true, no_path), Err(InvalidValue::SshHost));
+        assert_eq!(ValueKind::Image.check("registry.example.com:5000/team/agent:1", true, no_path), Ok(()));
         assert_eq!(ValueKind::File.check("/p", true, |_| PathKind::File), Ok(()));
         assert_eq!(ValueKind::Directory.check("/p", true, |_| PathKind::File), Err(InvalidValue::Directory));
         assert_eq!(ValueKind::Directory.check("/p", true, |_| PathKind::Directory), Ok(()));

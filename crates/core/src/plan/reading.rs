@@ -116,4 +116,16 @@ mod tests {
         assert_eq!(state(Some(1), "false\n", ""), None);
         assert_eq!(state(Some(1), "", "something else"), None);
     }
+
+    #[test]
+    fn a_row_shows_only_in_a_successful_listing() {
+        let row = Sign::Row { first: "web".into(), last: "Ready".into() };
+        let listing = "NAME  CREATED  PHASE\nweb  2026-12-04 10:00:00  \u{1b}[32mReady\u{1b}[0m\n";
+        assert!(row.shown_by(Some(0), listing, ""));
+        assert!(!row.shown_by(Some(1), listing, ""));
+        assert!(!row.shown_by(Some(0), "web  2026-12-04 10:00:00  Error\n", ""));
+        assert!(!row.shown_by(Some(0), "other  2026-12-04 10:00:00  Ready\n", ""));
+        assert!(Sign::Fails.shown_by(Some(0), "", ""));
+        assert!(Sign::PrintsLine { line: "false".into() }.shown_by(Some(0), "false\n", ""));
+    }
 }

@@ -47,3 +47,30 @@ pub fn reads(steps: &[Step]) -> Vec<Read> {
     }
     names
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::Part;
+    use crate::plan::{Applicability, Check};
+
+    #[test]
+    fn a_placeholder_read_whole_anywhere_is_a_whole_word() {
+        let tail = Word(vec![Part::Lit("--name=".into()), Part::Var("NAME".into())]);
+        let step = Step::argv(Applicability::Confirm, "Create", vec![Word::lit("create"), tail.clone(), Word::var("IMAGE")])
+            .with_post(Check::prints_row(vec![Word::lit("list")], Word::var("ROW"), "Ready", "a row"))
+            .with_skip_if(Check {
+                argv: vec![Word::lit("list")],
+                expect: "gone".into(),
+                holds: Holds::LacksRow { first: Word::var("GONE") },
+                readings: Vec::new(),
+            });
+        let read = |steps: &[Step]| reads(steps).into_iter().map(|r| (r.name, r.whole_word)).collect::<Vec<_>>();
+        let expected = [("NAME", false), ("IMAGE", true), ("ROW", true), ("GONE", true)].map(|(n, w)| (n.to_owned(), w));
+        assert_eq!(read(std::slice::from_ref(&step)), expected);
+        // Read whole by a later step: whole.
+        let later = Step::argv(Applicability::Confirm, "Delete", vec![Word::lit("delete"), Word::var("NAME")]);
+        assert_eq!(read(&[step.clone(), later.clone()])[0], ("NAME".to_owned(), true));
+        assert_eq!(read(&[later, step])[0], ("NAME".to_owned(), true));
+    }
+}

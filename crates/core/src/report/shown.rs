@@ -47,3 +47,20 @@ pub fn shown_action(action: &Action) -> Option<String> {
         Action::Nothing => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::words;
+
+    #[test]
+    fn control_characters_show_as_replacement_and_the_rest_is_quoted() {
+        let argv = words(&["openshell", "--label", "a\u{1b}]0;x\u{7}b", "c\u{9b}d"]);
+        assert_eq!(shown_command(&argv), "openshell --label 'a\u{fffd}]0;x\u{fffd}b' 'c\u{fffd}d'");
+        assert_eq!(shown_action(&Action::Argv(argv.clone())), Some(shown_command(&argv)));
+        let pipeline = Action::Pipeline(vec![words(&["docker", "save", "x:1"]), words(&["podman", "load"])]);
+        assert_eq!(shown_action(&pipeline).as_deref(), Some("docker save x:1 | podman load"));
+        assert_eq!(shown_action(&Action::Nothing), None);
+        assert_eq!(controls_marked("tab\there"), "tab\u{fffd}here");
+    }
+}

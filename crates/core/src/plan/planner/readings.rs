@@ -163,3 +163,67 @@ impl Planner<'_> {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Arch, Engine, Era, Host, Os, Stage};
+    use crate::plan::{plan, Frontend, PlanInput};
+    use crate::rules::{Catalogue, StageRules};
+
+    const UPLOAD_404: &str = "  Built image openshell/sandbox-from:1786000000\n  Pushing image openshell/sandbox-from:1786000000 into gateway \"spark\"\nError:   × failed to upload image tar into container\n  ╰─▶ Docker responded with status code 404: No such container: openshell-cluster-spark\n";
+
+    /// The first probe's readings, as (state, next command) pairs.
+    fn readings(engine: Engine, os: Os, wsl: bool, era: Option<Era>) -> Vec<(String, Option<String>)> {
+        let rules = StageRules::new(&Catalogue::builtin().expect("rules"), Stage::SandboxCreate);
+        let mut diagnosis = crate::classify::classify(
+            &rules,
+            crate::classify::Options { exit_status: Some(1), ..Default::default() },
+            UPLOAD_404.as_bytes(),
+        );
+        diagnosis.era = era;
+        let input = PlanInput {
+            diagnosis: &diagnosis,
+            host: Host { os, arch: Arch::X86_64, wsl },
+            engine: Some(engine),
+            openshell_version: None,
+            frontend: Frontend::OpenShell,
+            invocation: None,
+        };
+        let plan = plan(&input);
+        let check = plan.steps[0].post.clone().expect("the probe's expectation");
+        check
+            .readings
+            .iter()
+            .map(|r| (r.state.clone(), r.next.as_ref().map(|n| n.iter().map(crate::command::Word::display).collect::<Vec<_>>().join(" "))))
+            .collect()
+    }
+
+    fn next_for<'a>(readings: &'a [(String, Option<String>)], state: &str) -> Option<&'a str> {
+        readings.iter().find(|(s, _)| s.contains(state)).and_then(|(_, n)| n.as_deref())
+    }
+
+    #[test]
+    fn the_engine_is_started_as_this_host_starts_it() {
+        let cases = [
+            (Engine::Podman, Os::Linux, false, Some("systemctl --user start podman.socket")),
+            (Engine::Podman, Os::Macos, false, Some("podman machine start")),
+            (Engine::Docker, Os::Linux, false, Some("sudo systemctl start docker")),
+            (Engine::Docker, Os::Linux, true, None),
+            (Engine::Docker, Os::Macos, false, Some("colima start")),
+            (Engine::Docker, Os::Windows, false, None),
+        ];
+        for (engine, os, wsl, next) in cases {
+            let found = readings(engine, os, wsl, None);
+            assert_eq!(next_for(&found, "engine is not running"), next, "{engine} {os} wsl={wsl}");
+        }
+    }
+
+    #[test]
+    fn an_absent_gateway_container_is_started_only_by_releases_that_start_it() {
+        let older = readings(Engine::Docker, Os::Linux, false, Some(Era::TarUpload));
+        assert_eq!(next_for(&older, "there is no gateway container"), Some("openshell gateway start --name spark"));
+        let newer = readings(Engine::Docker, Os::Linux, false, Some(Era::PackageManaged));
+        assert_eq!(next_for(&newer, "there is no gateway container"), None);
+        assert_eq!(next_for(&newer, "exists but is stopped"), Some("docker start openshell-cluster-spark"));
+    }
+}

@@ -71,6 +71,13 @@ fn choices(plan: &Plan, out: &mut String) {
             }
             let message = format!("from step {} on, this plan is choices for you to make from what the probes show", i + 1);
             let _ = writeln!(out, "stop 5 {}", sh_quote(&message));
+            // The choices, for a person to read.
+            for (j, rest) in plan.steps.iter().enumerate().skip(i + 1) {
+                comment(&format!("{}. [{}] {}", j + 1, rest.applicability.as_str(), rest.purpose), out);
+                if let Some(command) = posix(&rest.action) {
+                    comment(&command, out);
+                }
+            }
             return;
         }
         let mut lines = Vec::new();
