@@ -227,3 +227,34 @@ mod tests {
         assert_eq!(next_for(&newer, "exists but is stopped"), Some("docker start openshell-cluster-spark"));
     }
 }
+
+#[cfg(test)]
+mod engine_down {
+    use crate::model::{Arch, Host, Os, Stage};
+    use crate::plan::{plan, Action, Frontend, PlanInput};
+    use crate::rules::{Catalogue, StageRules};
+
+    #[test]
+    fn an_engine_that_does_not_answer_is_started_as_the_host_starts_it() {
+        let rules = StageRules::new(&Catalogue::builtin().expect("rules"), Stage::GatewayStart);
+        let log = b"Error:   x Docker is not reachable: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n";
+        let diagnosis = crate::classify::classify(&rules, crate::classify::Options { exit_status: Some(1), ..Default::default() }, log);
+        for (os, start) in [(Os::Linux, Some("sudo systemctl start docker")), (Os::Macos, Some("colima start")), (Os::Windows, None)] {
+            let input = PlanInput {
+                diagnosis: &diagnosis,
+                host: Host { os, arch: Arch::X86_64, wsl: false },
+                engine: None,
+                openshell_version: None,
+                frontend: Frontend::OpenShell,
+                invocation: None,
+            };
+            let plan = plan(&input);
+            let step = plan.steps.iter().find(|s| s.purpose.starts_with("Start")).expect("a start step");
+            let shown = match &step.action {
+                Action::Argv(words) => Some(words.iter().map(crate::command::Word::display).collect::<Vec<_>>().join(" ")),
+                _ => None,
+            };
+            assert_eq!(shown.as_deref(), start, "{os}: {step:?}");
+        }
+    }
+}
