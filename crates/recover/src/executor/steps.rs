@@ -1,6 +1,6 @@
 //! One step: a probe, a change, or its undo.
 
-use sandbox_triage_core::{shown_command, Action, Applicability, Step, Word};
+use sandbox_triage_core::{shown_command, Action, Applicability, Check, Step, Word};
 
 use super::checks::Held;
 use super::{Executor, Made};
@@ -52,11 +52,8 @@ impl Executor<'_> {
         }
         match step.post.as_ref().filter(|_| step.expects_own_output()) {
             Some(post) if !self.holds(post, &finished) => {
-                self.note(format!("stopped: step {number} did not show {}", post.expect));
-                entry.found = Some(self.read(post, &finished));
-                self.say(Said::Found(entry.found.as_ref().expect("just set")));
-                entry.status = Status::CheckFailed;
-                Some(Outcome::CheckFailed)
+                let said = format!("stopped: step {number} did not show {}", post.expect);
+                Some(self.check_failed(said, post, &finished, entry, Outcome::CheckFailed))
             }
             Some(post) => {
                 self.note(format!("holds: {}", post.expect));
@@ -92,11 +89,8 @@ impl Executor<'_> {
                 Held::Yes => {}
                 Held::Interrupted => return Some(self.interrupted_at(entry)),
                 Held::No(finished) => {
-                    self.note(format!("stopped: before step {number}, this did not hold: {}", pre.expect));
-                    entry.found = Some(self.read(pre, &finished));
-                    self.say(Said::Found(entry.found.as_ref().expect("just set")));
-                    entry.status = Status::CheckFailed;
-                    return Some(Outcome::CheckFailed);
+                    let said = format!("stopped: before step {number}, this did not hold: {}", pre.expect);
+                    return Some(self.check_failed(said, pre, &finished, entry, Outcome::CheckFailed));
                 }
             }
         }
@@ -141,11 +135,8 @@ impl Executor<'_> {
                 Held::Yes => {}
                 Held::Interrupted => return Some(self.interrupted_at(entry)),
                 Held::No(finished) => {
-                    self.note(format!("failed: after step {number}, this did not hold: {}", post.expect));
-                    entry.found = Some(self.read(post, &finished));
-                    self.say(Said::Found(entry.found.as_ref().expect("just set")));
-                    entry.status = Status::CheckFailed;
-                    return Some(Outcome::StepFailed);
+                    let said = format!("failed: after step {number}, this did not hold: {}", post.expect);
+                    return Some(self.check_failed(said, post, &finished, entry, Outcome::StepFailed));
                 }
             }
         }
@@ -231,6 +222,17 @@ impl Executor<'_> {
         entry.status = status;
         self.parts.listener.record(&entry);
         status
+    }
+
+    /// A check that did not hold: said, read (the machine's state and the way on),
+    /// recorded; the run ends with `outcome`.
+    fn check_failed(&mut self, said: String, check: &Check, finished: &Finished, entry: &mut Entry, outcome: Outcome) -> Outcome {
+        self.note(said);
+        let found = self.read(check, finished);
+        self.say(Said::Found(&found));
+        entry.found = Some(found);
+        entry.status = Status::CheckFailed;
+        outcome
     }
 
     /// A second stop while putting back: the rest is left as it is.
