@@ -12,7 +12,7 @@
 //!   ([`resolve`]).
 //! * **Never half-way.** Everything that would stop the run part-way and can be known
 //!   first (a value, a permission, a manual step, a yes nobody can give) stops it
-//!   before its first change ([`preflight`]); a step that changes what a later failure
+//!   before its first change ([`preflight()`]); a step that changes what a later failure
 //!   would leave broken has its undo, run when a later step fails or the operator stops.
 //! * **Never a dead end.** A check that fails is read: the machine's state in one
 //!   sentence, and the next command.

@@ -1,7 +1,7 @@
 //! Supervising a create (`run`): the child started with our terminal or pipes
-//! ([`spawn`]), its output passed through and spooled for the classifier ([`spool`]),
+//! ([`mod@spawn`]), its output passed through and spooled for the classifier ([`spool`]),
 //! its stops passed on as a shell would ([`job_control`]), a pseudo-terminal when ours
-//! is one ([`pty`]), its output followed ([`watch`], [`progress`]) and what happens
+//! is one ([`pty`]), its output followed ([`mod@watch`], [`progress`]) and what happens
 //! written as it happens ([`events`]). [`child`] holds the plain data they share, so
 //! none of the parts depends on another.
 
