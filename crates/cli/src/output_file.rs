@@ -38,7 +38,7 @@ pub(crate) struct OutputFile {
 
 /// Opens `path` for writing without ever waiting, then checks what it is. `flag` names
 /// it in errors.
-pub(crate) fn open_checked(flag: &str, path: &Path, truncate: bool) -> anyhow::Result<(File, Kind)> {
+fn open_checked(flag: &str, path: &Path, truncate: bool) -> anyhow::Result<(File, Kind)> {
     let shown = || sandbox_triage_core::printable(&path.display().to_string());
     refuse_early(flag, path)?;
     let mut options = OpenOptions::new();
@@ -52,6 +52,8 @@ pub(crate) fn open_checked(flag: &str, path: &Path, truncate: bool) -> anyhow::R
         Some(nix::libc::ENXIO) => anyhow::anyhow!("{flag} {}: a FIFO nothing reads (start its reader first)", shown()),
         _ => anyhow::anyhow!("{flag} {}: cannot write: {e}", shown()),
     })?;
+    // What was opened, not what the path named a moment before: a path swapped in
+    // between is judged too.
     let kind = file.metadata().map(|m| m.file_type())?;
     let kind = if kind.is_fifo() {
         Kind::Fifo

@@ -9,7 +9,7 @@ use sandbox_triage_recover::{Policy, PROBE_TIMEOUT};
 use crate::args::{RecoverArgs, RecoverFormat};
 use crate::diagnose::diagnose;
 use crate::exit::Exit;
-use crate::recover::{self, Narrator, Request};
+use crate::recover::{self, Journal, Narrator, Request};
 use crate::settings::Settings;
 use crate::{input, output};
 
@@ -18,7 +18,7 @@ pub(crate) fn run(args: &RecoverArgs, settings: &Settings) -> anyhow::Result<Exi
     let argv = input::utf8_argv(&args.argv)?;
     let invocation = if argv.is_empty() { None } else { Some(CreateInvocation::parse(&argv)?) };
     // The journal is checked before anything is read or run.
-    let journal = recover::journal(args.journal.as_deref())?;
+    let journal = Journal::open(args.journal.as_deref())?;
     let diagnosis = diagnose(&args.input, settings)?;
     let plan = settings.plan(&diagnosis, invocation.as_ref());
     let policy = Policy {

@@ -39,7 +39,7 @@ impl Outputs {
         let json_out = args.json_out.as_deref().map(JsonOut::open).transpose()?;
         let progress = Progress::new(Events::open(args.events.as_deref())?);
         let recovery =
-            if args.recovery.recover { Some((recover::journal(args.recovery.journal.as_deref())?, recover::stop_flag()?)) } else { None };
+            if args.recovery.recover { Some((Journal::open(args.recovery.journal.as_deref())?, recover::stop_flag()?)) } else { None };
         Ok(Outputs { json_out, progress, recovery })
     }
 }

@@ -8,7 +8,6 @@ mod narrate;
 pub(crate) mod process;
 mod prompt;
 
-use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -74,11 +73,6 @@ pub(crate) fn carry_out(request: &Request<'_>, narrator: &mut Narrator, stop: &A
     };
     narrator.headline(&format!("\n{summary}"));
     outcome
-}
-
-/// Opens the journal (`--journal`), checked before anything runs.
-pub(crate) fn journal(path: Option<&Path>) -> anyhow::Result<Journal> {
-    Journal::open(path)
 }
 
 /// The JSON answer of `recover --format json`: how it ended (`not-recognised` when

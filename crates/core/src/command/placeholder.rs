@@ -147,16 +147,6 @@ impl Placeholders {
         Part::Var(name)
     }
 
-    /// Takes in another command's placeholders; a name already registered is the same
-    /// value.
-    pub fn adopt(&mut self, other: Placeholders) {
-        for p in other.list {
-            if !self.list.iter().any(|q| q.name == p.name) {
-                self.list.push(p);
-            }
-        }
-    }
-
     /// Every placeholder, in the order first used.
     #[must_use]
     pub fn list(&self) -> &[Placeholder] {
@@ -226,19 +216,15 @@ mod tests {
     }
 
     #[test]
-    fn adopting_keeps_what_is_known_and_takes_the_rest() {
-        let mut known = Placeholders::default();
-        assert!(known.is_empty());
-        known.named("A", Spec::asked(ValueKind::Name, "first"));
-        let mut other = Placeholders::default();
-        other.named("A", Spec::asked(ValueKind::Name, "second"));
-        other.named("B", Spec::asked(ValueKind::Name, "b"));
-        known.adopt(other.clone());
-        assert!(!known.is_empty());
-        assert_eq!(names(&known), ["A", "B"]);
-        assert_eq!(known.list()[0].reason, "first");
-        assert_eq!((&other).into_iter().count(), 2);
-        assert_eq!(other.into_iter().map(|p| p.name).collect::<Vec<_>>(), ["A", "B"]);
+    fn placeholders_are_listed_and_iterated_in_the_order_first_used() {
+        let mut p = Placeholders::default();
+        assert!(p.is_empty());
+        p.named("A", Spec::asked(ValueKind::Name, "first"));
+        p.named("B", Spec::asked(ValueKind::Name, "b"));
+        assert!(!p.is_empty());
+        assert_eq!(p.list()[0].reason, "first");
+        assert_eq!((&p).into_iter().count(), 2);
+        assert_eq!(p.into_iter().map(|p| p.name).collect::<Vec<_>>(), ["A", "B"]);
     }
 
     #[test]

@@ -337,6 +337,16 @@ impl Step {
         out
     }
 
+    /// The question for a step only a person may allow (step `number`), asked before the
+    /// run's first change; `None` for any other step.
+    #[must_use]
+    pub fn early_question(&self, number: usize) -> Option<String> {
+        let why = self.in_person.as_ref()?;
+        let mut purpose = self.purpose.chars();
+        let purpose: String = purpose.next().map_or_else(String::new, |first| first.to_lowercase().chain(purpose).collect());
+        Some(format!("Step {number} will {purpose}: allow it when its turn comes? ({why})"))
+    }
+
     /// Whether it changes state (not a probe, not advice).
     #[must_use]
     pub fn changes_state(&self) -> bool {

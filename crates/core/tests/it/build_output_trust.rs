@@ -3,25 +3,13 @@
 
 use sandbox_triage_core::{Action, Applicability, Kind, Phase, Word};
 
-use crate::support::{create, every_output, plan_for};
+use crate::support::{create, every_output, plan_commands, plan_for};
 
 const ARGV: &[&str] = &["openshell", "sandbox", "create", "--name", "mine", "--from", "./Dockerfile"];
 
 /// Every command the plan would run, one per line.
 fn commands(log: &str, argv: Option<&[&str]>) -> String {
-    let d = create(log, Some(1));
-    let plan = plan_for(&d, argv);
-    let words = |argv: &[Word]| argv.iter().map(Word::display).collect::<Vec<_>>().join(" ");
-    plan.steps
-        .iter()
-        .chain(plan.alternatives.iter().flat_map(|a| a.steps.iter()))
-        .map(|step| match &step.action {
-            Action::Argv(argv) => words(argv),
-            Action::Pipeline(commands) => commands.iter().map(|c| words(c)).collect::<Vec<_>>().join(" | "),
-            Action::Nothing => String::new(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    plan_commands(&plan_for(&create(log, Some(1)), argv))
 }
 
 const STEP_NAMES_A_SANDBOX: &str = "Building image openshell/sandbox-from:1786000000 from ./Dockerfile

@@ -2,19 +2,9 @@
 //! are masked before the clip, hidden bytes cannot split a secret, a long line is cut
 //! between elements, every documented format is masked and look-alikes are left alone.
 
-use sandbox_triage_core::{redact, redact_bytes, CreateInvocation, Redactor};
+use sandbox_triage_core::{redact, redact_bytes, CreateInvocation};
 
-use crate::support::{create, every_output, plan_for};
-
-fn streamed(input: &[u8], chunk: usize) -> Vec<u8> {
-    let mut redactor = Redactor::new();
-    let mut out = Vec::new();
-    for piece in input.chunks(chunk) {
-        redactor.push(piece, &mut out);
-    }
-    redactor.finish(&mut out);
-    out
-}
+use crate::support::{create, every_output, plan_for, streamed};
 
 #[test]
 fn a_secret_at_a_clip_edge_is_masked_before_the_clip() {

@@ -2,20 +2,10 @@
 //! not, in every output of a diagnosis; ordinary text that only looks like one (a word
 //! after `Bearer`, a BuildKit secret's file, a package named `sk-…`) is left alone.
 
-use sandbox_triage_core::{carries_secret, redact, redact_bytes, Redactor};
+use sandbox_triage_core::{carries_secret, redact, redact_bytes};
 use sandbox_triage_testkit::secrets::{ORDINARY_TEXTS, SECRET_FORMATS};
 
-use crate::support::{create, every_output};
-
-fn streamed(input: &[u8], chunk: usize) -> Vec<u8> {
-    let mut redactor = Redactor::new();
-    let mut out = Vec::new();
-    for piece in input.chunks(chunk) {
-        redactor.push(piece, &mut out);
-    }
-    redactor.finish(&mut out);
-    out
-}
+use crate::support::{create, every_output, streamed};
 
 #[test]
 fn every_format_is_masked_as_the_others_are() {

@@ -4,9 +4,9 @@
 //! step's output, whichever builder frames them: they decide no kind, no phase past the
 //! build, no fact, and no plan step. A step that then fails is still the build's failure.
 
-use sandbox_triage_core::{Action, Catalogue, Classifier, Diagnosis, Engine, Kind, Options, Phase, Stage, StageRules, Word};
+use sandbox_triage_core::{Catalogue, Classifier, Diagnosis, Engine, Kind, Options, Phase, Stage, StageRules};
 
-use crate::support::{create, plan_for};
+use crate::support::{create, plan_commands, plan_for};
 
 const ARGV: &[&str] = &["openshell", "sandbox", "create", "--name", "mine", "--from", "./Dockerfile"];
 
@@ -228,18 +228,7 @@ fn line_of(log: &str, text: &str) -> u64 {
 
 /// Every command the plan would run, one per line.
 fn commands(d: &Diagnosis) -> String {
-    let plan = plan_for(d, Some(ARGV));
-    let words = |argv: &[Word]| argv.iter().map(Word::display).collect::<Vec<_>>().join(" ");
-    plan.steps
-        .iter()
-        .chain(plan.alternatives.iter().flat_map(|a| a.steps.iter()))
-        .map(|step| match &step.action {
-            Action::Argv(argv) => words(argv),
-            Action::Pipeline(commands) => commands.iter().map(|c| words(c)).collect::<Vec<_>>().join(" | "),
-            Action::Nothing => String::new(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    plan_commands(&plan_for(d, Some(ARGV)))
 }
 
 /// The answer for `log`, read whole, from a stream (the reading thread cuts it), and in

@@ -36,3 +36,27 @@ pub(crate) fn every_output(diagnosis: &Diagnosis, argv: Option<&[&str]>) -> Stri
     ]
     .join("\n")
 }
+
+/// Every command `plan` would run, its alternatives' included, one per line.
+pub(crate) fn plan_commands(plan: &Plan) -> String {
+    let words = |argv: &[sandbox_triage_core::Word]| argv.iter().map(sandbox_triage_core::Word::display).collect::<Vec<_>>().join(" ");
+    plan.all_steps()
+        .map(|step| match &step.action {
+            sandbox_triage_core::Action::Argv(argv) => words(argv),
+            sandbox_triage_core::Action::Pipeline(commands) => commands.iter().map(|c| words(c)).collect::<Vec<_>>().join(" | "),
+            sandbox_triage_core::Action::Nothing => String::new(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `input` masked by a streaming redactor fed `chunk` bytes at a time.
+pub(crate) fn streamed(input: &[u8], chunk: usize) -> Vec<u8> {
+    let mut redactor = sandbox_triage_core::Redactor::new();
+    let mut out = Vec::new();
+    for piece in input.chunks(chunk) {
+        redactor.push(piece, &mut out);
+    }
+    redactor.finish(&mut out);
+    out
+}

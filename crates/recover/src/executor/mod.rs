@@ -136,9 +136,8 @@ impl Executor<'_> {
             return None;
         }
         for (i, step) in plan.steps.iter().enumerate() {
-            let Some(why) = &step.in_person else { continue };
             let number = i + 1;
-            let question = format!("Step {number} will {}: allow it when its turn comes? ({why})", lowercase_first(&step.purpose));
+            let Some(question) = step.early_question(number) else { continue };
             match self.parts.person.ask(&question) {
                 Answer::Yes => self.allowed_early.push(number),
                 Answer::Interrupted => {
@@ -215,10 +214,4 @@ impl Executor<'_> {
             }
         }
     }
-}
-
-/// `text` with its first letter in lower case, to follow "will".
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
 }

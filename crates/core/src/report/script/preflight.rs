@@ -122,9 +122,8 @@ pub(super) fn preflight(plan: &Plan, out: &mut Vec<String>) {
     // A step only a person may allow is asked now, before the first change: a no then
     // changes nothing.
     for (i, step) in plan.steps.iter().enumerate() {
-        let Some(why) = &step.in_person else { continue };
         let number = i + 1;
-        let question = format!("Step {number} will {}: allow it when its turn comes? ({why})", lowercase_first(&step.purpose));
+        let Some(question) = step.early_question(number) else { continue };
         out.push(format!(
             "ask {} || stop 5 {}",
             sh_quote(&question),
@@ -132,10 +131,4 @@ pub(super) fn preflight(plan: &Plan, out: &mut Vec<String>) {
         ));
         out.push(format!("allowed_{number}=1"));
     }
-}
-
-/// `text` with its first letter in lower case, to follow "will".
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
 }
