@@ -119,6 +119,11 @@ pub(crate) struct InputArgs {
     /// The command's exit status; 0 means it succeeded (answer `none`).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub(crate) exit_status: Option<i32>,
+    /// When the create ended `ContainerExited` (or timed out), read the last lines of the
+    /// sandbox container's log from the engine (read-only) and classify them with the
+    /// output: the create does not print why the container exited.
+    #[arg(long)]
+    pub(crate) probe: bool,
     #[command(flatten)]
     pub(crate) provider: ProviderArgs,
     #[command(flatten)]
@@ -316,10 +321,18 @@ pub(crate) struct RunArgs {
     /// exits (once: the end then adds only the plan, unless the diagnosis changed).
     #[arg(long, conflicts_with = "quiet")]
     pub(crate) early: bool,
+    #[command(flatten)]
+    pub(crate) probe: NoProbe,
     /// Add nothing to the command's output but the final diagnosis and plan (no
     /// heartbeat, no timeline).
     #[arg(short, long)]
     pub(crate) quiet: bool,
+    /// Also write the command's own output to this file as it comes, both streams in the
+    /// order received (what a terminal shows with `2>&1`), then the lines of a failed
+    /// sandbox container's log when they were read: the log to keep, which `classify`
+    /// answers as this run did.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) log: Option<PathBuf>,
     /// Write what happens as it happens to this file, one JSON object per line: started,
     /// phase, step, heartbeat, evidence, exited, diagnosis (with the timeline).
     #[arg(long, value_name = "FILE")]
@@ -333,6 +346,15 @@ pub(crate) struct RunArgs {
     /// The command to run, usually `openshell sandbox create …`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub(crate) command: Vec<OsString>,
+}
+
+/// `run` reads a failed sandbox container's log unless told not to.
+#[derive(Debug, Args)]
+pub(crate) struct NoProbe {
+    /// Never read a failed sandbox container's log from the engine (by default `run`
+    /// reads it when the create ended `ContainerExited` or timed out).
+    #[arg(long)]
+    pub(crate) no_probe: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ use anyhow::{bail, Context};
 use sandbox_triage_core::{Diagnosis, Options, Stage, StageSet, Triage};
 
 use crate::args::InputArgs;
+use crate::container_log;
 use crate::input;
 use crate::settings::Settings;
 
@@ -23,6 +24,12 @@ pub(crate) fn diagnose(args: &InputArgs, settings: &Settings) -> anyhow::Result<
     let options = Options { exit_status: args.exit_status, openshell_version: settings.openshell_version, signal: None, supervised: false };
     let mut triage = Triage::new(&set, stage, options, args.provider.http_status, args.provider.curl_status);
     triage.read_from(reader).with_context(|| format!("cannot read {name}"))?;
+    if args.probe && args.exit_status != Some(0) {
+        let so_far = triage.peek();
+        if let Some(log) = container_log::probe(&so_far) {
+            triage.feed(&log);
+        }
+    }
     let diagnosis = triage.finish();
     if diagnosis.bytes == 0 && diagnosis.stage != Stage::ProviderValidation {
         eprintln!("sandbox-triage: the input is empty: pipe the create's output, stderr included (`2>&1`)");

@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod container_log;
 mod diagnose;
 mod exit;
 mod help_text;

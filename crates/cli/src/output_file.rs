@@ -130,10 +130,14 @@ impl OutputFile {
 
     /// Writes one line in one write, so a reader following the file never sees half.
     pub(crate) fn write_line(&mut self, text: &str) -> io::Result<()> {
-        let line = format!("{text}\n");
+        self.write_bytes(format!("{text}\n").as_bytes())
+    }
+
+    /// Writes `bytes` whole.
+    pub(crate) fn write_bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
         match self.kind {
-            Kind::Fifo => write_fifo(&mut self.file, line.as_bytes()),
-            Kind::File | Kind::Null => self.file.write_all(line.as_bytes()),
+            Kind::Fifo => write_fifo(&mut self.file, bytes),
+            Kind::File | Kind::Null => self.file.write_all(bytes),
         }
     }
 }

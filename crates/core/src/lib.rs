@@ -31,6 +31,7 @@
 
 mod classify;
 mod command;
+mod container_log;
 mod model;
 mod plan;
 mod redact;
@@ -43,6 +44,10 @@ pub use command::{
     reconstruct, reconstruct_among, render, render_bytes, render_pipeline, variable, words, Arg, Carried, CreateInvocation, EnvWrapper,
     Form, FromSource, InvalidValue, InvocationError, Part, PathKind, Placeholder, Placeholders, Reconstruction, RenderError, Sensitivity,
     Shell, Spec, TrailingCommand, ValueKind, Word, VARIABLE_PREFIX,
+};
+pub use container_log::{
+    container_log_argv, container_log_lines, container_log_wanted, container_lookup_argv, looked_up_container, CONTAINER_LOG_LINES,
+    CONTAINER_LOG_PREFIX,
 };
 pub use model::{
     is_valid_name, Arch, Diagnosis, Engine, Era, Evidence, FailedStep, Host, ImageRef, ImageRefError, InvalidVersion, Kind, Os, Phase,

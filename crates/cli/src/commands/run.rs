@@ -15,8 +15,10 @@ use sandbox_triage_core::{
 use sandbox_triage_recover::{Policy, PROBE_TIMEOUT};
 
 use crate::args::RunArgs;
+use crate::container_log;
 use crate::exit::Exit;
 use crate::json_out::JsonOut;
+use crate::output_file::OutputFile;
 use crate::recover::{self, Journal, Narrator, Request};
 use crate::settings::Settings;
 use crate::supervise::watch::say;
@@ -27,6 +29,8 @@ use crate::supervise::{spawn, watch, Ended, Events, Lines, Progress, SpawnError,
 /// status may be lost to a typo, a FIFO nothing reads or a device.
 struct Outputs {
     json_out: Option<JsonOut>,
+    /// `--log`: the command's output, copied as it comes.
+    log: Option<OutputFile>,
     progress: Progress,
     /// With `--recover`: the recovery's journal, and the stop it heeds, set by a signal
     /// from the moment the run starts (one between the command's end and the
@@ -37,10 +41,11 @@ struct Outputs {
 impl Outputs {
     fn open(args: &RunArgs) -> anyhow::Result<Outputs> {
         let json_out = args.json_out.as_deref().map(JsonOut::open).transpose()?;
+        let log = args.log.as_deref().map(|path| OutputFile::open("--log", path, true)).transpose()?;
         let progress = Progress::new(Events::open(args.events.as_deref())?);
         let recovery =
             if args.recovery.recover { Some((Journal::open(args.recovery.journal.as_deref())?, recover::stop_flag()?)) } else { None };
-        Ok(Outputs { json_out, progress, recovery })
+        Ok(Outputs { json_out, log, progress, recovery })
     }
 }
 
@@ -82,9 +87,9 @@ fn supervise(args: &RunArgs, settings: &Settings, outputs: &mut Outputs, argv: &
         Err(error) => return Err(not_started(&error, argv, &mut progress.events, outputs.json_out.take())),
     };
     progress.events.started(argv);
-    let to_the_end = args.timeline || progress.events.enabled() || outputs.json_out.is_some();
+    let to_the_end = args.timeline || progress.events.enabled() || outputs.json_out.is_some() || outputs.log.is_some();
     let how = Watching { heartbeat: heartbeat(args), early: args.early, to_the_end };
-    let mut lines = Lines::default();
+    let mut lines = Lines::logged(outputs.log.take());
     let outcome = watch(&supervised, &mut classifier, &mut lines, progress, &how);
     lines.finish(&mut classifier);
     let end = supervised.ended_after().unwrap_or_else(|| supervised.started().elapsed());
@@ -98,6 +103,16 @@ fn supervise(args: &RunArgs, settings: &Settings, outputs: &mut Outputs, argv: &
     // Our own reader went away: the child stopped on SIGPIPE, as it would in a plain
     // pipe, and nothing failed.
     let succeeded = status == 0 || (outcome.stdout_closed && status == 128 + 13);
+    // A sandbox container that exited says why only in its own log: read it (read-only)
+    // before deciding, unless the operator stopped the create.
+    if !succeeded && stop.is_none() && !args.probe.no_probe {
+        classifier.flush_lines();
+        if let Some(log) = container_log::probe(&classifier.peek()) {
+            classifier.feed(&log);
+            // The kept log classifies as this run did.
+            lines.log(&log);
+        }
+    }
     // The exit status is known only now; the classifier decides with it.
     let diagnosis = classifier.finish_with(Some(if succeeded { 0 } else { status }), signal);
     Ok(Ending { diagnosis, timeline: progress.timeline(end), status, succeeded, stop, held_terminal, early: outcome.early })

@@ -12,20 +12,39 @@ use super::child::{Ended, Event, Stream};
 use super::progress::Progress;
 use super::spawn::{Supervised, DRAIN};
 use super::spool::Empty;
+use crate::output_file::OutputFile;
 
 /// A partial line longer than this is classified as it is, so that an endless line
 /// costs no more memory than a long one.
 const PARTIAL_MAX: usize = 1 << 20;
 
 /// Hands the classifier whole lines from two streams, never half a line of one with
-/// the other's in between.
+/// the other's in between; copies every piece, as received, to the log when one is kept.
 #[derive(Default)]
 pub(crate) struct Lines {
     partial: [Vec<u8>; 2],
+    log: Option<OutputFile>,
 }
 
 impl Lines {
+    /// Lines that also copy the output to `log`.
+    pub(crate) fn logged(log: Option<OutputFile>) -> Lines {
+        Lines { log, ..Lines::default() }
+    }
+
+    /// Copies `bytes` to the log when one is kept: a log that cannot be written is
+    /// lost, never the run or its answer.
+    pub(crate) fn log(&mut self, bytes: &[u8]) {
+        if let Some(log) = &mut self.log {
+            if let Err(error) = log.write_bytes(bytes) {
+                say(&format!("sandbox-triage: warning: --log: cannot write: {error}; the log stops here\n"));
+                self.log = None;
+            }
+        }
+    }
+
     pub(crate) fn push(&mut self, stream: Stream, bytes: &[u8], classifier: &mut Classifier<'_>) {
+        self.log(bytes);
         let partial = &mut self.partial[usize::from(stream == Stream::Err)];
         match memchr::memrchr(b'\n', bytes) {
             Some(last) => {

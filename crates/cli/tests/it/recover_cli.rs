@@ -175,7 +175,7 @@ fn a_helper_left_running_by_a_step_does_not_hold_the_step_open() {
 #[test]
 fn a_plan_of_choices_runs_its_probes_only() {
     let stubs = Stubs::new();
-    let input = stubs.corpus_input("sandbox_already_exists__after-dockerfile-rebuild-constructed.log");
+    let input = stubs.corpus_input("sandbox_create_incomplete__created-sandbox.log");
     let out = stubs.run(
         &[
             &input,
@@ -197,6 +197,19 @@ fn a_plan_of_choices_runs_its_probes_only() {
     assert!(said(&out).contains("this plan is choices for you to make"), "{}", said(&out));
     let log = stubs.log();
     assert!(log.contains("openshell sandbox list") && !log.contains("delete") && !log.contains("connect"), "{log}");
+}
+
+#[test]
+fn a_taken_name_the_output_gives_another_sandbox_changes_nothing() {
+    let stubs = Stubs::new();
+    let input = stubs.corpus_input("sandbox_already_exists__after-dockerfile-rebuild-constructed.log");
+    let argv = ["openshell", "sandbox", "create", "--from", "x:1", "--name", "my-assistant"];
+    let out = stubs.run(&[&[input.as_str(), "--apply", "--yes", "--allow-destructive", "--"][..], &argv[..]].concat(), &[]);
+    assert_eq!(out.status.code(), Some(5), "{}", said(&out));
+    assert!(said(&out).contains("stopped before any change"), "{}", said(&out));
+    assert!(said(&out).contains("names my-assistant"), "{}", said(&out));
+    let log = stubs.log();
+    assert!(!log.contains("delete") && !log.contains("create"), "{log}");
 }
 
 #[test]

@@ -101,6 +101,13 @@ impl<'r> Triage<'r> {
         self.truncated |= bytes.len() > room;
     }
 
+    /// The sandbox-create answer so far, every complete line counted: whether it asks
+    /// for more input (a failed sandbox container's log) before [`Triage::finish`].
+    pub fn peek(&mut self) -> Diagnosis {
+        self.create.flush_lines();
+        self.create.peek()
+    }
+
     /// Reads `reader` to its end.
     pub fn read_from(&mut self, mut reader: impl Read + Send) -> io::Result<()> {
         if self.gateway.is_none() {

@@ -76,6 +76,14 @@ pub enum Kind {
     ImageImportFailed,
     /// The container engine is not reachable (the gateway's, or the CLI's own to build).
     DockerUnreachable,
+    /// The gateway answered but refused the CLI's credentials (gRPC Unauthenticated).
+    GatewayAuthFailed,
+    /// The gateway answered and refused the create for a reason it states (its own
+    /// configuration, a provider or policy it does not know).
+    GatewayRejectedCreate,
+    /// The sandbox's container started and OpenShell's supervisor exited: the image lacks
+    /// what it needs (a `USER`, `ip`, `nsenter`, `/run/netns`, a merged `/usr`).
+    SandboxImageUnsuitable,
     /// The gateway's database was written by another OpenShell version.
     DatabaseMigrationIncompatible,
     /// Provider validation: the request did not reach the provider.
@@ -129,6 +137,9 @@ impl Kind {
                 | Kind::ImageUploadContainerMissing
                 | Kind::ImageUploadFailed
                 | Kind::BuildStalled
+                | Kind::GatewayAuthFailed
+                | Kind::GatewayRejectedCreate
+                | Kind::SandboxImageUnsuitable
         )
     }
 }

@@ -96,7 +96,7 @@ fn a_recreate_built_from_the_output_alone_needs_a_persons_own_yes() {
 
 #[test]
 fn a_plan_of_choices_runs_its_probes_and_stops_at_the_first_choice() {
-    let log = "Error:   × status: AlreadyExists, message: \"sandbox 'my-assistant' already exists\"\n";
+    let log = "\nCreated sandbox: my-assistant\n\nError:   × sandbox provisioning timed out after 300s\n";
     let plan = plan_for(
         &diagnose(log, Stage::SandboxCreate),
         Some(&["openshell", "sandbox", "create", "--name", "my-assistant"]),
@@ -108,4 +108,41 @@ fn a_plan_of_choices_runs_its_probes_and_stops_at_the_first_choice() {
     assert_eq!(outcome, Outcome::Stopped, "{}", heard.text());
     assert_eq!(runner.ran, ["openshell sandbox list"], "{}", heard.text());
     assert!(heard.text().contains("this plan is choices for you to make"), "{}", heard.text());
+}
+
+const TAKEN: &str = "  Built image openshell/sandbox-from:1786000000\nError:   × sandbox 'my-assistant' already exists\n  │ hint: delete it first with: openshell sandbox delete <name>\n";
+
+fn taken_name_recovery(listed: &str) -> (Outcome, Recorder, String) {
+    let plan = plan_for(
+        &diagnose(TAKEN, Stage::SandboxCreate),
+        Some(&["openshell", "sandbox", "create", "--from", "./Dockerfile", "--name", "my-assistant"]),
+        Frontend::OpenShell,
+    );
+    assert!(plan.mechanical);
+    let mut runner = Recorder::default()
+        .answering("openshell sandbox list", reply(0, &format!("NAME  CREATED  PHASE\nmy-assistant  2026-12-05 21:00:00  {listed}\n")))
+        .once("openshell sandbox delete", "openshell sandbox list", reply(0, "NAME  CREATED  PHASE\n"));
+    let mut person = Asked::default();
+    let (outcome, heard) = recover(&plan, &apply_yes().destructive(), &mut runner, &mut person);
+    (outcome, runner, heard.text())
+}
+
+#[test]
+fn a_taken_name_left_in_error_is_freed_and_the_built_image_created_again() {
+    let (outcome, runner, said) = taken_name_recovery("Error");
+    assert_eq!(outcome, Outcome::Done, "{said}");
+    assert_eq!(runner.ran_with("openshell sandbox delete my-assistant"), ["openshell sandbox delete my-assistant"], "{said}");
+    // No rebuild: the image the failed create built.
+    let created = runner.ran_with("sandbox create");
+    assert_eq!(created, ["openshell sandbox create --from openshell/sandbox-from:1786000000 --name my-assistant"], "{said}");
+}
+
+#[test]
+fn a_taken_name_of_a_ready_or_provisioning_sandbox_deletes_nothing() {
+    for (phase, state) in [("Ready", "is Ready: it works"), ("Provisioning", "is still provisioning")] {
+        let (outcome, runner, said) = taken_name_recovery(phase);
+        assert_eq!(outcome, Outcome::CheckFailed, "{said}");
+        assert!(runner.ran_with("delete").is_empty() && runner.ran_with("sandbox create").is_empty(), "{:?}", runner.ran);
+        assert!(said.contains(state), "{said}");
+    }
 }

@@ -19,7 +19,7 @@ impl Planner<'_> {
 
     /// `openshell <sandbox subcommand> … [-g <gateway>]`: on the create's gateway when it is
     /// known, never on whichever gateway happens to be active.
-    fn on_gateway(&self, mut words: Vec<Word>) -> Vec<Word> {
+    pub(super) fn on_gateway(&self, mut words: Vec<Word>) -> Vec<Word> {
         if let Some(gateway) = self.given_gateway() {
             words.extend([lit("-g"), gateway]);
         }
@@ -38,6 +38,16 @@ impl Planner<'_> {
     /// list shows it in Error: a create under the same name would answer `AlreadyExists`.
     /// A create that may never have reached the gateway deletes nothing.
     pub(super) fn delete_if_created(&mut self, steps: &mut Vec<Step>) {
+        self.delete_if_failed(
+            steps,
+            "Delete the sandbox the failure left in Error (creating again under the same name answers AlreadyExists)",
+        );
+    }
+
+    /// The sandbox the output names deleted, only while the sandbox list shows it in
+    /// Error (a Ready or provisioning one stops the plan, saying so); skipped when it is
+    /// gone already.
+    pub(super) fn delete_if_failed(&mut self, steps: &mut Vec<Step>, purpose: &str) {
         let Some(created) = self.input.diagnosis.sandbox.clone() else { return };
         // The create's argv names another sandbox than the output shows created: the
         // log and the command do not belong together, and nothing is deleted by guess.
@@ -55,11 +65,7 @@ impl Planner<'_> {
         // Gone already (deleted by hand since): nothing to delete, and the create goes on.
         let expect = format!("no row `{} …` (it is gone)", name.display());
         let gone = Check { argv: list, expect, holds: Holds::LacksRow { first: name }, readings: Vec::new() };
-        steps.push(
-            self.delete_sandbox("Delete the sandbox the failure left in Error (creating again under the same name answers AlreadyExists)")
-                .with_skip_if(gone)
-                .with_pre(failed),
-        );
+        steps.push(self.delete_sandbox(purpose).with_skip_if(gone).with_pre(failed));
     }
 
     pub(super) fn incomplete(&mut self, plan: &mut Plan) {
@@ -68,6 +74,12 @@ impl Planner<'_> {
         let mut list = Self::openshell(&["sandbox", "list"]);
         if self.era() == Some(Era::PackageManaged) {
             list.extend([lit("-o"), lit("json")]);
+        }
+        let exited = self.input.diagnosis.reported_status.as_deref().is_some_and(|s| s.starts_with("ContainerExited"));
+        if exited {
+            plan.headline =
+                "The sandbox's container exited while provisioning: the create does not say why; the container's log does.".to_owned();
+            self.container_log_probe(&mut plan.steps);
         }
         plan.steps.push(
             Step::argv(Probe, "See the sandbox's phase", list)

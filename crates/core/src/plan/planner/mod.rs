@@ -15,11 +15,13 @@ use Applicability::{Confirm, Destructive, Probe, Safe};
 mod build;
 mod gateway;
 mod gpu;
+mod image_fit;
 mod lifecycle;
 mod provider;
 mod provisioning;
 mod reach;
 mod readings;
+mod refusal;
 mod source;
 mod store;
 mod trust;
@@ -266,6 +268,9 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         Kind::ProvisioningTimeout => planner.provisioning_timeout(&mut plan),
         Kind::BuildStalled => planner.build_stalled(&mut plan),
         Kind::ImageImportFailed => planner.import_failed(&mut plan),
+        Kind::GatewayAuthFailed => planner.gateway_auth(&mut plan),
+        Kind::GatewayRejectedCreate => planner.gateway_rejected(&mut plan),
+        Kind::SandboxImageUnsuitable => planner.image_unsuitable(&mut plan),
         Kind::Unknown => match d.stage {
             Stage::GatewayStart => planner.gateway_start(&mut plan),
             Stage::ProviderValidation => planner.provider(&mut plan),
@@ -273,17 +278,23 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         },
     }
     plan.placeholders = planner.placeholders;
-    // Only these plans are one checked sequence; the others branch on what a person
-    // sees (a sandbox's phase, which engine to start, what to edit).
-    plan.mechanical = match d.kind {
+    plan.mechanical = mechanical(d.kind, transfer_phase);
+    plan
+}
+
+/// Only these plans are one checked sequence; the others branch on what a person sees
+/// (which engine to start, what to edit). A taken name is: its check before the delete
+/// stops at a sandbox that is Ready or still provisioning.
+fn mechanical(kind: Kind, transfer_phase: bool) -> bool {
+    match kind {
         Kind::ImageUploadContainerMissing
         | Kind::ImageUploadFailed
         | Kind::ImageNotInGatewayStore
-        | Kind::DatabaseMigrationIncompatible => true,
+        | Kind::DatabaseMigrationIncompatible
+        | Kind::SandboxAlreadyExists => true,
         Kind::ImageTransferTimeout | Kind::ImageTransferReset | Kind::ImageExportOomKilled => transfer_phase,
         _ => false,
-    };
-    plan
+    }
 }
 
 /// `word` after the literal `head` (`docker.io/` before an image, `name==` before a

@@ -1,7 +1,7 @@
 //! The sandbox request reached the gateway and then could not finish: the name is
 //! taken, or the sandbox was not ready in time.
 
-use super::{with_env, Alternative, Confirm, Plan, Planner, Probe, Step};
+use super::{with_env, Alternative, Plan, Planner, Probe, Step};
 
 /// A longer provisioning limit than the one that ran out.
 fn longer_limit(secs: Option<u64>) -> u64 {
@@ -9,16 +9,21 @@ fn longer_limit(secs: Option<u64>) -> u64 {
 }
 
 impl Planner<'_> {
+    /// A name taken by a sandbox a failed create left in Error is freed and the create run
+    /// again, from the image it built when it built one; a Ready or provisioning sandbox
+    /// of that name is someone's: the check before the delete stops there, saying so.
     pub(super) fn already_exists(&mut self, plan: &mut Plan) {
-        plan.headline = "A sandbox of that name already exists: use it, delete it, or create under another name.".to_owned();
-        plan.steps.push(
-            Step::argv(Probe, "See the sandbox's phase", Self::openshell(&["sandbox", "list"]))
-                .with_note("Ready: connect to it; Error or Provisioning: delete it first"),
-        );
-        let mut connect = Self::openshell(&["sandbox", "connect"]);
-        connect.push(self.sandbox_name());
-        plan.steps.push(Step::argv(Confirm, "Connect to it when it is Ready (nothing to create)", connect));
-        plan.steps.push(self.delete_sandbox("Delete it (its files go with it)"));
+        plan.headline = "A sandbox of that name already exists: when a failed create left it in Error, delete it and create again; when it is Ready, use it or create under another name.".to_owned();
+        let list = self.on_gateway(Self::openshell(&["sandbox", "list"]));
+        plan.steps.push(Step::argv(Probe, "See the sandbox's phase", list));
+        if self.input.diagnosis.sandbox.is_some() {
+            self.delete_if_failed(&mut plan.steps, "Delete the sandbox left in Error (its name is taken while it exists)");
+        } else {
+            plan.steps.push(
+                self.delete_sandbox("Delete it when it is in Error (its files go with it)")
+                    .in_person("the output does not name the sandbox: only you can tell which one it is"),
+            );
+        }
         plan.steps.push(self.recreate(self.input.diagnosis.built_image_ref.is_some(), "Create the sandbox again"));
         let renamed = self.recreate_renamed("Create under another name");
         plan.alternatives.push(Alternative {

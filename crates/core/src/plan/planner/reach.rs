@@ -57,7 +57,8 @@ impl Planner<'_> {
                 }
             }
         }
-        plan.steps.push(self.recreate(false, "Create the sandbox again"));
+        // An image built before the gateway went away is reused: no rebuild.
+        plan.steps.push(self.recreate(self.input.diagnosis.built_image_ref.is_some(), "Create the sandbox again"));
         self.push_resume(&mut plan.steps);
     }
 
