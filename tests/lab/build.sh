@@ -15,9 +15,12 @@
 
 LAB_OPENSHELL_COMMIT=2f7fb6559
 LAB_OPENSHELL_VERSION=0.0.111-2-g2f7fb6559
-LAB_OPENSHELL_TARBALL="${SANDBOX_TRIAGE_LAB_OPENSHELL_SOURCE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/shared/vendor/openshell-${LAB_OPENSHELL_COMMIT}.tar.gz}"
 LAB_CACHE="${SANDBOX_TRIAGE_LAB_CACHE:-$HOME/.cache/sandbox-triage-lab}"
 LAB_OPENSHELL_DIR="$LAB_CACHE/openshell-$LAB_OPENSHELL_COMMIT"
+# The source: given, else beside the repository (../shared/vendor), else the copy a
+# build left in the cache.
+LAB_OPENSHELL_TARBALL="${SANDBOX_TRIAGE_LAB_OPENSHELL_SOURCE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/shared/vendor/openshell-${LAB_OPENSHELL_COMMIT}.tar.gz}"
+[ -f "$LAB_OPENSHELL_TARBALL" ] || LAB_OPENSHELL_TARBALL="$LAB_OPENSHELL_DIR/openshell-$LAB_OPENSHELL_COMMIT.tar.gz"
 
 lab_openshell_built() {
   local bin
@@ -43,6 +46,8 @@ lab_openshell_build() {
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libz3-dev >/dev/null
   fi
   mkdir -p "$LAB_OPENSHELL_DIR/src" "$LAB_OPENSHELL_DIR/bin"
+  [ -f "$LAB_OPENSHELL_DIR/openshell-$LAB_OPENSHELL_COMMIT.tar.gz" ] ||
+    cp "$LAB_OPENSHELL_TARBALL" "$LAB_OPENSHELL_DIR/openshell-$LAB_OPENSHELL_COMMIT.tar.gz"
   if [ ! -f "$LAB_OPENSHELL_DIR/src/openshell/Cargo.toml" ]; then
     tar -xzf "$LAB_OPENSHELL_TARBALL" -C "$LAB_OPENSHELL_DIR/src"
   fi

@@ -8,16 +8,6 @@
 # Sourced by run.sh, after LAB_BIN (the three binaries), LAB_WORK (a fresh directory)
 # and LAB_NS (a namespace for everything the driver creates) are set.
 
-# The engine's API through the version proxy (docker_api_proxy.py says why).
-lab_proxy_start() {
-  python3 "$LAB_DIR/docker_api_proxy.py" "$LAB_WORK/docker.sock" >"$LAB_WORK/proxy.log" 2>&1 &
-  echo $! >"$LAB_WORK/proxy.pid"
-  local _
-  for _ in $(seq 50); do [ -S "$LAB_WORK/docker.sock" ] && return 0; sleep 0.1; done
-  echo "lab: the Docker API proxy did not start: $(cat "$LAB_WORK/proxy.log")" >&2
-  return 1
-}
-
 lab_pick_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
@@ -56,7 +46,6 @@ lab_gateway_toml() {
     printf '[openshell.gateway.mtls_auth]\nenabled = true\n\n'
   fi
   printf '[openshell.drivers.docker]\n'
-  printf 'socket_path = "%s"\n' "${LAB_DRIVER_SOCKET:-$LAB_WORK/docker.sock}"
   printf 'sandbox_namespace = "%s"\nnetwork_name = "%s"\n' "$LAB_NS" "$LAB_NS"
   printf 'grpc_endpoint = "https://host.openshell.internal:%s"\n' "$LAB_PORT"
   printf 'default_image = "%s"\nimage_pull_policy = "%s"\n' "$SANDBOX_TRIAGE_LAB_SANDBOX_IMAGE" "$2"
@@ -85,7 +74,7 @@ lab_gateway_start() {
   local tls=(--tls-cert "$LAB_WORK/pki/server/tls.crt" --tls-key "$LAB_WORK/pki/server/tls.key" --tls-client-ca "$LAB_WORK/pki/ca.crt")
   case "$config" in *plaintext*) tls=(--disable-tls) ;; esac
   OPENSHELL_TELEMETRY_ENABLED=false XDG_CONFIG_HOME="$LAB_WORK/gateway-config" XDG_STATE_HOME="$LAB_WORK/state" \
-    XDG_DATA_HOME="$LAB_WORK/data" DOCKER_HOST="unix://$LAB_WORK/docker.sock" \
+    XDG_DATA_HOME="$LAB_WORK/data" \
     "$LAB_BIN/openshell-gateway" --config "$config" --port "$LAB_PORT" --health-port "$LAB_HEALTH_PORT" \
     --drivers docker "${tls[@]}" --db-url "sqlite:$LAB_WORK/state/gateway.db?mode=rwc" \
     >>"$LAB_WORK/gateway.log" 2>&1 &
@@ -105,20 +94,21 @@ lab_gateway_start() {
   return 1
 }
 
-# Stops the gateway with SIGNAL (default TERM; then KILL after 30 s) and waits for it.
+# Stops the gateway with SIGNAL and waits for it (then KILL after 30 s). The lab's own
+# restarts kill it (the default): a SIGTERM waits for every sandbox to stop first.
 lab_gateway_stop() {
   local pid
   pid=$(cat "$LAB_WORK/gateway.pid" 2>/dev/null) || return 0
-  kill "-${1:-TERM}" "$pid" 2>/dev/null || { rm -f "$LAB_WORK/gateway.pid"; return 0; }
+  kill "-${1:-KILL}" "$pid" 2>/dev/null || { rm -f "$LAB_WORK/gateway.pid"; return 0; }
   local _
   for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
   kill -KILL "$pid" 2>/dev/null || true
   rm -f "$LAB_WORK/gateway.pid"
 }
 
-# The CLI as the operator runs it: the lab's registration, the proxy as its engine.
+# The CLI as the operator runs it: the lab's registration, the engine's own socket.
 lab_cli_env() {
   export XDG_CONFIG_HOME="$LAB_WORK/config" XDG_STATE_HOME="$LAB_WORK/cli-state" XDG_DATA_HOME="$LAB_WORK/cli-data"
-  export DOCKER_HOST="unix://$LAB_WORK/docker.sock" OPENSHELL_TELEMETRY_ENABLED=false
-  export PATH="$LAB_BIN:$PATH"
+  export OPENSHELL_TELEMETRY_ENABLED=false PATH="$LAB_BIN:$PATH"
+  unset DOCKER_HOST
 }
