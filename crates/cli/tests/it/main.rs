@@ -3,6 +3,7 @@
 
 mod cli;
 mod common;
+mod container_probe;
 mod conventions;
 mod doctor_names;
 mod hostile_scripts;
