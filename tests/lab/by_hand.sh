@@ -68,6 +68,7 @@ lab_scenarios_by_hand() {
   mkdir -p "$LAB_WORK/downloads" && echo agent >"$LAB_WORK/downloads/agent.tgz"
   (cd "$LAB_WORK/downloads" && exec python3 -m http.server "$port" --bind "$bridge") >/dev/null 2>&1 &
   echo $! >"$LAB_WORK/downloads.pid"
+  disown
   sleep 0.5
   lab_dockerfile offline "$ready" "RUN wget -O /tmp/agent.tgz http://$bridge:$port/agent.tgz"
   lab_by_hand build-step-connection-refused "egress" fix-7 -- openshell sandbox create --from ./offline/Dockerfile --name fix-7

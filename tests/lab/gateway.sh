@@ -79,6 +79,8 @@ lab_gateway_start() {
     --drivers docker "${tls[@]}" --db-url "sqlite:$LAB_WORK/state/gateway.db?mode=rwc" \
     >>"$LAB_WORK/gateway.log" 2>&1 &
   echo $! >"$LAB_WORK/gateway.pid"
+  # Killed on purpose in some scenarios: the shell need not report it.
+  disown
   local _
   for _ in $(seq 240); do
     if ! kill -0 "$(cat "$LAB_WORK/gateway.pid")" 2>/dev/null; then

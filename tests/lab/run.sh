@@ -129,6 +129,7 @@ lab_gateway_up() {
 lab_tarpit_start() {
   python3 "$LAB_DIR/tarpit.py" "$LAB_WORK/tarpit.port" >/dev/null 2>&1 &
   echo $! >"$LAB_WORK/tarpit.pid"
+  disown
   local _
   for _ in $(seq 50); do [ -s "$LAB_WORK/tarpit.port" ] && break; sleep 0.1; done
   LAB_TARPIT_PORT=$(cat "$LAB_WORK/tarpit.port")

@@ -24,6 +24,19 @@ impl Analysis<'_> {
         }
     }
 
+    /// Whether, before the current line, OpenShell itself reported a failure of a phase
+    /// past the build (a sandbox's image pull, say): network words after it are that
+    /// report's own detail (miette's continuation lines), not a build step's output, in
+    /// output whose markers were cut.
+    pub(super) fn openshell_failed_past_build(&self) -> bool {
+        self.rules.rules().iter().zip(&self.hits).any(|(rule, hits)| {
+            let past_build = matches!(&rule.role, Role::Failure(r) if r.places_phase.is_some_and(|p| p > Phase::Build));
+            past_build
+                && rule.kind().is_some_and(crate::model::Kind::reported_by_openshell)
+                && hits.last().is_some_and(|hit| hit.line < self.current_line)
+        })
+    }
+
     /// A failure or supporting rule's match, counted in the phase it happened in.
     pub(super) fn on_failure(&mut self, ri: usize, places_phase: Option<Phase>, ev: Vec<Seen>) {
         // Only a run whose later markers were cut: output with none at all keeps

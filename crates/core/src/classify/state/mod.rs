@@ -168,7 +168,7 @@ impl<'r> Analysis<'r> {
                 self.on_failure(ri, r.places_phase, ev);
             }
             Role::StepEvidence(step) => {
-                if step.places_build && self.timeline.phase.is_none() {
+                if step.places_build && self.timeline.phase.is_none() && !self.openshell_failed_past_build() {
                     self.advance(Phase::Build);
                 }
                 let text = caps.whole();
