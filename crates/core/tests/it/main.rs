@@ -11,6 +11,7 @@ mod current_releases;
 mod decision_details;
 mod engine_mismatch;
 mod hostile_output;
+mod lab_failures;
 mod masking;
 mod plans;
 mod real_logs;
