@@ -190,3 +190,38 @@ fn triage_peeks_at_the_answer_before_the_container_log_is_added() {
     triage.feed(container_log("Error:   × OCI USER 'root' selects root").as_bytes());
     assert_eq!(triage.finish().kind, Kind::SandboxImageUnsuitable);
 }
+
+#[test]
+fn network_words_in_openshells_own_error_are_not_a_build_step() {
+    // As miette wraps it (the lab's capture), and on one line (a wider terminal).
+    let wrapped = "Error:   × sandbox entered error phase while provisioning: ImagePullFailed: pull\n  │ Docker image failed: Docker responded with status code 500: Get \"https://\n  │ registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io on\n  │ 10.255.255.53:53: no such host\n";
+    let one_line = wrapped.replace("\n  │ ", " ");
+    for log in [wrapped, one_line.as_str()] {
+        let d = create(log, Some(1));
+        assert_eq!((d.kind, d.phase.map(|p| p.as_str())), (Kind::SandboxImagePullFailed, Some("ready")), "{log}");
+    }
+    // The same words a step printed, before OpenShell said anything, are the build's.
+    let step = "  ---> Running in 1\nwget: bad address 'registry-1.docker.io'\n";
+    assert_eq!(create(step, Some(1)).kind, Kind::BuildStepNetworkFailed);
+}
+
+#[test]
+fn a_gateway_gone_after_the_build_is_started_and_the_built_image_reused() {
+    let d = create(&format!("{BUILT}Error:   × code: 'The service is currently unavailable', message: \"tcp connect\n  │ error\", source: tonic::transport::Error(Transport,\n"), Some(1));
+    assert_eq!(d.kind, Kind::GatewayUnreachable);
+    let after = steps(&d);
+    assert_eq!(
+        after.iter().map(|s| s.0).collect::<Vec<_>>(),
+        [Applicability::Probe, Applicability::Probe, Applicability::Manual, Applicability::Confirm]
+    );
+    assert_eq!(after[3].2, "openshell sandbox create --from openshell/sandbox-from:1796505953 --name lab -g lab");
+    // Before any build, the create builds again from its own source.
+    let before = create(
+        "Error:   × failed to connect to gateway 'lab' at https://127.0.0.1:8080. Start the\n  ╰─▶ Connection refused (os error 111)\n",
+        Some(1),
+    );
+    assert_eq!(
+        steps(&before).last().map(|s| s.2.clone()).as_deref(),
+        Some("openshell sandbox create --from ./Dockerfile --name lab -g lab")
+    );
+}

@@ -24,7 +24,7 @@ impl Analysis<'_> {
         }
     }
 
-    /// Whether, before the current line, OpenShell itself reported a failure of a phase
+    /// Whether, up to the current line, OpenShell itself reported a failure of a phase
     /// past the build (a sandbox's image pull, say): network words after it are that
     /// report's own detail (miette's continuation lines), not a build step's output, in
     /// output whose markers were cut.
@@ -33,7 +33,7 @@ impl Analysis<'_> {
             let past_build = matches!(&rule.role, Role::Failure(r) if r.places_phase.is_some_and(|p| p > Phase::Build));
             past_build
                 && rule.kind().is_some_and(crate::model::Kind::reported_by_openshell)
-                && hits.last().is_some_and(|hit| hit.line < self.current_line)
+                && hits.last().is_some_and(|hit| hit.line <= self.current_line)
         })
     }
 

@@ -265,6 +265,10 @@ impl Analysis<'_> {
         let text = String::from_utf8_lossy(raw);
         let warning = is_warning(lower);
         let was_pending = self.build.pending.is_some();
+        // A step's network words on the line of OpenShell's own error are that error's:
+        // its failure is seen first.
+        let rules: &StageRules = self.rules;
+        patterns.sort_by_key(|&(ri, _)| matches!(rules.rules()[ri as usize].role, Role::StepEvidence(_)));
         for &(ri, pi) in &patterns {
             let (ri, pi) = (ri as usize, pi as usize);
             let rules: &StageRules = self.rules;
