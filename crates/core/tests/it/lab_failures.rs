@@ -96,7 +96,7 @@ fn the_supervisors_words_name_what_the_image_lacks() {
     ];
     for (said, lacks) in cases {
         let d = create(&format!("{BUILT}{EXITED}{}", container_log(said)), Some(1));
-        assert_eq!((d.kind, d.phase.map(|p| p.as_str())), (Kind::SandboxImageUnsuitable, Some("ready")), "{said}");
+        assert_eq!((d.kind, d.phase.map(sandbox_triage_core::Phase::as_str)), (Kind::SandboxImageUnsuitable, Some("ready")), "{said}");
         let steps = steps(&d);
         assert_eq!(steps[0].0, Applicability::Manual);
         assert!(steps[0].1.starts_with("Add to the image (its Dockerfile): ") && steps[0].1.contains(lacks), "{said}: {}", steps[0].1);
@@ -198,7 +198,7 @@ fn network_words_in_openshells_own_error_are_not_a_build_step() {
     let one_line = wrapped.replace("\n  │ ", " ");
     for log in [wrapped, one_line.as_str()] {
         let d = create(log, Some(1));
-        assert_eq!((d.kind, d.phase.map(|p| p.as_str())), (Kind::SandboxImagePullFailed, Some("ready")), "{log}");
+        assert_eq!((d.kind, d.phase.map(sandbox_triage_core::Phase::as_str)), (Kind::SandboxImagePullFailed, Some("ready")), "{log}");
     }
     // The same words a step printed, before OpenShell said anything, are the build's.
     let step = "  ---> Running in 1\nwget: bad address 'registry-1.docker.io'\n";
