@@ -72,6 +72,8 @@ lab_scenarios_by_hand() {
   sleep 0.5
   lab_dockerfile offline "$ready" "RUN wget -O /tmp/agent.tgz http://$bridge:$port/agent.tgz"
   lab_by_hand build-step-connection-refused "egress" fix-7 -- openshell sandbox create --from ./offline/Dockerfile --name fix-7
+  lab_dockerfile unresolvable "$ready" "RUN wget -O /tmp/agent.tgz http://$bridge:$port/agent.tgz"
+  lab_by_hand build-step-unresolvable-host "DNS" fix-7b -- openshell sandbox create --from ./unresolvable/Dockerfile --name fix-7b
   lab_dockerfile no-base "$ready"
   lab_by_hand build-base-image-unpullable "base image" fix-8 -- openshell sandbox create --from ./no-base/Dockerfile --name fix-8
   lab_by_hand build-no-output-limit "OPENSHELL_BUILD_NO_PROGRESS_TIMEOUT_SECS" fix-9 OPENSHELL_BUILD_NO_PROGRESS_TIMEOUT_SECS=60 -- \
@@ -79,7 +81,7 @@ lab_scenarios_by_hand() {
   lab_by_hand engine-socket-missing "docker" fix-10 -- openshell sandbox create --from ./ok/Dockerfile --name fix-10
   # The images given what the supervisor needs; the failed sandboxes deleted.
   local failed
-  for failed in lab-nouser lab-root lab-notools lab-pull lab-timeout; do openshell sandbox delete "$failed" >/dev/null 2>&1; done
+  for failed in lab-nouser lab-root lab-notools lab-pull lab-slow lab-timeout; do openshell sandbox delete "$failed" >/dev/null 2>&1; done
   lab_dockerfile no-user "$ready"
   lab_by_hand image-without-user "USER" lab-nouser -- openshell sandbox create --from ./no-user/Dockerfile --name lab-nouser
   lab_dockerfile root-user "$ready"
@@ -88,6 +90,8 @@ lab_scenarios_by_hand() {
   lab_by_hand image-without-network-tools "iproute2" lab-notools -- openshell sandbox create --from ./no-tools/Dockerfile --name lab-notools
   lab_by_hand registry-image-unpullable "pull" lab-pull -- \
     openshell sandbox create --from "$SANDBOX_TRIAGE_LAB_SANDBOX_IMAGE" --name lab-pull
+  lab_by_hand registry-hangs-while-pulling "registry" lab-slow -- \
+    openshell sandbox create --from "$SANDBOX_TRIAGE_LAB_SANDBOX_IMAGE" --name lab-slow
   lab_by_hand provisioning-timeout "OPENSHELL_PROVISION_TIMEOUT" lab-timeout OPENSHELL_PROVISION_TIMEOUT=120 -- \
     openshell sandbox create --from ./ok/Dockerfile --name lab-timeout
   lab_by_hand ctrl-c-while-building "run the create again" lab-stopped -- \

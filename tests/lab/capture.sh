@@ -109,9 +109,13 @@ lab_recovery() {
   local out="$LAB_CAPTURES/$name" status took
   status=$(cat "$out.status")
   took=$((($(lab_now_ms) - started) / 1000))s
-  if [ "$status" = 0 ] && lab_ready "$sandbox" && [ -s "$out.journal" ]; then
-    lab_pass "$name" "recovered: $sandbox Ready, $(grep -c . "$out.journal") journal entries ($took)"
+  # The journal has an entry for every step of the plan carried out.
+  local entries planned
+  entries=$(grep -c . "$out.journal" 2>/dev/null)
+  planned=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["plan"]["steps"]))' "$out.json" 2>/dev/null)
+  if [ "$status" = 0 ] && lab_ready "$sandbox" && [ -n "$entries" ] && [ "$entries" = "$planned" ]; then
+    lab_pass "$name" "recovered: $sandbox Ready, a journal entry for each of the $planned steps ($took)"
   else
-    lab_fail "$name" "recovery exit $status; $sandbox $(lab_ready "$sandbox" && echo Ready || echo 'not Ready'); see $out.terminal"
+    lab_fail "$name" "recovery exit $status; $sandbox $(lab_ready "$sandbox" && echo Ready || echo 'not Ready'); journal ${entries:-0} of ${planned:-?} steps; see $out.terminal"
   fi
 }

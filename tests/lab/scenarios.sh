@@ -142,6 +142,11 @@ lab_scenarios_gateway_stopped() {
     openshell sandbox create --from "127.0.0.1:$LAB_TARPIT_PORT/lab/agent:3" --name lab-cut
   wait "$stopper"
   lab_gateway_start || return 1
+  # By hand, as the plan says: the sandbox the cut create left is deleted, then created
+  # again (here from an image the registry does have).
+  openshell sandbox delete lab-cut >/dev/null 2>&1
+  lab_by_hand gateway-stopped-while-provisioning "Delete the failed sandbox" lab-cut -- \
+    openshell sandbox create --from "$SANDBOX_TRIAGE_LAB_SANDBOX_IMAGE" --name lab-cut
 }
 
 # lab_stop_gateway_when NAME PATTERN SIGNAL: stops the gateway once capture NAME's log
