@@ -15,7 +15,6 @@ lab_dockerfile() {
 lab_contexts() {
   local ready="FROM $SANDBOX_TRIAGE_LAB_SANDBOX_IMAGE" base="FROM $SANDBOX_TRIAGE_LAB_BASE_IMAGE"
   lab_dockerfile ok "$ready"
-  lab_dockerfile ok-again "$ready" 'LABEL lab.step=again'
   lab_dockerfile fails "$base" 'RUN echo "installing the agent" && ls /opt/agent/bin'
   lab_dockerfile offline "$base" 'RUN wget -O /tmp/agent.tgz http://127.0.0.1:9/agent.tgz'
   lab_dockerfile unresolvable "$base" 'RUN wget -O /tmp/agent.tgz http://downloads.agent.invalid/agent.tgz'
@@ -205,15 +204,4 @@ lab_scenarios_two_engines() {
   lab_gateway_stop
   lab_gateway_start || return 1
   lab_second_engine_stop
-}
-
-lab_scenarios() {
-  lab_contexts
-  lab_scenarios_gateway_resolution
-  lab_scenarios_source
-  lab_scenarios_build
-  lab_scenarios_sandbox
-  lab_scenarios_interrupted
-  lab_scenarios_gateway_config
-  lab_scenarios_gateway_stopped
 }
