@@ -50,8 +50,8 @@ pub use container_log::{
     CONTAINER_LOG_PREFIX,
 };
 pub use model::{
-    is_valid_name, Arch, Diagnosis, Engine, Era, Evidence, FailedStep, Host, ImageRef, ImageRefError, InvalidVersion, Kind, Os, Phase,
-    PhaseScope, PhaseSpan, Retry, Stage, StepSpan, Timeline, TimelineBuilder, UnknownId, Version, SLOWEST_STEPS,
+    is_valid_name, Arch, Cause, Diagnosis, Engine, Era, Evidence, FailedStep, Host, ImageRef, ImageRefError, InvalidVersion, Kind, Os,
+    Phase, PhaseScope, PhaseSpan, Retry, Stage, StepSpan, Timeline, TimelineBuilder, UnknownId, Version, SLOWEST_STEPS,
 };
 pub use plan::{
     create_context, plan, read_failure, reads, step_words, Action, Alternative, Applicability, Check, CreateContext, Frontend, Holds, Plan,

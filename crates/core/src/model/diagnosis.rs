@@ -14,6 +14,18 @@ pub struct Evidence {
     pub text: String,
 }
 
+/// The line of a failed build step's own output that says why it failed: the first
+/// error the step's tool printed, never a later consequence or a warning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Cause {
+    /// The line's 1-based number in the input.
+    pub line: u64,
+    /// The line's text (cleaned, masked, clipped).
+    pub text: String,
+    /// What such a line usually means, when its rule says (never beyond the evidence).
+    pub hint: Option<String>,
+}
+
 /// The build step that failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FailedStep {
@@ -73,6 +85,8 @@ pub struct Diagnosis {
     pub rule: Option<String>,
     /// What the kind means, for people.
     pub explanation: String,
+    /// For a failed build step: the line of its output that says why.
+    pub cause: Option<Cause>,
     /// The lines that prove the answer.
     pub evidence: Vec<Evidence>,
     /// Provider validation: what to do next.
@@ -106,6 +120,7 @@ impl Diagnosis {
             era: None,
             rule: None,
             explanation: explanation.into(),
+            cause: None,
             evidence: Vec::new(),
             retry: None,
             lines: 0,

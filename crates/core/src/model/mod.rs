@@ -15,7 +15,7 @@ mod stage;
 mod timeline;
 mod version;
 
-pub use diagnosis::{Diagnosis, Evidence, FailedStep};
+pub use diagnosis::{Cause, Diagnosis, Evidence, FailedStep};
 pub use engine::Engine;
 pub use host::{Arch, Host, Os};
 pub use id::UnknownId;

@@ -23,6 +23,17 @@ pub fn diagnosis_human(diagnosis: &Diagnosis, style: Style) -> String {
     }
     let _ = writeln!(out, "{heading}");
     out.push_str(&wrap(&diagnosis.explanation, style.width, "  "));
+    // The line that says why, before the facts: what an operator reads first.
+    if let Some(cause) = &diagnosis.cause {
+        let _ = writeln!(out, "\n{}", paint(style, BOLD, "cause"));
+        let text = printable(&cause.text);
+        let digits = cause.line.to_string().len().max(4);
+        let text = style.evidence_width.map_or(text.clone(), |width| clip(&text, width.saturating_sub(digits + 5)));
+        let _ = writeln!(out, "  {} │ {text}", paint(style, DIM, &format!("{:>digits$}", cause.line)));
+        if let Some(hint) = &cause.hint {
+            out.push_str(&wrap_prefixed(hint, style.width, "  hint: ", "        ", ""));
+        }
+    }
 
     out.push('\n');
     for (name, value) in facts(diagnosis) {

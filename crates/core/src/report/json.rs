@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::command::{render, render_pipeline, Placeholder, Sensitivity, Shell, ValueKind, Word};
-use crate::model::{Diagnosis, Engine, Era, Evidence, FailedStep, Kind, Phase, Retry, Stage, Timeline};
+use crate::model::{Cause, Diagnosis, Engine, Era, Evidence, FailedStep, Kind, Phase, Retry, Stage, Timeline};
 use crate::plan::{Action, Applicability, Check, CreateContext, Holds, Plan, Sign, Step};
 
 /// Version of the JSON objects `classify --format json` and `plan --format json` print.
@@ -36,6 +36,9 @@ pub struct DiagnosisReport {
     pub failed_step: Option<FailedStep>,
     /// The id of the rule that decided the kind.
     pub rule: Option<String>,
+    /// For a failed build step: the line of its output that says why, and what such a
+    /// line usually means.
+    pub cause: Option<Cause>,
     /// The lines that prove the answer.
     pub evidence: Vec<Evidence>,
     /// The sandbox's name, when the output shows it was created.
@@ -77,6 +80,7 @@ impl DiagnosisReport {
             build_engine: diagnosis.build_engine,
             failed_step: diagnosis.failed_step.clone(),
             rule: diagnosis.rule.clone(),
+            cause: diagnosis.cause.clone(),
             evidence: diagnosis.evidence.clone(),
             sandbox: diagnosis.sandbox.clone(),
             retry: if diagnosis.stage == Stage::ProviderValidation { Some(diagnosis.retry.unwrap_or(Retry::Selection)) } else { None },

@@ -153,6 +153,10 @@ pub struct StepEvidenceRule {
     /// The phrase is known to break across lines: it is also matched on a line joined
     /// with the next.
     pub wraps: bool,
+    /// A match can be the cause of a failed step (the tool's own first error).
+    pub cause: bool,
+    /// What such a cause usually means.
+    pub hint: Option<String>,
 }
 
 /// A builder's failure summary.

@@ -103,6 +103,9 @@ struct StepEvidenceFile {
     places_build: bool,
     #[serde(default)]
     wraps: bool,
+    #[serde(default)]
+    cause: bool,
+    hint: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -239,6 +242,8 @@ impl Fields<'_> {
                     tag: s.tag,
                     places_build: s.places_build,
                     wraps: s.wraps,
+                    cause: s.cause,
+                    hint: s.hint,
                 })
             }
             "build-summary" => {

@@ -71,6 +71,14 @@ fn differences(case: &CorpusCase, diagnosis: &Diagnosis) -> Vec<String> {
             out.push(format!("{name}: failed step {got:?}, expected {step}"));
         }
     }
+    if let Some(cause) = case.expected("cause") {
+        // The line as the log holds it; the report's text is cleaned and clipped.
+        let got = diagnosis.cause.as_ref().map(|c| c.text.trim().to_owned());
+        let wanted = sandbox_triage_core::printable(cause.trim());
+        if got.as_deref() != Some(wanted.as_str()) {
+            out.push(format!("{name}: cause {got:?}, expected {wanted:?}"));
+        }
+    }
     if let Some(retry) = case.expected("retry") {
         let got = diagnosis.retry.map(sandbox_triage_core::Retry::as_str);
         if got != Some(retry) {

@@ -17,7 +17,7 @@ mod evidence;
 mod refine;
 
 use crate::classify::state::Analysis;
-use crate::model::{Diagnosis, Era, FailedStep, Kind, Phase, Stage};
+use crate::model::{Cause, Diagnosis, Era, FailedStep, Kind, Phase, Stage};
 use crate::redact::redact;
 use crate::screen::printable;
 
@@ -43,12 +43,14 @@ pub(crate) fn decide(analysis: &Analysis<'_>, ended: (Option<i32>, Option<i32>, 
         analysis.build.summary.is_some() || (analysis.phase() == Some(Phase::Build) && exit_status.is_some() && !interrupted);
     let mut found = candidates::from_hits(analysis, build_failed);
     found.extend(by_status);
+    let mut cause = None;
     if build_failed {
         let failed = candidates::failed_step(analysis);
         diagnosis.failed_step =
             Some(FailedStep { number: failed.number, total: failed.total, command: failed.command.as_deref().map(masked) });
         diagnosis.phase = Some(Phase::Build);
         found.extend(failed.candidate);
+        cause = failed.cause;
     }
     let Some(best) = choice::best(found) else {
         let errors: Vec<_> = analysis.errors.lines().collect();
@@ -86,15 +88,41 @@ pub(crate) fn decide(analysis: &Analysis<'_>, ended: (Option<i32>, Option<i32>, 
         // nothing is uploaded at all.
         diagnosis.uploaded_to_gateway = true;
     }
-    // A failed step is reported for the build's own failures, and for another failure
-    // in the build phase when the output shows which step was running.
+    keep_failed_step(&mut diagnosis);
+    attach_cause(&mut diagnosis, analysis, cause);
+    diagnosis
+}
+
+/// A failed step is reported for the build's own failures, and for another failure in
+/// the build phase when the output shows which step was running.
+fn keep_failed_step(diagnosis: &mut Diagnosis) {
     let step_shown = diagnosis.failed_step.as_ref().is_some_and(|s| s.number.is_some());
-    if !matches!(kind, Kind::BuildStepFailed | Kind::BuildStepNetworkFailed | Kind::PluginInstallNetworkDenied)
+    if !matches!(diagnosis.kind, Kind::BuildStepFailed | Kind::BuildStepNetworkFailed | Kind::PluginInstallNetworkDenied)
         && (diagnosis.phase != Some(Phase::Build) || !step_shown)
     {
         diagnosis.failed_step = None;
     }
-    diagnosis
+}
+
+/// The line that says why, for a failure of the build itself: the first evidence.
+fn attach_cause(diagnosis: &mut Diagnosis, analysis: &Analysis<'_>, cause: Option<(crate::classify::state::Seen, usize)>) {
+    if diagnosis.phase != Some(Phase::Build) || diagnosis.kind.reported_by_openshell() {
+        return;
+    }
+    let Some(cause) = cause.map(|(seen, rule)| cause_of(analysis, &seen, rule)) else { return };
+    diagnosis.evidence.retain(|e| e.line != cause.line);
+    diagnosis.evidence.insert(0, crate::model::Evidence { line: cause.line, text: cause.text.clone() });
+    diagnosis.cause = Some(cause);
+}
+
+/// The cause as reported: the line masked and clipped like evidence, with its rule's hint.
+fn cause_of(analysis: &Analysis<'_>, seen: &crate::classify::state::Seen, rule: usize) -> Cause {
+    let shown = evidence::masked(seen);
+    let hint = match &analysis.rules.rules()[rule].role {
+        crate::rules::Role::StepEvidence(step) => step.hint.clone(),
+        _ => None,
+    };
+    Cause { line: shown.line, text: shown.text, hint }
 }
 
 /// The `unknown` answer with the facts the stream showed.

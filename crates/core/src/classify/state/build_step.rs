@@ -34,6 +34,8 @@ pub(crate) struct Step {
     pub(crate) total: Option<u32>,
     pub(crate) instruction: Option<String>,
     pub(crate) evidence: VecDeque<TaggedEvidence>,
+    /// The first line of the step's output a cause rule matched, and the rule.
+    pub(crate) cause: Option<(Seen, usize)>,
 }
 
 impl Step {
@@ -120,7 +122,7 @@ impl Build {
     pub(crate) fn start_step(&mut self, marker: Option<Seen>, number: Option<u32>, total: Option<u32>, instruction: &str, replay: bool) {
         let instruction =
             Some(instruction.trim().trim_end_matches(':')).filter(|s| !s.is_empty()).map(|s| keep_clipped(s, 0, COMMAND_CHARS).0);
-        self.step = Step { marker, number, total, instruction, evidence: VecDeque::new() };
+        self.step = Step { marker, number, total, instruction, evidence: VecDeque::new(), cause: None };
         self.replaying = replay && self.summary.is_some();
         if let (false, Some(shown)) = (self.replaying, self.step.shown()) {
             if self.begun.len() == BEGUN_KEPT {
@@ -136,14 +138,27 @@ impl Build {
         }
     }
 
-    /// Evidence inside the current step. Evidence printed after the summary belongs to
-    /// no step that failed.
+    /// The step output goes to: the current one, or the failed one its builder replays.
+    /// Output printed after the summary belongs to no step that failed.
+    fn receiving(&mut self) -> Option<&mut Step> {
+        match &mut self.summary {
+            None => Some(&mut self.step),
+            Some(summary) if self.replaying => Some(&mut summary.step),
+            Some(_) => None,
+        }
+    }
+
+    /// A line that can say why the step failed: the step keeps the first (a tool's
+    /// first error; what follows it is its consequence).
+    pub(crate) fn add_cause(&mut self, evidence: Seen, rule: usize) {
+        if let Some(step) = self.receiving() {
+            step.cause.get_or_insert((evidence, rule));
+        }
+    }
+
+    /// Evidence inside the current step.
     pub(crate) fn add_evidence(&mut self, tag: &str, evidence: Vec<Seen>, text: &str) {
-        let step = match &mut self.summary {
-            None => &mut self.step,
-            Some(summary) if self.replaying => &mut summary.step,
-            Some(_) => return,
-        };
+        let Some(step) = self.receiving() else { return };
         if step.evidence.len() == STEP_EVIDENCE {
             step.evidence.pop_front();
         }

@@ -172,6 +172,11 @@ impl<'r> Analysis<'r> {
                     self.advance(Phase::Build);
                 }
                 let text = caps.whole();
+                if step.cause {
+                    if let Some(first) = ev.first() {
+                        self.build.add_cause(first.clone(), ri);
+                    }
+                }
                 self.build.add_evidence(&step.tag, ev, text);
             }
             Role::BuildSummary(_) => {
