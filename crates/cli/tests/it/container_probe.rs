@@ -103,3 +103,18 @@ fn a_build_step_that_prints_the_words_reads_nothing() {
     assert_eq!(kind(&String::from_utf8_lossy(&out.stdout)), "build_step_failed");
     assert_eq!(stand_in.log(), "");
 }
+
+#[test]
+fn run_reads_nothing_after_the_operators_ctrl_c() {
+    // The create printed that its container exited, then the operator stopped it.
+    let stand_in = with_docker();
+    stand_in.create_prints(EXITED);
+    let args = "run --heartbeat 0 -- openshell sandbox create --from ./Dockerfile --name lab";
+    let mut terminal = crate::recover_trust::on_terminal(&stand_in, args, &[("STUB_CREATE_HANG", "trap")]);
+    crate::recover_trust::wait_for(&stand_in.dir.path().join("hanging"));
+    terminal.expect("ContainerExited");
+    terminal.type_in(b"\x03");
+    assert_eq!(terminal.status_within(std::time::Duration::from_secs(20)), Some(130), "{}", terminal.text());
+    assert!(!stand_in.log().contains("docker"), "{}", stand_in.log());
+    assert!(!terminal.text().contains("sandbox container log"), "{}", terminal.text());
+}

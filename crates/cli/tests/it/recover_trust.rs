@@ -19,7 +19,7 @@ fn said(out: &std::process::Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
-fn wait_for(path: &Path) {
+pub(crate) fn wait_for(path: &Path) {
     let started = Instant::now();
     while !path.exists() {
         assert!(started.elapsed() < Duration::from_secs(20), "{} never appeared", path.display());
@@ -28,7 +28,7 @@ fn wait_for(path: &Path) {
 }
 
 /// `sandbox-triage <args>` on a terminal, with the stand-ins first on `PATH`.
-fn on_terminal(stand: &StandIn, args: &str, env: &[(&str, &str)]) -> Terminal {
+pub(crate) fn on_terminal(stand: &StandIn, args: &str, env: &[(&str, &str)]) -> Terminal {
     let mut vars = vec![("PATH", stand.path()), ("STUB_DIR", stand.dir.path().display().to_string())];
     vars.extend(env.iter().map(|(k, v)| (*k, (*v).to_owned())));
     Terminal::start(&format!("'{BIN}' {args}"), &vars)
