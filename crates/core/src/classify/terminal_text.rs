@@ -116,6 +116,13 @@ pub(crate) fn log_prefix_len(line: &[u8]) -> usize {
     at
 }
 
+/// Whether what follows a `[9/9] ` is BuildKit's replayed step pasted without its `> `
+/// (`[9/9] RUN make:`): the numbers are the step's, not Podman's stage.
+fn replayed_step(s: &[u8]) -> bool {
+    let s = s.trim_ascii_end();
+    s.ends_with(b":") && ["RUN ", "COPY ", "ADD ", "FROM ", "WORKDIR "].iter().any(|k| s.starts_with(k.as_bytes()))
+}
+
 /// One prefix at the start of `s`, with the spaces after it; 0 when there is none.
 fn prefix_at(s: &[u8]) -> usize {
     let spaces = |from: usize| -> usize {
@@ -145,7 +152,7 @@ fn prefix_at(s: &[u8]) -> usize {
             let word = !tag.is_empty() && tag.iter().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(b));
             let after = spaces(close + 1);
             let builder = ["STEP ", "Step ", "Successfully ", "#", "-->", "---> "].iter().any(|p| s[after..].starts_with(p.as_bytes()));
-            if after > close + 1 && (stage || (word && builder)) {
+            if after > close + 1 && ((stage && !replayed_step(&s[after..])) || (word && builder)) {
                 after
             } else {
                 0

@@ -94,3 +94,15 @@ pub(crate) fn compile_regex(pattern: &str, budget: Option<&mut UserBudget>) -> R
     }
     Ok(regex)
 }
+
+/// What builders and CI runners print before a tool's own line: a runner's timestamp
+/// (`2024-01-02T03:04:05.1234567Z `), Cloud Build's step (`Step #0 - "build": `),
+/// BuildKit's step and elapsed time (`#12 3.456 `), and indentation.
+const TOOL_LINE_PREFIX: &str =
+    r#"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\s+)?(?:Step #\d+(?: - "[^"]*")?: )?(?:#\d+ )?(?:\d+\.\d+ )?\s*"#;
+
+/// A pattern that must match where a tool's line begins, after [`TOOL_LINE_PREFIX`]: a
+/// rule names the tool's words once and sees them in every builder's and runner's log.
+pub(crate) fn at_line_start(pattern: &str) -> String {
+    format!("^{TOOL_LINE_PREFIX}(?:{pattern})")
+}

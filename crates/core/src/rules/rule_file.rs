@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::model::{Engine, Kind, Phase, PhaseScope, Retry, Stage, Version};
 use crate::rules::field_errors::{backticked, fields_of, span_hint};
-use crate::rules::pattern::{compile_regex, UserBudget};
+use crate::rules::pattern::{at_line_start, compile_regex, UserBudget};
 use crate::rules::rule::{
     BuildLine, BuildSummaryRule, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, ProviderRule, Releases, Role, Rule,
     RuleCase, StepEvidenceRule,
@@ -95,6 +95,8 @@ fn yes() -> bool {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+// The file format's switches, each read into the rule as is.
+#[allow(clippy::struct_excessive_bools)]
 struct StepEvidenceFile {
     anchors: Vec<String>,
     pattern: String,
@@ -106,6 +108,10 @@ struct StepEvidenceFile {
     #[serde(default)]
     cause: bool,
     hint: Option<String>,
+    /// The pattern matches at the start of the tool's line, after any builder's or
+    /// runner's prefix.
+    #[serde(default)]
+    at_line_start: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -237,8 +243,9 @@ impl Fields<'_> {
             "marker" => Role::Marker(self.marker(self.deserialize(rest)?)?),
             "step-evidence" => {
                 let s: StepEvidenceFile = self.deserialize(rest)?;
+                let source = if s.at_line_start { at_line_start(&s.pattern) } else { s.pattern };
                 Role::StepEvidence(StepEvidenceRule {
-                    pattern: self.pattern(&s.anchors, &s.pattern, "anchors", "pattern")?,
+                    pattern: self.pattern(&s.anchors, &source, "anchors", "pattern")?,
                     tag: s.tag,
                     places_build: s.places_build,
                     wraps: s.wraps,

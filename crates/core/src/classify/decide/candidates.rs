@@ -78,7 +78,7 @@ pub(super) fn failed_step<'a>(analysis: &Analysis<'a>) -> FailedBuild<'a> {
     let command = summary.and_then(|s| s.command.clone()).or_else(|| step.instruction.clone());
     let code = summary.and_then(|s| s.code);
     let candidate = failed_command(analysis, step, command.as_deref().unwrap_or_default(), code);
-    FailedBuild { number: step.number, total: step.total, command, candidate, cause: step.cause.clone() }
+    FailedBuild { number: step.number, total: step.total, command, candidate, cause: analysis.build.cause_of(step) }
 }
 
 /// The kind of a failed build step, from the failed-command rules in priority order.

@@ -53,6 +53,16 @@ impl Step {
     }
 }
 
+/// Whether a replayed step is the one streamed before (or no step was seen then).
+fn same_step(streamed: &Step, replayed: &Step) -> bool {
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match (&streamed.instruction, &replayed.instruction) {
+        (Some(a), Some(b)) => streamed.number == replayed.number && words(a) == words(b),
+        (None, _) => streamed.marker.is_none(),
+        (Some(_), None) => false,
+    }
+}
+
 /// A builder's failure summary and the step it ended.
 #[derive(Debug, Clone)]
 pub(crate) struct Summary {
@@ -111,6 +121,10 @@ pub(crate) struct Build {
     /// The last steps begun (marker line, as shown), for a caller following the build
     /// live: several can begin in one piece of output.
     pub(crate) begun: VecDeque<(u64, String)>,
+    /// The first cause printed before any step header.
+    unplaced_cause: Option<(Seen, usize)>,
+    /// The first cause on the summary's own line.
+    summary_cause: Option<(Seen, usize)>,
 }
 
 /// Steps remembered in [`Build::begun`].
@@ -131,7 +145,11 @@ impl Build {
             self.begun.push_back(shown);
         }
         if let (true, Some(summary)) = (self.replaying, &mut self.summary) {
+            // The replay is often cut short of the line the step streamed before its
+            // summary: a cause seen then, in this step or before any step, still holds.
+            let streamed = summary.step.cause.take().filter(|_| same_step(&summary.step, &self.step));
             summary.step = self.step.clone();
+            summary.step.cause = streamed;
             if summary.command.is_none() {
                 summary.command.clone_from(&self.step.instruction);
             }
@@ -151,9 +169,25 @@ impl Build {
     /// A line that can say why the step failed: the step keeps the first (a tool's
     /// first error; what follows it is its consequence).
     pub(crate) fn add_cause(&mut self, evidence: Seen, rule: usize) {
-        if let Some(step) = self.receiving() {
-            step.cause.get_or_insert((evidence, rule));
+        // A summary can be its own cause (BuildKit's `failed to solve: … "/app.py": not
+        // found` for a COPY), the last resort.
+        if self.summary.as_ref().is_some_and(|s| s.evidence.iter().any(|e| e.line == evidence.line)) {
+            self.summary_cause.get_or_insert((evidence, rule));
+            return;
         }
+        let Some(step) = self.receiving() else { return };
+        let unplaced = step.marker.is_none();
+        step.cause.get_or_insert((evidence.clone(), rule));
+        if unplaced {
+            self.unplaced_cause.get_or_insert((evidence, rule));
+        }
+    }
+
+    /// Why the failed step failed: the first cause in its own output; else, in a log cut
+    /// before its step's header, the first cause before any header (that output is the
+    /// failed build's); else the summary's own words.
+    pub(crate) fn cause_of(&self, failed: &Step) -> Option<(Seen, usize)> {
+        failed.cause.clone().or_else(|| self.unplaced_cause.clone()).or_else(|| self.summary_cause.clone())
     }
 
     /// Evidence inside the current step.

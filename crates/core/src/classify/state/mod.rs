@@ -218,6 +218,11 @@ impl<'r> Analysis<'r> {
                 let Some(pattern) = rules.rules()[pending.rule].line_patterns().first() else { return };
                 let text = std::mem::take(&mut pending.text);
                 if let Some(caps) = pattern.regex().captures(&text) {
+                    // The summary begins on the line its match does: the lines before it
+                    // only held the anchor's words.
+                    let start = caps.get(0).map_or(0, |m| m.start());
+                    let before = text[..start].bytes().filter(|b| *b == b'\n').count();
+                    pending.lines.drain(..before.min(pending.lines.len().saturating_sub(1)));
                     self.look_back(window, pending.lines.first().map_or(number, |e| e.line));
                     let rule = pending.rule;
                     self.on_match(rule, &Groups::new(pattern.regex(), &caps), "", pending.into_evidence());
