@@ -124,6 +124,10 @@ pub(crate) struct InputArgs {
     /// output: the create does not print why the container exited.
     #[arg(long)]
     pub(crate) probe: bool,
+    /// The Dockerfile the failed build used, to show where its failed step is (by
+    /// default the one the output names, when it is on this machine).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) dockerfile: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) provider: ProviderArgs,
     #[command(flatten)]
@@ -323,6 +327,10 @@ pub(crate) struct RunArgs {
     pub(crate) early: bool,
     #[command(flatten)]
     pub(crate) probe: NoProbe,
+    /// The Dockerfile the failed build used, to show where its failed step is (by
+    /// default the one the create built: its output names it, and `--from`).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) dockerfile: Option<PathBuf>,
     /// Add nothing to the command's output but the final diagnosis and plan (no
     /// heartbeat, no timeline).
     #[arg(short, long)]

@@ -30,7 +30,8 @@ pub(crate) fn diagnose(args: &InputArgs, settings: &Settings) -> anyhow::Result<
             triage.feed(&log);
         }
     }
-    let diagnosis = triage.finish();
+    let mut diagnosis = triage.finish();
+    crate::dockerfile::place(&mut diagnosis, args.dockerfile.as_deref(), None);
     if diagnosis.bytes == 0 && diagnosis.stage != Stage::ProviderValidation {
         eprintln!("sandbox-triage: the input is empty: pipe the create's output, stderr included (`2>&1`)");
     }

@@ -8,6 +8,7 @@ mod args;
 mod commands;
 mod container_log;
 mod diagnose;
+mod dockerfile;
 mod exit;
 mod help_text;
 mod input;

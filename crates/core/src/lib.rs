@@ -32,6 +32,7 @@
 mod classify;
 mod command;
 mod container_log;
+mod dockerfile;
 mod model;
 mod plan;
 mod redact;
@@ -49,9 +50,11 @@ pub use container_log::{
     container_log_argv, container_log_lines, container_log_wanted, container_lookup_argv, looked_up_container, CONTAINER_LOG_LINES,
     CONTAINER_LOG_PREFIX,
 };
+pub use dockerfile::place_in_dockerfile;
 pub use model::{
-    is_valid_name, Arch, Cause, Diagnosis, Engine, Era, Evidence, FailedStep, Host, ImageRef, ImageRefError, InvalidVersion, Kind, Os,
-    Phase, PhaseScope, PhaseSpan, Retry, Stage, StepSpan, Timeline, TimelineBuilder, UnknownId, Version, SLOWEST_STEPS,
+    is_valid_name, Arch, Cause, Diagnosis, DockerfileSpot, Engine, Era, Evidence, FailedStep, FrameLine, Host, ImageRef, ImageRefError,
+    InvalidVersion, Kind, Os, Phase, PhaseScope, PhaseSpan, PlacedBy, Retry, Stage, StepSpan, Timeline, TimelineBuilder, UnknownId,
+    Version, SLOWEST_STEPS,
 };
 pub use plan::{
     create_context, plan, read_failure, reads, step_words, Action, Alternative, Applicability, Check, CreateContext, Frontend, Holds, Plan,

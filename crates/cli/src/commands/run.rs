@@ -122,10 +122,11 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
     let mut outputs = Outputs::open(args)?;
     let argv: Vec<String> = args.command.iter().map(|a| a.to_string_lossy().into_owned()).collect();
     let invocation = CreateInvocation::parse(&argv).ok().filter(|i| i.program.is_some());
-    let end = match supervise(args, settings, &mut outputs, &argv) {
+    let mut end = match supervise(args, settings, &mut outputs, &argv) {
         Ok(end) => end,
         Err(exit) => return Ok(exit),
     };
+    crate::dockerfile::place(&mut end.diagnosis, args.dockerfile.as_deref(), invocation.as_ref().and_then(|i| i.value("--from")));
     let recovery = settings.plan(&end.diagnosis, invocation.as_ref());
     report_end(args, settings, &end, &recovery);
     let report = plan_json_timed(&end.diagnosis, &recovery, Some(&end.timeline)) + "\n";

@@ -117,7 +117,13 @@ fn the_json_object_keeps_its_contract() {
         assert!(value.get(key).is_some(), "missing {key}: {value}");
     }
     assert_eq!(value["schema_version"], 1);
-    assert_eq!(value["failed_step"], serde_json::json!({"number": 4, "total": 10, "command": "/bin/sh -c make"}));
+    assert_eq!(
+        value["failed_step"],
+        serde_json::json!({"number": 4, "total": 10, "command": "/bin/sh -c make", "instruction": "RUN make"})
+    );
+    // Not placed: no Dockerfile was read, and the output names none.
+    assert_eq!(value["dockerfile"]["instruction"], "RUN make");
+    assert_eq!(value["dockerfile"]["line"], serde_json::Value::Null);
     assert_eq!(value["evidence"][0], serde_json::json!({"line": 1, "text": "  Step 4/10 : RUN make"}));
     assert!(value.get("retry").is_none());
 

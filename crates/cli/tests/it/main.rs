@@ -5,6 +5,8 @@ mod cli;
 mod common;
 mod container_probe;
 mod conventions;
+mod dockerfile_engines;
+mod dockerfile_input;
 mod doctor_names;
 mod hostile_scripts;
 mod job_control;

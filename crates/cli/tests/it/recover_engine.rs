@@ -29,7 +29,7 @@ fn must(out: &Output, what: &str) {
 }
 
 /// The kit's images, built once per engine.
-fn images(engine: &'static str) {
+pub(crate) fn images(engine: &'static str) {
     static DOCKER: OnceLock<()> = OnceLock::new();
     static PODMAN: OnceLock<()> = OnceLock::new();
     let once = if engine == "docker" { &DOCKER } else { &PODMAN };

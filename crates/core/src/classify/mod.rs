@@ -12,7 +12,7 @@ mod decide;
 mod provider;
 mod read_ahead;
 mod scanner;
-mod state;
+pub(crate) mod state;
 pub(crate) mod terminal_text;
 mod triage;
 

@@ -35,6 +35,9 @@ pub struct FailedStep {
     pub total: Option<u32>,
     /// The command the step ran, masked.
     pub command: Option<String>,
+    /// The step's instruction as the builder's step header printed it (`RUN make`),
+    /// masked.
+    pub instruction: Option<String>,
 }
 
 /// The classifier's answer.
@@ -87,6 +90,8 @@ pub struct Diagnosis {
     pub explanation: String,
     /// For a failed build step: the line of its output that says why.
     pub cause: Option<Cause>,
+    /// For a failed build step: where its instruction is in the Dockerfile.
+    pub dockerfile: Option<crate::model::DockerfileSpot>,
     /// The lines that prove the answer.
     pub evidence: Vec<Evidence>,
     /// Provider validation: what to do next.
@@ -121,6 +126,7 @@ impl Diagnosis {
             rule: None,
             explanation: explanation.into(),
             cause: None,
+            dockerfile: None,
             evidence: Vec::new(),
             retry: None,
             lines: 0,

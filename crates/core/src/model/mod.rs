@@ -4,6 +4,7 @@
 //! no behaviour beyond parsing and ordering.
 
 mod diagnosis;
+mod dockerfile;
 mod engine;
 mod host;
 pub(crate) mod id;
@@ -16,6 +17,7 @@ mod timeline;
 mod version;
 
 pub use diagnosis::{Cause, Diagnosis, Evidence, FailedStep};
+pub use dockerfile::{DockerfileSpot, FrameLine, PlacedBy};
 pub use engine::Engine;
 pub use host::{Arch, Host, Os};
 pub use id::UnknownId;

@@ -34,6 +34,8 @@ pub fn diagnosis_human(diagnosis: &Diagnosis, style: Style) -> String {
             out.push_str(&wrap_prefixed(hint, style.width, "  hint: ", "        ", ""));
         }
     }
+    // Where the failed step is in the Dockerfile: the next thing an operator opens.
+    out.push_str(&crate::report::dockerfile_human::dockerfile_block(diagnosis, style));
 
     out.push('\n');
     for (name, value) in facts(diagnosis) {

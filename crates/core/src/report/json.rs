@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::command::{render, render_pipeline, Placeholder, Sensitivity, Shell, ValueKind, Word};
-use crate::model::{Cause, Diagnosis, Engine, Era, Evidence, FailedStep, Kind, Phase, Retry, Stage, Timeline};
+use crate::model::{Cause, Diagnosis, DockerfileSpot, Engine, Era, Evidence, FailedStep, Kind, Phase, Retry, Stage, Timeline};
 use crate::plan::{Action, Applicability, Check, CreateContext, Holds, Plan, Sign, Step};
 
 /// Version of the JSON objects `classify --format json` and `plan --format json` print.
@@ -39,6 +39,9 @@ pub struct DiagnosisReport {
     /// For a failed build step: the line of its output that says why, and what such a
     /// line usually means.
     pub cause: Option<Cause>,
+    /// For a failed build step: where its instruction is in the Dockerfile (`line` is
+    /// null until placed: the builder's frame, or the file read from disk).
+    pub dockerfile: Option<DockerfileSpot>,
     /// The lines that prove the answer.
     pub evidence: Vec<Evidence>,
     /// The sandbox's name, when the output shows it was created.
@@ -81,6 +84,7 @@ impl DiagnosisReport {
             failed_step: diagnosis.failed_step.clone(),
             rule: diagnosis.rule.clone(),
             cause: diagnosis.cause.clone(),
+            dockerfile: diagnosis.dockerfile.clone(),
             evidence: diagnosis.evidence.clone(),
             sandbox: diagnosis.sandbox.clone(),
             retry: if diagnosis.stage == Stage::ProviderValidation { Some(diagnosis.retry.unwrap_or(Retry::Selection)) } else { None },

@@ -4,6 +4,7 @@
 //! where the text goes and whether the terminal takes colour.
 
 mod diagnosis_human;
+mod dockerfile_human;
 mod json;
 mod plan_human;
 mod script;

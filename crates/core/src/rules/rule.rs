@@ -157,6 +157,10 @@ pub struct StepEvidenceRule {
     pub cause: bool,
     /// What such a cause usually means.
     pub hint: Option<String>,
+    /// The programs whose failure such a cause reports (`apt-get`, `pip`): the command
+    /// of a `&&` chain that runs one is the one that failed. A `program` group in the
+    /// pattern names it instead.
+    pub programs: Vec<String>,
 }
 
 /// A builder's failure summary.

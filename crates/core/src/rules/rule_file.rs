@@ -112,6 +112,8 @@ struct StepEvidenceFile {
     /// runner's prefix.
     #[serde(default)]
     at_line_start: bool,
+    #[serde(default)]
+    programs: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -251,6 +253,7 @@ impl Fields<'_> {
                     wraps: s.wraps,
                     cause: s.cause,
                     hint: s.hint,
+                    programs: s.programs,
                 })
             }
             "build-summary" => {

@@ -22,7 +22,7 @@ fn corpus_files(dir: &Path) -> Vec<CorpusCase> {
     CorpusCase::load_dir(dir).expect("readable corpus")
 }
 
-fn workspace() -> PathBuf {
+pub(crate) fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
@@ -32,7 +32,25 @@ fn diagnose(set: &StageSet, case: &CorpusCase) -> Diagnosis {
     let options = Options { exit_status: case.exit_status(), openshell_version: version, signal: None, supervised: false };
     let mut triage = Triage::new(set, Some(case.stage()), options, case.http_status(), case.curl_status());
     triage.feed(&case.payload);
-    triage.finish()
+    let mut diagnosis = triage.finish();
+    // A local capture's Dockerfile is kept beside the corpus: placed as the CLI places it.
+    if let Some(fixture) = case.get("dockerfile-fixture") {
+        let text = std::fs::read_to_string(workspace().join("tests/dockerfiles").join(fixture)).expect("the fixture is there");
+        sandbox_triage_core::place_in_dockerfile(&mut diagnosis, fixture, &text);
+    }
+    diagnosis
+}
+
+/// Where the failed step is, as `expected-dockerfile:` states it: `PATH:LINE[-END]`, or
+/// `note: <its start>` when it could not be placed, or `none`.
+fn dockerfile_shown(diagnosis: &Diagnosis) -> String {
+    let Some(spot) = &diagnosis.dockerfile else { return "none".to_owned() };
+    match (&spot.note, spot.line, spot.end_line) {
+        (Some(note), _, _) => format!("note: {note}"),
+        (None, Some(line), Some(end)) => format!("{}:{line}-{end}", spot.path.as_deref().unwrap_or("?")),
+        (None, Some(line), None) => format!("{}:{line}", spot.path.as_deref().unwrap_or("?")),
+        (None, None, _) => "unplaced".to_owned(),
+    }
 }
 
 /// Every way `diagnosis` differs from what the header of `case` requires.
@@ -84,6 +102,7 @@ fn differences(case: &CorpusCase, diagnosis: &Diagnosis) -> Vec<String> {
             out.push(format!("{name}: cause {got:?}, expected {wanted:?}"));
         }
     }
+    out.extend(dockerfile_difference(case, diagnosis));
     if let Some(retry) = case.expected("retry") {
         let got = diagnosis.retry.map(sandbox_triage_core::Retry::as_str);
         if got != Some(retry) {
@@ -91,6 +110,17 @@ fn differences(case: &CorpusCase, diagnosis: &Diagnosis) -> Vec<String> {
         }
     }
     out
+}
+
+/// How the failed step's place differs from `expected-dockerfile:`.
+fn dockerfile_difference(case: &CorpusCase, diagnosis: &Diagnosis) -> Option<String> {
+    let wanted = case.expected("dockerfile")?;
+    let got = dockerfile_shown(diagnosis);
+    let same = match wanted.strip_prefix("note: ") {
+        Some(start) => got.strip_prefix("note: ").is_some_and(|note| note.starts_with(start)),
+        None => got == wanted,
+    };
+    (!same).then(|| format!("{}: dockerfile {got:?}, expected {wanted:?}", case.name))
 }
 
 fn check(cases: &[CorpusCase]) -> Vec<String> {

@@ -10,6 +10,7 @@ mod corpus;
 mod current_releases;
 mod decision_details;
 mod engine_mismatch;
+mod first_screen;
 mod hostile_output;
 mod lab_failures;
 mod masking;

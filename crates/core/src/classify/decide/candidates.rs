@@ -66,6 +66,8 @@ pub(super) struct FailedBuild<'a> {
     pub(super) number: Option<u32>,
     pub(super) total: Option<u32>,
     pub(super) command: Option<String>,
+    /// The step header's instruction (`RUN make`).
+    pub(super) instruction: Option<String>,
     pub(super) candidate: Option<Candidate<'a>>,
     /// The line of the step's output that says why, and the rule that found it.
     pub(super) cause: Option<(Seen, usize)>,
@@ -78,7 +80,14 @@ pub(super) fn failed_step<'a>(analysis: &Analysis<'a>) -> FailedBuild<'a> {
     let command = summary.and_then(|s| s.command.clone()).or_else(|| step.instruction.clone());
     let code = summary.and_then(|s| s.code);
     let candidate = failed_command(analysis, step, command.as_deref().unwrap_or_default(), code);
-    FailedBuild { number: step.number, total: step.total, command, candidate, cause: analysis.build.cause_of(step) }
+    FailedBuild {
+        number: step.number,
+        total: step.total,
+        command,
+        instruction: step.instruction.clone(),
+        candidate,
+        cause: analysis.build.cause_of(step),
+    }
 }
 
 /// The kind of a failed build step, from the failed-command rules in priority order.

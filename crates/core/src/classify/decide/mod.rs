@@ -46,8 +46,7 @@ pub(crate) fn decide(analysis: &Analysis<'_>, ended: (Option<i32>, Option<i32>, 
     let mut cause = None;
     if build_failed {
         let failed = candidates::failed_step(analysis);
-        diagnosis.failed_step =
-            Some(FailedStep { number: failed.number, total: failed.total, command: failed.command.as_deref().map(masked) });
+        diagnosis.failed_step = Some(reported_step(&failed));
         diagnosis.phase = Some(Phase::Build);
         found.extend(failed.candidate);
         cause = failed.cause;
@@ -89,8 +88,31 @@ pub(crate) fn decide(analysis: &Analysis<'_>, ended: (Option<i32>, Option<i32>, 
         diagnosis.uploaded_to_gateway = true;
     }
     keep_failed_step(&mut diagnosis);
-    attach_cause(&mut diagnosis, analysis, cause);
+    let programs = attach_cause(&mut diagnosis, analysis, cause);
+    place_from_output(&mut diagnosis, analysis, programs);
     diagnosis
+}
+
+/// Where the failed step is in its Dockerfile, as far as the output shows: BuildKit's
+/// own frame, else the instruction and the file OpenShell announced (placed in it once
+/// the file is read).
+fn place_from_output(diagnosis: &mut Diagnosis, analysis: &Analysis<'_>, programs: Vec<String>) {
+    let Some(spot) = crate::dockerfile::unplaced(diagnosis, analysis.facts.dockerfile.as_deref(), programs) else { return };
+    diagnosis.dockerfile = match analysis.build.frame.of(spot.instruction.as_deref()) {
+        Some(frame) => Some(crate::dockerfile::from_builder(frame, spot)),
+        None if spot.instruction.is_none() && spot.path.is_none() => None,
+        None => Some(spot),
+    };
+}
+
+/// The failed step as reported, its command and instruction masked.
+fn reported_step(failed: &candidates::FailedBuild<'_>) -> FailedStep {
+    FailedStep {
+        number: failed.number,
+        total: failed.total,
+        command: failed.command.as_deref().map(masked),
+        instruction: failed.instruction.as_deref().map(masked),
+    }
 }
 
 /// A failed step is reported for the build's own failures, and for another failure in
@@ -104,25 +126,31 @@ fn keep_failed_step(diagnosis: &mut Diagnosis) {
     }
 }
 
-/// The line that says why, for a failure of the build itself: the first evidence.
-fn attach_cause(diagnosis: &mut Diagnosis, analysis: &Analysis<'_>, cause: Option<(crate::classify::state::Seen, usize)>) {
+/// The line that says why, for a failure of the build itself: the first evidence. Its
+/// rule's programs are returned (the failed command of a chain runs one).
+fn attach_cause(diagnosis: &mut Diagnosis, analysis: &Analysis<'_>, cause: Option<(crate::classify::state::Seen, usize)>) -> Vec<String> {
     if diagnosis.phase != Some(Phase::Build) || diagnosis.kind.reported_by_openshell() {
-        return;
+        return Vec::new();
     }
-    let Some(cause) = cause.map(|(seen, rule)| cause_of(analysis, &seen, rule)) else { return };
+    let Some((cause, programs)) = cause.map(|(seen, rule)| cause_of(analysis, &seen, rule)) else { return Vec::new() };
     diagnosis.evidence.retain(|e| e.line != cause.line);
     diagnosis.evidence.insert(0, crate::model::Evidence { line: cause.line, text: cause.text.clone() });
     diagnosis.cause = Some(cause);
+    programs
 }
 
-/// The cause as reported: the line masked and clipped like evidence, with its rule's hint.
-fn cause_of(analysis: &Analysis<'_>, seen: &crate::classify::state::Seen, rule: usize) -> Cause {
+/// The cause as reported: the line masked and clipped like evidence, with its rule's
+/// hint; and the programs it names (its `program` group, else its rule's list).
+fn cause_of(analysis: &Analysis<'_>, seen: &crate::classify::state::Seen, rule: usize) -> (Cause, Vec<String>) {
     let shown = evidence::masked(seen);
-    let hint = match &analysis.rules.rules()[rule].role {
-        crate::rules::Role::StepEvidence(step) => step.hint.clone(),
-        _ => None,
+    let (hint, programs) = match &analysis.rules.rules()[rule].role {
+        crate::rules::Role::StepEvidence(step) => {
+            let named = step.pattern.regex().captures(&seen.text).and_then(|caps| caps.name("program").map(|m| m.as_str().to_owned()));
+            (step.hint.clone(), named.map_or_else(|| step.programs.clone(), |p| vec![p]))
+        }
+        _ => (None, Vec::new()),
     };
-    Cause { line: shown.line, text: shown.text, hint }
+    (Cause { line: shown.line, text: shown.text, hint }, programs)
 }
 
 /// The `unknown` answer with the facts the stream showed.

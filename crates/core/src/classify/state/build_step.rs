@@ -121,6 +121,8 @@ pub(crate) struct Build {
     /// The last steps begun (marker line, as shown), for a caller following the build
     /// live: several can begin in one piece of output.
     pub(crate) begun: VecDeque<(u64, String)>,
+    /// BuildKit's frame of the failed instruction in its Dockerfile.
+    pub(crate) frame: super::dockerfile_frame::FrameReader,
     /// The first cause printed before any step header.
     unplaced_cause: Option<(Seen, usize)>,
     /// The first cause on the summary's own line.

@@ -64,6 +64,8 @@ pub(crate) struct Facts {
     /// The tag OpenShell announced before the build (`Building image <tag> from …`): the
     /// only image a build can produce.
     pub(crate) announced_image: Option<ImageRef>,
+    /// The Dockerfile OpenShell announced it builds from.
+    pub(crate) dockerfile: Option<String>,
     pub(crate) built_image: Fact<ImageRef>,
     pub(crate) tagged_image: Fact<ImageRef>,
     pub(crate) gateway: Fact<String>,
@@ -162,6 +164,7 @@ impl Facts {
     pub(crate) fn record(&mut self, caps: &Groups<'_>, line: u64, announcing: bool) {
         if let Some(image) = image(caps, "announced_image").filter(|_| announcing && self.announced_image.is_none()) {
             self.announced_image = Some(image);
+            self.dockerfile = capture(caps, "dockerfile").map(str::to_owned);
         }
         if let Some(image) = image(caps, "built_image") {
             self.built_image.set(image, line);

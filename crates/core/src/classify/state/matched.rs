@@ -76,6 +76,10 @@ impl Analysis<'_> {
             self.build_finished();
         }
         self.facts.record(caps, self.current_line, self.build_started.is_none());
+        // BuildKit places the failed instruction in its Dockerfile.
+        if let (Some(path), Some(line)) = (capture(caps, "frame_path"), capture(caps, "frame_line").and_then(|l| l.parse().ok())) {
+            self.build.frame.begin(path, line);
+        }
         if marker.uploaded {
             self.facts.uploaded_on(self.current_line);
         }

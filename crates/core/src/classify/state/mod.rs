@@ -5,6 +5,7 @@
 
 mod build_events;
 mod build_step;
+mod dockerfile_frame;
 mod errors;
 mod facts;
 mod hits;
@@ -18,6 +19,7 @@ mod windows;
 mod wrapped;
 
 pub(crate) use build_step::{Build, Step, COMMAND_CHARS};
+pub(crate) use dockerfile_frame::BuilderFrame;
 pub(crate) use facts::Facts;
 pub(crate) use hits::{Hit, RuleHits};
 
@@ -338,7 +340,7 @@ impl Analysis<'_> {
 
 impl LineSink for Analysis<'_> {
     fn wants_every_line(&self) -> bool {
-        self.build.pending.is_some()
+        self.build.pending.is_some() || self.build.frame.reading()
     }
 
     fn scope(&self) -> usize {
@@ -351,6 +353,9 @@ impl LineSink for Analysis<'_> {
             self.streamed.pop_front();
         }
         self.streamed.push_back(line.number);
+        if self.build.frame.reading() {
+            self.build.frame.feed(&String::from_utf8_lossy(line.text));
+        }
         if self.build.pending.is_some() {
             self.lookback.note_full(line.number);
         }

@@ -61,9 +61,7 @@ impl Planner<'_> {
                 ));
                 plan.steps.push(Step::advice("Use a base image built for this architecture, or build with `--platform` for it"));
             }
-            _ => {
-                plan.steps.push(Step::advice("Read the failed step's output above; reproduce the build with the engine's own build command to iterate on the Dockerfile"));
-            }
+            _ => plan.steps.push(Step::advice(fix_the_step(d))),
         }
     }
 
@@ -142,5 +140,24 @@ impl Planner<'_> {
             Engine::Podman => "{{.Host.CPUs}} CPUs, {{.Host.MemTotal}} bytes of memory",
             _ => "{{.NCPU}} CPUs, {{.MemTotal}} bytes of memory",
         }
+    }
+}
+
+/// What to fix, as precisely as the output and the Dockerfile show it: the instruction's
+/// lines, the failed command, the line that says why.
+fn fix_the_step(d: &crate::model::Diagnosis) -> String {
+    let again = "reproduce the build with the engine's own build command to iterate on the Dockerfile";
+    let cause = d.cause.as_ref().map(|c| format!("line {} of the output says why: `{}`", c.line, c.text.trim()));
+    let place = d.dockerfile.as_ref().and_then(|spot| {
+        let line = spot.line?;
+        let lines = spot.end_line.map_or(line.to_string(), |end| format!("{line}-{end}"));
+        let command = spot.failed_command.as_ref().map(|c| format!(", where `{c}` failed")).unwrap_or_default();
+        Some(format!("{}:{lines}{command}", spot.path.as_deref().unwrap_or("Dockerfile")))
+    });
+    match (place, cause) {
+        (Some(place), Some(cause)) => format!("Fix the instruction at {place}: {cause}; {again}"),
+        (Some(place), None) => format!("Fix the instruction at {place} (its output above says why); {again}"),
+        (None, Some(cause)) => format!("Fix the failed step: {cause}; {again}"),
+        (None, None) => format!("Read the failed step's output above; {again}"),
     }
 }

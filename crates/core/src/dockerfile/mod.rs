@@ -1,0 +1,61 @@
+//! Where a failed build step is in its Dockerfile: the builder's own frame (BuildKit),
+//! or the step's instruction found in the file read from disk (the classic builder,
+//! Podman and buildah print only the instruction).
+
+mod chain;
+mod frame;
+mod parse;
+mod place;
+
+pub(crate) use frame::from_builder;
+pub use place::place_in_dockerfile;
+
+use crate::model::{Diagnosis, DockerfileSpot};
+
+/// The spot of a failed build before the file is read: the instruction the output
+/// shows, and the Dockerfile OpenShell announced (the caller drops a spot that has
+/// neither, nor a builder's frame).
+pub(crate) fn unplaced(diagnosis: &Diagnosis, path: Option<&str>, programs: Vec<String>) -> Option<DockerfileSpot> {
+    let step = diagnosis.failed_step.as_ref()?;
+    let instruction = step.instruction.clone().or_else(|| step.command.as_deref().and_then(instruction_of_command));
+    Some(DockerfileSpot {
+        path: path.map(str::to_owned),
+        line: None,
+        end_line: None,
+        instruction,
+        failed_command: None,
+        frame: Vec::new(),
+        placed_by: None,
+        note: None,
+        programs,
+    })
+}
+
+/// The instruction a failed command ran: a summary's `/bin/sh -c make` is `RUN make`,
+/// and Podman's `RUN make` is itself.
+fn instruction_of_command(command: &str) -> Option<String> {
+    let keyword = command.split_whitespace().next()?;
+    if keyword.bytes().all(|b| b.is_ascii_uppercase()) && keyword.len() > 2 {
+        return Some(command.to_owned());
+    }
+    ["/bin/sh -c ", "/bin/bash -c ", "/bin/bash -o pipefail -c ", "/bin/sh -o pipefail -c "]
+        .iter()
+        .find_map(|shell| command.strip_prefix(shell))
+        .map(|rest| format!("RUN {rest}"))
+}
+
+/// An instruction as compared: its words, single-spaced, the keyword upper-cased.
+fn normalized(text: &str) -> String {
+    let mut words = text.split_whitespace();
+    let keyword = words.next().unwrap_or_default().to_ascii_uppercase();
+    std::iter::once(keyword.as_str()).chain(words).collect::<Vec<_>>().join(" ")
+}
+
+/// Whether the output's instruction (clipped with `…` when long) is `written`.
+fn same_instruction(shown: &str, written: &str) -> bool {
+    let (shown, written) = (normalized(shown), normalized(written));
+    match shown.strip_suffix('…') {
+        Some(start) => written.starts_with(start.trim_end()),
+        None => shown == written,
+    }
+}

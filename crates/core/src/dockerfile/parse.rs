@@ -1,0 +1,122 @@
+//! A Dockerfile's instructions as builders print them in their step headers: the
+//! continuation lines joined, comments and blank lines inside them dropped.
+
+/// One instruction and the lines it spans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Instruction {
+    /// Its first and last line (1-based).
+    pub(crate) first: u32,
+    pub(crate) last: u32,
+    /// As a step header shows it: each continued line's text before its escape, then
+    /// the next line as written (Docker, Podman and buildah all join so).
+    pub(crate) text: String,
+    /// The physical lines it spans, with their numbers (comments inside it included,
+    /// as the file shows them).
+    pub(crate) lines: Vec<(u32, String)>,
+}
+
+/// The instructions of `source`, in order. Parser directives and comments are not
+/// instructions; a heredoc's body belongs to its instruction.
+pub(crate) fn instructions(source: &str) -> Vec<Instruction> {
+    let escape = escape_char(source);
+    let mut found = Vec::new();
+    let mut current: Option<(Instruction, Option<String>)> = None;
+    for (index, raw) in source.lines().enumerate() {
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if let Some((instruction, heredoc)) = &mut current {
+            instruction.lines.push((number, line.to_owned()));
+            instruction.last = number;
+            if let Some(word) = heredoc {
+                if line.trim() == word {
+                    found.extend(current.take().map(|(i, _)| i));
+                }
+                continue;
+            }
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let (text, continues) = continued(line, escape);
+            instruction.text.push_str(text);
+            if !continues {
+                match heredoc_word(&instruction.text) {
+                    Some(word) => *heredoc = Some(word),
+                    None => found.extend(current.take().map(|(i, _)| i)),
+                }
+            }
+            continue;
+        }
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let (text, continues) = continued(trimmed, escape);
+        let instruction = Instruction { first: number, last: number, text: text.to_owned(), lines: vec![(number, line.to_owned())] };
+        let heredoc = if continues { None } else { heredoc_word(text) };
+        if continues || heredoc.is_some() {
+            current = Some((instruction, heredoc));
+        } else {
+            found.push(instruction);
+        }
+    }
+    found.extend(current.map(|(i, _)| i));
+    found
+}
+
+/// The line's text without its escape (`\`, or the `# escape=` character) and the
+/// whitespace after it, and whether the instruction continues.
+fn continued(line: &str, escape: char) -> (&str, bool) {
+    let end = line.trim_end();
+    match end.strip_suffix(escape) {
+        Some(text) => (text, true),
+        None => (line.trim_end_matches([' ', '\t']), false),
+    }
+}
+
+/// The `# escape=` parser directive, if the file starts with one.
+fn escape_char(source: &str) -> char {
+    for line in source.lines() {
+        let Some(directive) = line.trim().strip_prefix('#') else { break };
+        let directive = directive.trim();
+        if let Some(value) = directive.strip_prefix("escape=").or_else(|| directive.strip_prefix("escape =")) {
+            return value.trim().chars().next().unwrap_or('\\');
+        }
+        if !directive.contains('=') {
+            break;
+        }
+    }
+    '\\'
+}
+
+/// The word that ends a heredoc the instruction opens (`RUN <<EOF`, `<<-"END"`).
+fn heredoc_word(text: &str) -> Option<String> {
+    let at = text.find("<<")?;
+    let rest = text[at + 2..].trim_start_matches('-');
+    let rest = rest.trim_start_matches(['"', '\'']);
+    let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    (!word.is_empty() && word.chars().next().is_some_and(|c| !c.is_ascii_digit())).then_some(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continued_instructions_are_joined_as_builders_print_them() {
+        let source = "# syntax=docker/dockerfile:1\nFROM base\n\n# install\nRUN echo one && \\\n    false_cmd_missing --flag && \\\n\n    # a comment\n    echo three\nCOPY a b\n";
+        let found = instructions(source);
+        assert_eq!(found.len(), 3);
+        assert_eq!(found[1].first, 5);
+        assert_eq!(found[1].last, 9);
+        assert_eq!(found[1].text, "RUN echo one &&     false_cmd_missing --flag &&     echo three");
+        assert_eq!(found[2].first, 10);
+    }
+
+    #[test]
+    fn the_escape_directive_and_heredocs_are_honoured() {
+        let found = instructions("# escape=`\nFROM base\nRUN echo a `\n  b\nRUN <<EOF\nset -e\nmake\nEOF\nUSER 1000\n");
+        assert_eq!(found.iter().map(|i| (i.first, i.last)).collect::<Vec<_>>(), vec![(2, 2), (3, 4), (5, 8), (9, 9)]);
+        assert_eq!(found[1].text, "RUN echo a   b");
+    }
+}

@@ -1,0 +1,55 @@
+//! The failed instruction in its Dockerfile, for people: the file and line, then the
+//! lines with the failed command underlined; or why it could not be placed.
+
+use std::fmt::Write as _;
+
+use crate::model::{Diagnosis, DockerfileSpot, FailedStep};
+use crate::redact::redact;
+use crate::report::style::{paint, Style, BOLD, DIM, RED};
+use crate::report::wrap::{clip, wrap_prefixed};
+use crate::screen::printable;
+
+/// The `dockerfile` block, or nothing when the spot is neither placed nor explained.
+pub(crate) fn dockerfile_block(diagnosis: &Diagnosis, style: Style) -> String {
+    let Some(spot) = &diagnosis.dockerfile else { return String::new() };
+    let mut out = String::new();
+    let path = printable(&redact(spot.path.as_deref().unwrap_or("Dockerfile")));
+    if let Some(note) = &spot.note {
+        let _ = writeln!(out, "\n{}", paint(style, BOLD, "dockerfile"));
+        out.push_str(&wrap_prefixed(&printable(&redact(note)), style.width, "  ", "  ", ""));
+        return out;
+    }
+    let Some(line) = spot.line else { return out };
+    let lines = match spot.end_line {
+        Some(end) => format!("{line}-{end}"),
+        None => line.to_string(),
+    };
+    let _ = writeln!(out, "\n{} {path}:{lines}{}", paint(style, BOLD, "dockerfile"), step_shown(diagnosis.failed_step.as_ref()));
+    frame(&mut out, spot, style);
+    out
+}
+
+/// ` (step 4/5)`, when the output numbered it.
+fn step_shown(step: Option<&FailedStep>) -> String {
+    match step.map(|s| (s.number, s.total)) {
+        Some((Some(n), Some(t))) => format!(" (step {n}/{t})"),
+        Some((Some(n), None)) => format!(" (step {n})"),
+        _ => String::new(),
+    }
+}
+
+/// The numbered lines: the failed instruction's marked, context lines dim, the failed
+/// command underlined with `^`.
+fn frame(out: &mut String, spot: &DockerfileSpot, style: Style) {
+    let digits = spot.frame.iter().map(|l| l.line.to_string().len()).max().unwrap_or(1).max(4);
+    for shown in &spot.frame {
+        let number = format!("{:>digits$}", shown.line);
+        let text = style.evidence_width.map_or(shown.text.clone(), |width| clip(&shown.text, width.saturating_sub(digits + 5)));
+        let text = if shown.failed { text } else { paint(style, DIM, &text) };
+        let _ = writeln!(out, "  {} │ {text}", paint(style, DIM, &number));
+        if let Some((start, end)) = shown.underline {
+            let marks = format!("{}{}", " ".repeat(start), "^".repeat(end.saturating_sub(start).max(1)));
+            let _ = writeln!(out, "  {} │ {}", " ".repeat(digits), paint(style, RED, &marks));
+        }
+    }
+}

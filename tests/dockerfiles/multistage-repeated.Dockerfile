@@ -1,0 +1,12 @@
+# The multi-stage build with the failing RUN in both stages.
+FROM localhost/stcap-base:1 AS a
+RUN echo stage-a > /a.txt
+RUN cat /a.txt && \
+    sh -c 'echo second-stage-fail >&2; exit 2'
+
+# second (final) stage
+FROM localhost/stcap-base:1
+COPY --from=a /a.txt /a.txt
+RUN cat /a.txt && \
+    sh -c 'echo second-stage-fail >&2; exit 2'
+RUN echo never-reached
