@@ -90,11 +90,12 @@ impl Events {
         self.write("heartbeat", at, json!({ "phase": phase, "silent_secs": silent.as_secs() }));
     }
 
-    /// The first decisive failure, while the command still runs: its kind, phase and
-    /// the lines that prove it.
+    /// The first decisive failure, while the command still runs: its kind, phase, the
+    /// lines that prove it, and for a failed build step the line that says why.
     pub(crate) fn evidence(&mut self, at: Duration, diagnosis: &Diagnosis) {
         let report: Value = serde_json::from_str(&diagnosis_json(diagnosis)).unwrap_or(Value::Null);
-        self.write("evidence", at, json!({ "kind": report["kind"], "phase": report["phase"], "evidence": report["evidence"] }));
+        let fields = json!({ "kind": report["kind"], "phase": report["phase"], "cause": report["cause"], "evidence": report["evidence"] });
+        self.write("evidence", at, fields);
     }
 
     /// The command ended; `stopped`: by the operator (nothing is carried out after it).

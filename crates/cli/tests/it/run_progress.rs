@@ -83,6 +83,8 @@ fn a_replayed_create_with_delays_has_a_timeline_whose_durations_match_them() {
     close(&export["at_secs"], 1.0, "export's start");
     let evidence = events.iter().find(|e| e["event"] == "evidence").expect("the decisive evidence");
     assert_eq!(evidence["kind"], "image_upload_container_missing");
+    // Not a build step's failure: no cause line, and the key says so.
+    assert_eq!(evidence.get("cause"), Some(&serde_json::Value::Null));
     assert_eq!(events.iter().find(|e| e["event"] == "exited").expect("exited")["status"], 1);
     assert_eq!(events.last().expect("events")["report"], report);
 }
