@@ -66,6 +66,15 @@ lab_scenarios_source() {
 
 lab_scenarios_build() {
   lab_case build-step-fails build_step_failed -- openshell sandbox create --from ./fails/Dockerfile --name web
+  # Where it failed: OpenShell names the Dockerfile it builds, and the classic builder's
+  # step is found in it, the failed command of its chain underlined.
+  local out="$LAB_CAPTURES/build-step-fails" placed
+  placed="$(lab_json "$out.json" diagnosis.dockerfile.line) $(lab_json "$out.json" diagnosis.dockerfile.placed_by): $(lab_json "$out.json" diagnosis.dockerfile.failed_command)"
+  if [ "$placed" = "2 file: ls /opt/agent/bin" ]; then
+    lab_pass build-step-fails-placed "fails/Dockerfile:2, \`ls /opt/agent/bin\` underlined"
+  else
+    lab_fail build-step-fails-placed "expected line 2 placed from the file, \`ls /opt/agent/bin\`; got '$placed'; see $out.json"
+  fi
   lab_case build-step-connection-refused build_step_network_failed -- openshell sandbox create --from ./offline/Dockerfile --name web
   lab_case build-step-unresolvable-host build_step_network_failed -- openshell sandbox create --from ./unresolvable/Dockerfile --name web
   lab_case build-base-image-unpullable build_base_image_pull_failed -- openshell sandbox create --from ./no-base/Dockerfile --name web

@@ -34,7 +34,9 @@ pub(super) fn underline(spot: &mut DockerfileSpot) {
     let mut found = Vec::new();
     for (index, line) in spot.frame.iter().enumerate().filter(|(_, l)| l.failed) {
         for (start, end) in commands(&line.text) {
-            // A continued line's escape is the Dockerfile's, not the command's.
+            // The instruction's keyword and a continued line's escape are the
+            // Dockerfile's, not the command's.
+            let start = start + keyword_len(&line.text[start..end]);
             let end = start + line.text[start..end].trim_end_matches(['\\', ' ', '\t']).len();
             let command = &line.text[start..end];
             if program(command).is_some_and(|p| spot.programs.iter().any(|wanted| wanted == p)) {
@@ -46,9 +48,19 @@ pub(super) fn underline(spot: &mut DockerfileSpot) {
         let line = &mut spot.frame[index];
         let columns = |at: usize| line.text[..at].chars().count();
         line.underline = Some((columns(start), columns(end)));
-        spot.failed_command = Some(line.text[start..end].trim_start_matches("RUN ").to_owned());
+        spot.failed_command = Some(line.text[start..end].to_owned());
     }
     keep_around_underline(&mut spot.frame);
+}
+
+/// The length of a `RUN ` (any case) that starts a command, with the spaces after it.
+fn keyword_len(command: &str) -> usize {
+    let word = command.split_whitespace().next().unwrap_or_default();
+    if word.eq_ignore_ascii_case("RUN") && command.starts_with(word) {
+        word.len() + command[word.len()..].len() - command[word.len()..].trim_start().len()
+    } else {
+        0
+    }
 }
 
 /// Keeps at most [`FRAME_SHOWN`] lines, the underlined one among them.

@@ -134,3 +134,21 @@ fn empty_and_binary_input_are_unknown() {
         assert_eq!(d.kind, sandbox_triage_core::Kind::Unknown, "{input:?}");
     }
 }
+
+proptest! {
+    // Each case classifies a log and places it twice: fewer cases keep the suite quick.
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_dockerfiles_never_panic_the_placing(
+        dockerfile in r##"([A-Za-z]{0,4}[ \t\\`&|;'"#<>é\n-]{0,3}){0,60}"##,
+        command in r#"[a-z &|;'"\\é]{0,40}"#,
+    ) {
+        let log = format!("Step 2/3 : RUN {command}\n/bin/sh: 1: {command}: not found\nThe command '/bin/sh -c {command}' returned a non-zero code: 127\n");
+        let rules = StageRules::new(catalogue(), Stage::SandboxCreate);
+        let mut diagnosis = classify_in_pieces(&rules, options(Some(127)), 64, log.as_bytes(), &[]);
+        sandbox_triage_core::place_in_dockerfile(&mut diagnosis, "Dockerfile", &dockerfile);
+        sandbox_triage_core::place_in_dockerfile(&mut diagnosis, "Dockerfile", &format!("FROM a\nRUN {command}\n{dockerfile}"));
+        let _ = sandbox_triage_core::diagnosis_human(&diagnosis, sandbox_triage_core::Style::default());
+    }
+}

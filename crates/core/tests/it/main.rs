@@ -6,6 +6,7 @@ mod attacks;
 mod behaviour;
 mod build_output_trust;
 mod catalogue;
+mod causes;
 mod corpus;
 mod current_releases;
 mod decision_details;

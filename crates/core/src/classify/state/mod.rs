@@ -87,6 +87,8 @@ pub(crate) struct Analysis<'r> {
     scratch: Vec<PatternRef>,
     /// The line being examined, and the phase its matches count in.
     current_line: u64,
+    /// The line being examined only warns: it can never be a step's cause.
+    current_warns: bool,
     attribution: Attribution,
 }
 
@@ -122,6 +124,7 @@ impl<'r> Analysis<'r> {
             frames: Frames::default(),
             scratch: Vec::new(),
             current_line: 0,
+            current_warns: false,
             attribution: Attribution::AsItStreams,
         }
     }
@@ -174,7 +177,7 @@ impl<'r> Analysis<'r> {
                     self.advance(Phase::Build);
                 }
                 let text = caps.whole();
-                if step.cause {
+                if step.cause && !self.current_warns {
                     if let Some(first) = ev.first() {
                         self.build.add_cause(first.clone(), ri);
                     }
@@ -276,6 +279,7 @@ impl Analysis<'_> {
         }
         let text = String::from_utf8_lossy(raw);
         let warning = is_warning(lower);
+        self.current_warns = warning;
         let was_pending = self.build.pending.is_some();
         // A step's network words on the line of OpenShell's own error are that error's:
         // its failure is seen first.
