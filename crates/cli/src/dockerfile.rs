@@ -6,7 +6,7 @@
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use sandbox_triage_core::{place_in_dockerfile, Diagnosis};
+use sandbox_triage_core::{place_in_dockerfile, redact, Diagnosis};
 
 /// A Dockerfile larger than this is not read.
 const DOCKERFILE_MAX: u64 = 1 << 20;
@@ -27,23 +27,35 @@ pub(crate) fn place(diagnosis: &mut Diagnosis, given: Option<&Path>, create_from
         (None, None, Some(from)) => (from, false),
         (None, None, None) => return,
     };
+    // A directory stands for its Dockerfile, as it does for OpenShell.
+    let path = if path.is_dir() { path.join("Dockerfile") } else { path };
+    // A path the output (or `--from`) names is read only when OpenShell would have built
+    // it: a file whose name says Dockerfile. A log cannot make the tool read another.
+    if !named && !looks_like_dockerfile(&path) {
+        return;
+    }
+    let shown = redact(&path.display().to_string()).into_owned();
     match read(&path) {
-        Ok((path, text)) => place_in_dockerfile(diagnosis, &path.display().to_string(), &text),
+        Ok(text) => place_in_dockerfile(diagnosis, &path.display().to_string(), &text),
         Err(why) if named => {
             if let Some(spot) = &mut diagnosis.dockerfile {
-                spot.path = Some(path.display().to_string());
-                spot.note = Some(format!("cannot read {}: {why}", path.display()));
+                spot.note = Some(format!("cannot read {shown}: {}", redact(&why)));
+                spot.path = Some(shown);
             }
         }
         Err(_) => {}
     }
 }
 
-/// The Dockerfile's text: a directory's `Dockerfile`; a regular file only (a FIFO
-/// would block), at most [`DOCKERFILE_MAX`] bytes, invalid UTF-8 replaced.
-fn read(path: &Path) -> Result<(PathBuf, String), String> {
-    let path = if path.is_dir() { path.join("Dockerfile") } else { path.to_path_buf() };
-    let meta = std::fs::metadata(&path).map_err(|e| e.to_string())?;
+/// OpenShell's test of a Dockerfile source: its lower-case name holds `dockerfile`.
+fn looks_like_dockerfile(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| name.to_string_lossy().to_lowercase().contains("dockerfile"))
+}
+
+/// The Dockerfile's text: a regular file only (a FIFO would block), at most
+/// [`DOCKERFILE_MAX`] bytes, invalid UTF-8 replaced.
+fn read(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("not a regular file".to_owned());
     }
@@ -51,6 +63,6 @@ fn read(path: &Path) -> Result<(PathBuf, String), String> {
         return Err(format!("larger than {} KiB", DOCKERFILE_MAX >> 10));
     }
     let mut bytes = Vec::new();
-    std::fs::File::open(&path).and_then(|f| f.take(DOCKERFILE_MAX).read_to_end(&mut bytes)).map_err(|e| e.to_string())?;
-    Ok((path, String::from_utf8_lossy(&bytes).into_owned()))
+    std::fs::File::open(path).and_then(|f| f.take(DOCKERFILE_MAX).read_to_end(&mut bytes)).map_err(|e| e.to_string())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

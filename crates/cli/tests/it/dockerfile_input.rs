@@ -59,3 +59,21 @@ fn bytes_that_are_not_utf8_do_not_stop_the_placing() {
     let (report, _) = classify(dir.path(), "Dockerfile");
     assert_eq!(report["dockerfile"]["line"], 4, "{}", report["dockerfile"]);
 }
+
+#[test]
+fn a_log_cannot_make_the_tool_read_a_file_that_is_not_a_dockerfile() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let secret = dir.path().join("credentials");
+    fs::write(&secret, "db.internal:5432:prod:admin:Tr0ub4dor-x93-Qq\n").expect("file");
+    let log = format!("Building image openshell/sandbox-from:1 from {}\nStep 1/1 : RUN make\nmake: *** No rule to make target 'all'.  Stop.\nThe command '/bin/sh -c make' returned a non-zero code: 2\n", secret.display());
+    fs::write(dir.path().join("build.log"), log).expect("log");
+    let out = Command::new(BIN)
+        .args(["classify", "--format", "json", "--exit-status", "2", "build.log"])
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("Tr0ub4dor"), "{text}");
+    let report: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(report["dockerfile"]["note"], serde_json::Value::Null, "not read, so nothing said about it");
+}

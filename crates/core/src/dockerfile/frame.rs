@@ -1,9 +1,10 @@
 //! The lines shown around the failed instruction, with the failed command underlined.
 
 use crate::classify::state::BuilderFrame;
+use crate::classify::state::COMMAND_CHARS;
 use crate::dockerfile::chain::{commands, program};
 use crate::model::{DockerfileSpot, FrameLine, PlacedBy};
-use crate::redact::redact;
+use crate::redact::{keep_clipped, redact};
 use crate::screen::printable;
 
 /// At most this many lines are shown; a longer instruction is shown around its failed
@@ -12,20 +13,62 @@ pub(super) const FRAME_SHOWN: usize = 8;
 
 /// The spot BuildKit printed itself.
 pub(crate) fn from_builder(frame: &BuilderFrame, mut spot: DockerfileSpot) -> DockerfileSpot {
-    let marked: Vec<u32> = frame.lines.iter().filter(|l| l.2).map(|l| l.0).collect();
-    spot.path = Some(frame.path.clone());
-    spot.line = marked.first().copied().or(Some(frame.line));
-    spot.end_line = marked.last().copied().filter(|last| Some(*last) != spot.line);
+    let marked: Vec<(u32, String)> = frame.lines.iter().filter(|l| l.2).map(|l| (l.0, l.1.clone())).collect();
+    let masked = masked_as_one(&marked);
+    spot.path = Some(redact(&frame.path).into_owned());
+    spot.line = marked.first().map(|l| l.0).or(Some(frame.line));
+    spot.end_line = marked.last().map(|l| l.0).filter(|last| Some(*last) != spot.line);
     spot.placed_by = Some(PlacedBy::Builder);
-    spot.frame = frame.lines.iter().map(|(line, text, failed)| shown(*line, text, *failed)).collect();
+    let mut masked = masked.iter();
+    spot.frame = frame
+        .lines
+        .iter()
+        .map(|(line, text, failed)| shown(*line, if *failed { masked.next().map_or(text, |m| m) } else { text }, *failed))
+        .collect();
     underline(&mut spot);
     spot
 }
 
-/// A line as shown: printable, masked, nothing underlined yet.
-pub(super) fn shown(line: u32, text: &str, failed: bool) -> FrameLine {
+/// The instruction's lines as shown, masked as the one command they are.
+pub(super) fn instruction_shown(lines: &[(u32, String)]) -> Vec<FrameLine> {
+    lines.iter().zip(masked_as_one(lines)).map(|((line, _), text)| shown(*line, &text, true)).collect()
+}
+
+/// A line as shown: printable, masked, clipped, nothing underlined yet.
+fn shown(line: u32, text: &str, failed: bool) -> FrameLine {
     // Tabs as spaces: an underline counts columns.
-    FrameLine { line, text: redact(&printable(&text.replace('\t', "    "))).into_owned(), failed, underline: None }
+    let text = redact(&printable(&text.replace('\t', "    "))).into_owned();
+    FrameLine { line, text: keep_clipped(&text, 0, COMMAND_CHARS).0, failed, underline: None }
+}
+
+/// The lines of one instruction, each masked where the instruction they make up holds
+/// a secret: one that a continuation splits (`Bearer \`, then the token) is on two.
+fn masked_as_one(lines: &[(u32, String)]) -> Vec<String> {
+    // Joined as builders join them: each line's text before its escape, then the next.
+    let mut joined = String::new();
+    let mut parts = Vec::with_capacity(lines.len());
+    for (_, text) in lines {
+        let trimmed = text.trim_end();
+        let content = trimmed.strip_suffix('\\').unwrap_or(text);
+        parts.push(joined.len()..joined.len() + content.len());
+        joined.push_str(content);
+    }
+    let secrets = crate::redact::secret_ranges(&joined);
+    lines
+        .iter()
+        .zip(parts)
+        .map(|((_, text), part)| {
+            let mut text = text.clone();
+            // From the right, so that the earlier ranges stay where they were.
+            for secret in secrets.iter().rev() {
+                let (start, end) = (secret.start.max(part.start), secret.end.min(part.end));
+                if start < end {
+                    text.replace_range(start - part.start..end - part.start, "***");
+                }
+            }
+            text
+        })
+        .collect()
 }
 
 /// Underlines the command of the failed instruction that runs a program the cause

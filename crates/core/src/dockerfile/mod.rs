@@ -17,9 +17,12 @@ use crate::model::{Diagnosis, DockerfileSpot};
 /// neither, nor a builder's frame).
 pub(crate) fn unplaced(diagnosis: &Diagnosis, path: Option<&str>, programs: Vec<String>) -> Option<DockerfileSpot> {
     let step = diagnosis.failed_step.as_ref()?;
-    let instruction = step.instruction.clone().or_else(|| step.command.as_deref().and_then(instruction_of_command));
+    let implied = step.command.as_deref().and_then(instruction_of_command);
+    let instruction = step.instruction.clone().or_else(|| implied.clone());
+    let mut shown_as: Vec<String> = instruction.iter().chain(implied.iter()).cloned().collect();
+    shown_as.dedup();
     Some(DockerfileSpot {
-        path: path.map(str::to_owned),
+        path: path.map(|p| crate::redact::redact(p).into_owned()),
         line: None,
         end_line: None,
         instruction,
@@ -28,6 +31,7 @@ pub(crate) fn unplaced(diagnosis: &Diagnosis, path: Option<&str>, programs: Vec<
         placed_by: None,
         note: None,
         programs,
+        shown_as,
     })
 }
 
@@ -51,11 +55,25 @@ fn normalized(text: &str) -> String {
     std::iter::once(keyword.as_str()).chain(words).collect::<Vec<_>>().join(" ")
 }
 
-/// Whether the output's instruction (clipped with `…` when long) is `written`.
+/// Whether the output's instruction is `written` (as [`parse`] joins it): the same
+/// words; the start of them when the output clipped it (`…`); and for a heredoc, whose
+/// first line is all the file's instruction holds, the output's start (BuildKit and
+/// buildah add the body's first line: `RUN <<EOF (set -e…)`).
 fn same_instruction(shown: &str, written: &str) -> bool {
     let (shown, written) = (normalized(shown), normalized(written));
     match shown.strip_suffix('…') {
         Some(start) => written.starts_with(start.trim_end()),
+        None if written.contains("<<") => shown == written || shown.starts_with(&format!("{written} ")),
         None => shown == written,
     }
+}
+
+/// A terminal's progress display cuts a step's name at its width, without a mark: a
+/// long enough start still names one instruction (when only one starts so).
+const CUT_NAME_MIN: usize = 40;
+
+/// Whether `shown` may be `written` cut by a terminal's width.
+fn cut_by_terminal(shown: &str, written: &str) -> bool {
+    let (shown, written) = (normalized(shown), normalized(written));
+    shown.len() >= CUT_NAME_MIN && written.len() > shown.len() && written.starts_with(&shown)
 }

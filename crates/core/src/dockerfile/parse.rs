@@ -18,18 +18,24 @@ pub(crate) struct Instruction {
 /// The instructions of `source`, in order. Parser directives and comments are not
 /// instructions; a heredoc's body belongs to its instruction.
 pub(crate) fn instructions(source: &str) -> Vec<Instruction> {
+    // An editor's byte-order mark is not part of the first line.
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let escape = escape_char(source);
     let mut found = Vec::new();
-    let mut current: Option<(Instruction, Option<String>)> = None;
+    // The instruction being read, and the heredoc words whose bodies are still to end.
+    let mut current: Option<(Instruction, Vec<String>)> = None;
     for (index, raw) in source.lines().enumerate() {
         let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if let Some((instruction, heredoc)) = &mut current {
             instruction.lines.push((number, line.to_owned()));
             instruction.last = number;
-            if let Some(word) = heredoc {
+            if let Some(word) = heredoc.first() {
                 if line.trim() == word {
-                    found.extend(current.take().map(|(i, _)| i));
+                    heredoc.remove(0);
+                    if heredoc.is_empty() {
+                        found.extend(current.take().map(|(i, _)| i));
+                    }
                 }
                 continue;
             }
@@ -40,9 +46,11 @@ pub(crate) fn instructions(source: &str) -> Vec<Instruction> {
             let (text, continues) = continued(line, escape);
             instruction.text.push_str(text);
             if !continues {
-                match heredoc_word(&instruction.text) {
-                    Some(word) => *heredoc = Some(word),
-                    None => found.extend(current.take().map(|(i, _)| i)),
+                let words = heredoc_words(&instruction.text);
+                if words.is_empty() {
+                    found.extend(current.take().map(|(i, _)| i));
+                } else {
+                    *heredoc = words;
                 }
             }
             continue;
@@ -53,8 +61,8 @@ pub(crate) fn instructions(source: &str) -> Vec<Instruction> {
         }
         let (text, continues) = continued(trimmed, escape);
         let instruction = Instruction { first: number, last: number, text: text.to_owned(), lines: vec![(number, line.to_owned())] };
-        let heredoc = if continues { None } else { heredoc_word(text) };
-        if continues || heredoc.is_some() {
+        let heredoc = if continues { Vec::new() } else { heredoc_words(text) };
+        if continues || !heredoc.is_empty() {
             current = Some((instruction, heredoc));
         } else {
             found.push(instruction);
@@ -74,28 +82,39 @@ fn continued(line: &str, escape: char) -> (&str, bool) {
     }
 }
 
-/// The `# escape=` parser directive, if the file starts with one.
+/// The `# escape=` parser directive (any case, spaces around `=`), if the file's
+/// directives at its top hold one.
 fn escape_char(source: &str) -> char {
     for line in source.lines() {
         let Some(directive) = line.trim().strip_prefix('#') else { break };
-        let directive = directive.trim();
-        if let Some(value) = directive.strip_prefix("escape=").or_else(|| directive.strip_prefix("escape =")) {
+        let Some((key, value)) = directive.split_once('=') else { break };
+        if key.trim().eq_ignore_ascii_case("escape") {
             return value.trim().chars().next().unwrap_or('\\');
-        }
-        if !directive.contains('=') {
-            break;
         }
     }
     '\\'
 }
 
-/// The word that ends a heredoc the instruction opens (`RUN <<EOF`, `<<-"END"`).
-fn heredoc_word(text: &str) -> Option<String> {
-    let at = text.find("<<")?;
-    let rest = text[at + 2..].trim_start_matches('-');
-    let rest = rest.trim_start_matches(['"', '\'']);
-    let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-    (!word.is_empty() && word.chars().next().is_some_and(|c| !c.is_ascii_digit())).then_some(word)
+/// The words that end the heredocs an instruction opens (`RUN <<EOF`, `COPY <<-"A"
+/// <<B /etc/`), in order: a `<<` after a space, then a word (`$((1<<2))` opens none).
+fn heredoc_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("<<") {
+        let before = rest[..at].chars().next_back();
+        let after = &rest[at + 2..];
+        rest = after;
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let after = after.strip_prefix('-').unwrap_or(after);
+        let after = after.strip_prefix(['"', '\'']).unwrap_or(after);
+        let word: String = after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if word.chars().next().is_some_and(|c| !c.is_ascii_digit()) {
+            words.push(word);
+        }
+    }
+    words
 }
 
 #[cfg(test)]
@@ -118,5 +137,14 @@ mod tests {
         let found = instructions("# escape=`\nFROM base\nRUN echo a `\n  b\nRUN <<EOF\nset -e\nmake\nEOF\nUSER 1000\n");
         assert_eq!(found.iter().map(|i| (i.first, i.last)).collect::<Vec<_>>(), vec![(2, 2), (3, 4), (5, 8), (9, 9)]);
         assert_eq!(found[1].text, "RUN echo a   b");
+    }
+
+    #[test]
+    fn several_heredocs_a_shift_and_a_byte_order_mark() {
+        let found = instructions(
+            "\u{feff}# ESCAPE = \\\nFROM base\nCOPY <<A <<-\"B\" /etc/\na\nA\nb\nB\nRUN echo $((1<<PAGE_SHIFT)) && \\\n  false\nRUN x\n",
+        );
+        assert_eq!(found.iter().map(|i| (i.first, i.last)).collect::<Vec<_>>(), vec![(2, 2), (3, 7), (8, 9), (10, 10)]);
+        assert_eq!(found[0].text, "FROM base");
     }
 }

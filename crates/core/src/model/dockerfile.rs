@@ -49,4 +49,8 @@ pub struct DockerfileSpot {
     /// The programs the cause names (for the underline), not reported.
     #[serde(skip)]
     pub(crate) programs: Vec<String>,
+    /// The ways the output shows the instruction: the step header's (BuildKit expands
+    /// build arguments in it), and the one the failed command implies (it does not).
+    #[serde(skip)]
+    pub(crate) shown_as: Vec<String>,
 }

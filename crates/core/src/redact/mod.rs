@@ -45,6 +45,11 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Where the secrets in one line of `text` are (byte ranges, in order).
+pub(crate) fn secret_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    spans::secret_spans(text.as_bytes()).into_iter().map(|span| span.range).collect()
+}
+
 /// Whether a value holds something redaction would mask.
 #[must_use]
 pub fn carries_secret(value: &str) -> bool {

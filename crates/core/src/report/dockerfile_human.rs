@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 
 use crate::model::{Diagnosis, DockerfileSpot, FailedStep};
-use crate::redact::redact;
 use crate::report::style::{paint, Style, BOLD, DIM, RED};
 use crate::report::wrap::{clip, wrap_prefixed};
 use crate::screen::printable;
@@ -13,10 +12,11 @@ use crate::screen::printable;
 pub(crate) fn dockerfile_block(diagnosis: &Diagnosis, style: Style) -> String {
     let Some(spot) = &diagnosis.dockerfile else { return String::new() };
     let mut out = String::new();
-    let path = printable(&redact(spot.path.as_deref().unwrap_or("Dockerfile")));
+    let path = printable(spot.path.as_deref().unwrap_or("Dockerfile"));
     if let Some(note) = &spot.note {
         let _ = writeln!(out, "\n{}", paint(style, BOLD, "dockerfile"));
-        out.push_str(&wrap_prefixed(&printable(&redact(note)), style.width, "  ", "  ", ""));
+        // Masked where it was made: masking again would take masks for values.
+        out.push_str(&wrap_prefixed(&printable(note), style.width, "  ", "  ", ""));
         return out;
     }
     let Some(line) = spot.line else { return out };
@@ -49,6 +49,9 @@ fn frame(out: &mut String, spot: &DockerfileSpot, style: Style) {
         let _ = writeln!(out, "  {} │ {text}", paint(style, DIM, &number));
         if let Some((start, end)) = shown.underline {
             let marks = format!("{}{}", " ".repeat(start), "^".repeat(end.saturating_sub(start).max(1)));
+            // As far as the line it marks is shown.
+            let marks: String =
+                style.evidence_width.map_or(marks.clone(), |width| marks.chars().take(width.saturating_sub(digits + 6)).collect());
             let _ = writeln!(out, "  {} │ {}", " ".repeat(digits), paint(style, RED, &marks));
         }
     }

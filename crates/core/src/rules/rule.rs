@@ -141,6 +141,8 @@ pub struct MarkerRule {
 }
 
 /// Evidence inside a build step, tagged for the failed-command rules.
+// The rule file's switches, each read as is.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone)]
 pub struct StepEvidenceRule {
     /// The tag its matches carry (`network`, `npm-network`, `npm`).
@@ -161,6 +163,9 @@ pub struct StepEvidenceRule {
     /// of a `&&` chain that runs one is the one that failed. A `program` group in the
     /// pattern names it instead.
     pub programs: Vec<String>,
+    /// A weak cause (a line a script may print and go on after: a file command's
+    /// error, an exception caught and logged) gives way to a later cause that is not.
+    pub weak: bool,
 }
 
 /// A builder's failure summary.

@@ -114,6 +114,8 @@ struct StepEvidenceFile {
     at_line_start: bool,
     #[serde(default)]
     programs: Vec<String>,
+    #[serde(default)]
+    weak: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -254,6 +256,7 @@ impl Fields<'_> {
                     cause: s.cause,
                     hint: s.hint,
                     programs: s.programs,
+                    weak: s.weak,
                 })
             }
             "build-summary" => {

@@ -77,3 +77,19 @@ fn a_file_without_the_instruction_is_said_not_to_match() {
         Some("Dockerfile has no instruction `RUN make install`: it changed since this build, or the build used another Dockerfile")
     );
 }
+
+#[test]
+fn secrets_a_continuation_splits_are_masked_in_every_output() {
+    let case = |name: &str| std::fs::read_to_string(crate::corpus::workspace().join(name)).expect("case");
+    let log = case("tests/corpus/build_step_failed__synthetic-classic-secrets-in-continued-run.log");
+    let mut diagnosis = create(log.split_once("# ---\n").expect("header").1, Some(127));
+    place_in_dockerfile(&mut diagnosis, "Dockerfile", &case("tests/dockerfiles/synthetic-sec.Dockerfile"));
+    assert_eq!(diagnosis.dockerfile.as_ref().and_then(|s| s.line), Some(2));
+    let shown = crate::support::every_output(&diagnosis, None);
+    for secret in ["q8Zr3kLmN0pXyT7vWbC2dE5fGhJ9sU1a", "hunter2SuperSecretPw", "s3cr3tPassw0rd", "ghp_abcdefghij", "sk-proj-abcdefghij"] {
+        assert!(!shown.contains(secret), "{secret} is shown:\n{shown}");
+    }
+    let bk = case("tests/corpus/build_step_failed__synthetic-buildkit-frame-secret-continued.log");
+    let shown = crate::support::every_output(&create(bk.split_once("# ---\n").expect("header").1, Some(127)), None);
+    assert!(!shown.contains("q8Zr3kLmN0pXyT7vWbC2dE5fGhJ9sU1a"), "{shown}");
+}

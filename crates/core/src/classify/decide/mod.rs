@@ -98,7 +98,7 @@ pub(crate) fn decide(analysis: &Analysis<'_>, ended: (Option<i32>, Option<i32>, 
 /// the file is read).
 fn place_from_output(diagnosis: &mut Diagnosis, analysis: &Analysis<'_>, programs: Vec<String>) {
     let Some(spot) = crate::dockerfile::unplaced(diagnosis, analysis.facts.dockerfile.as_deref(), programs) else { return };
-    diagnosis.dockerfile = match analysis.build.frame.of(spot.instruction.as_deref()) {
+    diagnosis.dockerfile = match analysis.build.frame.of(&spot.shown_as) {
         Some(frame) => Some(crate::dockerfile::from_builder(frame, spot)),
         None if spot.instruction.is_none() && spot.path.is_none() => None,
         None => Some(spot),

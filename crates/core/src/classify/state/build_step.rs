@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 
+use crate::classify::state::step_cause::{offer, vertex, Found, Vertices};
 use crate::classify::state::Seen;
 use crate::classify::terminal_text::clip_around;
 use crate::redact::keep_clipped;
@@ -35,7 +36,9 @@ pub(crate) struct Step {
     pub(crate) instruction: Option<String>,
     pub(crate) evidence: VecDeque<TaggedEvidence>,
     /// The first line of the step's output a cause rule matched, and the rule.
-    pub(crate) cause: Option<(Seen, usize)>,
+    pub(crate) cause: Option<Found>,
+    /// BuildKit's id of the step (`#7 [2/5] RUN …`).
+    pub(crate) vertex: Option<u32>,
 }
 
 impl Step {
@@ -124,9 +127,11 @@ pub(crate) struct Build {
     /// BuildKit's frame of the failed instruction in its Dockerfile.
     pub(crate) frame: super::dockerfile_frame::FrameReader,
     /// The first cause printed before any step header.
-    unplaced_cause: Option<(Seen, usize)>,
+    unplaced_cause: Option<Found>,
     /// The first cause on the summary's own line.
-    summary_cause: Option<(Seen, usize)>,
+    summary_cause: Option<Found>,
+    /// BuildKit's steps by id.
+    vertices: Vertices,
 }
 
 /// Steps remembered in [`Build::begun`].
@@ -138,7 +143,11 @@ impl Build {
     pub(crate) fn start_step(&mut self, marker: Option<Seen>, number: Option<u32>, total: Option<u32>, instruction: &str, replay: bool) {
         let instruction =
             Some(instruction.trim().trim_end_matches(':')).filter(|s| !s.is_empty()).map(|s| keep_clipped(s, 0, COMMAND_CHARS).0);
-        self.step = Step { marker, number, total, instruction, evidence: VecDeque::new(), cause: None };
+        let vertex = marker.as_ref().and_then(|m| vertex(&m.text));
+        if let Some(id) = vertex.filter(|_| !replay) {
+            self.vertices.header(id, instruction.as_deref());
+        }
+        self.step = Step { marker, number, total, instruction, evidence: VecDeque::new(), cause: None, vertex };
         self.replaying = replay && self.summary.is_some();
         if let (false, Some(shown)) = (self.replaying, self.step.shown()) {
             if self.begun.len() == BEGUN_KEPT {
@@ -170,26 +179,36 @@ impl Build {
 
     /// A line that can say why the step failed: the step keeps the first (a tool's
     /// first error; what follows it is its consequence).
-    pub(crate) fn add_cause(&mut self, evidence: Seen, rule: usize) {
+    pub(crate) fn add_cause(&mut self, found: &Found) {
         // A summary can be its own cause (BuildKit's `failed to solve: … "/app.py": not
         // found` for a COPY), the last resort.
-        if self.summary.as_ref().is_some_and(|s| s.evidence.iter().any(|e| e.line == evidence.line)) {
-            self.summary_cause.get_or_insert((evidence, rule));
+        if self.summary.as_ref().is_some_and(|s| s.evidence.iter().any(|e| e.line == found.seen.line)) {
+            offer(&mut self.summary_cause, found);
             return;
         }
+        // BuildKit interleaves its steps' output: a line with another step's id is
+        // that step's.
+        let id = vertex(&found.seen.text);
+        if let Some(id) = id {
+            self.vertices.cause(id, found);
+        }
         let Some(step) = self.receiving() else { return };
+        if id.is_some() && step.vertex.is_some() && id != step.vertex {
+            return;
+        }
         let unplaced = step.marker.is_none();
-        step.cause.get_or_insert((evidence.clone(), rule));
+        offer(&mut step.cause, found);
         if unplaced {
-            self.unplaced_cause.get_or_insert((evidence, rule));
+            offer(&mut self.unplaced_cause, found);
         }
     }
 
-    /// Why the failed step failed: the first cause in its own output; else, in a log cut
-    /// before its step's header, the first cause before any header (that output is the
-    /// failed build's); else the summary's own words.
+    /// Why the failed step failed: the cause in its own output (or in its BuildKit
+    /// id's); else, in a log cut before its step's header, the first cause before any
+    /// header (that output is the failed build's); else the summary's own words.
     pub(crate) fn cause_of(&self, failed: &Step) -> Option<(Seen, usize)> {
-        failed.cause.clone().or_else(|| self.unplaced_cause.clone()).or_else(|| self.summary_cause.clone())
+        let found = failed.cause.as_ref().or_else(|| self.vertices.cause_of(failed.vertex, failed.instruction.as_deref()));
+        found.or(self.unplaced_cause.as_ref()).or(self.summary_cause.as_ref()).map(|f| (f.seen.clone(), f.rule))
     }
 
     /// Evidence inside the current step.

@@ -30,17 +30,19 @@ impl FrameReader {
         self.reading = Some((BuilderFrame { path: path.to_owned(), line, lines: Vec::new() }, false));
     }
 
-    /// The frame of the failed instruction: the one that marks it, else the last.
-    pub(crate) fn of(&self, instruction: Option<&str>) -> Option<&BuilderFrame> {
+    /// The frame of the failed instruction: the one that marks it as the output shows
+    /// it (`shown_as`), else the first (a linter's frames follow the failure's).
+    pub(crate) fn of(&self, shown_as: &[String]) -> Option<&BuilderFrame> {
         let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let wanted = instruction.map(words);
         let marks = |frame: &&BuilderFrame| {
             let marked: Vec<&str> = frame.lines.iter().filter(|l| l.2).map(|l| l.1.trim_end().trim_end_matches('\\')).collect();
-            wanted.as_deref().is_some_and(|w| w.starts_with(&words(&marked.join(" "))))
+            let marked = words(&marked.join(" "));
+            shown_as.iter().map(|shown| words(shown)).any(|shown| shown == marked || shown.starts_with(&format!("{marked} ")))
         };
         // A log cut inside a frame still shows the lines it marked.
         let cut = self.reading.as_ref().map(|(frame, _)| frame).filter(|f| f.lines.iter().any(|l| l.2));
-        self.frames.iter().chain(cut).rev().find(marks).or_else(|| cut.or(self.frames.last()))
+        let mut all = self.frames.iter().chain(cut);
+        all.clone().find(marks).or_else(|| all.next())
     }
 
     /// Whether the lines after the header are wanted.

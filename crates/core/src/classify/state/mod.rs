@@ -12,6 +12,7 @@ mod hits;
 mod lookback;
 mod matched;
 mod seen;
+mod step_cause;
 mod timeline;
 mod tty_frames;
 mod warning;
@@ -34,6 +35,7 @@ use hits::Parts;
 use lookback::Lookback;
 use seen::evidence;
 pub(crate) use seen::Seen;
+use step_cause::Found;
 use timeline::Timeline;
 use tty_frames::Frames;
 use warning::is_warning;
@@ -179,7 +181,7 @@ impl<'r> Analysis<'r> {
                 let text = caps.whole();
                 if step.cause && !self.current_warns {
                     if let Some(first) = ev.first() {
-                        self.build.add_cause(first.clone(), ri);
+                        self.build.add_cause(&Found { seen: first.clone(), rule: ri, weak: step.weak });
                     }
                 }
                 self.build.add_evidence(&step.tag, ev, text);

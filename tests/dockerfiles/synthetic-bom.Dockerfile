@@ -1,0 +1,2 @@
+﻿RUN echo one && \
+    false_cmd_missing --flag
