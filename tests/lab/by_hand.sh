@@ -57,9 +57,10 @@ lab_scenarios_by_hand() {
   lab_by_hand gateway-certificate-from-old-pki "client certificates" fix-4 -- \
     openshell sandbox create -g old-pki --from ./ok/Dockerfile --name fix-4
   lab_by_hand from-missing-path 'an existing Dockerfile, a directory holding one' fix-5 -- openshell sandbox create --from ./ok/Dockerfile --name fix-5
-  # The Dockerfiles fixed.
+  # The Dockerfiles fixed, where the plan pointed: the failed command of line 2.
   lab_dockerfile fails "$ready" 'RUN echo "installing the agent" && ls /usr/bin/bash'
-  lab_by_hand build-step-fails "failed step" fix-6 -- openshell sandbox create --from ./fails/Dockerfile --name fix-6
+  lab_by_hand build-step-fails "fails/Dockerfile:2, where \`ls /opt/agent/bin\` failed" fix-6 -- \
+    openshell sandbox create --from ./fails/Dockerfile --name fix-6
   # The server the step downloads from answers: one on the engine's bridge, where the
   # build's container reaches this host.
   local bridge port
