@@ -9,7 +9,7 @@ use crate::screen::printable;
 
 /// At most this many lines are shown; a longer instruction is shown around its failed
 /// command.
-pub(super) const FRAME_SHOWN: usize = 8;
+pub(crate) const FRAME_SHOWN: usize = 8;
 
 /// The spot BuildKit printed itself.
 pub(crate) fn from_builder(frame: &BuilderFrame, mut spot: DockerfileSpot) -> DockerfileSpot {

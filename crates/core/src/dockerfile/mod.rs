@@ -6,6 +6,8 @@ mod chain;
 mod frame;
 mod parse;
 mod place;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use frame::from_builder;
 pub use place::place_in_dockerfile;
