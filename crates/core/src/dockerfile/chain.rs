@@ -63,6 +63,17 @@ mod tests {
     }
 
     #[test]
+    fn quotes_escapes_and_a_background_ampersand_do_not_split() {
+        assert_eq!(parts("echo 'x' && make"), vec!["echo 'x'", "make"]);
+        assert_eq!(parts("echo \"a;b\";c"), vec!["echo \"a;b\"", "c"]);
+        assert_eq!(parts("echo a\\;b; c"), vec!["echo a\\;b", "c"]);
+        assert_eq!(parts("sleep 1 & wait"), vec!["sleep 1 & wait"]);
+        assert_eq!(parts("a;b"), vec!["a", "b"]);
+        assert_eq!(parts("a&&b||c|d"), vec!["a", "b", "c", "d"]);
+        assert_eq!(parts("a;;  ;b"), vec!["a", "b"]);
+    }
+
+    #[test]
     fn the_program_is_the_first_word_after_assignments_and_wrappers() {
         assert_eq!(program("RUN DEBIAN_FRONTEND=noninteractive apt-get install -y x"), Some("apt-get"));
         assert_eq!(program("sudo -E /usr/local/bin/pip install x"), Some("pip"));

@@ -140,6 +140,14 @@ mod tests {
     }
 
     #[test]
+    fn heredoc_words_are_read_in_order() {
+        assert_eq!(heredoc_words("RUN <<EOF"), vec!["EOF"]);
+        assert_eq!(heredoc_words("COPY <<-'A' <<\"B\" /etc/"), vec!["A", "B"]);
+        assert_eq!(heredoc_words("RUN echo $((1<<2)) << 3"), Vec::<String>::new());
+        assert_eq!(heredoc_words("RUN cat <<9"), Vec::<String>::new());
+    }
+
+    #[test]
     fn several_heredocs_a_shift_and_a_byte_order_mark() {
         let found = instructions(
             "\u{feff}# ESCAPE = \\\nFROM base\nCOPY <<A <<-\"B\" /etc/\na\nA\nb\nB\nRUN echo $((1<<PAGE_SHIFT)) && \\\n  false\nRUN x\n",

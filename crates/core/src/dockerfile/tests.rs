@@ -4,7 +4,7 @@
 
 use super::frame::{instruction_shown, underline, FRAME_SHOWN};
 use super::*;
-use crate::model::FrameLine;
+use crate::model::{FrameLine, PlacedBy};
 
 #[test]
 fn a_command_implies_its_instruction() {
@@ -98,6 +98,22 @@ fn empty_spot() -> DockerfileSpot {
 }
 
 #[test]
+fn a_failed_step_has_a_spot_to_place() {
+    let mut diagnosis = Diagnosis::unknown(crate::model::Stage::SandboxCreate, "");
+    diagnosis.failed_step = Some(crate::model::FailedStep {
+        number: Some(2),
+        total: Some(3),
+        command: Some("/bin/sh -c pip install ${PKG}".to_owned()),
+        instruction: Some("RUN pip install x".to_owned()),
+    });
+    let spot = unplaced(&diagnosis, Some("https://user:hunter2secretpw@example.com/Dockerfile"), vec!["pip".to_owned()]).expect("a spot");
+    assert_eq!(spot.instruction.as_deref(), Some("RUN pip install x"));
+    assert_eq!(spot.shown_as, vec!["RUN pip install x".to_owned(), "RUN pip install ${PKG}".to_owned()]);
+    assert_eq!(spot.path.as_deref(), Some("https://***@example.com/Dockerfile"));
+    assert_eq!((spot.line, spot.programs), (None, vec!["pip".to_owned()]));
+}
+
+#[test]
 fn no_spot_without_a_failed_step() {
     assert!(unplaced(&Diagnosis::unknown(crate::model::Stage::SandboxCreate, ""), Some("Dockerfile"), vec![]).is_none());
 }
@@ -108,4 +124,82 @@ fn a_secret_split_by_a_continuation_is_masked_on_both_lines() {
     let shown = instruction_shown(&lines);
     assert_eq!(shown[0].text, "RUN curl -H \"Authorization: Bearer \\");
     assert_eq!(shown[1].text, "  ***\" x");
+}
+
+#[test]
+fn a_secret_ending_a_line_leaves_the_next_line_alone() {
+    let lines = vec![
+        (1, "RUN export GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789 && \\".to_owned()),
+        (2, "    make && \\".to_owned()),
+        (3, "    curl https://user:hunter2secretpw@example.com/x".to_owned()),
+    ];
+    let shown: Vec<String> = instruction_shown(&lines).into_iter().map(|l| l.text).collect();
+    assert_eq!(shown, vec!["RUN export GITHUB_TOKEN=*** && \\", "    make && \\", "    curl https://***@example.com/x"]);
+}
+
+/// A failed `RUN make` (step `n` of `total`) with its spot, before placing.
+fn failed_make(n: u32, total: u32) -> Diagnosis {
+    let mut diagnosis = Diagnosis::unknown(crate::model::Stage::SandboxCreate, "");
+    diagnosis.failed_step =
+        Some(crate::model::FailedStep { number: Some(n), total: Some(total), command: None, instruction: Some("RUN make".to_owned()) });
+    diagnosis.dockerfile = unplaced(&diagnosis, None, vec!["make".to_owned()]);
+    diagnosis
+}
+
+fn placed(mut diagnosis: Diagnosis, source: &str) -> DockerfileSpot {
+    place_in_dockerfile(&mut diagnosis, "Dockerfile", source);
+    diagnosis.dockerfile.expect("a spot")
+}
+
+#[test]
+fn the_file_places_the_instruction_by_its_text_and_the_number_decides_between_equals() {
+    let one = placed(failed_make(2, 2), "FROM a\nRUN make\n");
+    assert_eq!((one.line, one.end_line, one.placed_by, one.note), (Some(2), None, Some(PlacedBy::File), None));
+    assert_eq!(one.failed_command.as_deref(), Some("make"));
+    let continued = placed(failed_make(2, 2), "FROM a\nRUN \\\n  make\n");
+    assert_eq!((continued.line, continued.end_line), (Some(2), Some(3)));
+    // Equal instructions: the classic number decides when the file has that many steps.
+    assert_eq!(placed(failed_make(4, 4), "FROM a\nRUN make\nUSER x\nRUN make\n").line, Some(4));
+    assert_eq!(placed(failed_make(2, 4), "FROM a\nRUN make\nUSER x\nRUN make\n").line, Some(2));
+    let other_count = placed(failed_make(4, 5), "FROM a\nRUN make\nUSER x\nRUN make\n");
+    assert_eq!(other_count.line, None);
+    assert_eq!(other_count.note.as_deref(), Some("`RUN make` is on lines 2, 4 of Dockerfile: the output does not say which one failed"));
+    let changed = placed(failed_make(2, 2), "FROM a\nRUN make all\n");
+    assert_eq!(changed.note.as_deref(), Some("Dockerfile changed since this build: its step 2 (line 2) no longer reads `RUN make`"));
+    let elsewhere = placed(failed_make(2, 3), "FROM a\nRUN make all\n");
+    assert_eq!(
+        elsewhere.note.as_deref(),
+        Some("Dockerfile has no instruction `RUN make`: it changed since this build, or the build used another Dockerfile")
+    );
+}
+
+#[test]
+fn the_builders_own_place_is_kept_and_a_long_instruction_is_quoted_by_its_start() {
+    let mut diagnosis = failed_make(2, 2);
+    if let Some(spot) = &mut diagnosis.dockerfile {
+        spot.placed_by = Some(PlacedBy::Builder);
+        spot.line = Some(9);
+    }
+    let kept = placed(diagnosis, "FROM a\nRUN make\n");
+    assert_eq!((kept.line, kept.path), (Some(9), None));
+    let mut long = failed_make(2, 2);
+    let words = "RUN make ".to_owned() + &"x".repeat(80);
+    long.dockerfile.as_mut().expect("spot").instruction = Some(words.clone());
+    long.dockerfile.as_mut().expect("spot").shown_as = vec![words];
+    let note = placed(long, "FROM a\nRUN make\n").note.expect("a note");
+    assert!(note.ends_with(&format!("`RUN make {}…`", "x".repeat(51))), "{note}");
+}
+
+#[test]
+fn buildkits_frame_gives_the_instruction_its_lines() {
+    let frame = |marked: &[u32]| crate::classify::state::BuilderFrame {
+        path: "Dockerfile".to_owned(),
+        line: 2,
+        lines: (1..=4).map(|n| (n, format!("RUN make{n}"), marked.contains(&n))).collect(),
+    };
+    let one = from_builder(&frame(&[2]), empty_spot());
+    assert_eq!((one.line, one.end_line, one.placed_by), (Some(2), None, Some(PlacedBy::Builder)));
+    let two = from_builder(&frame(&[2, 3]), empty_spot());
+    assert_eq!((two.line, two.end_line), (Some(2), Some(3)));
+    assert_eq!(two.frame.iter().filter(|l| l.failed).count(), 2);
 }

@@ -135,6 +135,42 @@ mod tests {
         );
     }
 
+    fn frame(line: u32, marked: &str) -> BuilderFrame {
+        BuilderFrame { path: "Dockerfile".to_owned(), line, lines: vec![(line, marked.to_owned(), true)] }
+    }
+
+    #[test]
+    fn the_failures_frame_is_the_one_that_marks_its_instruction() {
+        let reader =
+            FrameReader { reading: None, frames: vec![frame(3, "ENV A=1"), frame(4, "RUN pip install ${PKG}"), frame(7, "RUN x")] };
+        let shown = |s: &[&str]| s.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(reader.of(&shown(&["RUN pip install x", "RUN pip install ${PKG}"])).map(|f| f.line), Some(4));
+        assert_eq!(reader.of(&shown(&["RUN   x"])).map(|f| f.line), Some(7));
+        assert_eq!(reader.of(&shown(&["RUN x --more"])).map(|f| f.line), Some(7), "the marked lines may be the start");
+        assert_eq!(reader.of(&shown(&["RUN xy"])).map(|f| f.line), Some(3), "none marks it: the first");
+        assert!(FrameReader::default().of(&shown(&["RUN x"])).is_none());
+    }
+
+    #[test]
+    fn a_frame_is_read_only_between_its_rules_and_to_a_bound() {
+        let mut reader = FrameReader::default();
+        assert!(!reader.reading());
+        reader.begin("Dockerfile", 1);
+        assert!(reader.reading());
+        reader.feed("   1 | >>> RUN x");
+        assert!(!reader.reading(), "a numbered line before the opening rule ends it");
+        let mut reader = FrameReader::default();
+        reader.begin("Dockerfile", 1);
+        reader.feed("--------------------");
+        for n in 1..=FRAME_LINES_MAX {
+            reader.feed(&format!("  {n} | >>> RUN x"));
+        }
+        assert!(reader.reading());
+        reader.feed("  99 | >>> RUN x");
+        assert!(!reader.reading(), "one line too many");
+        assert!(reader.frames.is_empty());
+    }
+
     #[test]
     fn what_is_not_a_frame_is_dropped() {
         assert_eq!(read(&["ERROR: failed to solve", "--------------------"]), None);

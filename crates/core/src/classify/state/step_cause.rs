@@ -26,7 +26,8 @@ pub(crate) fn offer(slot: &mut Option<Found>, found: &Found) {
 pub(crate) fn vertex(text: &str) -> Option<u32> {
     let rest = text.trim_start().strip_prefix('#')?;
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    (digits > 0 && rest[digits..].starts_with(' ')).then(|| rest[..digits].parse().ok()).flatten()
+    // No digits parse as no number.
+    rest[digits..].starts_with(' ').then(|| rest[..digits].parse().ok()).flatten()
 }
 
 /// Steps BuildKit's ids name, with their instruction and cause.
