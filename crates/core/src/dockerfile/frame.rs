@@ -19,11 +19,14 @@ pub(crate) fn from_builder(frame: &BuilderFrame, mut spot: DockerfileSpot) -> Do
     spot.line = marked.first().map(|l| l.0).or(Some(frame.line));
     spot.end_line = marked.last().map(|l| l.0).filter(|last| Some(*last) != spot.line);
     spot.placed_by = Some(PlacedBy::Builder);
-    let mut masked = masked.iter();
+    let mut masked = masked.iter().peekable();
     spot.frame = frame
         .lines
         .iter()
-        .map(|(line, text, failed)| shown(*line, if *failed { masked.next().map_or(text, |m| m) } else { text }, *failed))
+        .map(|(line, text, failed)| match (failed, masked.next_if(|_| *failed)) {
+            (true, Some(masked)) => shown(*line, masked, true),
+            _ => shown(*line, &redact(text), *failed),
+        })
         .collect();
     underline(&mut spot);
     spot
@@ -34,10 +37,10 @@ pub(super) fn instruction_shown(lines: &[(u32, String)]) -> Vec<FrameLine> {
     lines.iter().zip(masked_as_one(lines)).map(|((line, _), text)| shown(*line, &text, true)).collect()
 }
 
-/// A line as shown: printable, masked, clipped, nothing underlined yet.
-fn shown(line: u32, text: &str, failed: bool) -> FrameLine {
+/// A masked line as shown: printable, clipped, nothing underlined yet.
+fn shown(line: u32, masked: &str, failed: bool) -> FrameLine {
     // Tabs as spaces: an underline counts columns.
-    let text = redact(&printable(&text.replace('\t', "    "))).into_owned();
+    let text = printable(&masked.replace('\t', "    "));
     FrameLine { line, text: keep_clipped(&text, 0, COMMAND_CHARS).0, failed, underline: None }
 }
 

@@ -39,7 +39,6 @@ pub fn place_in_dockerfile(diagnosis: &mut Diagnosis, path: &str, source: &str) 
     };
     let chosen = match found[..] {
         [one] => Some(one),
-        [] => None,
         _ => numbered.filter(|n| found.contains(n)),
     };
     let Some(chosen) = chosen else {

@@ -135,6 +135,10 @@ fn a_secret_ending_a_line_leaves_the_next_line_alone() {
     ];
     let shown: Vec<String> = instruction_shown(&lines).into_iter().map(|l| l.text).collect();
     assert_eq!(shown, vec!["RUN export GITHUB_TOKEN=*** && \\", "    make && \\", "    curl https://***@example.com/x"]);
+    // The secret ends where its line's text does: the next line gains no mask.
+    let lines = vec![(1, "RUN export GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789\\".to_owned()), (2, "  && make".to_owned())];
+    let shown: Vec<String> = instruction_shown(&lines).into_iter().map(|l| l.text).collect();
+    assert_eq!(shown, vec!["RUN export GITHUB_TOKEN=***\\", "  && make"]);
 }
 
 /// A failed `RUN make` (step `n` of `total`) with its spot, before placing.
@@ -156,6 +160,8 @@ fn the_file_places_the_instruction_by_its_text_and_the_number_decides_between_eq
     let one = placed(failed_make(2, 2), "FROM a\nRUN make\n");
     assert_eq!((one.line, one.end_line, one.placed_by, one.note), (Some(2), None, Some(PlacedBy::File), None));
     assert_eq!(one.failed_command.as_deref(), Some("make"));
+    // One instruction matches: the numbers need not fit (Podman counts per stage).
+    assert_eq!(placed(failed_make(5, 9), "FROM a\nRUN make\n").line, Some(2));
     let continued = placed(failed_make(2, 2), "FROM a\nRUN \\\n  make\n");
     assert_eq!((continued.line, continued.end_line), (Some(2), Some(3)));
     // Equal instructions: the classic number decides when the file has that many steps.
