@@ -208,4 +208,16 @@ fn buildkits_frame_gives_the_instruction_its_lines() {
     let two = from_builder(&frame(&[2, 3]), empty_spot());
     assert_eq!((two.line, two.end_line), (Some(2), Some(3)));
     assert_eq!(two.frame.iter().filter(|l| l.failed).count(), 2);
+    // The marked lines are masked as the one instruction they are.
+    let split = crate::classify::state::BuilderFrame {
+        path: "Dockerfile".to_owned(),
+        line: 2,
+        lines: vec![
+            (1, "FROM a".to_owned(), false),
+            (2, "RUN curl -H \"Authorization: Bearer \\".to_owned(), true),
+            (3, "  q8Zr3kLmN0pXyT7vWbC2dE5fGhJ9sU1a\" x".to_owned(), true),
+        ],
+    };
+    let texts: Vec<String> = from_builder(&split, empty_spot()).frame.into_iter().map(|l| l.text).collect();
+    assert_eq!(texts, vec!["FROM a", "RUN curl -H \"Authorization: Bearer \\", "  ***\" x"]);
 }
