@@ -54,13 +54,7 @@ fn dispatch(command: &Command) -> anyhow::Result<Exit> {
         Command::Redact(args) => commands::redact::run(args),
         Command::Recreate(args) => commands::recreate::run(args),
         Command::Schema => commands::schema::run(),
-        Command::Completions { shell } => {
-            let mut command = <Cli as clap::CommandFactory>::command();
-            let mut out = Vec::new();
-            clap_complete::generate(*shell, &mut command, "sandbox-triage", &mut out);
-            output::print(&String::from_utf8_lossy(&out))?;
-            Ok(Exit::Determined)
-        }
+        Command::Completions { shell } => commands::completions::run(*shell),
         Command::Man => {
             let mut out = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;

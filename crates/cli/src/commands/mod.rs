@@ -2,6 +2,7 @@
 //! [`crate::settings`], [`crate::diagnose`] and [`crate::output`].
 
 pub(crate) mod classify;
+pub(crate) mod completions;
 pub(crate) mod doctor;
 pub(crate) mod plan;
 pub(crate) mod recover;

@@ -25,6 +25,37 @@ fn completions_parse_in_their_shells() {
     }
 }
 
+/// What bash offers for the words typed so far (the last one being completed), through
+/// the script's own completion function, as bash calls it on TAB.
+fn bash_offers(script: &std::path::Path, words: &[&str]) -> String {
+    let driver = r#"source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+_sandbox__triage sandbox-triage "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"; printf '%s\n' "${COMPREPLY[@]}""#;
+    let out = std::process::Command::new("bash").args(["-c", driver, "bash"]).arg(script).args(words).output().expect("bash");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn completions_complete_subcommands_options_and_values_in_bash_and_fish() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bash = dir.path().join("sandbox-triage.bash");
+    fs::write(&bash, stdout(&run(&["completions", "bash"], b""))).expect("write");
+    assert_eq!(bash_offers(&bash, &["sandbox-triage", "pl"]), "plan\n");
+    assert_eq!(bash_offers(&bash, &["sandbox-triage", "plan", "--fo"]), "--format\n");
+    assert_eq!(bash_offers(&bash, &["sandbox-triage", "classify", "--format", ""]), "human\njson\n");
+    assert!(bash_offers(&bash, &["sandbox-triage", "run", "--"]).contains("--dockerfile\n"));
+
+    let fish = dir.path().join("sandbox-triage.fish");
+    fs::write(&fish, stdout(&run(&["completions", "fish"], b""))).expect("write");
+    let offers = |line: &str| {
+        let script = format!("source {}; complete -C '{line}'", fish.display());
+        let out = std::process::Command::new("fish").args(["--no-config", "-c", &script]).output().expect("fish");
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split('\t').next().unwrap_or_default().to_owned()).collect::<Vec<_>>()
+    };
+    assert!(offers("sandbox-triage pl").contains(&"plan".to_owned()));
+    assert!(offers("sandbox-triage plan --fo").contains(&"--format".to_owned()));
+    assert_eq!(offers("sandbox-triage classify --format "), vec!["human", "json"]);
+}
+
 #[test]
 fn the_man_page_is_roff_with_the_subcommands_and_exit_statuses() {
     let out = run(&["man"], b"");
