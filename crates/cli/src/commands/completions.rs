@@ -16,7 +16,7 @@ pub(crate) fn run(shell: clap_complete::Shell) -> anyhow::Result<Exit> {
     Ok(Exit::Determined)
 }
 
-/// clap_complete's bash script names the subcommands' cases after the binary with its
+/// `clap_complete`'s bash script names the subcommands' cases after the binary with its
 /// hyphen made `__subcmd__` (`sandbox__subcmd__triage__subcmd__plan`), while it builds
 /// the name it looks up with `__` (`sandbox__triage__subcmd__plan`): no option would
 /// ever complete after a subcommand. The cases are renamed to what is looked up.
