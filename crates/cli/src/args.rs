@@ -5,6 +5,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sandbox_triage_core::{Arch, Engine, Os, Shell, Stage, Version};
 
@@ -114,7 +115,7 @@ pub(crate) struct InputArgs {
     pub(crate) input: Option<PathBuf>,
     /// Which command produced the output; by default, the one the output shows (a create
     /// when in doubt).
-    #[arg(long, value_name = "sandbox-create|gateway-start|provider-validation")]
+    #[arg(long, value_name = "STAGE", value_parser = one_of::<Stage>(&["sandbox-create", "gateway-start", "provider-validation"], &[]))]
     pub(crate) stage: Option<Stage>,
     /// The command's exit status; 0 means it succeeded (answer `none`).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
@@ -149,10 +150,10 @@ pub(crate) struct ProviderArgs {
 #[derive(Debug, Args)]
 pub(crate) struct HostArgs {
     /// The host OS (`darwin` and `win32` are accepted too); defaults to this host.
-    #[arg(long, value_name = "linux|macos|windows")]
+    #[arg(long, value_name = "OS", value_parser = one_of::<Os>(&["linux", "macos", "windows"], &["darwin", "win32"]))]
     pub(crate) os: Option<Os>,
     /// The host architecture (`x64` and `arm64` are accepted too); defaults to this host.
-    #[arg(long, value_name = "x86_64|aarch64")]
+    #[arg(long, value_name = "ARCH", value_parser = one_of::<Arch>(&["x86_64", "aarch64"], &["x64", "arm64"]))]
     pub(crate) arch: Option<Arch>,
     /// The OpenShell CLI version (`openshell --version`): messages it cannot print are not matched.
     #[arg(long, value_name = "X.Y.Z")]
@@ -307,7 +308,7 @@ pub(crate) struct ApplyArgs {
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
     /// Which command is run.
-    #[arg(long, default_value = "sandbox-create", value_name = "sandbox-create|gateway-start")]
+    #[arg(long, default_value = "sandbox-create", value_name = "STAGE", value_parser = one_of::<Stage>(&["sandbox-create", "gateway-start"], &[]))]
     pub(crate) stage: Stage,
     #[command(flatten)]
     pub(crate) host: HostArgs,
@@ -381,4 +382,16 @@ pub(crate) struct RulesArgs {
 pub(crate) enum RulesFormat {
     Human,
     Json,
+}
+
+/// A value among `values` (and the hidden `aliases`, other tools' words for them), as
+/// completion and `--help` offer them, parsed with the type's own `FromStr`.
+fn one_of<T>(values: &'static [&'static str], aliases: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: std::str::FromStr + Clone + Send + Sync + 'static,
+    T::Err: Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+{
+    let shown = values.iter().map(|v| clap::builder::PossibleValue::new(*v));
+    let hidden = aliases.iter().map(|v| clap::builder::PossibleValue::new(*v).hide(true));
+    clap::builder::PossibleValuesParser::new(shown.chain(hidden)).try_map(|value: String| value.parse::<T>())
 }

@@ -43,6 +43,10 @@ fn completions_complete_subcommands_options_and_values_in_bash_and_fish() {
     assert_eq!(bash_offers(&bash, &["sandbox-triage", "plan", "--fo"]), "--format\n");
     assert_eq!(bash_offers(&bash, &["sandbox-triage", "classify", "--format", ""]), "human\njson\n");
     assert!(bash_offers(&bash, &["sandbox-triage", "run", "--"]).contains("--dockerfile\n"));
+    // Values, not file names: the aliases other tools use are accepted but not offered.
+    assert_eq!(bash_offers(&bash, &["sandbox-triage", "classify", "--stage", ""]), "sandbox-create\ngateway-start\nprovider-validation\n");
+    assert_eq!(bash_offers(&bash, &["sandbox-triage", "plan", "--os", ""]), "linux\nmacos\nwindows\n");
+    assert_eq!(bash_offers(&bash, &["sandbox-triage", "plan", "--arch", "a"]), "aarch64\n");
 
     let fish = dir.path().join("sandbox-triage.fish");
     fs::write(&fish, stdout(&run(&["completions", "fish"], b""))).expect("write");
