@@ -14,6 +14,12 @@ pub(crate) fn has_hidden(text: &[u8]) -> bool {
     })
 }
 
+/// `text` on one line, its runs of whitespace made single spaces.
+#[must_use]
+pub(crate) fn single_spaced(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// What a terminal may be given: `text` without control characters and the sequences
 /// and strings they start, whole.
 #[must_use]

@@ -24,12 +24,7 @@ pub struct ProviderFailure<'a> {
 
 /// NemoClaw's normalisation: whitespace runs collapsed to one space, trimmed, lowercased.
 fn normalise(message: &str) -> String {
-    joined(message).to_lowercase()
-}
-
-/// The message on one line, its whitespace collapsed.
-fn joined(message: &str) -> String {
-    message.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::screen::single_spaced(message).to_lowercase()
 }
 
 /// Whether a provider rule's conditions all hold for a normalised message.
@@ -91,7 +86,7 @@ pub fn classify_provider(rules: &StageRules, failure: &ProviderFailure<'_>) -> D
     if !normalised.is_empty() {
         // Masked once joined (a `Bearer` and its token may be on two lines), and before
         // it is lowercased: some formats (AWS keys) are case-sensitive.
-        let shown = redact(&joined(failure.message)).to_lowercase();
+        let shown = redact(&crate::screen::single_spaced(failure.message)).to_lowercase();
         diagnosis.evidence.push(Evidence { line: 1, text: printable(&clip_around(&shown, 0, 240)) });
     }
     if let Some((rule, provider)) = winner {

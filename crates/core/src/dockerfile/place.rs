@@ -73,7 +73,7 @@ fn unplaced_note(path: &str, wanted: &str, all: &[Instruction], found: &[usize],
 
 /// An instruction in a note: single-spaced, and its start only when long.
 fn brief(text: &str) -> String {
-    let text = redact(&printable(&text.split_whitespace().collect::<Vec<_>>().join(" "))).into_owned();
+    let text = redact(&printable(&crate::screen::single_spaced(text))).into_owned();
     match text.char_indices().nth(60) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text,

@@ -7,6 +7,7 @@ use crate::classify::state::step_cause::{offer, vertex, Found, Vertices};
 use crate::classify::state::Seen;
 use crate::classify::terminal_text::clip_around;
 use crate::redact::keep_clipped;
+use crate::screen::single_spaced;
 
 /// Evidence lines kept for the current build step.
 const STEP_EVIDENCE: usize = 64;
@@ -52,15 +53,14 @@ impl Step {
             _ => String::new(),
         };
         let instruction = self.instruction.as_deref().unwrap_or("(no instruction)");
-        Some((marker.line, format!("{number}{}", instruction.split_whitespace().collect::<Vec<_>>().join(" "))))
+        Some((marker.line, format!("{number}{}", single_spaced(instruction))))
     }
 }
 
 /// Whether a replayed step is the one streamed before (or no step was seen then).
 fn same_step(streamed: &Step, replayed: &Step) -> bool {
-    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     match (&streamed.instruction, &replayed.instruction) {
-        (Some(a), Some(b)) => streamed.number == replayed.number && words(a) == words(b),
+        (Some(a), Some(b)) => streamed.number == replayed.number && single_spaced(a) == single_spaced(b),
         (None, _) => streamed.marker.is_none(),
         (Some(_), None) => false,
     }

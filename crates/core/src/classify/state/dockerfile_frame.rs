@@ -1,6 +1,8 @@
 //! BuildKit's own place of a failed instruction: the file and line (`Dockerfile:12`), a
 //! rule of dashes, the numbered lines with `>>>` on the instruction's, a closing rule.
 
+use crate::screen::single_spaced;
+
 /// A frame longer than this is not one.
 const FRAME_LINES_MAX: usize = 40;
 
@@ -33,11 +35,10 @@ impl FrameReader {
     /// The frame of the failed instruction: the one that marks it as the output shows
     /// it (`shown_as`), else the first (a linter's frames follow the failure's).
     pub(crate) fn of(&self, shown_as: &[String]) -> Option<&BuilderFrame> {
-        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
         let marks = |frame: &&BuilderFrame| {
             let marked: Vec<&str> = frame.lines.iter().filter(|l| l.2).map(|l| l.1.trim_end().trim_end_matches('\\')).collect();
-            let marked = words(&marked.join(" "));
-            shown_as.iter().map(|shown| words(shown)).any(|shown| shown == marked || shown.starts_with(&format!("{marked} ")))
+            let marked = single_spaced(&marked.join(" "));
+            shown_as.iter().map(|shown| single_spaced(shown)).any(|shown| shown == marked || shown.starts_with(&format!("{marked} ")))
         };
         // A log cut inside a frame still shows the lines it marked.
         let cut = self.reading.as_ref().map(|(frame, _)| frame).filter(|f| f.lines.iter().any(|l| l.2));

@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 
 use crate::classify::state::Seen;
+use crate::screen::single_spaced;
 
 /// A cause line, the rule that matched it, and whether a later cause replaces it.
 #[derive(Debug, Clone)]
@@ -53,7 +54,7 @@ impl Vertices {
 
     /// A step header with its id.
     pub(crate) fn header(&mut self, id: u32, instruction: Option<&str>) {
-        self.entry(id).1 = instruction.map(words);
+        self.entry(id).1 = instruction.map(single_spaced);
     }
 
     /// A cause printed with an id.
@@ -64,17 +65,13 @@ impl Vertices {
     /// The cause of the step with this id, or with this instruction (a replayed step
     /// shows no id).
     pub(crate) fn cause_of(&self, id: Option<u32>, instruction: Option<&str>) -> Option<&Found> {
-        let instruction = instruction.map(words);
+        let instruction = instruction.map(single_spaced);
         self.kept
             .iter()
             .rev()
             .find(|v| Some(v.0) == id || (id.is_none() && instruction.is_some() && v.1 == instruction))
             .and_then(|v| v.2.as_ref())
     }
-}
-
-fn words(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
