@@ -20,6 +20,7 @@ mod recover;
 mod rule_dir;
 mod settings;
 mod supervise;
+mod table;
 
 use std::process::ExitCode;
 

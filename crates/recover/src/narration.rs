@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use sandbox_triage_core::{controls_marked, printable, shown_action, Step};
+use sandbox_triage_core::{controls_marked, printable, shown_action, Look, Step, Style};
+use unicode_width::UnicodeWidthStr;
 
 use crate::journal::{Entry, Found};
 
@@ -76,15 +77,28 @@ pub fn rate(bytes: u64, elapsed: Duration) -> String {
 }
 
 /// The lines people read for `said` (`None`: a progress line, drawn in place by the
-/// front end). Everything from the plan or a process is made printable, and commands
-/// come already shown (their control characters as U+FFFD): no escape sequence reaches
-/// the terminal.
+/// front end), fitted to `style`: prose wraps to its width under its own column,
+/// commands stay whole on their lines (they must paste as shown), a step's output is
+/// clipped in the middle on a terminal. Everything from the plan or a process is made
+/// printable, and commands come already shown (their control characters as U+FFFD): no
+/// escape sequence reaches the terminal but the palette's own.
 #[must_use]
-pub fn text(said: &Said<'_>) -> Option<String> {
+pub fn text(said: &Said<'_>, style: Style) -> Option<String> {
+    // A sentence after `→`, wrapped under its first word.
+    let arrow = |text: &str| trimmed(style.wrap(text, "   → ", "     "));
     Some(match said {
-        Said::Headline(text) | Said::Summary(text) => printable(text),
+        Said::Headline(text) => {
+            // Blank lines before it stay: they part it from what came before.
+            let body = text.trim_start_matches('\n');
+            format!("{}{}", &text[..text.len() - body.len()], trimmed(style.wrap(body, "", "")))
+        }
+        Said::Summary(text) => style.paint(Look::Heading, &printable(text)),
         Said::Step { number, step } => {
-            let mut lines = vec![format!("\n{number}. [{}] {}", step.applicability.as_str(), printable(&step.purpose))];
+            let tag = format!("[{}]", step.applicability.as_str());
+            let head = format!("{number}. ");
+            let title = style.wrap(&format!("{tag} {}", step.purpose), &head, &" ".repeat(head.len()));
+            // Painted once wrapped: escapes take no columns.
+            let mut lines = vec![format!("\n{}", trimmed(title.replacen(&tag, &style.paint(Look::Risk(step.applicability), &tag), 1)))];
             // Each control character of a word shows as U+FFFD: what the operator gave
             // never drives the terminal, and the command still reads as planned.
             if let Some(command) = shown_action(&step.action) {
@@ -93,34 +107,56 @@ pub fn text(said: &Said<'_>) -> Option<String> {
                 }
             }
             if let Some(note) = &step.note {
-                lines.push(format!("   ({})", printable(note)));
+                lines.push(trimmed(style.wrap(&format!("({note})"), "   ", "    ")));
             }
             lines.join("\n")
         }
         Said::Resolved(command) => format!("   → will run: {command}"),
-        Said::Value { name, shown, origin } => format!("   · {name} = {} (from {})", controls_marked(shown), printable(origin)),
-        Said::Check { when, command, expect, holds } => {
-            // "Already done?" answered no is the usual case, not a failure.
-            let mark = match (holds, when.starts_with("already done")) {
-                (true, _) => "✓",
-                (false, true) => "·",
-                (false, false) => "✗",
-            };
-            format!("   {mark} {when}: {command}  → {}", printable(expect))
+        Said::Value { name, shown, origin } => {
+            trimmed(style.wrap(&format!("{name} = {} (from {origin})", controls_marked(shown)), "   · ", "     "))
         }
-        Said::Output(line) => format!("   │ {}", printable(line)),
+        Said::Check { when, command, expect, holds } => check(style, when, command, expect, *holds),
+        Said::Output(line) => format!("   │ {}", style.fit_line(&printable(line), |width| width.saturating_sub(5))),
         Said::Streaming(..) => return None,
         Said::Streamed(bytes, elapsed) => format!("   → {}", rate(*bytes, *elapsed)),
-        Said::Note(text) | Said::Stop(text) => format!("   → {}", printable(text)),
+        Said::Note(text) => arrow(text),
+        Said::Stop(text) => trimmed(style.wrap(text, "   → ", "     ").replacen('→', &style.paint(Look::Attention, "→"), 1)),
         Said::Found(found) => {
-            let mut lines = vec![format!("   → the machine: {}", printable(&found.state))];
+            let mut lines = vec![arrow(&format!("the machine: {}", found.state))];
             if let Some(next) = &found.next {
+                // A command: whole.
                 lines.push(format!("   → next: {next}"));
             }
             if let Some(advice) = &found.advice {
-                lines.push(format!("   → {}", printable(advice)));
+                lines.push(arrow(advice));
             }
             lines.join("\n")
         }
     })
+}
+
+/// A check's line: its mark, which check and its command (whole), then what it looks
+/// for, on the same line when it fits, else wrapped below.
+fn check(style: Style, when: &str, command: &str, expect: &str, holds: bool) -> String {
+    // "Already done?" answered no is the usual case, not a failure.
+    let (mark, look) = match (holds, when.starts_with("already done")) {
+        (true, _) => ("✓", Look::Success),
+        (false, true) => ("·", Look::Muted),
+        (false, false) => ("✗", Look::Failure),
+    };
+    let mark = style.paint(look, mark);
+    let expect = printable(expect);
+    let line = format!("   {when}: {command}  → {expect}");
+    if line.width() + 2 <= style.width {
+        return format!("   {mark} {when}: {command}  → {expect}");
+    }
+    format!("   {mark} {when}: {command}\n{}", trimmed(style.wrap(&expect, "       → ", "         ")))
+}
+
+/// Wrapped text without its last newline: each said thing is printed as a line.
+fn trimmed(mut text: String) -> String {
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    text
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use sandbox_triage_core::CreateInvocation;
+use sandbox_triage_core::{CreateInvocation, Look};
 use sandbox_triage_recover::{Policy, PROBE_TIMEOUT};
 
 use crate::args::{RecoverArgs, RecoverFormat};
@@ -34,10 +34,12 @@ pub(crate) fn run(args: &RecoverArgs, settings: &Settings) -> anyhow::Result<Exi
         RecoverFormat::Json => Narrator::to_stderr(journal),
     };
     if !diagnosis.is_determined() {
-        narrator.headline(&format!(
-            "sandbox-triage recover: the failure is not recognised ({}): nothing to carry out; `sandbox-triage plan` shows the lines to look at",
-            diagnosis.kind
-        ));
+        narrator.headline(
+            "the failure is not recognised:",
+            diagnosis.kind.as_str(),
+            Look::Attention,
+            "Nothing to carry out: `sandbox-triage plan` shows the lines to look at.",
+        );
         if args.format == RecoverFormat::Json {
             output::print(&(recover::report(&diagnosis, policy, None, &narrator) + "\n"))?;
         }

@@ -1,11 +1,12 @@
 //! `sandbox-triage rules`: the catalogue, and whether each rule passes its own cases.
 
-use std::fmt::Write as _;
+use sandbox_triage_core::{Look, Style};
 
 use crate::args::{RulesArgs, RulesFormat};
 use crate::exit::Exit;
 use crate::output;
 use crate::settings::Settings;
+use crate::table::table;
 
 /// One rule's line of the listing.
 struct Row {
@@ -42,7 +43,7 @@ pub(crate) fn run(args: &RulesArgs, settings: &Settings) -> anyhow::Result<Exit>
                 .collect();
             serde_json::json!({ "schema_version": sandbox_triage_core::SCHEMA_VERSION, "rules": rules }).to_string() + "\n"
         }
-        RulesFormat::Human => table(&rows),
+        RulesFormat::Human => human(&rows, settings.style),
     };
     output::print(&text)?;
     let failed: Vec<&str> = rows.iter().filter(|r| r.passing != r.cases).map(|r| r.id.as_str()).collect();
@@ -53,19 +54,25 @@ pub(crate) fn run(args: &RulesArgs, settings: &Settings) -> anyhow::Result<Exit>
     }
 }
 
-/// The rows with each column as wide as its widest value.
-fn table(rows: &[Row]) -> String {
-    let width = |f: fn(&Row) -> usize, header: &str| rows.iter().map(f).max().unwrap_or(0).max(header.len());
-    let (id, stage, role, kind) = (
-        width(|r| r.id.chars().count(), "RULE"),
-        width(|r| r.stage.len(), "STAGE"),
-        width(|r| r.role.len(), "ROLE"),
-        width(|r| r.kind.len(), "KIND"),
-    );
-    let mut out = String::new();
-    let _ = writeln!(out, "{:<id$}  {:<stage$}  {:<role$}  {:<kind$}  CASES", "RULE", "STAGE", "ROLE", "KIND");
-    for r in rows {
-        let _ = writeln!(out, "{:<id$}  {:<stage$}  {:<role$}  {:<kind$}  {}/{}", r.id, r.stage, r.role, r.kind, r.passing, r.cases);
-    }
+/// The table, then a line that counts the rules and says whether their cases pass.
+fn human(rows: &[Row], style: Style) -> String {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| vec![r.id.clone(), r.stage.clone(), r.role.to_owned(), r.kind.clone(), format!("{}/{}", r.passing, r.cases)])
+        .collect();
+    let cases_look = |column: usize, text: &str| {
+        let (passing, cases) = text.split_once('/')?;
+        (column == 4).then_some(if passing == cases { Look::Success } else { Look::Failure })
+    };
+    let mut out = table(&["RULE", "STAGE", "ROLE", "KIND", "CASES"], &cells, style, cases_look);
+    let cases: usize = rows.iter().map(|r| r.cases).sum();
+    let failing = rows.iter().filter(|r| r.passing != r.cases).count();
+    let rules = if rows.len() == 1 { "1 rule".to_owned() } else { format!("{} rules", rows.len()) };
+    let summary = if failing == 0 {
+        style.paint(Look::Success, &format!("{rules}, all {cases} cases pass"))
+    } else {
+        style.paint(Look::Failure, &format!("{rules}, {failing} failing their own cases"))
+    };
+    out.push_str(&format!("\n{summary}\n"));
     out
 }

@@ -11,7 +11,7 @@ mod prompt;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use sandbox_triage_core::{Diagnosis, PathKind, Plan, SCHEMA_VERSION};
+use sandbox_triage_core::{Diagnosis, Look, PathKind, Plan, SCHEMA_VERSION};
 use sandbox_triage_recover::{carry_out as execute, resolve, Given, Outcome, Parts, Policy};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
@@ -59,19 +59,19 @@ pub(crate) fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
 pub(crate) fn carry_out(request: &Request<'_>, narrator: &mut Narrator, stop: &Arc<AtomicBool>) -> Outcome {
     let (diagnosis, plan, policy) = (request.diagnosis, request.plan, request.policy);
     let mode = if policy.apply { "carrying out" } else { "dry run of" };
-    narrator.headline(&format!("sandbox-triage recover: {mode} the plan for {} — {}", diagnosis.kind, plan.headline));
+    narrator.headline(&format!("{mode} the plan for"), diagnosis.kind.as_str(), Look::Failure, &plan.headline);
     let env = |name: &str| std::env::var(name).ok();
     let (values, problems) = resolve(plan, &Given { set: request.set, env: &env, path: &path_kind });
     let mut runner = process::Processes { stop: Arc::clone(stop) };
     let mut person = prompt::Terminal { stop: Arc::clone(stop) };
     let parts = Parts { runner: &mut runner, person: &mut person, stop, listener: narrator };
     let outcome = execute(plan, &values, &problems, policy, parts);
-    let summary = match (outcome, policy.apply) {
-        (Outcome::Done, true) => "recovered: every step ran and every check held".to_owned(),
-        (Outcome::Done, false) => "the plan can be carried out: run again with --apply to do it".to_owned(),
-        (other, _) => format!("ended: {} (exit status {})", other.as_str(), other.code()),
+    let (summary, look) = match (outcome, policy.apply) {
+        (Outcome::Done, true) => ("recovered: every step ran and every check held".to_owned(), Look::Success),
+        (Outcome::Done, false) => ("the plan can be carried out: run again with --apply to do it".to_owned(), Look::Success),
+        (other, _) => (format!("ended: {} (exit status {})", other.as_str(), other.code()), Look::Failure),
     };
-    narrator.headline(&format!("\n{summary}"));
+    narrator.summary(&summary, look);
     outcome
 }
 

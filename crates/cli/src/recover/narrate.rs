@@ -4,9 +4,11 @@
 
 use std::io::{IsTerminal, Write};
 
+use sandbox_triage_core::{Look, Style};
 use sandbox_triage_recover::{rate, text, Entry, Listener, Said};
 
 use crate::recover::journal::Journal;
+use crate::settings::{style_for, Destination};
 
 /// Where the narration goes: stdout for `recover`, stderr beside a JSON answer or a
 /// supervised create's output.
@@ -19,15 +21,33 @@ pub(crate) struct Narrator {
     pub(crate) journal: Journal,
     /// What stopped the run, or would stop `--apply`: for the JSON answer.
     pub(crate) stops: Vec<String>,
+    /// Colour and width of the stream it writes to.
+    pub(crate) style: Style,
 }
 
 impl Narrator {
     pub(crate) fn to_stdout(journal: Journal) -> Narrator {
-        Narrator { terminal: std::io::stdout().is_terminal(), out: Box::new(std::io::stdout()), drawn: false, journal, stops: Vec::new() }
+        let style = style_for(Destination::Stdout);
+        Narrator {
+            terminal: std::io::stdout().is_terminal(),
+            out: Box::new(std::io::stdout()),
+            drawn: false,
+            journal,
+            stops: Vec::new(),
+            style,
+        }
     }
 
     pub(crate) fn to_stderr(journal: Journal) -> Narrator {
-        Narrator { terminal: std::io::stderr().is_terminal(), out: Box::new(std::io::stderr()), drawn: false, journal, stops: Vec::new() }
+        let style = style_for(Destination::Stderr);
+        Narrator {
+            terminal: std::io::stderr().is_terminal(),
+            out: Box::new(std::io::stderr()),
+            drawn: false,
+            journal,
+            stops: Vec::new(),
+            style,
+        }
     }
 
     fn line(&mut self, text: &str) {
@@ -41,9 +61,23 @@ impl Narrator {
         let _ = self.out.flush();
     }
 
-    /// A line of our own (a headline, a summary).
-    pub(crate) fn headline(&mut self, text: &str) {
-        self.line(&sandbox_triage_core::printable(text));
+    /// What the run is: `sandbox-triage recover: {words} {subject}`, the subject (a
+    /// kind) in `look`, then `about` wrapped under it.
+    pub(crate) fn headline(&mut self, words: &str, subject: &str, look: Look, about: &str) {
+        let style = self.style;
+        let subject = style.paint(look, &sandbox_triage_core::printable(subject));
+        let mut text = format!("{}: {words} {subject}", style.paint(Look::Heading, "sandbox-triage recover"));
+        let about = style.wrap(about, "  ", "  ");
+        if !about.is_empty() {
+            text = format!("{text}\n{}", about.trim_end());
+        }
+        self.line(&text);
+    }
+
+    /// How the run ended, in `look`.
+    pub(crate) fn summary(&mut self, text: &str, look: Look) {
+        let shown = self.style.paint(look, &sandbox_triage_core::printable(text));
+        self.line(&format!("\n{shown}"));
     }
 }
 
@@ -60,7 +94,7 @@ impl Listener for Narrator {
                 if let Said::Stop(stop) = &other {
                     self.stops.push(stop.clone());
                 }
-                if let Some(text) = text(&other) {
+                if let Some(text) = text(&other, self.style) {
                     self.line(&text);
                 }
             }

@@ -119,6 +119,10 @@ fn read_pipe(from: &mut impl Read, stream: Stream, spool: &Spool, quiet: &Atomic
         };
         let at = started.elapsed();
         if !quiet.load(Ordering::Relaxed) {
+            // Counted while our heartbeat waits: it redraws its line only when nothing
+            // was written after it.
+            let mut passed = super::watch::PASSED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            *passed += 1;
             let written = match stream {
                 Stream::Out => {
                     let mut out = io::stdout().lock();

@@ -3,16 +3,18 @@
 //! `--early`) the diagnosis as soon as one is decisive, until the command has exited
 //! and its pipes are drained.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use sandbox_triage_core::{diagnosis_human, Classifier, Kind, Phase, Style};
+use sandbox_triage_core::{diagnosis_human, Classifier, Kind, Phase};
 
 use super::child::{Ended, Event, Stream};
 use super::progress::Progress;
 use super::spawn::{Supervised, DRAIN};
 use super::spool::Empty;
 use crate::output_file::OutputFile;
+use crate::settings::{style_for, Destination};
 
 /// A partial line longer than this is classified as it is, so that an endless line
 /// costs no more memory than a long one.
@@ -86,6 +88,35 @@ pub(crate) fn say(text: &str) {
     let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
+/// How many chunks of the command's output were passed through: the readers count each
+/// while they hold it, so that the heartbeat knows whether its line is still the last
+/// one on the terminal.
+pub(crate) static PASSED: Mutex<u64> = Mutex::new(0);
+
+/// The heartbeat's line: on a terminal, redrawn in place while the silence lasts (a line
+/// a minute would otherwise fill the screen); off one, a line each time, for the log.
+#[derive(Default)]
+struct Beat {
+    /// [`PASSED`] when the last heartbeat was drawn on a terminal.
+    drawn_after: Option<u64>,
+}
+
+impl Beat {
+    fn say(&mut self, text: &str, mid_line: bool) {
+        let passed = PASSED.lock().unwrap_or_else(PoisonError::into_inner);
+        let terminal = io::stderr().is_terminal();
+        let text = match self.drawn_after {
+            // Up to the line drawn last, cleared: nothing was written after it.
+            Some(drawn) if terminal && drawn == *passed => format!("\x1b[1A\r\x1b[K{text}\n"),
+            // On a line of its own, after a line the command left unfinished.
+            _ if mid_line => format!("\n{text}\n"),
+            _ => format!("{text}\n"),
+        };
+        say(&text);
+        self.drawn_after = terminal.then_some(*passed);
+    }
+}
+
 /// How the watch ended.
 pub(crate) struct Outcome {
     pub(crate) ended: Option<Ended>,
@@ -118,6 +149,7 @@ pub(crate) fn watch(
     let mut open = 2;
     let mut outcome = Outcome { ended: None, stdout_closed: false, early: None };
     let mut deadline: Option<Instant> = None;
+    let mut beat = Beat::default();
     while open > 0 || deadline.is_none() {
         // A success needs no diagnosis: once its output has passed through, whatever
         // classification has not caught up with is left.
@@ -153,9 +185,10 @@ pub(crate) fn watch(
                 if let Some(interval) = how.heartbeat.filter(|i| silent >= *i && last_beat.elapsed() >= *i) {
                     last_beat = Instant::now();
                     let phase = progress.phase().map_or("the command is running, before any phase it marks", Phase::description);
-                    // On a line of its own, after a line the command left unfinished.
-                    let fresh = if lines.mid_line() { "\n" } else { "" };
-                    say(&format!("{fresh}sandbox-triage: no output for {}s: {phase}\n", silent.as_secs().max(interval.as_secs())));
+                    let text = format!("sandbox-triage: no output for {}s: {phase}", silent.as_secs().max(interval.as_secs()));
+                    // One terminal line, or the redraw would leave its start behind.
+                    let text = style_for(Destination::Stderr).cut_line(&text, |width| width.saturating_sub(1));
+                    beat.say(&text, lines.mid_line());
                     progress.events.heartbeat(at, progress.phase(), silent);
                 }
             }
@@ -172,6 +205,9 @@ fn say_early(classifier: &mut Classifier<'_>) -> Option<Kind> {
     if matches!(so_far.kind, Kind::Unknown | Kind::None) {
         return None;
     }
-    say(&format!("\nsandbox-triage: the command is failing (it has not exited yet)\n{}", diagnosis_human(&so_far, Style::default())));
+    say(&format!(
+        "\nsandbox-triage: the command is failing (it has not exited yet)\n{}",
+        diagnosis_human(&so_far, style_for(Destination::Stderr))
+    ));
     Some(so_far.kind)
 }

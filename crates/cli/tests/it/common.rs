@@ -58,3 +58,11 @@ pub(crate) fn classify_args(case: &CorpusCase) -> Vec<String> {
     }
     args
 }
+
+/// Both streams as a person reads them: a sentence wrapped to the terminal's width reads
+/// as one, so every run of whitespace (a line break and the next line's indent) is one
+/// space.
+pub(crate) fn read_as_prose(out: &Output) -> String {
+    let both = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    both.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -2,8 +2,9 @@
 //! page, a `--version` that says what the binary holds, exit statuses in the help.
 
 use std::fs;
+use std::process::Command;
 
-use crate::common::{run, stdout};
+use crate::common::{run, stdout, BIN};
 
 #[test]
 fn completions_parse_in_their_shells() {
@@ -108,16 +109,24 @@ fn every_subcommand_help_has_examples_and_its_exit_statuses() {
 
 #[test]
 fn rules_list_as_an_aligned_table_and_as_json() {
-    let table = stdout(&run(&["rules"], b""));
+    // Wide enough for every column whole: one line a rule.
+    let out = Command::new(BIN).arg("rules").env("COLUMNS", "200").env("NO_COLOR", "1").output().expect("rules");
+    let table = stdout(&out);
     let lines: Vec<&str> = table.lines().collect();
     assert!(lines[0].starts_with("RULE ") && lines[0].ends_with("CASES"), "{}", lines[0]);
-    // Every column starts where its header does.
+    // Every column starts where its header does; a blank line, then the count.
+    let (rows, summary) = lines[1..].split_at(lines.len() - 3);
     let starts: Vec<usize> = ["STAGE", "ROLE", "KIND", "CASES"].iter().map(|h| lines[0].find(h).expect("a header")).collect();
-    for line in &lines[1..] {
+    for line in rows {
         for &at in &starts {
             assert!(line.as_bytes()[at - 2..at] == *b"  " && line.as_bytes()[at] != b' ', "misaligned at {at}: {line}");
         }
     }
+    let count = rows.len();
+    assert!(count > 100, "{table}");
+    assert_eq!(summary[0], "");
+    let cases: usize = rows.iter().map(|r| r.rsplit('/').next().expect("cases").parse::<usize>().expect("a count")).sum();
+    assert_eq!(summary[1], format!("{count} rules, all {cases} cases pass"));
     let out = run(&["rules", "--format", "json", "--stage", "gateway-start"], b"");
     assert_eq!(out.status.code(), Some(0));
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");

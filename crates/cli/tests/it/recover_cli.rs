@@ -21,7 +21,7 @@ fn with_create<'a>(args: &[&'a str]) -> Vec<&'a str> {
 }
 
 fn said(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    crate::common::read_as_prose(out)
 }
 
 #[test]

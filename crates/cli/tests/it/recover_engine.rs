@@ -183,7 +183,7 @@ impl Drop for World {
 }
 
 fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    crate::common::read_as_prose(out)
 }
 
 fn journal(path: &Path) -> Vec<serde_json::Value> {

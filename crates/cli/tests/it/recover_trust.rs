@@ -16,7 +16,7 @@ fn example_text() -> String {
 }
 
 fn said(out: &std::process::Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    crate::common::read_as_prose(out)
 }
 
 pub(crate) fn wait_for(path: &Path) {

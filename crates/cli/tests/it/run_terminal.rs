@@ -49,3 +49,27 @@ fn a_resized_terminal_resizes_the_childs() {
     let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
     assert!(text.contains("33 97\n25 71\n"), "{text}");
 }
+
+#[test]
+fn the_heartbeat_redraws_its_one_line_on_a_terminal_and_adds_lines_off_one() {
+    let child = "echo first; sleep 2.6; echo second; sleep 1.6";
+    let inner = format!("stty rows 30 cols 80; {BIN} run --heartbeat 1 -- sh -c \"{child}\"");
+    let out = Command::new("script").args(["-qec", &inner, "/dev/null"]).stdin(Stdio::null()).output().expect("`script` runs");
+    let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    let redraw = "\u{1b}[1A\r\u{1b}[K";
+    // During the first silence: one line, then the same line redrawn (never below it).
+    let first = text.split("second").next().expect("text");
+    assert!(first.contains("first\nsandbox-triage: no output for 1s: "), "{text:?}");
+    assert!(first.contains(&format!("{redraw}sandbox-triage: no output for 2s: ")), "{text:?}");
+    // Once the command has printed, the next heartbeat starts a line of its own below it.
+    let after = text.split("second\n").nth(1).expect("the second line");
+    assert!(after.starts_with("sandbox-triage: no output for 1s: "), "{text:?}");
+    // Every heartbeat line fits the terminal: a longer one could not be redrawn.
+    assert!(text.lines().all(|l| l.trim_start_matches(redraw).chars().count() <= 80), "{text:?}");
+
+    // Off a terminal (a log), each heartbeat is a line of its own, with no escapes.
+    let out = Command::new(BIN).args(["run", "--heartbeat", "1", "--", "sh", "-c", child]).stdin(Stdio::null()).output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(err.contains("no output for 1s") && err.contains("no output for 2s"), "{err}");
+}

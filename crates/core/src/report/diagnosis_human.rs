@@ -4,20 +4,20 @@
 use std::fmt::Write as _;
 
 use crate::model::{Diagnosis, Era, Kind, Stage};
-use crate::report::style::{paint, Style, BOLD, DIM, GREEN, RED, YELLOW};
-use crate::report::wrap::{clip, wrap, wrap_prefixed};
+use crate::report::style::{Look, Style};
+use crate::report::wrap::{wrap, wrap_prefixed};
 use crate::screen::printable;
 
 /// The human report: the kind and phase, the explanation, the facts, the evidence lines.
 #[must_use]
 pub fn diagnosis_human(diagnosis: &Diagnosis, style: Style) -> String {
     let mut out = String::new();
-    let colour = match diagnosis.kind {
-        Kind::None => GREEN,
-        Kind::Unknown => YELLOW,
-        _ => RED,
+    let look = match diagnosis.kind {
+        Kind::None => Look::Success,
+        Kind::Unknown => Look::Attention,
+        _ => Look::Failure,
     };
-    let mut heading = paint(style, colour.bold(), diagnosis.kind.as_str());
+    let mut heading = style.paint(look, diagnosis.kind.as_str());
     if let Some(phase) = diagnosis.phase {
         let _ = write!(heading, " (phase: {phase})");
     }
@@ -25,11 +25,11 @@ pub fn diagnosis_human(diagnosis: &Diagnosis, style: Style) -> String {
     out.push_str(&wrap(&diagnosis.explanation, style.width, "  "));
     // The line that says why, before the facts: what an operator reads first.
     if let Some(cause) = &diagnosis.cause {
-        let _ = writeln!(out, "\n{}", paint(style, BOLD, "cause"));
+        let _ = writeln!(out, "\n{}", style.paint(Look::Heading, "cause"));
         let text = printable(&cause.text);
         let digits = cause.line.to_string().len().max(4);
-        let text = style.evidence_width.map_or(text.clone(), |width| clip(&text, width.saturating_sub(digits + 5)));
-        let _ = writeln!(out, "  {} │ {text}", paint(style, DIM, &format!("{:>digits$}", cause.line)));
+        let text = style.fit_line(&text, |width| width.saturating_sub(digits + 5));
+        let _ = writeln!(out, "  {} │ {text}", style.paint(Look::Muted, &format!("{:>digits$}", cause.line)));
         if let Some(hint) = &cause.hint {
             out.push_str(&wrap_prefixed(hint, style.width, "  hint: ", "        ", ""));
         }
@@ -43,17 +43,17 @@ pub fn diagnosis_human(diagnosis: &Diagnosis, style: Style) -> String {
         // codes take no columns.
         let column = " ".repeat(15);
         let value = wrap_prefixed(&value, style.width, &column, &column, "");
-        let _ = write!(out, "  {} {}", paint(style, DIM, &format!("{name:<12}")), value.get(column.len()..).unwrap_or("\n"));
+        let _ = write!(out, "  {} {}", style.paint(Look::Muted, &format!("{name:<12}")), value.get(column.len()..).unwrap_or("\n"));
     }
     if !diagnosis.evidence.is_empty() {
-        let _ = writeln!(out, "\n{}", paint(style, BOLD, "evidence"));
+        let _ = writeln!(out, "\n{}", style.paint(Look::Heading, "evidence"));
         let digits = diagnosis.evidence.iter().map(|e| e.line.to_string().len()).max().unwrap_or(1).max(4);
         for evidence in &diagnosis.evidence {
             let number = format!("{:>digits$}", evidence.line);
             let text = printable(&evidence.text);
             // On a terminal, a line longer than it is clipped (the JSON keeps it whole).
-            let text = style.evidence_width.map_or(text.clone(), |width| clip(&text, width.saturating_sub(digits + 5)));
-            let _ = writeln!(out, "  {} │ {text}", paint(style, DIM, &number));
+            let text = style.fit_line(&text, |width| width.saturating_sub(digits + 5));
+            let _ = writeln!(out, "  {} │ {text}", style.paint(Look::Muted, &number));
         }
     }
     out

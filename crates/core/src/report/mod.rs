@@ -21,5 +21,5 @@ pub use json::{
 pub use plan_human::{plan_human, recovery_human};
 pub use script::plan_script;
 pub use shown::{controls_marked, shown_action, shown_command, shown_words};
-pub use style::Style;
+pub use style::{Look, Style};
 pub use timeline_human::{duration_human, timeline_human};

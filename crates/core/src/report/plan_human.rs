@@ -6,14 +6,16 @@ use crate::model::Diagnosis;
 use crate::plan::{Action, Plan, Step};
 use crate::report::diagnosis_human::diagnosis_human;
 use crate::report::shown::{shown_action, shown_command as shown};
-use crate::report::style::Style;
+use crate::report::style::{Look, Style};
 use crate::report::wrap::{wrap, wrap_prefixed};
 use crate::screen::printable;
 
 fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, out: &mut String) {
     for (i, step) in steps.iter().enumerate() {
-        let title = format!("[{}] {}", step.applicability.as_str(), step.purpose);
-        out.push_str(&wrap_prefixed(&title, style.width, &format!("  {} ", label(i)), "       ", ""));
+        let tag = format!("[{}]", step.applicability.as_str());
+        let title = wrap_prefixed(&format!("{tag} {}", step.purpose), style.width, &format!("  {} ", label(i)), "       ", "");
+        // Painted once wrapped: the wrapping counts columns, and escapes take none.
+        out.push_str(&title.replacen(&tag, &style.paint(Look::Risk(step.applicability), &tag), 1));
         let needs = step.placeholders();
         if !needs.is_empty() {
             out.push_str(&wrap_prefixed(&needs.join(", "), style.width, "       needs: ", "              ", ""));
@@ -73,22 +75,29 @@ pub fn plan_human(diagnosis: &Diagnosis, plan: &Plan, style: Style) -> String {
 #[must_use]
 pub fn recovery_human(plan: &Plan, style: Style) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "recovery");
+    let _ = writeln!(out, "{}", style.paint(Look::Heading, "recovery"));
     out.push_str(&wrap(&plan.headline, style.width, "  "));
     for note in &plan.notes {
         out.push_str(&wrap(note, style.width, "  "));
     }
     if let Some(context) = &plan.context {
-        let _ = writeln!(out, "\n  create context (secrets and the runtime environment omitted)");
-        let _ = writeln!(out, "    source:     {}", printable(&context.source));
-        let _ = writeln!(out, "    policy:     {}", context.policy);
+        out.push('\n');
+        out.push_str(&wrap("create context (secrets and the runtime environment omitted)", style.width, "  "));
         let providers = if context.providers.is_empty() { "none".to_owned() } else { context.providers.join(", ") };
-        let _ = writeln!(out, "    providers:  {}", printable(&providers));
-        let _ = writeln!(out, "    gpu:        {}", context.gpu);
-        if let Some(resources) = &context.resources {
-            let _ = writeln!(out, "    resources:  {}", printable(resources));
+        let rows = [
+            ("source", Some(context.source.clone())),
+            ("policy", Some(context.policy.to_string())),
+            ("providers", Some(providers)),
+            ("gpu", Some(context.gpu.to_string())),
+            ("resources", context.resources.clone()),
+            ("runtime environment", Some(context.runtime_environment.to_string())),
+        ];
+        // Values in one column, wrapped under it.
+        let column = " ".repeat(4 + "runtime environment: ".len());
+        for (name, value) in rows.iter().filter_map(|(name, value)| Some((name, value.as_ref()?))) {
+            let label = format!("    {:<21}", format!("{name}:"));
+            out.push_str(&wrap_prefixed(value, style.width, &label, &column, ""));
         }
-        let _ = writeln!(out, "    runtime environment: {}", context.runtime_environment);
     }
     if !plan.steps.is_empty() {
         out.push('\n');

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
 use crate::model::Timeline;
-use crate::report::style::{paint, Style, BOLD, DIM};
+use crate::report::style::{Look, Style};
 use crate::report::wrap::clip;
 use crate::screen::printable;
 
@@ -57,15 +57,15 @@ pub fn timeline_human(timeline: &Timeline, style: Style) -> String {
         let blocks = (ms * bar_room as u128 + u128::from(longest) / 2) / u128::from(longest);
         let bar = "█".repeat(usize::try_from(blocks).unwrap_or(bar_room).max(usize::from(ms > 0)));
         let pad = label - name.width();
-        let _ = writeln!(out, "  {name}{}  {:>7}  {}", " ".repeat(pad), duration_human(*secs), paint(style, DIM, &bar));
+        let _ = writeln!(out, "  {name}{}  {:>7}  {}", " ".repeat(pad), duration_human(*secs), style.paint(Look::Muted, &bar));
     };
     let mut out = String::new();
-    let _ = writeln!(out, "{}  {}", paint(style, BOLD, "timeline"), duration_human(timeline.total_secs));
+    let _ = writeln!(out, "{}  {}", style.paint(Look::Heading, "timeline"), duration_human(timeline.total_secs));
     for r in &rows {
         row(&mut out, r);
     }
     if !steps.is_empty() {
-        let _ = writeln!(out, "{}", paint(style, BOLD, "slowest build steps"));
+        let _ = writeln!(out, "{}", style.paint(Look::Heading, "slowest build steps"));
         for s in &steps {
             row(&mut out, s);
         }

@@ -181,7 +181,7 @@ impl Heard {
 
 impl Listener for Heard {
     fn said(&mut self, said: Said<'_>) {
-        self.lines.extend(text(&said));
+        self.lines.extend(text(&said, sandbox_triage_core::Style { width: usize::MAX, ..Default::default() }));
     }
     fn record(&mut self, entry: &Entry) {
         self.entries.push(entry.clone());
