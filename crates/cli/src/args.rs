@@ -5,12 +5,16 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::builder::TypedValueParser as _;
+use clap::builder::{ArgPredicate, TypedValueParser as _};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sandbox_triage_core::{Arch, Engine, Os, Shell, Stage, Version};
 
 use crate::help_text as help;
 pub(crate) use crate::help_text::EXIT_STATUSES;
+
+mod run;
+
+pub(crate) use run::RunArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -76,9 +80,9 @@ pub(crate) enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff): `sandbox-triage man | man -l -`.
+    /// Print a man page (roff), or write every page with --dir: `sandbox-triage man run | man -l -`.
     #[command(after_help = help::MAN)]
-    Man,
+    Man(crate::commands::man::ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -107,12 +111,10 @@ pub(crate) enum Format {
     Json,
 }
 
-/// What `classify` and `plan` both take: the input and what is known about the run.
+/// What `classify`, `plan` and `recover` take beside the input: what is known about
+/// the run.
 #[derive(Debug, Args)]
 pub(crate) struct InputArgs {
-    /// The captured output; `-` or nothing reads stdin.
-    #[arg(value_name = "FILE|-")]
-    pub(crate) input: Option<PathBuf>,
     /// Which command produced the output; by default, the one the output shows (a create
     /// when in doubt).
     #[arg(long, value_name = "STAGE", value_parser = one_of::<Stage>(&["sandbox-create", "gateway-start", "provider-validation"], &[]))]
@@ -184,10 +186,18 @@ pub(crate) enum FrontendChoice {
 
 #[derive(Debug, Args)]
 pub(crate) struct ClassifyArgs {
+    /// The captured output; `-` or nothing reads stdin. Several files, or a directory
+    /// (its `*.log` files), give one line each.
+    #[arg(value_name = "FILE|DIR|-")]
+    pub(crate) inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) input: InputArgs,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// The output's format.
+    #[arg(long, value_enum, default_value_t = Format::Human, default_value_if("json", ArgPredicate::IsPresent, "json"))]
     pub(crate) format: Format,
+    /// Shorthand for `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -199,12 +209,19 @@ pub(crate) enum PlanFormat {
 
 #[derive(Debug, Args)]
 pub(crate) struct PlanArgs {
+    /// The captured output; `-` or nothing reads stdin.
+    #[arg(value_name = "FILE|-")]
+    pub(crate) path: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) input: InputArgs,
     #[command(flatten)]
     pub(crate) choice: PlanChoiceArgs,
-    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    /// The output's format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human, default_value_if("json", ArgPredicate::IsPresent, "json"))]
     pub(crate) format: PlanFormat,
+    /// Shorthand for `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub(crate) json: bool,
     /// The original create argv: `openshell sandbox create …` or its flags alone.
     #[arg(last = true, value_name = "CREATE ARGV")]
     pub(crate) argv: Vec<OsString>,
@@ -218,6 +235,9 @@ pub(crate) enum RecoverFormat {
 
 #[derive(Debug, Args)]
 pub(crate) struct RecoverArgs {
+    /// The captured output; `-` or nothing reads stdin.
+    #[arg(value_name = "FILE|-")]
+    pub(crate) path: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) input: InputArgs,
     #[command(flatten)]
@@ -227,8 +247,12 @@ pub(crate) struct RecoverArgs {
     /// Append one JSON object per step to this file as each step ends.
     #[arg(long, value_name = "FILE")]
     pub(crate) journal: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = RecoverFormat::Human)]
+    /// The output's format.
+    #[arg(long, value_enum, default_value_t = RecoverFormat::Human, default_value_if("json", ArgPredicate::IsPresent, "json"))]
     pub(crate) format: RecoverFormat,
+    /// Shorthand for `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub(crate) json: bool,
     /// The original create argv: `openshell sandbox create …` or its flags alone.
     #[arg(last = true, value_name = "CREATE ARGV")]
     pub(crate) argv: Vec<OsString>,
@@ -239,36 +263,18 @@ pub(crate) struct DoctorArgs {
     /// The container engine to check; by default docker when it is installed, else podman.
     #[arg(long, value_name = "docker|podman")]
     pub(crate) engine: Option<Engine>,
-    /// Check this gateway only (its container `openshell-cluster-GATEWAY`).
+    /// Check this gateway only: its registration in OpenShell's config, or its container
+    /// `openshell-cluster-GATEWAY` (OpenShell 0.0.36 and older).
     #[arg(short = 'g', long, value_name = "GATEWAY")]
     pub(crate) gateway: Option<String>,
     #[command(flatten)]
     pub(crate) host: HostArgs,
-    #[arg(long, value_enum, default_value_t = RecoverFormat::Human)]
+    /// The output's format.
+    #[arg(long, value_enum, default_value_t = RecoverFormat::Human, default_value_if("json", ArgPredicate::IsPresent, "json"))]
     pub(crate) format: RecoverFormat,
-}
-
-/// `run --recover` and what the recovery may do.
-#[derive(Debug, Args)]
-pub(crate) struct RunRecoveryArgs {
-    /// When the command fails with a failure whose plan the tool can carry out, carry it
-    /// out (same confirmations and checks as `recover --apply`); the exit status is then
-    /// the recovery's (0: the sandbox was created).
-    #[arg(long)]
-    pub(crate) recover: bool,
-    /// With --recover: answer yes to every confirmation.
-    #[arg(long, requires = "recover")]
-    pub(crate) yes: bool,
-    /// With --recover: let destructive steps run too.
-    #[arg(long, requires = "recover")]
-    pub(crate) allow_destructive: bool,
-    /// With --recover: append one JSON object per recovery step to this file.
-    #[arg(long, value_name = "FILE", requires = "recover")]
-    pub(crate) journal: Option<PathBuf>,
-    /// With --recover: a value the plan needs that neither the create nor its output
-    /// gave (repeatable; also read from `SANDBOX_TRIAGE_<NAME>`).
-    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set, requires = "recover")]
-    pub(crate) set: Vec<(String, String)>,
+    /// Shorthand for `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub(crate) json: bool,
 }
 
 /// `NAME=VALUE` for `--set`: a placeholder's name (upper case, digits, `_`) and its value.
@@ -306,67 +312,6 @@ pub(crate) struct ApplyArgs {
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct RunArgs {
-    /// Which command is run.
-    #[arg(long, default_value = "sandbox-create", value_name = "STAGE", value_parser = one_of::<Stage>(&["sandbox-create", "gateway-start"], &[]))]
-    pub(crate) stage: Stage,
-    #[command(flatten)]
-    pub(crate) host: HostArgs,
-    #[command(flatten)]
-    pub(crate) choice: PlanChoiceArgs,
-    /// Also write the plan's JSON object here when the command ends (a success: kind
-    /// `none`, so the file never holds an earlier run's report).
-    #[arg(long, value_name = "FILE")]
-    pub(crate) json_out: Option<PathBuf>,
-    /// After this many seconds without output, say which phase is running (0: never;
-    /// default 15 on a terminal, never otherwise).
-    #[arg(long, value_name = "SECONDS", conflicts_with = "quiet")]
-    pub(crate) heartbeat: Option<u64>,
-    /// Print the diagnosis as soon as a decisive failure appears, before the command
-    /// exits (once: the end then adds only the plan, unless the diagnosis changed).
-    #[arg(long, conflicts_with = "quiet")]
-    pub(crate) early: bool,
-    #[command(flatten)]
-    pub(crate) probe: NoProbe,
-    /// The Dockerfile the failed build used, to show where its failed step is (by
-    /// default the one the create built: its output names it, and `--from`).
-    #[arg(long, value_name = "PATH")]
-    pub(crate) dockerfile: Option<PathBuf>,
-    /// Add nothing to the command's output but the final diagnosis and plan (no
-    /// heartbeat, no timeline).
-    #[arg(short, long)]
-    pub(crate) quiet: bool,
-    /// Also write the command's own output to this file as it comes, both streams in the
-    /// order received (what a terminal shows with `2>&1`), then the lines of a failed
-    /// sandbox container's log when they were read: the log to keep, which `classify`
-    /// answers as this run did.
-    #[arg(long, value_name = "FILE")]
-    pub(crate) log: Option<PathBuf>,
-    /// Write what happens as it happens to this file, one JSON object per line: started,
-    /// phase, step, heartbeat, evidence, exited, diagnosis (with the timeline).
-    #[arg(long, value_name = "FILE")]
-    pub(crate) events: Option<PathBuf>,
-    /// Show the timeline (each phase's duration, the slowest build steps) after a success
-    /// too; a failure always shows it, unless --quiet.
-    #[arg(long)]
-    pub(crate) timeline: bool,
-    #[command(flatten)]
-    pub(crate) recovery: RunRecoveryArgs,
-    /// The command to run, usually `openshell sandbox create …`.
-    #[arg(last = true, required = true, value_name = "COMMAND")]
-    pub(crate) command: Vec<OsString>,
-}
-
-/// `run` reads a failed sandbox container's log unless told not to.
-#[derive(Debug, Args)]
-pub(crate) struct NoProbe {
-    /// Never read a failed sandbox container's log from the engine (by default `run`
-    /// reads it when the create ended `ContainerExited` or timed out).
-    #[arg(long)]
-    pub(crate) no_probe: bool,
-}
-
-#[derive(Debug, Args)]
 pub(crate) struct RulesArgs {
     /// A directory of rule files that add to or override the built-in rules.
     #[arg(long, value_name = "DIR")]
@@ -374,8 +319,12 @@ pub(crate) struct RulesArgs {
     /// Only this stage's rules.
     #[arg(long)]
     pub(crate) stage: Option<Stage>,
-    #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+    /// The output's format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Human, default_value_if("json", ArgPredicate::IsPresent, "json"))]
     pub(crate) format: RulesFormat,
+    /// Shorthand for `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

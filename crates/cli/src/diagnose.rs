@@ -1,6 +1,8 @@
 //! Reading a captured output and classifying it: a log streams through the classifier,
 //! a provider-validation message is read whole with its statuses.
 
+use std::path::Path;
+
 use anyhow::{bail, Context};
 use sandbox_triage_core::{Diagnosis, Options, Stage, StageSet, Triage};
 
@@ -9,15 +11,16 @@ use crate::container_log;
 use crate::input;
 use crate::settings::Settings;
 
-/// Reads the input and classifies it, for the stage given or the one it shows.
-pub(crate) fn diagnose(args: &InputArgs, settings: &Settings) -> anyhow::Result<Diagnosis> {
+/// Reads the input at `path` (stdin for `-` or none) and classifies it, for the stage
+/// given or the one it shows.
+pub(crate) fn diagnose(path: Option<&Path>, args: &InputArgs, settings: &Settings) -> anyhow::Result<Diagnosis> {
     let statuses = args.provider.http_status.is_some() || args.provider.curl_status.is_some();
     if statuses && args.stage != Some(Stage::ProviderValidation) {
         bail!("--http-status and --curl-status apply to --stage provider-validation only");
     }
     let stage = args.stage;
     let set = StageSet::new(&settings.catalogue);
-    let (reader, name) = input::open(args.input.as_deref())?;
+    let (reader, name) = input::open(path)?;
     if name == "stdin" && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         eprintln!("sandbox-triage: reading from stdin (a terminal); pipe the create's output, 2>&1 included, or end with Ctrl-D");
     }

@@ -5,7 +5,8 @@ pub(crate) const EXIT_STATUSES: &str = "Examples:
   openshell sandbox create --from ./Dockerfile 2>&1 | tee create.log
   sandbox-triage classify create.log
   sandbox-triage plan create.log
-  sandbox-triage run --recover -- openshell sandbox create --from ./Dockerfile
+  sandbox-triage run --recover -- \\
+      openshell sandbox create --from ./Dockerfile
 
 Exit status:
   classify, plan  0 a kind (or none) was determined, 1 the kind is unknown,
@@ -33,7 +34,8 @@ Exit status:
 pub(crate) const PLAN: &str = "Examples:
   sandbox-triage plan create.log
   sandbox-triage plan --engine podman --format sh create.log > recover.sh
-  sandbox-triage plan --format json create.log -- --name dev --from ./Dockerfile
+  sandbox-triage plan --format json create.log -- \\
+      --name dev --from ./Dockerfile
 
 Exit status:
   0  a failure kind (or none) was determined and its plan printed
@@ -42,7 +44,8 @@ Exit status:
 
 pub(crate) const RUN: &str = "Examples:
   sandbox-triage run -- openshell sandbox create --from ./Dockerfile
-  sandbox-triage run --recover -- openshell sandbox create --from ./Dockerfile
+  sandbox-triage run --recover -- \\
+      openshell sandbox create --from ./Dockerfile
   sandbox-triage run --quiet --events events.ndjson -- nemoclaw onboard
 
 Exit status:
@@ -55,9 +58,11 @@ Exit status:
 
 pub(crate) const RECOVER: &str = "Examples:
   sandbox-triage recover create.log
-  sandbox-triage recover --apply create.log -- --name dev --from ./Dockerfile
+  sandbox-triage recover --apply create.log -- \\
+      --name dev --from ./Dockerfile
   sandbox-triage recover --apply --yes --journal recovery.ndjson create.log
-  sandbox-triage recover --apply --allow-destructive --stage gateway-start \\
+  sandbox-triage recover --apply --allow-destructive \\
+      --stage gateway-start \\
       --set GATEWAY_STATE_DIR=$HOME/.local/state/openshell/gateway gw.log
 
 Values: the create's own (given after --) are used as they were; a value
@@ -67,9 +72,9 @@ stops it before its first change; a stop or a failure puts back what the
 run changed.
 
 Exit status:
-    0  recovered (with --apply), or the plan can be carried out (a dry run)
+    0  recovered (with --apply); a dry run: the plan can be carried out
     1  the failure is not recognised: there is no plan to carry out
-    2  the tool itself failed (usage, unreadable input, an unusable journal)
+    2  the tool itself failed (usage, unreadable input, unusable journal)
     3  a probe or a pre-condition did not hold: the machine's state and the
        next command are said
     4  a step failed (a process of it, or the check after it)
@@ -123,6 +128,7 @@ Exit status:
   0  the schema was printed";
 
 pub(crate) const COMPLETIONS: &str = "Examples:
+  mkdir -p ~/.local/share/bash-completion/completions
   sandbox-triage completions bash \\
       > ~/.local/share/bash-completion/completions/sandbox-triage
   sandbox-triage completions zsh > \"${fpath[1]}/_sandbox-triage\"
@@ -134,7 +140,9 @@ Exit status:
 
 pub(crate) const MAN: &str = "Examples:
   sandbox-triage man | man -l -
-  sandbox-triage man > ~/.local/share/man/man1/sandbox-triage.1
+  sandbox-triage man run | man -l -
+  sandbox-triage man --dir ~/.cargo/share/man/man1
 
 Exit status:
-  0  the page was printed";
+  0  the page was printed, or every page written
+  2  the tool itself failed (a directory it cannot write)";

@@ -21,6 +21,7 @@ mod rule_dir;
 mod settings;
 mod supervise;
 mod table;
+mod usage_tips;
 
 use std::process::ExitCode;
 
@@ -56,12 +57,7 @@ fn dispatch(command: &Command) -> anyhow::Result<Exit> {
         Command::Recreate(args) => commands::recreate::run(args),
         Command::Schema => commands::schema::run(),
         Command::Completions { shell } => commands::completions::run(*shell),
-        Command::Man => {
-            let mut out = Vec::new();
-            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
-            output::print(&String::from_utf8_lossy(&out))?;
-            Ok(Exit::Determined)
-        }
+        Command::Man(args) => commands::man::run(args),
     }
 }
 
@@ -83,9 +79,11 @@ fn main() -> ExitCode {
         // Once per run, for clap's static strings.
         command = command.version(&*Box::leak(version().into_boxed_str()));
     }
-    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&command.get_matches()) {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = command.try_get_matches_from_mut(&argv).unwrap_or_else(|error| usage_tips::with_tip(error, &argv).exit());
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(error) => error.exit(),
+        Err(error) => error.format(&mut command).exit(),
     };
     settings::set_color(cli.color);
     match dispatch(&cli.command) {

@@ -70,7 +70,7 @@ fn wrapped(cell: &str, width: usize) -> Vec<String> {
     for c in cell.chars() {
         let w = c.width().unwrap_or(0);
         if used + w > width && !line.is_empty() {
-            let cut = line.char_indices().filter(|&(at, c)| at * 2 >= line.len() && matches!(c, '.' | '-' | '_' | '/' | ' ')).last();
+            let cut = line.char_indices().rev().find(|&(at, c)| at * 2 >= line.len() && matches!(c, '.' | '-' | '_' | '/' | ' '));
             let rest = match cut {
                 Some((at, c)) => line.split_off(at + c.len_utf8()),
                 None => String::new(),

@@ -1,19 +1,120 @@
-//! `sandbox-triage classify`: the diagnosis of a captured output.
+//! `sandbox-triage classify`: the diagnosis of a captured output; of several (files, or
+//! a directory's `*.log`), one line each.
 
-use sandbox_triage_core::{diagnosis_human, diagnosis_json};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use sandbox_triage_core::{diagnosis_human, diagnosis_json, printable, Diagnosis, Look, SCHEMA_VERSION};
 
 use crate::args::{ClassifyArgs, Format};
 use crate::diagnose::diagnose;
 use crate::exit::Exit;
 use crate::output;
 use crate::settings::Settings;
+use crate::table::table;
 
 pub(crate) fn run(args: &ClassifyArgs, settings: &Settings) -> anyhow::Result<Exit> {
-    let diagnosis = diagnose(&args.input, settings)?;
+    let one_file = match args.inputs.as_slice() {
+        [] => None,
+        [path] if !path.is_dir() => Some(path.as_path()),
+        _ => return several(args, settings),
+    };
+    let diagnosis = diagnose(one_file, &args.input, settings)?;
     let text = match args.format {
         Format::Json => diagnosis_json(&diagnosis) + "\n",
         Format::Human => diagnosis_human(&diagnosis, settings.style),
     };
     output::print(&text)?;
     Ok(Exit::of(&diagnosis))
+}
+
+/// The files given, a directory standing for its `*.log` files (sorted by name).
+fn files(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input == Path::new("-") {
+            anyhow::bail!("stdin (`-`) is one input: give it alone, not among files");
+        }
+        if !input.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        let mut logs: Vec<PathBuf> = std::fs::read_dir(input)
+            .with_context(|| format!("cannot list {}", input.display()))?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == "log") && !path.is_dir())
+            .collect();
+        if logs.is_empty() {
+            anyhow::bail!("{} holds no `*.log` file", input.display());
+        }
+        logs.sort();
+        files.extend(logs);
+    }
+    Ok(files)
+}
+
+/// Each file's answer, one line each (a table on a terminal; JSON: one object with a
+/// `files` array); the exit status is the worst of theirs: a file that cannot be read
+/// (2), else one whose kind is unknown (1).
+fn several(args: &ClassifyArgs, settings: &Settings) -> anyhow::Result<Exit> {
+    let files = files(&args.inputs)?;
+    let answers: Vec<(String, Result<Diagnosis, String>)> = files
+        .iter()
+        .map(|path| {
+            let answer =
+                diagnose(Some(path), &args.input, settings).map_err(|e| e.chain().map(ToString::to_string).collect::<Vec<_>>().join(": "));
+            (printable(&path.display().to_string()), answer)
+        })
+        .collect();
+    let text = match args.format {
+        Format::Json => json(&answers),
+        Format::Human => human(&answers, settings),
+    };
+    output::print(&text)?;
+    let exit = |answer: &Result<Diagnosis, String>| answer.as_ref().map_or(Exit::ToolFailed, Exit::of);
+    let worst = answers.iter().map(|(_, answer)| exit(answer)).max_by_key(|exit| match exit {
+        Exit::Determined => 0,
+        Exit::Unknown => 1,
+        _ => 2,
+    });
+    Ok(worst.unwrap_or(Exit::Determined))
+}
+
+fn json(answers: &[(String, Result<Diagnosis, String>)]) -> String {
+    let files: Vec<serde_json::Value> = answers
+        .iter()
+        .map(|(path, answer)| match answer {
+            Ok(diagnosis) => {
+                let diagnosis: serde_json::Value = serde_json::from_str(&diagnosis_json(diagnosis)).unwrap_or_default();
+                serde_json::json!({ "path": path, "diagnosis": diagnosis })
+            }
+            Err(error) => serde_json::json!({ "path": path, "error": printable(&sandbox_triage_core::redact(error)) }),
+        })
+        .collect();
+    serde_json::json!({ "schema_version": SCHEMA_VERSION, "files": files }).to_string() + "\n"
+}
+
+fn human(answers: &[(String, Result<Diagnosis, String>)], settings: &Settings) -> String {
+    let rows: Vec<Vec<String>> = answers
+        .iter()
+        .map(|(path, answer)| match answer {
+            Ok(d) => vec![
+                path.clone(),
+                d.kind.as_str().to_owned(),
+                d.phase.map_or("-".to_owned(), |p| p.to_string()),
+                d.rule.clone().unwrap_or_else(|| "-".to_owned()),
+            ],
+            Err(error) => vec![path.clone(), "error".to_owned(), "-".to_owned(), printable(&sandbox_triage_core::redact(error))],
+        })
+        .collect();
+    let look = |column: usize, text: &str| {
+        let look = match text {
+            "none" => Look::Success,
+            "unknown" => Look::Attention,
+            _ => Look::Failure,
+        };
+        (column == 1).then_some(look)
+    };
+    table(&["FILE", "KIND", "PHASE", "RULE"], &rows, settings.style, look)
 }

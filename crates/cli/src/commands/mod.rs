@@ -4,6 +4,7 @@
 pub(crate) mod classify;
 pub(crate) mod completions;
 pub(crate) mod doctor;
+pub(crate) mod man;
 pub(crate) mod plan;
 pub(crate) mod recover;
 pub(crate) mod recreate;

@@ -64,7 +64,7 @@ fn human(rows: &[Row], style: Style) -> String {
         let (passing, cases) = text.split_once('/')?;
         (column == 4).then_some(if passing == cases { Look::Success } else { Look::Failure })
     };
-    let mut out = table(&["RULE", "STAGE", "ROLE", "KIND", "CASES"], &cells, style, cases_look);
+    let out = table(&["RULE", "STAGE", "ROLE", "KIND", "CASES"], &cells, style, cases_look);
     let cases: usize = rows.iter().map(|r| r.cases).sum();
     let failing = rows.iter().filter(|r| r.passing != r.cases).count();
     let rules = if rows.len() == 1 { "1 rule".to_owned() } else { format!("{} rules", rows.len()) };
@@ -73,6 +73,5 @@ fn human(rows: &[Row], style: Style) -> String {
     } else {
         style.paint(Look::Failure, &format!("{rules}, {failing} failing their own cases"))
     };
-    out.push_str(&format!("\n{summary}\n"));
-    out
+    out + "\n" + &summary + "\n"
 }

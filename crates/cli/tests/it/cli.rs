@@ -58,23 +58,13 @@ fn every_bundled_example_renders_as_its_snapshot() {
 }
 
 #[test]
-fn the_readme_shows_what_its_first_command_prints() {
-    let readme = fs::read_to_string(workspace().join("README.md")).expect("README.md");
-    let shown =
-        readme.split("What the first command prints:\n\n```\n").nth(1).and_then(|rest| rest.split("```").next()).expect("the block");
-    let path = workspace().join("examples/upload-404-podman.log");
-    let out = run(&["classify", path.to_str().expect("utf-8 path")], b"");
-    assert_eq!(shown, stdout(&out));
-}
-
-#[test]
 fn every_snapshot_belongs_to_a_corpus_file_or_an_example() {
     let corpus: Vec<String> = corpus().into_iter().map(|c| c.name).collect();
     let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots");
     for entry in fs::read_dir(snapshots).expect("snapshots").flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
-        if file.starts_with("it__plans_cli__") {
-            // Checked by plans_cli.rs.
+        if file.starts_with("it__plans_cli__") || file.starts_with("it__doctor_output__") {
+            // Checked by plans_cli.rs and doctor_output.rs (orphans: by .ci/run).
             continue;
         }
         if file.starts_with("it__safe_commands__") {
@@ -171,12 +161,13 @@ fn both_host_vocabularies_are_accepted() {
 fn unreadable_input_is_one_clear_line_and_status_2() {
     let dir = tempfile::tempdir().expect("temp dir");
     let missing = dir.path().join("missing.log");
+    // A directory stands for its logs: one without any is as clear an error.
     for path in [missing.as_path(), dir.path()] {
         let out = run(&["classify", path.to_str().expect("utf-8 path")], b"");
         assert_eq!(out.status.code(), Some(2));
         let err = stderr(&out);
         assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.starts_with("sandbox-triage: error: cannot "), "{err}");
+        assert!(err.starts_with("sandbox-triage: error: cannot ") || err.ends_with("holds no `*.log` file\n"), "{err}");
         assert!(stdout(&out).is_empty());
     }
 }

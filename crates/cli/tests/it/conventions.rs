@@ -36,7 +36,7 @@ _sandbox__triage sandbox-triage "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_C
 }
 
 #[test]
-fn completions_complete_subcommands_options_and_values_in_bash_and_fish() {
+fn completions_complete_subcommands_options_and_values_in_bash_fish_and_zsh() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bash = dir.path().join("sandbox-triage.bash");
     fs::write(&bash, stdout(&run(&["completions", "bash"], b""))).expect("write");
@@ -59,6 +59,27 @@ fn completions_complete_subcommands_options_and_values_in_bash_and_fish() {
     assert!(offers("sandbox-triage pl").contains(&"plan".to_owned()));
     assert!(offers("sandbox-triage plan --fo").contains(&"--format".to_owned()));
     assert_eq!(offers("sandbox-triage classify --format "), vec!["human", "json"]);
+
+    // zsh: the real completion system (compinit), driven on a pseudo-terminal.
+    fs::write(dir.path().join("_sandbox-triage"), stdout(&run(&["completions", "zsh"], b""))).expect("write");
+    let capture = dir.path().join("zsh_capture.zsh");
+    fs::write(&capture, include_str!("zsh_capture.zsh")).expect("write");
+    let bin_dir = std::path::Path::new(BIN).parent().expect("the binary's directory");
+    let zsh = |line: &str| {
+        let out = Command::new("timeout")
+            .args(["30", "zsh", "-f"])
+            .arg(&capture)
+            .arg(line)
+            .env("COMPLETIONS_DIR", dir.path())
+            .env("PATH", format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default()))
+            .output()
+            .expect("zsh");
+        String::from_utf8_lossy(&out.stdout).replace('\r', "")
+    };
+    assert!(zsh("sandbox-triage pl").lines().any(|l| l == "plan"), "{}", zsh("sandbox-triage pl"));
+    assert_eq!(zsh("sandbox-triage plan --fo"), "--format\n");
+    assert_eq!(zsh("sandbox-triage classify --stage "), "sandbox-create\ngateway-start\nprovider-validation\n");
+    assert_eq!(zsh("sandbox-triage plan --arch a"), "aarch64\n");
 }
 
 #[test]
@@ -68,7 +89,7 @@ fn the_man_page_is_roff_with_the_subcommands_and_exit_statuses() {
     let page = stdout(&out);
     assert!(page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH sandbox-triage"), "{}", &page[..page.len().min(200)]);
     assert!(page.contains(".TH sandbox-triage 1"), "no title header");
-    for word in ["recover", "doctor", "Exit status:", "3 a probe or", "pre\\-condition did not hold"] {
+    for word in ["recover", "doctor", ".SH \"EXIT STATUS\"", "3 a probe or", "pre\\-condition did not hold"] {
         assert!(page.contains(word), "the man page lacks {word:?}");
     }
 }

@@ -94,7 +94,10 @@ fn facts(diagnosis: &Diagnosis) -> Vec<(&'static str, String)> {
         facts.push(("sandbox", sandbox.clone()));
     }
     if let Some(status) = &diagnosis.reported_status {
-        facts.push(("status", status.clone()));
+        // The message may go on past the lines that were read (miette wraps it): a
+        // status that stops mid-phrase says so, rather than end on `failed to`.
+        let cut = if ends_mid_phrase(status) { " …" } else { "" };
+        facts.push(("status", format!("{status}{cut}")));
     }
     if let Some(secs) = diagnosis.timeout_secs {
         facts.push(("limit", format!("{secs} s")));
@@ -120,4 +123,28 @@ fn facts(diagnosis: &Diagnosis) -> Vec<(&'static str, String)> {
         facts.push(("retry", format!("{retry:?}").to_lowercase()));
     }
     facts
+}
+
+/// Whether `text` stops in the middle of a phrase: on a colon or comma, or on a word
+/// that always has more after it (`to`, `for`, `and`, …).
+fn ends_mid_phrase(text: &str) -> bool {
+    const GOES_ON: [&str; 16] = ["a", "an", "and", "are", "at", "by", "for", "from", "in", "is", "of", "on", "or", "the", "to", "with"];
+    let text = text.trim_end();
+    text.ends_with([':', ',', ';', '-'])
+        || text.rsplit(' ').next().is_some_and(|word| GOES_ON.contains(&word.to_ascii_lowercase().as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ends_mid_phrase;
+
+    #[test]
+    fn a_status_cut_mid_phrase_is_told_from_a_whole_one() {
+        for cut in ["status code 500: failed to", "is not present locally and", "manifest for", "status code 500:", "x,"] {
+            assert!(ends_mid_phrase(cut), "{cut}");
+        }
+        for whole in ["ContainerExited", "image_pull_policy=Never", "not found", "failed to pull image 'x:1'", "Too"] {
+            assert!(!ends_mid_phrase(whole), "{whole}");
+        }
+    }
 }

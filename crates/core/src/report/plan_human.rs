@@ -86,11 +86,11 @@ pub fn recovery_human(plan: &Plan, style: Style) -> String {
         let providers = if context.providers.is_empty() { "none".to_owned() } else { context.providers.join(", ") };
         let rows = [
             ("source", Some(context.source.clone())),
-            ("policy", Some(context.policy.to_string())),
+            ("policy", Some(context.policy.clone())),
             ("providers", Some(providers)),
-            ("gpu", Some(context.gpu.to_string())),
+            ("gpu", Some(context.gpu.clone())),
             ("resources", context.resources.clone()),
-            ("runtime environment", Some(context.runtime_environment.to_string())),
+            ("runtime environment", Some(context.runtime_environment.clone())),
         ];
         // Values in one column, wrapped under it.
         let column = " ".repeat(4 + "runtime environment: ".len());

@@ -58,8 +58,7 @@ impl Look {
             Look::Muted | Look::Risk(Applicability::Probe) => DIM,
             Look::Failure | Look::Risk(Applicability::Destructive) => RED.bold(),
             Look::Success => GREEN.bold(),
-            Look::Attention => YELLOW.bold(),
-            Look::Risk(Applicability::Confirm) => YELLOW.bold(),
+            Look::Attention | Look::Risk(Applicability::Confirm) => YELLOW.bold(),
             Look::Risk(Applicability::Safe) => GREEN,
             Look::Risk(_) => CYAN,
         }

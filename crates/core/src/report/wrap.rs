@@ -60,6 +60,8 @@ pub(crate) fn clip(text: &str, columns: usize) -> String {
 /// the part taken out avoids a quoted name (a container, an image, a path) when it can:
 /// the name is usually what the line is about.
 pub(crate) fn clip_middle(text: &str, columns: usize) -> String {
+    // Padding at the end (BuildKit's) is not worth a column.
+    let text = text.trim_end();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     // starts[i]: display columns before char i; starts[len]: the whole width.
     let mut starts = Vec::with_capacity(chars.len() + 1);
@@ -94,24 +96,37 @@ pub(crate) fn clip_middle(text: &str, columns: usize) -> String {
     let mut candidates = vec![default];
     if let Some((from, to)) = default {
         for &(a, b) in quoted.iter().filter(|&&(a, b)| from < b && a < to) {
-            candidates.push(window_to(a).filter(|&(from, _)| from > 0));
+            // The name may move the cut before it, not eat the line's start.
+            candidates.push(window_to(a).filter(|&(from, _)| starts[from] >= head.min(12)));
             candidates.push(window_from(b));
         }
     }
     let byte = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
     if let Some((from, to)) = candidates.iter().flatten().copied().find(|&w| clear(w)) {
+        // Whole words on both sides where the cut can grow to them: half a word reads as
+        // a different one.
+        let inside = |i: usize| i > 0 && i < chars.len() && chars[i - 1].1 != ' ' && chars[i].1 != ' ';
+        let from = if inside(from) {
+            (1..from).rev().take(10).find(|&i| chars[i - 1].1 == ' ').filter(|&i| clear((i, to))).unwrap_or(from)
+        } else {
+            from
+        };
+        let to = if inside(to) { (to..chars.len()).take(20).find(|&j| chars[j].1 == ' ' && clear((from, j))).unwrap_or(to) } else { to };
         return format!("{}…{}", &text[..byte(from)], &text[byte(to)..]);
     }
-    // No one cut spares the name with the end: two cuts, around the name.
-    let named = default.and_then(|(from, to)| quoted.iter().copied().find(|&(a, b)| from < b && a < to));
-    if let Some((a, b)) = named.filter(|&(a, b)| starts[b] - starts[a] + 2 <= columns) {
+    // No one cut spares the name with the end: two cuts, around the name, when it is
+    // the line's one name (of several, none is sure to be the one that matters).
+    let named = default.and_then(|(from, to)| quoted.iter().copied().find(|&(a, b)| from < b && a < to)).filter(|_| quoted.len() == 1);
+    // Only when a few words are kept beside the name: some of the start, the end.
+    if let Some((a, b)) = named.filter(|&(a, b)| starts[b] - starts[a] + 2 + 20 <= columns) {
         let room = columns - (starts[b] - starts[a]) - 2;
-        let head_end = (0..a).take_while(|&i| starts[i + 1] <= room.min(columns / 6)).count();
+        let head_end = (0..a).take_while(|&i| starts[i + 1] <= (room - 12).min(columns / 6)).count();
         // A whole word or none: half a word reads as a different one.
         let head_end = (0..head_end).rev().find(|&i| chars[i].1 == ' ').map_or(0, |i| i + 1);
         let left = room - starts[head_end];
         let tail_start = (b..=chars.len()).find(|&i| used - starts[i] <= left).unwrap_or(chars.len());
-        return format!("{}…{}…{}", &text[..byte(head_end)], &text[byte(a)..byte(b)], &text[byte(tail_start)..]);
+        let gap = if tail_start > b { "…" } else { "" };
+        return format!("{}…{}{gap}{}", &text[..byte(head_end)], &text[byte(a)..byte(b)], &text[byte(tail_start)..]);
     }
     match default {
         Some((from, to)) => format!("{}…{}", &text[..byte(from)], &text[byte(to)..]),
@@ -119,15 +134,16 @@ pub(crate) fn clip_middle(text: &str, columns: usize) -> String {
     }
 }
 
-/// The char ranges of the quoted words in a line: `"…"`, `'…'` and `` `…` ``, quotes
-/// included, each at most 60 characters (a longer one is a sentence, not a name).
+/// The char ranges of the quoted names in a line: `"…"`, `'…'` and `` `…` ``, quotes
+/// included, each one word of at most 60 characters (a longer one, or one with spaces,
+/// is a sentence or a command, not a name).
 fn quoted_spans(chars: &[(usize, char)]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut open: Option<(usize, char)> = None;
     for (i, &(_, c)) in chars.iter().enumerate() {
         match open {
             Some((start, quote)) if c == quote => {
-                if i - start < 60 {
+                if i - start < 60 && !chars[start..i].iter().any(|&(_, c)| c.is_whitespace()) {
                     spans.push((start, i + 1));
                 }
                 open = None;
@@ -172,12 +188,26 @@ mod tests {
             assert!(clipped.width() <= columns, "{columns}: {clipped:?}");
             assert!(columns < 60 || clipped.ends_with("no such container"), "{columns}: {clipped:?}");
             assert!(clipped.contains('…'), "{columns}: {clipped:?}");
-            assert!(clipped.contains("\"openshell-cluster-nemoclaw\""), "{columns}: {clipped:?}");
+            assert!(columns < 51 || clipped.contains("\"openshell-cluster-nemoclaw\""), "{columns}: {clipped:?}");
         }
         // Too narrow for the name and the end in one piece: both, cut around the name.
         assert_eq!(clip_middle(line, 51), "  ╰─▶ …\"openshell-cluster-nemoclaw\"… such container");
-        assert_eq!(clip_middle(line, 72), "  ╰─▶ Docker respo…\"openshell-cluster-nemoclaw\" found: no such container");
+        assert_eq!(clip_middle(line, 72), "  ╰─▶ Docker …\"openshell-cluster-nemoclaw\" found: no such container");
         // Wide characters count twice.
         assert_eq!(clip_middle("日本語日本語日本語", 9), "日…日本語");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_clipped_line_always_fits_and_says_it_was_cut(text in "[a-z \"'`é日]{0,120}", columns in 0usize..100) {
+            let clipped = clip_middle(&text, columns);
+            proptest::prop_assert!(clipped.width() <= columns.max(1), "{:?} at {}: {:?}", text, columns, clipped);
+            let text = text.trim_end();
+            if text.width() <= columns {
+                proptest::prop_assert_eq!(clipped, text);
+            } else if columns > 1 {
+                proptest::prop_assert!(clipped.contains('…'));
+            }
+        }
     }
 }

@@ -118,8 +118,15 @@ impl Planner<'_> {
             None => "No known failure signature in the output.".to_owned(),
         };
         plan.steps.push(Step::argv(Probe, "See whether a sandbox was created", Self::openshell(&["sandbox", "list"])));
-        plan.steps
-            .push(Step::advice("Read the evidence above, then run the create again; pass its full output to this tool if it fails again"));
+        // Evidence is only "above" when some line was shown.
+        let read = match (d.evidence.is_empty(), d.bytes) {
+            (false, _) => "Read the evidence above, then run the create again; pass its full output to this tool if it fails again",
+            (true, 0) => "The output is empty: run the create by hand to see what it does, then pass all it prints to this tool",
+            (true, _) => {
+                "No line of the output looks like an error: run the create again, and pass all it prints (stderr included) to this tool if it fails again"
+            }
+        };
+        plan.steps.push(Step::advice(read));
         self.push_resume(&mut plan.steps);
     }
 }

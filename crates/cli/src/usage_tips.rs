@@ -1,0 +1,53 @@
+//! Usage errors that say how to fix them: clap's message, with a tip where the usual
+//! mistake is known (a command to run given without `--`, a shell not named).
+
+use std::ffi::OsString;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+
+/// The subcommands whose trailing words are a command (`run`) or a create's argv
+/// (`plan`, `recover`, `recreate`), taken only after `--`.
+const TAKES_ARGV: [&str; 4] = ["run", "plan", "recover", "recreate"];
+
+/// The subcommand named on the command line: the first word that is not an option (nor
+/// `--color`'s value).
+fn subcommand(argv: &[OsString]) -> Option<String> {
+    let mut words = argv.iter().skip(1).map(|w| w.to_string_lossy());
+    while let Some(word) = words.next() {
+        if word == "--color" {
+            words.next();
+        } else if !word.starts_with('-') {
+            return Some(word.into_owned());
+        }
+    }
+    None
+}
+
+/// `error` with a tip added when the mistake is a known one.
+pub(crate) fn with_tip(mut error: clap::Error, argv: &[OsString]) -> clap::Error {
+    let Some(subcommand) = subcommand(argv) else { return error };
+    let tip = match error.kind() {
+        ErrorKind::UnknownArgument if TAKES_ARGV.contains(&subcommand.as_str()) => {
+            let what = if subcommand == "run" { "the command to run" } else { "the create's own words" };
+            let unexpected = error.get(ContextKind::InvalidArg).map(ToString::to_string).unwrap_or_default();
+            if unexpected.starts_with('-') {
+                // A misspelt option of ours is clap's to explain (it suggests one).
+                return error;
+            }
+            format!("put `--` before {what}: `sandbox-triage {subcommand} [OPTIONS] -- openshell sandbox create …`")
+        }
+        ErrorKind::MissingRequiredArgument if subcommand == "run" => {
+            "put the command to run after `--`: `sandbox-triage run -- openshell sandbox create --from ./Dockerfile`".to_owned()
+        }
+        ErrorKind::MissingRequiredArgument if subcommand == "completions" => {
+            let shells: Vec<String> = <clap_complete::Shell as clap::ValueEnum>::value_variants()
+                .iter()
+                .filter_map(|s| clap::ValueEnum::to_possible_value(s).map(|v| v.get_name().to_owned()))
+                .collect();
+            format!("name a shell: {} (`sandbox-triage completions bash`)", shells.join(", "))
+        }
+        _ => return error,
+    };
+    error.insert(ContextKind::Suggested, ContextValue::StyledStrs(vec![tip.into()]));
+    error
+}
