@@ -28,7 +28,10 @@ pub(crate) fn table(headers: &[&str], rows: &[Vec<String>], style: Style, look: 
                 let part = lines.get(line).map_or("", String::as_str);
                 let last = column + 1 == widths.len();
                 let pad = if last { String::new() } else { " ".repeat(width.saturating_sub(part.width()) + GAP) };
+                // An empty part stays unpainted: its escapes would keep the padding
+                // before it from being trimmed.
                 let part = match (i, look(column, &row[column])) {
+                    _ if part.is_empty() => String::new(),
                     (0, _) => style.paint(Look::Heading, part),
                     (_, Some(look)) => style.paint(look, part),
                     (_, None) => part.to_owned(),

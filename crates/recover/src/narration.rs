@@ -160,3 +160,24 @@ fn trimmed(mut text: String) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_is_marked_and_coloured_by_its_result_and_fits_the_width() {
+        let style = Style { color: true, width: 60, evidence_width: Some(60) };
+        let held = check(style, "before", "podman inspect x", "a line `true`", true);
+        assert_eq!(held, "   \u{1b}[1m\u{1b}[32m✓\u{1b}[0m before: podman inspect x  → a line `true`");
+        let failed = check(style, "after", "podman inspect x", "a line `true`", false);
+        assert!(failed.starts_with("   \u{1b}[1m\u{1b}[31m✗\u{1b}[0m after: "), "{failed:?}");
+        let not_yet = check(style, "already done?", "podman inspect x", "a line `true`", false);
+        assert!(not_yet.starts_with("   \u{1b}[2m·\u{1b}[0m already done?: "), "{not_yet:?}");
+        // Too long for one line: the command whole, what it looks for wrapped below.
+        let long = check(Style { color: false, ..style }, "before", &"word ".repeat(14), &"expect ".repeat(12), true);
+        let lines: Vec<&str> = long.lines().collect();
+        assert_eq!(lines[0], format!("   ✓ before: {}", "word ".repeat(14)));
+        assert!(lines[1].starts_with("       → expect") && lines[1..].iter().all(|l| l.chars().count() <= 60), "{long}");
+    }
+}

@@ -65,8 +65,14 @@ impl Narrator {
     /// kind) in `look`, then `about` wrapped under it.
     pub(crate) fn headline(&mut self, words: &str, subject: &str, look: Look, about: &str) {
         let style = self.style;
-        let subject = style.paint(look, &sandbox_triage_core::printable(subject));
-        let mut text = format!("{}: {words} {subject}", style.paint(Look::Heading, "sandbox-triage recover"));
+        let subject = sandbox_triage_core::printable(subject);
+        // Wrapped as plain text, then painted: escapes take no columns.
+        let title = style.wrap(&format!("sandbox-triage recover: {words} {subject}"), "", "  ");
+        let mut text = title
+            .trim_end()
+            .replacen("sandbox-triage recover", &style.paint(Look::Heading, "sandbox-triage recover"), 1)
+            .replacen(&format!(" {subject}"), &format!(" {}", style.paint(look, &subject)), 1)
+            .replacen(&format!("\n  {subject}"), &format!("\n  {}", style.paint(look, &subject)), 1);
         let about = style.wrap(about, "  ", "  ");
         if !about.is_empty() {
             text = format!("{text}\n{}", about.trim_end());

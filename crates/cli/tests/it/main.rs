@@ -30,5 +30,6 @@ mod secret_formats;
 mod stand_in;
 mod supervision;
 mod terminal;
+mod terminal_widths;
 mod usage_errors;
 mod width;
