@@ -1,7 +1,7 @@
 //! Every command's output as a person sees it on a real pseudo-terminal 60, 80 and 120
 //! columns wide (`script`, its size set by `stty`): coloured (a terminal, no `NO_COLOR`),
 //! every line of ours within the width but the commands kept whole to paste, and the
-//! text, escapes taken out, as its snapshot. `doctor` has its own (doctor_output.rs).
+//! text, escapes taken out, as its snapshot. `doctor` has its own (`doctor_output.rs`).
 
 use std::process::{Command, Stdio};
 
@@ -104,7 +104,7 @@ fn durations_masked(text: &str) -> String {
         rest = &rest[at..];
         let number = rest.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(rest.len());
         let after = &rest[number..];
-        let unit = if after.starts_with("s") {
+        let unit = if after.starts_with('s') {
             1
         } else if after.starts_with(" s") {
             2
