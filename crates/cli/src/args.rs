@@ -98,7 +98,7 @@ pub(crate) struct RecreateArgs {
     #[arg(long, value_name = "REF")]
     pub(crate) image: String,
     /// The shell to print the command for.
-    #[arg(long, default_value = "sh", value_name = "sh|fish|powershell|json")]
+    #[arg(long, default_value = "sh", value_name = "SHELL", value_parser = one_of::<Shell>(&["sh", "fish", "powershell", "json"], &[]))]
     pub(crate) shell: Shell,
     /// The original create argv: `openshell sandbox create …` or its flags alone.
     #[arg(last = true, value_name = "CREATE ARGV")]
@@ -169,7 +169,7 @@ pub(crate) struct HostArgs {
 #[derive(Debug, Args)]
 pub(crate) struct PlanChoiceArgs {
     /// The container engine; defaults to the one the output shows, else docker.
-    #[arg(long, value_name = "docker|podman")]
+    #[arg(long, value_name = "ENGINE", value_parser = one_of::<Engine>(&["docker", "podman"], &[]))]
     pub(crate) engine: Option<Engine>,
     /// Who ran the create; defaults to nemoclaw when its command is `nemoclaw-start`.
     #[arg(long, value_enum)]
@@ -261,7 +261,7 @@ pub(crate) struct RecoverArgs {
 #[derive(Debug, Args)]
 pub(crate) struct DoctorArgs {
     /// The container engine to check; by default docker when it is installed, else podman.
-    #[arg(long, value_name = "docker|podman")]
+    #[arg(long, value_name = "ENGINE", value_parser = one_of::<Engine>(&["docker", "podman"], &[]))]
     pub(crate) engine: Option<Engine>,
     /// Check this gateway only: its registration in OpenShell's config, or its container
     /// `openshell-cluster-GATEWAY` (OpenShell 0.0.36 and older).
@@ -317,7 +317,7 @@ pub(crate) struct RulesArgs {
     #[arg(long, value_name = "DIR")]
     pub(crate) rules: Option<PathBuf>,
     /// Only this stage's rules.
-    #[arg(long)]
+    #[arg(long, value_name = "STAGE", value_parser = one_of::<Stage>(&["sandbox-create", "gateway-start", "provider-validation"], &[]))]
     pub(crate) stage: Option<Stage>,
     /// The output's format.
     #[arg(long, value_enum, default_value_t = RulesFormat::Human, default_value_if("json", ArgPredicate::IsPresent, "json"))]

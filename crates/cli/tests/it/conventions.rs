@@ -48,6 +48,10 @@ fn completions_complete_subcommands_options_and_values_in_bash_fish_and_zsh() {
     assert_eq!(bash_offers(&bash, &["sandbox-triage", "classify", "--stage", ""]), "sandbox-create\ngateway-start\nprovider-validation\n");
     assert_eq!(bash_offers(&bash, &["sandbox-triage", "plan", "--os", ""]), "linux\nmacos\nwindows\n");
     assert_eq!(bash_offers(&bash, &["sandbox-triage", "plan", "--arch", "a"]), "aarch64\n");
+    assert_eq!(bash_offers(&bash, &["sandbox-triage", "plan", "--engine", ""]), "docker\npodman\n");
+    assert_eq!(bash_offers(&bash, &["sandbox-triage", "doctor", "--color", ""]), "auto\nalways\nnever\n");
+    assert_eq!(bash_offers(&bash, &["sandbox-triage", "rules", "--stage", "g"]), "gateway-start\n");
+    assert_eq!(bash_offers(&bash, &["sandbox-triage", "recreate", "--shell", "p"]), "powershell\n");
 
     let fish = dir.path().join("sandbox-triage.fish");
     fs::write(&fish, stdout(&run(&["completions", "fish"], b""))).expect("write");
