@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Context};
-use sandbox_triage_core::{Diagnosis, Options, Stage, StageSet, Triage};
+use sandbox_triage_core::{Diagnosis, Kind, Options, Stage, StageSet, Triage};
 
 use crate::args::InputArgs;
 use crate::container_log;
@@ -13,7 +13,9 @@ use crate::settings::Settings;
 
 /// Reads the input at `path` (stdin for `-` or none) and classifies it, for the stage
 /// given or the one it shows.
-pub(crate) fn diagnose(path: Option<&Path>, args: &InputArgs, settings: &Settings) -> anyhow::Result<Diagnosis> {
+/// With `hints`, what would have helped is said on stderr (an empty input, a missing
+/// exit status); several files' answers go without.
+pub(crate) fn diagnose(path: Option<&Path>, args: &InputArgs, settings: &Settings, hints: bool) -> anyhow::Result<Diagnosis> {
     let statuses = args.provider.http_status.is_some() || args.provider.curl_status.is_some();
     if statuses && args.stage != Some(Stage::ProviderValidation) {
         bail!("--http-status and --curl-status apply to --stage provider-validation only");
@@ -35,8 +37,13 @@ pub(crate) fn diagnose(path: Option<&Path>, args: &InputArgs, settings: &Setting
     }
     let mut diagnosis = triage.finish();
     crate::dockerfile::place(&mut diagnosis, args.dockerfile.as_deref(), None);
-    if diagnosis.bytes == 0 && diagnosis.stage != Stage::ProviderValidation {
+    if hints && diagnosis.bytes == 0 && diagnosis.stage != Stage::ProviderValidation {
         eprintln!("sandbox-triage: the input is empty: pipe the create's output, stderr included (`2>&1`)");
+    } else if hints && diagnosis.kind == Kind::Unknown && args.exit_status.is_none() && diagnosis.stage == Stage::SandboxCreate {
+        // A step's own failure counts only once the command is known to have failed.
+        eprintln!(
+            "sandbox-triage: no exit status was given: if the command failed, pass it (`--exit-status N`): the step the output ended in is then read as failed (`sandbox-triage run` knows it)"
+        );
     }
     Ok(diagnosis)
 }

@@ -131,7 +131,10 @@ pub(crate) const COMPLETIONS: &str = "Examples:
   mkdir -p ~/.local/share/bash-completion/completions
   sandbox-triage completions bash \\
       > ~/.local/share/bash-completion/completions/sandbox-triage
-  sandbox-triage completions zsh > \"${fpath[1]}/_sandbox-triage\"
+  mkdir -p ~/.zfunc
+  sandbox-triage completions zsh > ~/.zfunc/_sandbox-triage
+  # zsh finds it with fpath=(~/.zfunc $fpath) in ~/.zshrc, before compinit
+  mkdir -p ~/.config/fish/completions
   sandbox-triage completions fish \\
       > ~/.config/fish/completions/sandbox-triage.fish
 

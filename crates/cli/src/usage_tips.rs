@@ -34,7 +34,7 @@ pub(crate) fn with_tip(mut error: clap::Error, argv: &[OsString]) -> clap::Error
                 // A misspelt option of ours is clap's to explain (it suggests one).
                 return error;
             }
-            format!("put `--` before {what}: `sandbox-triage {subcommand} [OPTIONS] -- openshell sandbox create …`")
+            format!("put `--` before {what}: `{}`", with_dashes(argv, &unexpected))
         }
         ErrorKind::MissingRequiredArgument if subcommand == "run" => {
             "put the command to run after `--`: `sandbox-triage run -- openshell sandbox create --from ./Dockerfile`".to_owned()
@@ -50,4 +50,17 @@ pub(crate) fn with_tip(mut error: clap::Error, argv: &[OsString]) -> clap::Error
     };
     error.insert(ContextKind::Suggested, ContextValue::StyledStrs(vec![tip.into()]));
     error
+}
+
+/// The command line again with `--` before `first` (the word clap did not expect), as a
+/// shell takes it, secrets masked: what to type instead.
+fn with_dashes(argv: &[OsString], first: &str) -> String {
+    let words: Vec<String> = argv.iter().skip(1).map(|w| w.to_string_lossy().into_owned()).collect();
+    let at = words.iter().position(|w| w == first).unwrap_or(words.len());
+    let line = std::iter::once("sandbox-triage".to_owned())
+        .chain(words[..at].iter().cloned())
+        .chain(std::iter::once("--".to_owned()))
+        .chain(words[at..].iter().cloned());
+    let quoted: Vec<String> = line.map(|w| shell_words::quote(&w).into_owned()).collect();
+    sandbox_triage_core::printable(&sandbox_triage_core::redact(&quoted.join(" ")))
 }

@@ -19,7 +19,7 @@ pub(crate) fn run(args: &ClassifyArgs, settings: &Settings) -> anyhow::Result<Ex
         [path] if !path.is_dir() => Some(path.as_path()),
         _ => return several(args, settings),
     };
-    let diagnosis = diagnose(one_file, &args.input, settings)?;
+    let diagnosis = diagnose(one_file, &args.input, settings, true)?;
     let text = match args.format {
         Format::Json => diagnosis_json(&diagnosis) + "\n",
         Format::Human => diagnosis_human(&diagnosis, settings.style),
@@ -62,8 +62,8 @@ fn several(args: &ClassifyArgs, settings: &Settings) -> anyhow::Result<Exit> {
     let answers: Vec<(String, Result<Diagnosis, String>)> = files
         .iter()
         .map(|path| {
-            let answer =
-                diagnose(Some(path), &args.input, settings).map_err(|e| e.chain().map(ToString::to_string).collect::<Vec<_>>().join(": "));
+            let answer = diagnose(Some(path), &args.input, settings, false)
+                .map_err(|e| e.chain().map(ToString::to_string).collect::<Vec<_>>().join(": "));
             (printable(&path.display().to_string()), answer)
         })
         .collect();

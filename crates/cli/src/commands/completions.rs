@@ -20,12 +20,36 @@ pub(crate) fn run(shell: clap_complete::Shell) -> anyhow::Result<Exit> {
 /// hyphen made `__subcmd__` (`sandbox__subcmd__triage__subcmd__plan`), while it builds
 /// the name it looks up with `__` (`sandbox__triage__subcmd__plan`): no option would
 /// ever complete after a subcommand. The cases are renamed to what is looked up.
+///
+/// And after `--` the words are a command's own (`run`'s, the create's): they complete
+/// as that command does (bash-completion's `_command_offset`, else command names then
+/// file names), never with our options.
 fn repaired(shell: clap_complete::Shell, script: &str) -> String {
     match shell {
-        clap_complete::Shell::Bash => script.replace("sandbox__subcmd__triage", "sandbox__triage"),
+        clap_complete::Shell::Bash => script.replace("sandbox__subcmd__triage", "sandbox__triage").replacen(
+            "    opts=\"\"\n",
+            &format!("    opts=\"\"\n{AFTER_DASHES}"),
+            1,
+        ),
         _ => script.to_owned(),
     }
 }
+
+/// What bash does with the words after `--`.
+const AFTER_DASHES: &str = r#"    local __dashes
+    for ((__dashes = 1; __dashes < COMP_CWORD; __dashes++)); do
+        if [[ "${COMP_WORDS[__dashes]}" == "--" ]]; then
+            if declare -F _command_offset >/dev/null; then
+                _command_offset $((__dashes + 1))
+            elif [[ $((__dashes + 1)) -eq ${COMP_CWORD} ]]; then
+                COMPREPLY=( $(compgen -c -- "${cur}") )
+            else
+                COMPREPLY=( $(compgen -f -- "${cur}") )
+            fi
+            return 0
+        fi
+    done
+"#;
 
 #[cfg(test)]
 mod tests {
@@ -39,5 +63,6 @@ mod tests {
         let script = repaired(clap_complete::Shell::Bash, &String::from_utf8_lossy(&out));
         assert!(script.contains("        sandbox__triage__subcmd__plan)\n"), "the plan case");
         assert!(!script.contains("__subcmd__triage"));
+        assert_eq!(script.matches("_command_offset $((__dashes + 1))").count(), 1, "the words after `--`");
     }
 }

@@ -11,7 +11,7 @@ use crate::{input, output};
 pub(crate) fn run(args: &PlanArgs, settings: &Settings) -> anyhow::Result<Exit> {
     let argv = input::utf8_argv(&args.argv)?;
     let invocation = if argv.is_empty() { None } else { Some(CreateInvocation::parse(&argv)?) };
-    let diagnosis = diagnose(args.path.as_deref(), &args.input, settings)?;
+    let diagnosis = diagnose(args.path.as_deref(), &args.input, settings, true)?;
     let recovery = settings.plan(&diagnosis, invocation.as_ref());
     let text = match args.format {
         PlanFormat::Json => plan_json(&diagnosis, &recovery) + "\n",

@@ -19,7 +19,7 @@ pub(crate) fn run(args: &RecoverArgs, settings: &Settings) -> anyhow::Result<Exi
     let invocation = if argv.is_empty() { None } else { Some(CreateInvocation::parse(&argv)?) };
     // The journal is checked before anything is read or run.
     let journal = Journal::open(args.journal.as_deref())?;
-    let diagnosis = diagnose(args.path.as_deref(), &args.input, settings)?;
+    let diagnosis = diagnose(args.path.as_deref(), &args.input, settings, true)?;
     let plan = settings.plan(&diagnosis, invocation.as_ref());
     let policy = Policy {
         apply: args.apply.apply,

@@ -37,7 +37,8 @@ use super::spool::Spool;
 /// Why the command could not be started.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SpawnError {
-    #[error("{0}: command not found")]
+    /// Not on `PATH` (a name), or no such file (a path), as a shell says it.
+    #[error("{}: {}", .0, if .0.contains('/') { "no such file" } else { "command not found" })]
     NotFound(String),
     #[error("{0}: permission denied (not executable)")]
     NotExecutable(String),

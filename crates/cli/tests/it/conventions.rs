@@ -29,9 +29,24 @@ fn completions_parse_in_their_shells() {
 /// What bash offers for the words typed so far (the last one being completed), through
 /// the script's own completion function, as bash calls it on TAB.
 fn bash_offers(script: &std::path::Path, words: &[&str]) -> String {
-    let driver = r#"source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
-_sandbox__triage sandbox-triage "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"; printf '%s\n' "${COMPREPLY[@]}""#;
-    let out = std::process::Command::new("bash").args(["-c", driver, "bash"]).arg(script).args(words).output().expect("bash");
+    offers_in_bash("", script, words)
+}
+
+/// The bash-completion package's functions, loaded as an interactive bash loads them.
+const BASH_COMPLETION: &str = "/usr/share/bash-completion/bash_completion";
+
+/// What bash offers with the bash-completion package loaded first (as on most systems).
+fn bash_completion_offers(script: &std::path::Path, words: &[&str]) -> String {
+    assert!(std::path::Path::new(BASH_COMPLETION).exists(), "bash-completion is not installed (.ci/run installs it)");
+    offers_in_bash(&format!("source {BASH_COMPLETION}; "), script, words)
+}
+
+fn offers_in_bash(before: &str, script: &std::path::Path, words: &[&str]) -> String {
+    let driver = format!(
+        r#"{before}source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${{#COMP_LINE}}
+_sandbox__triage sandbox-triage "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"; printf '%s\n' "${{COMPREPLY[@]}}""#
+    );
+    let out = std::process::Command::new("bash").args(["-c", &driver, "bash"]).arg(script).args(words).output().expect("bash");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -52,6 +67,16 @@ fn completions_complete_subcommands_options_and_values_in_bash_fish_and_zsh() {
     assert_eq!(bash_offers(&bash, &["sandbox-triage", "doctor", "--color", ""]), "auto\nalways\nnever\n");
     assert_eq!(bash_offers(&bash, &["sandbox-triage", "rules", "--stage", "g"]), "gateway-start\n");
     assert_eq!(bash_offers(&bash, &["sandbox-triage", "recreate", "--shell", "p"]), "powershell\n");
+    // After `--`: the command's words, never our options: a command name, then files.
+    assert!(bash_offers(&bash, &["sandbox-triage", "run", "--", "ech"]).lines().any(|l| l == "echo"));
+    let after = bash_offers(&bash, &["sandbox-triage", "run", "--", "openshell", "--"]);
+    assert!(!after.contains("--recover") && !after.contains("--stage"), "{after}");
+    let files = bash_offers(&bash, &["sandbox-triage", "plan", "x.log", "--", "openshell", "Car"]);
+    assert!(files.lines().any(|l| l == "Cargo.toml"), "{files}");
+    // With bash-completion, the command's own completion takes over after `--`.
+    assert_eq!(bash_completion_offers(&bash, &["sandbox-triage", "plan", "--fo"]), "--format\n");
+    let own = bash_completion_offers(&bash, &["sandbox-triage", "run", "--recover", "--", "git", "--ver"]);
+    assert_eq!(own.trim(), "--version", "git's own completion: {own}");
 
     let fish = dir.path().join("sandbox-triage.fish");
     fs::write(&fish, stdout(&run(&["completions", "fish"], b""))).expect("write");

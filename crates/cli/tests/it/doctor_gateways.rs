@@ -67,6 +67,26 @@ fn with_openshell_0_0_36_a_stopped_gateway_is_started_the_way_that_release_did()
 }
 
 #[test]
+fn with_openshell_0_0_36_a_running_container_and_no_registration_is_not_a_contradiction() {
+    let world = World::new();
+    world.openshell("openshell 0.0.36");
+    world.containers("openshell-cluster-demo\trunning\n");
+    let text = said(&world.doctor(&[]));
+    // That release ran its gateways as containers: the registry's emptiness is no failure.
+    assert_eq!(passed(&text, "gateways"), Some(true), "{text}");
+    assert!(
+        flat(&text).contains("none registered in ~/.config/openshell; containers (0.0.36 and older): openshell-cluster-demo"),
+        "{text}"
+    );
+    assert!(!text.contains("No active gateway"), "{text}");
+    assert_eq!(passed(&text, "gateway demo"), Some(true), "{text}");
+    // A 0.0.37 CLI does not use the container: nothing registered fails as before.
+    world.openshell("openshell 0.0.40");
+    let text = said(&world.doctor(&[]));
+    assert_eq!(passed(&text, "gateways"), Some(false), "{text}");
+}
+
+#[test]
 fn no_gateway_registered_is_a_failed_check_with_openshells_hint() {
     let world = World::new();
     let out = world.doctor(&[]);

@@ -113,7 +113,11 @@ fn exit_statuses_are_the_commands_own() {
 fn a_command_that_cannot_start_is_a_clear_error() {
     let out = run(&["run", "--", "/nonexistent/openshell", "sandbox", "create"]);
     assert_eq!(out.status.code(), Some(127));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "sandbox-triage: error: /nonexistent/openshell: command not found\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "sandbox-triage: error: /nonexistent/openshell: no such file\n");
+    // A name looked up on PATH is not found; a path names no file: as a shell says each.
+    let out = run(&["run", "--", "no-such-command-anywhere"]);
+    assert_eq!(out.status.code(), Some(127));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "sandbox-triage: error: no-such-command-anywhere: command not found\n");
     let dir = tempfile::tempdir().expect("temp dir");
     let plain = dir.path().join("not-executable");
     fs::write(&plain, "#!/bin/sh\n").expect("write");

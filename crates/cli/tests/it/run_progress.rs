@@ -172,7 +172,7 @@ fn a_command_that_cannot_start_leaves_no_stale_report_and_says_so_in_the_events(
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert_eq!((lines[0]["event"].as_str(), lines[1]["event"].as_str()), (Some("started"), Some("exited")));
     assert_eq!(lines[1]["status"], 127);
-    assert!(lines[1]["error"].as_str().is_some_and(|e| e.contains("not found")), "{}", lines[1]);
+    assert!(lines[1]["error"].as_str().is_some_and(|e| e.contains("/nonexistent/openshell: no such file")), "{}", lines[1]);
 }
 
 #[test]
@@ -213,4 +213,8 @@ fn a_command_that_prints_nothing_is_said_to_be_silent_and_its_signal_named() {
     let failed = run(&["run", "--", "sh", "-c", "exit 2"], b"");
     let err = words(&failed.stderr);
     assert!(err.contains("exited with status 2: nothing to classify") && !err.contains("killed"), "{err}");
+    // Output with no error in it: `run` read stderr too, so no advice to capture it.
+    let quiet = run(&["run", "--", "sh", "-c", "echo working; exit 2"], b"");
+    let err = words(&quiet.stderr);
+    assert!(err.contains("No line looks like an error, on stdout or stderr.") && !err.contains("2>&1"), "{err}");
 }

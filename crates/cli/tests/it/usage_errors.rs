@@ -45,11 +45,12 @@ fn a_command_without_its_double_dash_is_not_run_and_the_error_says_where_the_das
     let out = Command::new(BIN).args(["run", "touch", marker]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(!dir.path().join("ran").exists(), "the command ran");
-    assert!(
-        stderr(&out).contains("tip: put `--` before the command to run: `sandbox-triage run [OPTIONS] -- openshell sandbox create …`"),
-        "{}",
-        stderr(&out)
-    );
+    // The tip is the user's own line, with the `--` where it goes, ready to paste.
+    let tip = format!("tip: put `--` before the command to run: `sandbox-triage run -- touch {marker}`");
+    assert!(stderr(&out).contains(&tip), "{}", stderr(&out));
+    let out = Command::new(BIN).args(["run", "--recover", "openshell", "sandbox", "create", "--name", "my box"]).output().expect("run");
+    let tip = "`sandbox-triage run --recover -- openshell sandbox create --name 'my box'`";
+    assert!(stderr(&out).contains(tip), "{}", stderr(&out));
     // With no command at all, the tip shows where it goes.
     let out = Command::new(BIN).args(["run", "--quiet"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
@@ -57,7 +58,8 @@ fn a_command_without_its_double_dash_is_not_run_and_the_error_says_where_the_das
     // `plan` takes the create's words after `--` too.
     let out = in_workspace(&["plan", EXAMPLE, "openshell", "sandbox", "create"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("tip: put `--` before the create's own words"), "{}", stderr(&out));
+    let tip = format!("tip: put `--` before the create's own words: `sandbox-triage plan {EXAMPLE} -- openshell sandbox create`");
+    assert!(stderr(&out).contains(&tip), "{}", stderr(&out));
     // A misspelt option of ours keeps clap's own suggestion, and no `--` tip.
     let out = Command::new(BIN).args(["run", "--recvoer", "--", "true"]).output().expect("run");
     assert!(stderr(&out).contains("a similar argument exists: '--recover'") && !stderr(&out).contains("put `--`"), "{}", stderr(&out));
@@ -110,4 +112,19 @@ fn several_logs_and_a_directory_classify_in_one_call_one_line_each_with_the_wors
     let out = in_workspace(&["classify", &empty.path().display().to_string()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("holds no `*.log` file"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unknown_answer_without_an_exit_status_says_what_the_status_would_change() {
+    let text = fs::read_to_string(workspace().join("tests/corpus/build_base_image_pull_failed__lab-build-base-image-unpullable.log"))
+        .expect("log");
+    let body = text.split_once("# ---\n").expect("a header").1.as_bytes();
+    let out = run(&["classify", "-"], body);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("unknown (phase: build)"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("no exit status was given: if the command failed, pass it (`--exit-status N`)"), "{}", stderr(&out));
+    // Given, the FROM step's failure is the answer, and nothing more is said.
+    let out = run(&["classify", "--exit-status", "1", "-"], body);
+    assert!(stdout(&out).starts_with("build_base_image_pull_failed (phase: build)"), "{}", stdout(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }

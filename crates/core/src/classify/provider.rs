@@ -84,9 +84,10 @@ pub fn classify_provider(rules: &StageRules, failure: &ProviderFailure<'_>) -> D
     diagnosis.lines = failure.message.lines().count() as u64;
     diagnosis.bytes = failure.message.len() as u64;
     if !normalised.is_empty() {
-        // Masked once joined (a `Bearer` and its token may be on two lines), and before
-        // it is lowercased: some formats (AWS keys) are case-sensitive.
-        let shown = redact(&crate::screen::single_spaced(failure.message)).to_lowercase();
+        // Masked once joined (a `Bearer` and its token may be on two lines), and quoted as
+        // written: the rules match the lowercased message, people read the real one.
+        let spaced = crate::screen::single_spaced(failure.message);
+        let shown = redact(&spaced);
         diagnosis.evidence.push(Evidence { line: 1, text: printable(&clip_around(&shown, 0, 240)) });
     }
     if let Some((rule, provider)) = winner {

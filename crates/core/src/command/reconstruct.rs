@@ -91,7 +91,11 @@ impl Builder {
         match arg.flag.as_str() {
             "--policy" if is_temporary(value) => Word(vec![self.placeholder(
                 "POLICY_FILE",
-                Spec::temporary(ValueKind::File, value, "the create used a temporary policy file, deleted after it failed"),
+                Spec::temporary(
+                    ValueKind::File,
+                    value,
+                    "the create's policy file is a temporary one, which may be gone (NemoClaw deletes its own after a failure)",
+                ),
             )]),
             "--driver-config-json" => Word(vec![self.placeholder(
                 "DRIVER_CONFIG_JSON",
@@ -151,7 +155,11 @@ impl Builder {
             (None, Some(source)) if is_temporary(source) => {
                 let var = self.placeholder(
                     "BUILD_SOURCE",
-                    Spec::temporary(ValueKind::Path, source, "the create built from a temporary directory, deleted after it failed"),
+                    Spec::temporary(
+                        ValueKind::Path,
+                        source,
+                        "the create built from a temporary directory, which may be gone (NemoClaw deletes its own after a failure)",
+                    ),
                 );
                 self.words.extend([Word::lit("--from"), Word(vec![var])]);
             }

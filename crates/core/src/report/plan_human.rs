@@ -112,7 +112,8 @@ pub fn recovery_human(plan: &Plan, style: Style) -> String {
         human_steps(&alternative.steps, |i| format!("{}.", char::from(b'a' + (i % 26) as u8)), style, &mut out);
     }
     if !plan.placeholders.is_empty() {
-        let _ = writeln!(out, "\n  values the commands read (`recover --set NAME=VALUE`, or the variable):");
+        out.push('\n');
+        out.push_str(&wrap("values the commands read (`recover --set NAME=VALUE`, or the variable):", style.width, "  "));
         for p in plan.placeholders.list() {
             let carried = if p.carried.is_some() { "; recover takes the create's own value from its argv" } else { "" };
             let line = format!("{} ({}): {}{carried}", p.name, p.variable(), p.reason);

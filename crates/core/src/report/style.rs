@@ -80,7 +80,7 @@ impl Style {
     }
 
     /// A line of output (evidence, a command's output) fitted to `room` columns of the
-    /// terminal: whole off a terminal, else its middle cut (see [`clip_middle`]).
+    /// terminal: whole off a terminal, else its middle cut: the end and a quoted name kept.
     #[must_use]
     pub fn fit_line(self, text: &str, room: impl FnOnce(usize) -> usize) -> String {
         self.evidence_width.map_or_else(|| text.to_owned(), |width| wrap::clip_middle(text, room(width)))

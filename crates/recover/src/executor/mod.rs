@@ -180,12 +180,14 @@ impl Executor<'_> {
 
     /// Each value the steps read, and where it came from (a secret masked).
     fn values_used(&mut self, plan: &Plan) {
-        let names = used(&plan.steps);
+        // Only the values that have one: a missing one was said among the stops.
+        let names: Vec<String> =
+            used(&plan.steps).into_iter().map(|(name, _)| name).filter(|name| self.values.get(name).is_some()).collect();
         if names.is_empty() {
             return;
         }
         self.say(Said::Headline("\nvalues the commands read:".to_owned()));
-        for (name, _) in &names {
+        for name in &names {
             if let Some(value) = self.values.get(name) {
                 let (shown, origin) = (value.shown(), value.origin.describe(name));
                 self.parts.listener.said(Said::Value { name, shown, origin });

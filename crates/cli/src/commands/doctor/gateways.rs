@@ -124,6 +124,12 @@ impl Seen<'_> {
         let (host, snap) = (self.host, self.registry.snap);
         let registered = format!("{} registered in {root}: {}", entries.len(), listed.join(", "));
         let Some((active, from)) = self.active().filter(|_| !entries.is_empty()) else {
+            let legacy = self.containers.as_ref().is_some_and(|found| !found.is_empty());
+            if entries.is_empty() && legacy && host.era != Some(Era::PackageManaged) {
+                // OpenShell 0.0.36 and older ran its gateways as these containers: their
+                // own checks follow, and say whether they run.
+                return finding("gateways", true, format!("none registered in {root}{note}"), None);
+            }
             if entries.is_empty() {
                 let system = shown_path(&self.registry.system);
                 let detail = format!("no gateway is registered in {root} or {system}, so a create fails with \"No active gateway.\"{note}");

@@ -56,7 +56,7 @@ pub(crate) fn decide(analysis: &Analysis<'_>, ended: (Option<i32>, Option<i32>, 
         diagnosis.explanation = match exit_status {
             // A supervised run captured both streams itself: the silence is the command's.
             Some(status) if lines == 0 && supervised => silent_exit(status),
-            _ => unknown_explanation(analysis.phase(), stage, lines, !errors.is_empty()),
+            _ => unknown_explanation(analysis.phase(), stage, lines, !errors.is_empty(), supervised),
         };
         let mut shown: Vec<_> = analysis.timeline.last_marker.iter().chain(errors).collect();
         shown.sort_by_key(|seen| seen.line);
@@ -191,7 +191,7 @@ fn masked(text: &str) -> String {
 
 /// Why nothing was decided, and what to do: the phase the output ended in, and what was
 /// missing.
-fn unknown_explanation(phase: Option<Phase>, stage: Stage, lines: u64, error_lines: bool) -> String {
+fn unknown_explanation(phase: Option<Phase>, stage: Stage, lines: u64, error_lines: bool, supervised: bool) -> String {
     if lines == 0 {
         return EMPTY_OUTPUT.to_owned();
     }
@@ -200,10 +200,11 @@ fn unknown_explanation(phase: Option<Phase>, stage: Stage, lines: u64, error_lin
         (Stage::SandboxCreate, Some(phase)) => format!("No known failure signature. The output ended in phase {phase}: {}.", phase.description()),
         _ => "No known failure signature in the output.".to_owned(),
     };
-    if error_lines {
-        base + " The last lines that look like errors are shown."
-    } else {
-        base + " No line looks like an error: was stderr captured? OpenShell writes its errors there (`2>&1`)."
+    match (error_lines, supervised) {
+        (true, _) => base + " The last lines that look like errors are shown.",
+        // A supervisor read both streams: stderr was not lost.
+        (false, true) => base + " No line looks like an error, on stdout or stderr.",
+        (false, false) => base + " No line looks like an error: was stderr captured? OpenShell writes its errors there (`2>&1`).",
     }
 }
 
