@@ -3,6 +3,7 @@
 //! [`plan_json_schema`]) and as a POSIX script ([`plan_script()`]). The caller decides
 //! where the text goes and whether the terminal takes colour.
 
+mod clip;
 mod diagnosis_human;
 mod dockerfile_human;
 mod json;

@@ -5,7 +5,7 @@
 use anstyle::{AnsiColor, Effects};
 
 use crate::plan::Applicability;
-use crate::report::wrap;
+use crate::report::{clip, wrap};
 
 /// How human output is styled.
 #[derive(Debug, Clone, Copy)]
@@ -83,7 +83,7 @@ impl Style {
     /// terminal: whole off a terminal, else its middle cut: the end and a quoted name kept.
     #[must_use]
     pub fn fit_line(self, text: &str, room: impl FnOnce(usize) -> usize) -> String {
-        self.evidence_width.map_or_else(|| text.to_owned(), |width| wrap::clip_middle(text, room(width)))
+        self.evidence_width.map_or_else(|| text.to_owned(), |width| clip::clip_middle(text, room(width)))
     }
 
     /// A line of our own fitted to `room` columns of the terminal: whole off a terminal,

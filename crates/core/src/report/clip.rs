@@ -1,0 +1,244 @@
+//! A line too long for the terminal, cut in its middle: its start says what printed it,
+//! its end why it failed, and a quoted name in it (a container, an image, a path) is
+//! usually what it is about. All three are kept when they fit; the cut is made between
+//! words. Linear in the line's length.
+
+use unicode_width::UnicodeWidthChar;
+
+/// No more of a line's start is given up to keep a name whole.
+const HEAD_KEPT: usize = 12;
+/// Two cuts around a name only when this much is left beside it.
+const BESIDE_NAME: usize = 20;
+/// How far a cut grows to reach the end of a word: before it, after it.
+const WORD_BACK: usize = 10;
+const WORD_ON: usize = 20;
+
+/// `text` cut to `columns` display columns by taking out part of its middle, marked `…`.
+pub(crate) fn clip_middle(text: &str, columns: usize) -> String {
+    // Padding at the end (BuildKit's) is not worth a column.
+    let line = Line::new(text.trim_end());
+    if line.width() <= columns {
+        return line.text.to_owned();
+    }
+    if columns == 0 {
+        return "…".to_owned();
+    }
+    // Columns to take out, the marker's included.
+    let excess = line.width() - columns + 1;
+    let head = columns / 3;
+    let default = line.windows(excess).find(|&(from, _)| line.starts[from + 1] > head);
+    // The cut nearest the default one that spares every name and most of the start.
+    let spares =
+        |&(from, to): &(usize, usize)| line.clear(from, to) && (line.starts[from] >= head.min(HEAD_KEPT) || Some((from, to)) == default);
+    if let Some(window) = line.windows(excess).filter(spares).min_by_key(|&(from, _)| line.starts[from].abs_diff(head)) {
+        return line.cut(line.whole_words(window, true));
+    }
+    if let Some(cut) = line.around_its_name(columns, default) {
+        return cut;
+    }
+    default.map_or_else(|| "…".to_owned(), |window| line.cut(line.whole_words(window, false)))
+}
+
+/// A line's characters, their columns, and its quoted names.
+struct Line<'a> {
+    text: &'a str,
+    chars: Vec<(usize, char)>,
+    /// `starts[i]`: the columns before char `i`; `starts[len]`: the whole width.
+    starts: Vec<usize>,
+    names: Vec<(usize, usize)>,
+}
+
+impl<'a> Line<'a> {
+    fn new(text: &'a str) -> Line<'a> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut starts = Vec::with_capacity(chars.len() + 1);
+        let mut used = 0;
+        for (_, c) in &chars {
+            starts.push(used);
+            used += c.width().unwrap_or(0);
+        }
+        starts.push(used);
+        let names = quoted_names(&chars);
+        Line { text, chars, starts, names }
+    }
+
+    fn width(&self) -> usize {
+        self.starts[self.chars.len()]
+    }
+
+    /// Every shortest window `[from, to)` of chars at least `excess` columns wide, by
+    /// its start (two pointers: linear).
+    fn windows(&self, excess: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let mut to = 0;
+        (0..self.chars.len()).map_while(move |from| {
+            to = to.max(from);
+            while to <= self.chars.len() && self.starts[to] - self.starts[from] < excess {
+                to += 1;
+            }
+            (to <= self.chars.len()).then_some((from, to))
+        })
+    }
+
+    /// Whether taking out `[from, to)` leaves every name whole.
+    fn clear(&self, from: usize, to: usize) -> bool {
+        !self.names.iter().any(|&(a, b)| from < b && a < to)
+    }
+
+    /// The window grown to whole words on both sides, a little, where it can (and, when
+    /// `sparing`, without reaching a name; an end inside a name stays: part of a name
+    /// is better than none).
+    fn whole_words(&self, (from, to): (usize, usize), sparing: bool) -> (usize, usize) {
+        let space = |i: usize| self.chars[i].1 == ' ';
+        let in_name = |i: usize| self.names.iter().any(|&(a, b)| a < i && i < b);
+        let inside = |i: usize| i > 0 && i < self.chars.len() && !space(i - 1) && !space(i) && !in_name(i);
+        let allowed = |from: usize, to: usize| !sparing || self.clear(from, to);
+        let from = if inside(from) {
+            (1..from).rev().take(WORD_BACK).find(|&i| space(i - 1)).filter(|&i| allowed(i, to)).unwrap_or(from)
+        } else {
+            from
+        };
+        let to = if inside(to) { (to..self.chars.len()).take(WORD_ON).find(|&j| space(j) && allowed(from, j)).unwrap_or(to) } else { to };
+        (from, to)
+    }
+
+    fn byte(&self, i: usize) -> usize {
+        self.chars.get(i).map_or(self.text.len(), |&(b, _)| b)
+    }
+
+    fn cut(&self, (from, to): (usize, usize)) -> String {
+        format!("{}…{}", &self.text[..self.byte(from)], &self.text[self.byte(to)..])
+    }
+
+    /// Two cuts around the line's one name, when no single cut spares it: a little of
+    /// the start, the name, the end. Of several names, none is sure to be the one.
+    fn around_its_name(&self, columns: usize, default: Option<(usize, usize)>) -> Option<String> {
+        let (from, to) = default?;
+        let &[(a, b)] = self.names.as_slice() else { return None };
+        let name = self.starts[b] - self.starts[a];
+        if !(from < b && a < to) || name + 2 + BESIDE_NAME > columns {
+            return None;
+        }
+        let room = columns - name - 2;
+        let head_end = (0..a).take_while(|&i| self.starts[i + 1] <= (room - HEAD_KEPT).min(columns / 6)).count();
+        // A whole word or none: half a word reads as a different one.
+        let head_end = (0..head_end).rev().find(|&i| self.chars[i].1 == ' ').map_or(0, |i| i + 1);
+        let left = room - self.starts[head_end];
+        let tail = (b..=self.chars.len()).find(|&i| self.width() - self.starts[i] <= left).unwrap_or(self.chars.len());
+        let gap = if tail > b { "…" } else { "" };
+        let (head, name, rest) = (&self.text[..self.byte(head_end)], &self.text[self.byte(a)..self.byte(b)], &self.text[self.byte(tail)..]);
+        Some(format!("{head}…{name}{gap}{rest}"))
+    }
+}
+
+/// The char ranges of the quoted names in a line: `"…"`, `'…'` and `` `…` ``, quotes
+/// included, each one word of at most 60 characters (a longer one, or one with spaces,
+/// is a sentence or a command, not a name).
+fn quoted_names(chars: &[(usize, char)]) -> Vec<(usize, usize)> {
+    let mut names = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    for (i, &(_, c)) in chars.iter().enumerate() {
+        match open {
+            Some((start, quote)) if c == quote => {
+                if i - start < 60 && !chars[start..i].iter().any(|&(_, c)| c.is_whitespace()) {
+                    names.push((start, i + 1));
+                }
+                open = None;
+            }
+            None if matches!(c, '"' | '\'' | '`') => open = Some((i, c)),
+            _ => {}
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use unicode_width::UnicodeWidthStr;
+
+    use super::*;
+
+    #[test]
+    fn a_line_clipped_in_the_middle_keeps_its_end_and_the_name_it_quotes() {
+        assert_eq!(clip_middle("short", 10), "short");
+        assert_eq!(clip_middle("0123456789abc", 10), "012…789abc");
+        assert_eq!(clip_middle("anything", 0), "…");
+        let line = "  ╰─▶ Docker responded with status code 404: the container does not exist: \
+                    no container with name or ID \"openshell-cluster-nemoclaw\" found: no such container";
+        for columns in [40, 52, 60, 72, 100] {
+            let clipped = clip_middle(line, columns);
+            assert!(clipped.width() <= columns, "{columns}: {clipped:?}");
+            assert!(columns < 60 || clipped.ends_with("no such container"), "{columns}: {clipped:?}");
+            assert!(clipped.contains('…'), "{columns}: {clipped:?}");
+            assert!(columns < 51 || clipped.contains("\"openshell-cluster-nemoclaw\""), "{columns}: {clipped:?}");
+        }
+        // Too narrow for the name and the end in one piece: both, cut around the name.
+        assert_eq!(clip_middle(line, 51), "  ╰─▶ …\"openshell-cluster-nemoclaw\"… such container");
+        assert_eq!(clip_middle(line, 72), "  ╰─▶ Docker …\"openshell-cluster-nemoclaw\" found: no such container");
+        // Wide characters count twice.
+        assert_eq!(clip_middle("日本語日本語日本語", 9), "日…日本語");
+    }
+
+    #[test]
+    fn the_cut_spares_a_name_keeps_the_start_and_falls_between_words() {
+        let cases: &[(&str, usize, &str)] = &[
+            // After the name: the cut moves past it.
+            (
+                "pull access denied for \"example/private-image\": repository does not exist or may require login",
+                60,
+                "pull access denied for \"example/private-image\"…require login",
+            ),
+            // A name too long to spare: part of it, rather than none.
+            (
+                "the file 'a/very/long/path/that/names/the/thing.txt' could not be opened by the loader",
+                50,
+                "the file 'a/very…could not be opened by the loader",
+            ),
+            // Two names, neither sure to matter: between words, where it falls.
+            (
+                "unable to find image `alpha:1` or `beta:2` in the local store, and pulling failed",
+                40,
+                "unable to … store, and pulling failed",
+            ),
+            // Quoted words with spaces are a command, not a name.
+            (
+                "error: the command \"make all install\" failed with exit status 2 after a long time",
+                40,
+                "error: the …status 2 after a long time",
+            ),
+            // One long word: cut inside it (nothing else to do).
+            ("abcdefghijklmnopqrstuvwxyz0123456789", 20, "abcdef…xyz0123456789"),
+            // Words: the cut grows to their ends.
+            ("abcdefghij klmnopqrst uvwxyz0123 4567890abc defghijklm", 30, "abcdefghij… defghijklm"),
+            // Padding at the end is dropped before anything.
+            ("short line      ", 12, "short line"),
+        ];
+        for (text, columns, clipped) in cases {
+            assert_eq!(clip_middle(text, *columns), *clipped, "{text:?} at {columns}");
+        }
+    }
+
+    #[test]
+    fn names_are_single_quoted_words_of_at_most_sixty_characters() {
+        let names = |text: &str| {
+            let chars: Vec<(usize, char)> = text.char_indices().collect();
+            quoted_names(&chars).iter().map(|&(a, b)| chars[a..b].iter().map(|&(_, c)| c).collect::<String>()).collect::<Vec<_>>()
+        };
+        assert_eq!(names("a \"b\" 'c' `d` \"e f\" 'g"), ["\"b\"", "'c'", "`d`"]);
+        let long = format!("\"{}\" and \"{}\"", "x".repeat(58), "y".repeat(59));
+        assert_eq!(names(&long), [format!("\"{}\"", "x".repeat(58))]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_clipped_line_always_fits_and_says_it_was_cut(text in "[a-z \"'`é日]{0,120}", columns in 0usize..100) {
+            let clipped = clip_middle(&text, columns);
+            proptest::prop_assert!(clipped.width() <= columns.max(1), "{:?} at {}: {:?}", text, columns, clipped);
+            let text = text.trim_end();
+            if text.width() <= columns {
+                proptest::prop_assert_eq!(clipped, text);
+            } else if columns > 1 {
+                proptest::prop_assert!(clipped.contains('…'));
+            }
+        }
+    }
+}
