@@ -1,6 +1,7 @@
 //! `sandbox-triage classify`: the diagnosis of a captured output; of several (files, or
 //! a directory's `*.log`), one line each.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -81,18 +82,18 @@ fn several(args: &ClassifyArgs, settings: &Settings) -> anyhow::Result<Exit> {
     Ok(worst.unwrap_or(Exit::Determined))
 }
 
+/// One object: `schema_version`, then each file's `path` with its `diagnosis` (the
+/// object `classify --format json` prints for one) or its `error`, in that order.
 fn json(answers: &[(String, Result<Diagnosis, String>)]) -> String {
-    let files: Vec<serde_json::Value> = answers
+    let quoted = |text: &str| serde_json::Value::from(text).to_string();
+    let files: Vec<String> = answers
         .iter()
         .map(|(path, answer)| match answer {
-            Ok(diagnosis) => {
-                let diagnosis: serde_json::Value = serde_json::from_str(&diagnosis_json(diagnosis)).unwrap_or_default();
-                serde_json::json!({ "path": path, "diagnosis": diagnosis })
-            }
-            Err(error) => serde_json::json!({ "path": path, "error": printable(&sandbox_triage_core::redact(error)) }),
+            Ok(diagnosis) => format!("{{\"path\":{},\"diagnosis\":{}}}", quoted(path), diagnosis_json(diagnosis)),
+            Err(error) => format!("{{\"path\":{},\"error\":{}}}", quoted(path), quoted(&printable(&sandbox_triage_core::redact(error)))),
         })
         .collect();
-    serde_json::json!({ "schema_version": SCHEMA_VERSION, "files": files }).to_string() + "\n"
+    format!("{{\"schema_version\":{SCHEMA_VERSION},\"files\":[{}]}}\n", files.join(","))
 }
 
 fn human(answers: &[(String, Result<Diagnosis, String>)], settings: &Settings) -> String {
@@ -116,5 +117,26 @@ fn human(answers: &[(String, Result<Diagnosis, String>)], settings: &Settings) -
         };
         (column == 1).then_some(look)
     };
-    table(&["FILE", "KIND", "PHASE", "RULE"], &rows, settings.style, look)
+    let mut out = table(&["FILE", "KIND", "PHASE", "RULE"], &rows, settings.style, look);
+    // What the lines add up to.
+    let count = |wanted: fn(&Result<Diagnosis, String>) -> bool| answers.iter().filter(|(_, answer)| wanted(answer)).count();
+    let known = count(|a| a.as_ref().is_ok_and(Diagnosis::is_determined));
+    let unknown = count(|a| a.as_ref().is_ok_and(|d| !d.is_determined()));
+    let failed = count(Result::is_err);
+    let files = if answers.len() == 1 { "1 file".to_owned() } else { format!("{} files", answers.len()) };
+    let mut summary = format!("{files}: {known} answered, {unknown} unknown");
+    if failed > 0 {
+        let _ = write!(summary, ", {failed} not read");
+    }
+    let look = if failed > 0 {
+        Look::Failure
+    } else if unknown > 0 {
+        Look::Attention
+    } else {
+        Look::Success
+    };
+    out.push('\n');
+    out.push_str(&settings.style.paint(look, &summary));
+    out.push('\n');
+    out
 }

@@ -94,7 +94,9 @@ fn several_logs_and_a_directory_classify_in_one_call_one_line_each_with_the_wors
         [format!("{logs}/a.log").as_str(), "image_upload_container_missing", "upload", "upload.tar-failed-container-missing"]
     );
     assert_eq!(lines[3], [format!("{logs}/b.log").as_str(), "unknown", "-", "-"]);
-    assert_eq!(lines.len(), 4, "notes.txt is not a log: {text}");
+    assert_eq!(lines.len(), 6, "notes.txt is not a log: {text}");
+    assert_eq!(lines[4], Vec::<&str>::new());
+    assert_eq!(lines[5].join(" "), "3 files: 2 answered, 1 unknown");
 
     // One that cannot be read: a line that says so, and the tool's status, 2.
     let missing = dir.path().join("gone.log").display().to_string();
@@ -102,6 +104,9 @@ fn several_logs_and_a_directory_classify_in_one_call_one_line_each_with_the_wors
     assert_eq!(out.status.code(), Some(2));
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(value["schema_version"], 1);
+    // In the order a reader expects: the version first, each file's path first.
+    let text = stdout(&out);
+    assert!(text.starts_with(&format!("{{\"schema_version\":1,\"files\":[{{\"path\":\"{EXAMPLE}\",\"diagnosis\":{{")), "{text}");
     assert_eq!(value["files"][0]["path"], EXAMPLE);
     assert_eq!(value["files"][0]["diagnosis"]["kind"], "image_upload_container_missing");
     assert_eq!(value["files"][1]["path"], missing.as_str());
