@@ -208,8 +208,10 @@ fn a_command_that_prints_nothing_is_said_to_be_silent_and_its_signal_named() {
     let err = words(&killed.stderr);
     assert!(err.contains("printed nothing, on stdout or stderr, and exited with status 137"), "{err}");
     assert!(err.contains("killed by signal 9, SIGKILL"), "{err}");
-    // `run` captured stderr itself: no advice to capture it.
+    // `run` captured stderr itself: no advice to capture it; and no evidence to point at.
     assert!(!err.contains("2>&1"), "{err}");
+    assert!(!err.contains("Read the evidence above"), "{err}");
+    assert!(err.contains("The output is empty: run the create by hand to see what it does"), "{err}");
     let failed = run(&["run", "--", "sh", "-c", "exit 2"], b"");
     let err = words(&failed.stderr);
     assert!(err.contains("exited with status 2: nothing to classify") && !err.contains("killed"), "{err}");
@@ -217,4 +219,5 @@ fn a_command_that_prints_nothing_is_said_to_be_silent_and_its_signal_named() {
     let quiet = run(&["run", "--", "sh", "-c", "echo working; exit 2"], b"");
     let err = words(&quiet.stderr);
     assert!(err.contains("No line looks like an error, on stdout or stderr.") && !err.contains("2>&1"), "{err}");
+    assert!(err.contains("No line of the output looks like an error: run the create again") && !err.contains("evidence above"), "{err}");
 }
