@@ -89,15 +89,22 @@ impl<'a> Line<'a> {
     /// is better than none).
     fn whole_words(&self, (from, to): (usize, usize), sparing: bool) -> (usize, usize) {
         let space = |i: usize| self.chars[i].1 == ' ';
-        let in_name = |i: usize| self.names.iter().any(|&(a, b)| a < i && i < b);
-        let inside = |i: usize| i > 0 && i < self.chars.len() && !space(i - 1) && !space(i) && !in_name(i);
+        let inside = |i: usize| i > 0 && i < self.chars.len() && !space(i - 1) && !space(i);
+        // Grown, the start would move back into a name that ends at or after it; the end
+        // forward into one that starts at or before it.
+        let name_before = |i: usize| self.names.iter().any(|&(a, b)| a < i && i <= b);
+        let name_after = |i: usize| self.names.iter().any(|&(a, b)| a <= i && i < b);
         let allowed = |from: usize, to: usize| !sparing || self.clear(from, to);
-        let from = if inside(from) {
+        let from = if inside(from) && !name_before(from) {
             (1..from).rev().take(WORD_BACK).find(|&i| space(i - 1)).filter(|&i| allowed(i, to)).unwrap_or(from)
         } else {
             from
         };
-        let to = if inside(to) { (to..self.chars.len()).take(WORD_ON).find(|&j| space(j) && allowed(from, j)).unwrap_or(to) } else { to };
+        let to = if inside(to) && !name_after(to) {
+            (to..self.chars.len()).take(WORD_ON).find(|&j| space(j) && allowed(from, j)).unwrap_or(to)
+        } else {
+            to
+        };
         (from, to)
     }
 
@@ -215,6 +222,23 @@ mod tests {
         for (text, columns, clipped) in cases {
             assert_eq!(clip_middle(text, *columns), *clipped, "{text:?} at {columns}");
         }
+    }
+
+    #[test]
+    fn a_cut_grows_to_whole_words_but_never_into_a_name() {
+        let line = Line::new("one \"two\"three four five six");
+        assert_eq!(line.names, [(4, 9)]);
+        // A start just after a name stays there; one inside a plain word goes back.
+        assert_eq!(line.whole_words((9, 16), false), (9, 19));
+        assert_eq!(line.whole_words((2, 6), true).0, 2);
+        assert_eq!(line.whole_words((16, 22), false), (15, 24));
+        // An end just before a name stays there.
+        let line = Line::new("one x\"two\" four");
+        assert_eq!(line.whole_words((2, 5), false), (2, 5));
+        assert_eq!(line.whole_words((1, 3), false), (1, 3));
+        // Sparing: never grown over a name, even where the word ends beyond it.
+        let line = Line::new("abc def\"g\"h ijk");
+        assert_eq!(line.whole_words((5, 6), true), (4, 6));
     }
 
     #[test]
