@@ -25,11 +25,22 @@ fn subcommand(argv: &[OsString]) -> Option<String> {
 
 /// `error` with a tip added when the mistake is a known one.
 pub(crate) fn with_tip(mut error: clap::Error, argv: &[OsString]) -> clap::Error {
+    // As the user typed it: where the `--` goes.
+    let unexpected = error.get(ContextKind::InvalidArg).map(ToString::to_string).unwrap_or_default();
+    // The word clap quotes back came from the command line: a token in it is masked,
+    // an escape sequence made harmless, as everywhere else.
+    for kind in [ContextKind::InvalidArg, ContextKind::InvalidValue] {
+        if let Some(ContextValue::String(word)) = error.get(kind) {
+            let shown = sandbox_triage_core::printable(&sandbox_triage_core::redact(word));
+            if shown != *word {
+                error.insert(kind, ContextValue::String(shown));
+            }
+        }
+    }
     let Some(subcommand) = subcommand(argv) else { return error };
     let tip = match error.kind() {
         ErrorKind::UnknownArgument if TAKES_ARGV.contains(&subcommand.as_str()) => {
             let what = if subcommand == "run" { "the command to run" } else { "the create's own words" };
-            let unexpected = error.get(ContextKind::InvalidArg).map(ToString::to_string).unwrap_or_default();
             if unexpected.starts_with('-') {
                 // A misspelt option of ours is clap's to explain (it suggests one).
                 return error;

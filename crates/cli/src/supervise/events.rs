@@ -59,7 +59,7 @@ impl Events {
         // One write per line, straight to the file: a reader following it never sees
         // half an object, and nothing waits in a buffer.
         if let Err(error) = file.write_line(&fields.to_string()) {
-            eprintln!("sandbox-triage: warning: cannot write the events file: {error}; no more events are written");
+            super::watch::say(&format!("sandbox-triage: warning: cannot write the events file: {error}; no more events are written\n"));
             self.file = None;
         }
     }

@@ -12,6 +12,7 @@ pub(crate) mod progress;
 pub(crate) mod pty;
 pub(crate) mod spawn;
 pub(crate) mod spool;
+mod terminal_line;
 pub(crate) mod watch;
 
 pub(crate) use child::Ended;

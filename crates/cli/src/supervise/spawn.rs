@@ -120,10 +120,8 @@ fn read_pipe(from: &mut impl Read, stream: Stream, spool: &Spool, quiet: &Atomic
         };
         let at = started.elapsed();
         if !quiet.load(Ordering::Relaxed) {
-            // Counted while our heartbeat waits: it redraws its line only when nothing
-            // was written after it.
-            let mut passed = super::watch::PASSED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            *passed += 1;
+            // Counted: the heartbeat redraws its line only when nothing came after it.
+            let _writing = super::terminal_line::writing();
             let written = match stream {
                 Stream::Out => {
                     let mut out = io::stdout().lock();

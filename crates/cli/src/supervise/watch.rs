@@ -4,7 +4,6 @@
 //! and its pipes are drained.
 
 use std::io::{self, IsTerminal, Write};
-use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use sandbox_triage_core::{diagnosis_human, Classifier, Kind, Phase};
@@ -13,6 +12,7 @@ use super::child::{Ended, Event, Stream};
 use super::progress::Progress;
 use super::spawn::{Supervised, DRAIN};
 use super::spool::Empty;
+use super::terminal_line;
 use crate::output_file::OutputFile;
 use crate::settings::{style_for, Destination};
 
@@ -85,35 +85,35 @@ impl Lines {
 /// Writes to our stderr; a stderr that is gone (a hung-up terminal) loses the text,
 /// never the exit status.
 pub(crate) fn say(text: &str) {
+    let _writing = terminal_line::writing();
     let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// How many chunks of the command's output were passed through: the readers count each
-/// while they hold it, so that the heartbeat knows whether its line is still the last
-/// one on the terminal.
-pub(crate) static PASSED: Mutex<u64> = Mutex::new(0);
-
 /// The heartbeat's line: on a terminal, redrawn in place while the silence lasts (a line
-/// a minute would otherwise fill the screen); off one, a line each time, for the log.
+/// a minute would otherwise fill the screen); off one, or on one that takes no escapes
+/// (`TERM=dumb`, colour turned off), a line each time.
 #[derive(Default)]
 struct Beat {
-    /// [`PASSED`] when the last heartbeat was drawn on a terminal.
-    drawn_after: Option<u64>,
+    /// Where the terminal's output stood when the last heartbeat was drawn.
+    drawn_at: Option<u64>,
 }
 
 impl Beat {
     fn say(&mut self, text: &str, mid_line: bool) {
-        let passed = PASSED.lock().unwrap_or_else(PoisonError::into_inner);
-        let terminal = io::stderr().is_terminal();
-        let text = match self.drawn_after {
+        let redraws =
+            io::stderr().is_terminal() && style_for(Destination::Stderr).color && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
+        // Taken before the line is drawn: a write that comes while it is makes the next
+        // heartbeat a line of its own.
+        let at = terminal_line::now();
+        let text = match self.drawn_at {
             // Up to the line drawn last, cleared: nothing was written after it.
-            Some(drawn) if terminal && drawn == *passed => format!("\x1b[1A\r\x1b[K{text}\n"),
+            Some(drawn) if redraws && at == Some(drawn) => format!("\x1b[1A\r\x1b[K{text}\n"),
             // On a line of its own, after a line the command left unfinished.
             _ if mid_line => format!("\n{text}\n"),
             _ => format!("{text}\n"),
         };
-        say(&text);
-        self.drawn_after = terminal.then_some(*passed);
+        let _ = io::stderr().lock().write_all(text.as_bytes());
+        self.drawn_at = at.filter(|_| redraws);
     }
 }
 

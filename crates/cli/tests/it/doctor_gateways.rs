@@ -220,6 +220,24 @@ fn a_malformed_registration_is_a_failed_check_not_a_crash() {
     world.activate("bad");
     let text = said(&world.doctor(&[]));
     assert!(flat(&text).contains("metadata.json cannot be read"), "{text}");
+    // A FIFO that nobody writes (nor an active_gateway that is one) never hangs doctor:
+    // not a regular file, said so.
+    let world = World::new();
+    let dir = world.config().join("gateways/pipe");
+    fs::create_dir_all(&dir).expect("mkdir");
+    for fifo in [dir.join("metadata.json"), world.config().join("active_gateway")] {
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    }
+    let started = std::time::Instant::now();
+    let text = said(&world.doctor(&[]));
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "doctor waited on a FIFO");
+    assert!(flat(&text).contains("metadata.json cannot be read: is not a regular file"), "{text}");
+    // Nor does a file far larger than any registration get read whole.
+    let world = World::new();
+    world.register("big", &world.live());
+    fs::write(world.config().join("gateways/big/metadata.json"), vec![b' '; 70_000]).expect("write");
+    let text = said(&world.doctor(&[]));
+    assert!(flat(&text).contains("metadata.json cannot be read: is over 64 KiB"), "{text}");
 }
 
 #[test]

@@ -52,10 +52,21 @@ fn a_resized_terminal_resizes_the_childs() {
 
 #[test]
 fn the_heartbeat_redraws_its_one_line_on_a_terminal_and_adds_lines_off_one() {
-    let child = "echo first; sleep 2.6; echo second; sleep 1.6";
+    // Slack of a second around each heartbeat (every second, from one second of
+    // silence): a loaded machine still sees the same lines.
+    let child = "echo first; sleep 3.5; echo second; sleep 1.5";
     let inner = format!("stty rows 30 cols 80; {BIN} run --heartbeat 1 -- sh -c \"{child}\"");
-    let out = Command::new("script").args(["-qec", &inner, "/dev/null"]).stdin(Stdio::null()).output().expect("`script` runs");
-    let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    let on_terminal = |term: &str| {
+        let out = Command::new("script")
+            .args(["-qec", &inner, "/dev/null"])
+            .env("TERM", term)
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::null())
+            .output()
+            .expect("`script` runs");
+        String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
+    };
+    let text = on_terminal("xterm");
     let redraw = "\u{1b}[1A\r\u{1b}[K";
     // During the first silence: one line, then the same line redrawn (never below it).
     let first = text.split("second").next().expect("text");
@@ -66,6 +77,10 @@ fn the_heartbeat_redraws_its_one_line_on_a_terminal_and_adds_lines_off_one() {
     assert!(after.starts_with("sandbox-triage: no output for 1s: "), "{text:?}");
     // Every heartbeat line fits the terminal: a longer one could not be redrawn.
     assert!(text.lines().all(|l| l.trim_start_matches(redraw).chars().count() <= 80), "{text:?}");
+
+    // A terminal that takes no escapes: a line each time.
+    let dumb = on_terminal("dumb");
+    assert!(!dumb.contains('\u{1b}') && dumb.contains("no output for 2s"), "{dumb:?}");
 
     // Off a terminal (a log), each heartbeat is a line of its own, with no escapes.
     let out = Command::new(BIN).args(["run", "--heartbeat", "1", "--", "sh", "-c", child]).stdin(Stdio::null()).output().expect("run");

@@ -133,3 +133,22 @@ fn an_unknown_answer_without_an_exit_status_says_what_the_status_would_change() 
     assert!(stdout(&out).starts_with("build_base_image_pull_failed (phase: build)"), "{}", stdout(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
+
+#[test]
+fn a_usage_error_never_shows_a_token_or_an_escape_from_the_command_line() {
+    let token = "nvapi-abcdefghijklmnopqrstuvwxyz0123456789ABCD";
+    let assignment = format!("NVIDIA_API_KEY={token}");
+    for args in [
+        vec!["run", assignment.as_str(), "openshell", "sandbox", "create"],
+        vec!["plan", "--engine", token, "x.log"],
+        vec!["classify", "--stage", "\u{1b}]0;owned\u{7}"],
+    ] {
+        let out = Command::new(BIN).args(&args).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert!(!err.contains("abcdefghijklmnop") && !err.contains('\u{1b}') && !err.contains('\u{7}'), "{args:?}: {err:?}");
+    }
+    // The tip still puts the `--` where the masked word was.
+    let out = Command::new(BIN).args(["run", assignment.as_str(), "openshell"]).output().expect("run");
+    assert!(stderr(&out).contains("`sandbox-triage run -- 'NVIDIA_API_KEY=***' openshell`"), "{}", stderr(&out));
+}

@@ -15,8 +15,10 @@ const WORD_ON: usize = 20;
 
 /// `text` cut to `columns` display columns by taking out part of its middle, marked `…`.
 pub(crate) fn clip_middle(text: &str, columns: usize) -> String {
-    // Padding at the end (BuildKit's) is not worth a column.
-    let line = Line::new(text.trim_end());
+    // Padding at the end (BuildKit's) is not worth a column; a tab is as wide as the
+    // terminal makes it.
+    let text = without_tabs(text.trim_end());
+    let line = Line::new(&text);
     if line.width() <= columns {
         return line.text.to_owned();
     }
@@ -37,6 +39,27 @@ pub(crate) fn clip_middle(text: &str, columns: usize) -> String {
         return cut;
     }
     default.map_or_else(|| "…".to_owned(), |window| line.cut(line.whole_words(window, false)))
+}
+
+/// `text` with each tab made the spaces a terminal shows for it (to the next multiple of
+/// eight columns).
+fn without_tabs(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\t') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut column = 0;
+    for c in text.chars() {
+        if c == '\t' {
+            let spaces = 8 - column % 8;
+            out.extend(std::iter::repeat_n(' ', spaces));
+            column += spaces;
+        } else {
+            out.push(c);
+            column += c.width().unwrap_or(0);
+        }
+    }
+    out.into()
 }
 
 /// A line's characters, their columns, and its quoted names.
@@ -239,6 +262,14 @@ mod tests {
         // Sparing: never grown over a name, even where the word ends beyond it.
         let line = Line::new("abc def\"g\"h ijk");
         assert_eq!(line.whole_words((5, 6), true), (4, 6));
+    }
+
+    #[test]
+    fn a_tab_takes_the_columns_a_terminal_gives_it() {
+        assert_eq!(without_tabs("\tab\tc"), "        ab      c");
+        assert_eq!(without_tabs("no tab"), "no tab");
+        let clipped = clip_middle("\t\t\tError: failed to upload image tar into container", 40);
+        assert!(clipped.width() <= 40 && !clipped.contains('\t') && clipped.ends_with("into container"), "{clipped:?}");
     }
 
     #[test]

@@ -115,15 +115,37 @@ fn single_component(name: &str) -> bool {
     matches!((parts.next(), parts.next()), (Some(Component::Normal(c)), None) if c == name)
 }
 
+/// A registry file is small: more than this is not one.
+const FILE_MAX: u64 = 64 * 1024;
+
+/// A registry file's text: a regular file only (a FIFO would never answer, a device
+/// never end), at most [`FILE_MAX`] bytes. Opened without blocking, so that a FIFO put
+/// there after the check still cannot hang.
+fn read_small(file: &Path) -> Result<String, String> {
+    use std::io::Read as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let meta = std::fs::metadata(file).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("is not a regular file".to_owned());
+    }
+    let opened = std::fs::OpenOptions::new().read(true).custom_flags(nix::libc::O_NONBLOCK).open(file).map_err(|e| e.to_string())?;
+    let mut text = String::new();
+    opened.take(FILE_MAX + 1).read_to_string(&mut text).map_err(|e| e.to_string())?;
+    if text.len() as u64 > FILE_MAX {
+        return Err(format!("is over {} KiB", FILE_MAX / 1024));
+    }
+    Ok(text)
+}
+
 /// A file's text, trimmed, when it names a gateway (as OpenShell reads `active_gateway`).
 fn read_name(file: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(file).ok()?;
+    let text = read_small(file).ok()?;
     let name = text.trim();
     (!name.is_empty() && single_component(name)).then(|| name.to_owned())
 }
 
 fn parse(file: &Path) -> Result<Metadata, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot be read: {e}"))?;
+    let text = read_small(file).map_err(|e| format!("cannot be read: {e}"))?;
     serde_json::from_str(&text).map_err(|e| format!("does not parse: {e}"))
 }
 
