@@ -7,6 +7,8 @@ use unicode_width::UnicodeWidthChar;
 
 /// No more of a line's start is given up to keep a name whole.
 const HEAD_KEPT: usize = 12;
+/// Nor more of its end than to keep this much.
+const TAIL_KEPT: usize = 12;
 /// Two cuts around a name only when this much is left beside it.
 const BESIDE_NAME: usize = 20;
 /// How far a cut grows to reach the end of a word: before it, after it.
@@ -30,8 +32,10 @@ pub(crate) fn clip_middle(text: &str, columns: usize) -> String {
     let head = columns / 3;
     let default = line.windows(excess).find(|&(from, _)| line.starts[from + 1] > head);
     // The cut nearest the default one that spares every name and most of the start.
-    let spares =
-        |&(from, to): &(usize, usize)| line.clear(from, to) && (line.starts[from] >= head.min(HEAD_KEPT) || Some((from, to)) == default);
+    let spares = |&(from, to): &(usize, usize)| {
+        let kept = line.starts[from] >= head.min(HEAD_KEPT) && line.width() - line.starts[to] >= TAIL_KEPT.min(columns / 3);
+        line.clear(from, to) && (kept || Some((from, to)) == default)
+    };
     if let Some(window) = line.windows(excess).filter(spares).min_by_key(|&(from, _)| line.starts[from].abs_diff(head)) {
         return line.cut(line.whole_words(window, true));
     }
@@ -281,6 +285,40 @@ mod tests {
         assert_eq!(names("a \"b\" 'c' `d` \"e f\" 'g"), ["\"b\"", "'c'", "`d`"]);
         let long = format!("\"{}\" and \"{}\"", "x".repeat(58), "y".repeat(59));
         assert_eq!(names(&long), [format!("\"{}\"", "x".repeat(58))]);
+    }
+
+    #[test]
+    fn two_cuts_keep_the_lines_one_name_with_a_little_of_the_start_and_the_end() {
+        let text = "starting the gateway failed: container \"openshell-cluster-nemoclaw\" is not running, so nothing was sent";
+        let line = Line::new(text);
+        let cases: &[(usize, Option<&str>)] = &[
+            // The name and twenty columns beside it, or nothing.
+            (49, None),
+            (50, Some("…\"openshell-cluster-nemoclaw\"… so nothing was sent")),
+            (60, Some("starting …\"openshell-cluster-nemoclaw\"…, so nothing was sent")),
+            (90, Some("starting the …\"openshell-cluster-nemoclaw\" is not running, so nothing was sent")),
+        ];
+        for &(columns, cut) in cases {
+            let excess = line.width() - columns + 1;
+            let default = line.windows(excess).find(|&(from, _)| line.starts[from + 1] > columns / 3);
+            assert_eq!(line.around_its_name(columns, default).as_deref(), cut, "at {columns}");
+        }
+        // A default cut that does not reach the name needs no second one.
+        assert_eq!(line.around_its_name(60, Some((0, 30))), None);
+        assert_eq!(line.around_its_name(60, Some((67, 90))), None);
+        assert_eq!(line.around_its_name(60, None), None);
+        // All of the end fits: one marker only.
+        let line = Line::new("prefix words here \"openshell-cluster-nemoclaw\" gone");
+        assert_eq!(line.around_its_name(52, Some((10, 30))).as_deref(), Some("prefix …\"openshell-cluster-nemoclaw\" gone"));
+        // Two names: neither is sure to matter.
+        assert_eq!(Line::new("a \"b\" c \"d\" e f g h i j k l m n o p q r s t u v").around_its_name(40, Some((2, 9))), None);
+    }
+
+    #[test]
+    fn a_cut_after_the_name_leaves_some_of_the_end() {
+        // Cut after the name, the end would be two letters: both cut around it instead.
+        let text = "starting the gateway failed: container \"openshell-cluster-nemoclaw\" is not running, so nothing was sent";
+        assert_eq!(clip_middle(text, 70), "starting …\"openshell-cluster-nemoclaw\"…ot running, so nothing was sent");
     }
 
     proptest::proptest! {
