@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Context};
-use sandbox_triage_core::{Diagnosis, Kind, Options, Stage, StageSet, Triage};
+use sandbox_triage_core::{Diagnosis, Kind, Options, Stage, StageSet, Triage, Version};
 
 use crate::args::InputArgs;
 use crate::container_log;
@@ -39,11 +39,30 @@ pub(crate) fn diagnose(path: Option<&Path>, args: &InputArgs, settings: &Setting
     crate::dockerfile::place(&mut diagnosis, args.dockerfile.as_deref(), None);
     if hints && diagnosis.bytes == 0 && diagnosis.stage != Stage::ProviderValidation {
         eprintln!("sandbox-triage: the input is empty: pipe the create's output, stderr included (`2>&1`)");
-    } else if hints && diagnosis.kind == Kind::Unknown && args.exit_status.is_none() && diagnosis.stage == Stage::SandboxCreate {
-        // A step's own failure counts only once the command is known to have failed.
-        eprintln!(
-            "sandbox-triage: no exit status was given: if the command failed, pass it (`--exit-status N`): the step the output ended in is then read as failed (`sandbox-triage run` knows it)"
-        );
+    } else if hints {
+        if let Some(hint) = hint(&diagnosis, args.exit_status, settings.openshell_version) {
+            eprintln!("sandbox-triage: {hint}");
+        }
     }
     Ok(diagnosis)
+}
+
+/// What the user could add to get a better answer, when the answer is one it could
+/// change: the exit status (a step's failure counts only once the command is known to
+/// have failed; a success can look unfinished), the release given.
+fn hint(diagnosis: &Diagnosis, exit_status: Option<i32>, version: Option<Version>) -> Option<String> {
+    let create = diagnosis.stage == Stage::SandboxCreate;
+    match diagnosis.kind {
+        Kind::Unknown if create && exit_status.is_none() => Some(
+            "no exit status was given: if the command failed, pass it (`--exit-status N`): the step the output ended in is then read as failed (`sandbox-triage run` knows it)"
+                .to_owned(),
+        ),
+        Kind::Unknown => version.map(|v| {
+            format!("read as OpenShell {v}'s output (`--openshell-version`): what only other releases print is not matched; without it, the output's own wording tells the release")
+        }),
+        Kind::SandboxCreateIncomplete if exit_status.is_none() => {
+            Some("no exit status was given: a create that succeeded can end this way too; if it did, pass `--exit-status 0`".to_owned())
+        }
+        _ => None,
+    }
 }

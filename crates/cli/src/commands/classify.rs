@@ -96,17 +96,33 @@ fn json(answers: &[(String, Result<Diagnosis, String>)]) -> String {
     format!("{{\"schema_version\":{SCHEMA_VERSION},\"files\":[{}]}}\n", files.join(","))
 }
 
+/// The directory every path is in (`tests/corpus/`), when they share one: said once
+/// above the table, so that its first column holds the names alone.
+fn shared_directory(answers: &[(String, Result<Diagnosis, String>)]) -> &str {
+    fn directory(path: &str) -> &str {
+        path.rfind('/').map_or("", |at| &path[..=at])
+    }
+    let first = answers.first().map_or("", |(path, _)| directory(path));
+    if answers.len() > 1 && answers.iter().all(|(path, _)| directory(path) == first) {
+        first
+    } else {
+        ""
+    }
+}
+
 fn human(answers: &[(String, Result<Diagnosis, String>)], settings: &Settings) -> String {
+    let shared = shared_directory(answers);
     let rows: Vec<Vec<String>> = answers
         .iter()
+        .map(|(path, answer)| (&path[shared.len()..], answer))
         .map(|(path, answer)| match answer {
             Ok(d) => vec![
-                path.clone(),
+                path.to_owned(),
                 d.kind.as_str().to_owned(),
                 d.phase.map_or("-".to_owned(), |p| p.to_string()),
                 d.rule.clone().unwrap_or_else(|| "-".to_owned()),
             ],
-            Err(error) => vec![path.clone(), "error".to_owned(), "-".to_owned(), printable(&sandbox_triage_core::redact(error))],
+            Err(error) => vec![path.to_owned(), "error".to_owned(), "-".to_owned(), printable(&sandbox_triage_core::redact(error))],
         })
         .collect();
     let look = |column: usize, text: &str| {
@@ -117,7 +133,8 @@ fn human(answers: &[(String, Result<Diagnosis, String>)], settings: &Settings) -
         };
         (column == 1).then_some(look)
     };
-    let mut out = table(&["FILE", "KIND", "PHASE", "RULE"], &rows, settings.style, look);
+    let mut out = if shared.is_empty() { String::new() } else { format!("in {shared}\n") };
+    out.push_str(&table(&["FILE", "KIND", "PHASE", "RULE"], &rows, settings.style, look));
     // What the lines add up to.
     let count = |wanted: fn(&Result<Diagnosis, String>) -> bool| answers.iter().filter(|(_, answer)| wanted(answer)).count();
     let known = count(|a| a.as_ref().is_ok_and(Diagnosis::is_determined));

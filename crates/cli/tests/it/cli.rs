@@ -21,11 +21,14 @@ fn every_corpus_file_renders_as_its_snapshot_in_both_formats() {
         let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON object");
         // Only an empty input earns a word on stderr, a hint to capture it; and an unknown
         // create without its exit status, what the status would change.
-        let unknown_create = value["kind"] == "unknown" && value["stage"] == "sandbox-create" && case.exit_status().is_none();
+        let no_status = case.exit_status().is_none();
+        let unknown_create = value["kind"] == "unknown" && value["stage"] == "sandbox-create" && no_status;
         let hint = if case.payload.is_empty() {
             "sandbox-triage: the input is empty: pipe the create's output, stderr included (`2>&1`)\n"
         } else if unknown_create {
             "sandbox-triage: no exit status was given: if the command failed, pass it (`--exit-status N`): the step the output ended in is then read as failed (`sandbox-triage run` knows it)\n"
+        } else if value["kind"] == "sandbox_create_incomplete" && no_status {
+            "sandbox-triage: no exit status was given: a create that succeeded can end this way too; if it did, pass `--exit-status 0`\n"
         } else {
             ""
         };

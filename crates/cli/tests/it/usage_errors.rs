@@ -152,3 +152,18 @@ fn a_usage_error_never_shows_a_token_or_an_escape_from_the_command_line() {
     let out = Command::new(BIN).args(["run", assignment.as_str(), "openshell"]).output().expect("run");
     assert!(stderr(&out).contains("`sandbox-triage run -- 'NVIDIA_API_KEY=***' openshell`"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_success_without_its_status_and_an_unknown_with_a_release_say_what_would_change_the_answer() {
+    let text = fs::read_to_string(workspace().join("tests/corpus/none__lab-create-succeeds.log")).expect("log");
+    let body = text.split_once("# ---\n").expect("a header").1.as_bytes();
+    let out = run(&["classify", "-"], body);
+    assert!(stdout(&out).starts_with("sandbox_create_incomplete"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("a create that succeeded can end this way too; if it did, pass `--exit-status 0`"), "{}", stderr(&out));
+    let out = run(&["classify", "--exit-status", "0", "-"], body);
+    assert!(stdout(&out).starts_with("none") && stderr(&out).is_empty(), "{}", stderr(&out));
+    // The 0.0.36 upload failure, read as 0.0.40's output: unknown, and why.
+    let out = in_workspace(&["classify", "--exit-status", "1", "--openshell-version", "0.0.40", EXAMPLE]);
+    assert!(stdout(&out).starts_with("unknown"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("read as OpenShell 0.0.40's output (`--openshell-version`)"), "{}", stderr(&out));
+}
