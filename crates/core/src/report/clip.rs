@@ -259,9 +259,12 @@ mod tests {
         assert_eq!(line.whole_words((9, 16), false), (9, 19));
         assert_eq!(line.whole_words((2, 6), true).0, 2);
         assert_eq!(line.whole_words((16, 22), false), (15, 24));
-        // An end just before a name stays there.
+        // An end just after a name, outside it, grows over the word that follows.
+        assert_eq!(line.whole_words((2, 9), false), (2, 14));
+        // An end just before a name stays there; a start at one grows back.
         let line = Line::new("one x\"two\" four");
         assert_eq!(line.whole_words((2, 5), false), (2, 5));
+        assert_eq!(line.whole_words((5, 12), false), (4, 12));
         assert_eq!(line.whole_words((1, 3), false), (1, 3));
         // Sparing: never grown over a name, even where the word ends beyond it.
         let line = Line::new("abc def\"g\"h ijk");
