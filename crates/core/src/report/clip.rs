@@ -275,6 +275,7 @@ mod tests {
     fn a_tab_takes_the_columns_a_terminal_gives_it() {
         assert_eq!(without_tabs("\tab\tc"), "        ab      c");
         assert_eq!(without_tabs("no tab"), "no tab");
+        assert_eq!(without_tabs("a\t\tb"), format!("a{}b", " ".repeat(15)));
         let clipped = clip_middle("\t\t\tError: failed to upload image tar into container", 40);
         assert!(clipped.width() <= 40 && !clipped.contains('\t') && clipped.ends_with("into container"), "{clipped:?}");
     }
@@ -308,6 +309,7 @@ mod tests {
         }
         // A default cut that does not reach the name needs no second one.
         assert_eq!(line.around_its_name(60, Some((0, 30))), None);
+        assert_eq!(line.around_its_name(60, Some((10, 39))), None);
         assert_eq!(line.around_its_name(60, Some((67, 90))), None);
         assert_eq!(line.around_its_name(60, None), None);
         // All of the end fits: one marker only.
@@ -322,6 +324,21 @@ mod tests {
         // Cut after the name, the end would be two letters: both cut around it instead.
         let text = "starting the gateway failed: container \"openshell-cluster-nemoclaw\" is not running, so nothing was sent";
         assert_eq!(clip_middle(text, 70), "starting …\"openshell-cluster-nemoclaw\"…ot running, so nothing was sent");
+    }
+
+    #[test]
+    fn on_a_narrow_terminal_the_end_kept_beside_a_name_is_a_third_of_it() {
+        // Twelve columns of the end are asked for only where a third of the width is more.
+        assert_eq!(clip_middle("xyz \"abcdefghij\" one two three four fivefive", 25), "xyz \"abcdefghij\"…fivefive");
+        assert_eq!(clip_middle("one \"abcdefghijklmn\" two three four five sixsix", 32), "one \"abcdefghijklmn\"…five sixsix");
+    }
+
+    #[test]
+    fn the_start_kept_before_a_name_leaves_the_end_its_share() {
+        let name = "a".repeat(38);
+        let text = format!("to start \"{name}\" failed since the engine never answered at all today");
+        let cut = Line::new(&text).around_its_name(62, Some((5, 60)));
+        assert_eq!(cut, Some(format!("to …\"{name}\"…ered at all today")));
     }
 
     proptest::proptest! {
