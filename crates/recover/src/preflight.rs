@@ -20,6 +20,9 @@ pub enum Stop {
     NeedsYes(Vec<usize>),
     /// A step only a person may allow, with no terminal to ask on.
     InPerson(usize, String),
+    /// A program the steps from the first change on run is not installed here: the
+    /// recovery would stop half-way. The steps that run it.
+    NotInstalled(String, Vec<usize>),
 }
 
 fn steps(numbers: &[usize]) -> String {
@@ -47,6 +50,13 @@ impl Stop {
             }
             Stop::InPerson(number, why) => {
                 format!("step {number} needs a yes from a person (--yes does not give it: {why}), and there is no terminal to ask on")
+            }
+            Stop::NotInstalled(program, numbers) => {
+                let run = if numbers.len() == 1 { "runs" } else { "run" };
+                format!(
+                    "{} {run} `{program}`, which is not installed here (not on PATH): install it, or carry the recovery out where it is",
+                    steps(numbers)
+                )
             }
         }
     }
@@ -92,4 +102,85 @@ pub fn preflight(plan: &Plan, policy: &Policy, problems: &[Problem]) -> Vec<Stop
         stops.push(Stop::NeedsYes(needs_yes));
     }
     stops
+}
+
+/// The programs the steps from the first change on run (their checks' too) that
+/// `installed` does not find: a probe before any change may fail on its own (it reads the
+/// machine, and says what it found); a step after one must not.
+#[must_use]
+pub fn not_installed(plan: &Plan, installed: &dyn Fn(&str) -> bool) -> Vec<Stop> {
+    let Some(first) = plan.steps.iter().position(sandbox_triage_core::Step::changes_state) else { return Vec::new() };
+    let mut missing: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, step) in plan.steps.iter().enumerate().skip(first) {
+        for program in programs(step).into_iter().filter(|p| !installed(p)) {
+            match missing.iter_mut().find(|(p, _)| *p == program) {
+                Some((_, numbers)) if numbers.last() == Some(&(i + 1)) => {}
+                Some((_, numbers)) => numbers.push(i + 1),
+                None => missing.push((program, vec![i + 1])),
+            }
+        }
+    }
+    missing.into_iter().map(|(program, numbers)| Stop::NotInstalled(program, numbers)).collect()
+}
+
+/// The programs a step starts: its commands' and its checks' first words, when they are
+/// written out (a placeholder is the operator's to give).
+fn programs(step: &sandbox_triage_core::Step) -> Vec<String> {
+    use sandbox_triage_core::{Action, Part};
+    let mut argvs: Vec<&Vec<sandbox_triage_core::Word>> = match &step.action {
+        Action::Argv(argv) => vec![argv],
+        Action::Pipeline(commands) => commands.iter().collect(),
+        Action::Nothing => Vec::new(),
+    };
+    argvs.extend([&step.skip_if, &step.pre, &step.post].into_iter().flatten().map(|check| &check.argv));
+    argvs
+        .into_iter()
+        .filter_map(|argv| match argv.first().map(|w| w.0.as_slice()) {
+            Some([Part::Lit(program)]) => Some(program.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use sandbox_triage_core::{Applicability, Step, Word};
+
+    use super::*;
+
+    fn step(applicability: Applicability, program: &str) -> Step {
+        Step::argv(applicability, program, vec![Word::lit(program), Word::lit("x")])
+    }
+
+    #[test]
+    fn only_programs_from_the_first_change_on_must_be_installed() {
+        let mut plan = Plan {
+            kind: sandbox_triage_core::Kind::Unknown,
+            headline: String::new(),
+            notes: Vec::new(),
+            context: None,
+            steps: Vec::new(),
+            alternatives: Vec::new(),
+            placeholders: sandbox_triage_core::Placeholders::default(),
+            mechanical: true,
+        };
+        plan.steps = vec![
+            step(Applicability::Probe, "inspect-tool"),
+            step(Applicability::Confirm, "changer"),
+            step(Applicability::Probe, "checker"),
+            step(Applicability::Safe, "changer"),
+        ];
+        let nothing = |_: &str| false;
+        assert_eq!(
+            not_installed(&plan, &nothing),
+            [Stop::NotInstalled("changer".to_owned(), vec![2, 4]), Stop::NotInstalled("checker".to_owned(), vec![3])]
+        );
+        assert_eq!(not_installed(&plan, &|_| true), []);
+        assert_eq!(
+            Stop::NotInstalled("mv".to_owned(), vec![4]).describe(),
+            "step 4 runs `mv`, which is not installed here (not on PATH): install it, or carry the recovery out where it is"
+        );
+        plan.steps.truncate(1);
+        assert_eq!(not_installed(&plan, &nothing), [], "no change, nothing half-way");
+    }
 }

@@ -130,6 +130,12 @@ pub enum Progress<'a> {
 pub trait Runner {
     /// Runs `commands` as a pipeline, reporting as it goes.
     fn run(&mut self, commands: &[Vec<String>], how: Run<'_>, progress: &mut dyn FnMut(Progress<'_>)) -> Finished;
+
+    /// Whether `program` can be started here (found on `PATH`, or a path to a program).
+    fn installed(&self, program: &str) -> bool {
+        let _ = program;
+        true
+    }
 }
 
 /// A person asked for a yes, and what they said.

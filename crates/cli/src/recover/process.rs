@@ -39,6 +39,16 @@ impl Runner for Processes {
     fn run(&mut self, commands: &[Vec<String>], how: Run<'_>, progress: &mut dyn FnMut(Progress<'_>)) -> Finished {
         run(commands, how, &self.stop, progress)
     }
+
+    /// As the process would be started: a path as it is, a name looked up on `PATH`.
+    fn installed(&self, program: &str) -> bool {
+        use std::os::unix::fs::PermissionsExt as _;
+        let runs = |path: &std::path::Path| std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+        if program.contains('/') {
+            return runs(std::path::Path::new(program));
+        }
+        std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| runs(&dir.join(program))))
+    }
 }
 
 enum Message {

@@ -25,7 +25,7 @@ use crate::journal::{Entry, Status};
 use crate::narration::{Listener, Said};
 use crate::outcome::Outcome;
 use crate::policy::Policy;
-use crate::preflight::{preflight, Stop};
+use crate::preflight::{not_installed, preflight, Stop};
 use crate::runner::{Answer, Person, Runner};
 use crate::values::{used, Problem, Values};
 
@@ -94,7 +94,8 @@ impl Executor<'_> {
         if !plan.mechanical {
             return self.probes_only(plan, problems);
         }
-        let stops = preflight(plan, &self.policy, problems);
+        let mut stops = preflight(plan, &self.policy, problems);
+        stops.extend(not_installed(plan, &|program| self.parts.runner.installed(program)));
         if self.policy.apply && !stops.is_empty() {
             self.note("stopped before any change: carried out now, this recovery would stop part-way");
             self.say_stops(&stops);

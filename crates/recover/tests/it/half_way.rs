@@ -150,3 +150,13 @@ fn nemoclaw_stops_its_own_unit_and_resumes_onboarding() {
     assert!(runner.ran.contains(&"systemctl --user stop nemoclaw-openshell-gateway".to_owned()), "{:?}", runner.ran);
     assert_eq!(runner.ran.last().map(String::as_str), Some("nemoclaw onboard --resume"), "{:?}", runner.ran);
 }
+
+#[test]
+fn a_program_a_later_step_runs_that_is_not_installed_stops_it_before_any_change() {
+    // `mv` runs after the service is stopped: without it, the gateway would stay down.
+    let (mut runner, mut person) = (Recorder::default().without("mv"), Asked::default());
+    let (outcome, heard) = recover(&plan(Frontend::OpenShell), &allowed(), &mut runner, &mut person);
+    assert_eq!(outcome, Outcome::Stopped, "{}", heard.text());
+    assert!(runner.ran.iter().all(|c| !c.starts_with("systemctl")), "a change was made: {:?}", runner.ran);
+    assert!(heard.text().contains("step 4 runs `mv`, which is not installed here (not on PATH)"), "{}", heard.text());
+}

@@ -46,9 +46,17 @@ pub(crate) struct Recorder {
     /// The operator stops the run just as a command holding these words ends well.
     stop_after: Option<String>,
     pub(crate) stop: Option<&'static AtomicBool>,
+    /// Programs not installed here.
+    absent: Vec<String>,
 }
 
 impl Recorder {
+    /// `program` is not installed here.
+    pub(crate) fn without(mut self, program: &str) -> Recorder {
+        self.absent.push(program.to_owned());
+        self
+    }
+
     /// A command holding `words` answers `reply`; the latest such rule wins.
     pub(crate) fn answering(mut self, words: &str, reply: Reply) -> Recorder {
         self.replies.insert(0, (words.to_owned(), reply));
@@ -98,6 +106,10 @@ impl Recorder {
 }
 
 impl Runner for Recorder {
+    fn installed(&self, program: &str) -> bool {
+        !self.absent.iter().any(|p| p == program)
+    }
+
     fn run(&mut self, commands: &[Vec<String>], how: Run<'_>, progress: &mut dyn FnMut(Progress<'_>)) -> Finished {
         let mut finished = Finished { elapsed: Duration::from_millis(1), ..Finished::default() };
         for (i, argv) in commands.iter().enumerate() {
