@@ -40,7 +40,7 @@ pub(crate) fn diagnose(path: Option<&Path>, args: &InputArgs, settings: &Setting
     if hints && diagnosis.bytes == 0 && diagnosis.stage != Stage::ProviderValidation {
         eprintln!("sandbox-triage: the input is empty: pipe the create's output, stderr included (`2>&1`)");
     } else if hints {
-        if let Some(hint) = hint(&diagnosis, args.exit_status, settings.openshell_version) {
+        if let Some(hint) = hint(&diagnosis, args.exit_status, settings.openshell_version, args.stage.is_none()) {
             eprintln!("sandbox-triage: {hint}");
         }
     }
@@ -48,10 +48,18 @@ pub(crate) fn diagnose(path: Option<&Path>, args: &InputArgs, settings: &Setting
 }
 
 /// What the user could add to get a better answer, when the answer is one it could
-/// change: the exit status (a step's failure counts only once the command is known to
-/// have failed; a success can look unfinished), the release given.
-fn hint(diagnosis: &Diagnosis, exit_status: Option<i32>, version: Option<Version>) -> Option<String> {
+/// change: the stage (when it was told from the output, as a provider's), the exit status
+/// (a step's failure counts only once the command is known to have failed; a success can
+/// look unfinished), the release given.
+fn hint(diagnosis: &Diagnosis, exit_status: Option<i32>, version: Option<Version>, stage_told: bool) -> Option<String> {
     let create = diagnosis.stage == Stage::SandboxCreate;
+    if stage_told && diagnosis.stage == Stage::ProviderValidation {
+        // A build step's own output (a curl or TLS error) reads like a provider's.
+        return Some(
+            "read as a provider's validation message: the output shows no build, create or gateway start; if it is a create's, pass `--stage sandbox-create` (and its `--exit-status`)"
+                .to_owned(),
+        );
+    }
     match diagnosis.kind {
         Kind::Unknown if create && exit_status.is_none() => Some(
             "no exit status was given: if the command failed, pass it (`--exit-status N`): the step the output ended in is then read as failed (`sandbox-triage run` knows it)"

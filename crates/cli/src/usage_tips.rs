@@ -48,7 +48,9 @@ pub(crate) fn with_tip(mut error: clap::Error, argv: &[OsString]) -> clap::Error
             format!("put `--` before {what}: `{}`", with_dashes(argv, &unexpected))
         }
         ErrorKind::MissingRequiredArgument if subcommand == "run" => {
-            "put the command to run after `--`: `sandbox-triage run -- openshell sandbox create --from ./Dockerfile`".to_owned()
+            // The user's own options kept, the command where it goes.
+            let line = with_dashes(argv, "");
+            format!("put the command to run after `--`: `{line} openshell sandbox create --from ./Dockerfile`")
         }
         ErrorKind::MissingRequiredArgument if subcommand == "completions" => {
             let shells: Vec<String> = <clap_complete::Shell as clap::ValueEnum>::value_variants()
@@ -68,6 +70,9 @@ pub(crate) fn with_tip(mut error: clap::Error, argv: &[OsString]) -> clap::Error
 fn with_dashes(argv: &[OsString], first: &str) -> String {
     let words: Vec<String> = argv.iter().skip(1).map(|w| w.to_string_lossy().into_owned()).collect();
     let at = words.iter().position(|w| w == first).unwrap_or(words.len());
+    // A `--` already there (with nothing after it) is not written twice.
+    let words: Vec<String> = if first.is_empty() { words.into_iter().filter(|w| w != "--").collect() } else { words };
+    let at = at.min(words.len());
     let line = std::iter::once("sandbox-triage".to_owned())
         .chain(words[..at].iter().cloned())
         .chain(std::iter::once("--".to_owned()))

@@ -52,7 +52,10 @@ impl Person for Terminal {
     fn ask(&mut self, question: &str) -> Answer {
         let Some(tty) = open() else { return Answer::NoTerminal };
         let mut writer = &tty;
-        if write!(writer, "{} [y/N] ", sandbox_triage_core::printable(question)).and_then(|()| writer.flush()).is_err() {
+        // Wrapped to the terminal's width (the terminal asked on is ours), the answer
+        // typed after it.
+        let asked = crate::settings::style_for(crate::settings::Destination::Stderr).wrap(&format!("{question} [y/N]"), "", "");
+        if write!(writer, "{} ", asked.trim_end()).and_then(|()| writer.flush()).is_err() {
             return Answer::NoTerminal;
         }
         match self.answer(&tty) {

@@ -51,10 +51,12 @@ fn a_command_without_its_double_dash_is_not_run_and_the_error_says_where_the_das
     let out = Command::new(BIN).args(["run", "--recover", "openshell", "sandbox", "create", "--name", "my box"]).output().expect("run");
     let tip = "`sandbox-triage run --recover -- openshell sandbox create --name 'my box'`";
     assert!(stderr(&out).contains(tip), "{}", stderr(&out));
-    // With no command at all, the tip shows where it goes.
+    // With no command at all, the tip shows where it goes, the user's options kept.
     let out = Command::new(BIN).args(["run", "--quiet"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("tip: put the command to run after `--`: `sandbox-triage run -- openshell"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("tip: put the command to run after `--`: `sandbox-triage run --quiet -- openshell"), "{}", stderr(&out));
+    let out = Command::new(BIN).args(["run", "--recover", "--"]).output().expect("run");
+    assert!(stderr(&out).contains("`sandbox-triage run --recover -- openshell sandbox create"), "{}", stderr(&out));
     // `plan` takes the create's words after `--` too.
     let out = in_workspace(&["plan", EXAMPLE, "openshell", "sandbox", "create"]);
     assert_eq!(out.status.code(), Some(2));
@@ -166,4 +168,17 @@ fn a_success_without_its_status_and_an_unknown_with_a_release_say_what_would_cha
     let out = in_workspace(&["classify", "--exit-status", "1", "--openshell-version", "0.0.40", EXAMPLE]);
     assert!(stdout(&out).starts_with("unknown"), "{}", stdout(&out));
     assert!(stderr(&out).contains("read as OpenShell 0.0.40's output (`--openshell-version`)"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_build_steps_own_output_read_as_a_providers_message_says_so() {
+    let text =
+        fs::read_to_string(workspace().join("tests/corpus/build_step_network_failed__curl-7-glued-to-progress-meter.log")).expect("log");
+    let body = text.split_once("# ---\n").expect("a header").1.as_bytes();
+    let out = run(&["classify", "-"], body);
+    assert!(stdout(&out).starts_with("transport"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("read as a provider's validation message: the output shows no build, create or gateway start; if it is a create's, pass `--stage sandbox-create`"), "{}", stderr(&out));
+    let out = run(&["classify", "--stage", "sandbox-create", "--exit-status", "1", "-"], body);
+    assert!(stdout(&out).starts_with("build_step_network_failed"), "{}", stdout(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }

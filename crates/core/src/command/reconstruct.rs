@@ -91,11 +91,7 @@ impl Builder {
         match arg.flag.as_str() {
             "--policy" if is_temporary(value) => Word(vec![self.placeholder(
                 "POLICY_FILE",
-                Spec::temporary(
-                    ValueKind::File,
-                    value,
-                    "the create's policy file is a temporary one, which may be gone (NemoClaw deletes its own after a failure)",
-                ),
+                Spec::temporary(ValueKind::File, value, "a temporary file: NemoClaw deletes its own after a failure"),
             )]),
             "--driver-config-json" => Word(vec![self.placeholder(
                 "DRIVER_CONFIG_JSON",
@@ -155,11 +151,7 @@ impl Builder {
             (None, Some(source)) if is_temporary(source) => {
                 let var = self.placeholder(
                     "BUILD_SOURCE",
-                    Spec::temporary(
-                        ValueKind::Path,
-                        source,
-                        "the create built from a temporary directory, which may be gone (NemoClaw deletes its own after a failure)",
-                    ),
+                    Spec::temporary(ValueKind::Path, source, "a temporary directory: NemoClaw deletes its own after a failure"),
                 );
                 self.words.extend([Word::lit("--from"), Word(vec![var])]);
             }
