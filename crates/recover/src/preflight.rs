@@ -144,7 +144,7 @@ fn programs(step: &sandbox_triage_core::Step) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use sandbox_triage_core::{Applicability, Step, Word};
+    use sandbox_triage_core::{Applicability, Check, Step, Word};
 
     use super::*;
 
@@ -168,7 +168,8 @@ mod tests {
             step(Applicability::Probe, "inspect-tool"),
             step(Applicability::Confirm, "changer"),
             step(Applicability::Probe, "checker"),
-            step(Applicability::Safe, "changer"),
+            // Its check runs the same program: the step is named once.
+            step(Applicability::Safe, "changer").with_post(Check::succeeds(vec![Word::lit("changer")], "it holds")),
         ];
         let nothing = |_: &str| false;
         assert_eq!(
