@@ -35,6 +35,6 @@ pub use journal::{shown, Entry, Found, Status};
 pub use narration::{rate, text, Listener, Said};
 pub use outcome::Outcome;
 pub use policy::{Policy, PROBE_TIMEOUT};
-pub use preflight::{not_installed, preflight, Stop};
+pub use preflight::{files_missing, not_installed, preflight, Stop};
 pub use runner::{Answer, Cut, End, Finished, Person, Progress, Run, Runner};
 pub use values::{resolve, used, Given, Origin, Problem, Value, Values};

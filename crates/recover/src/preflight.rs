@@ -23,6 +23,9 @@ pub enum Stop {
     /// A program the steps from the first change on run is not installed here: the
     /// recovery would stop half-way. The steps that run it.
     NotInstalled(String, Vec<usize>),
+    /// A file the steps from the first change on name (a create's `--policy`) is not
+    /// here. The steps that name it.
+    FileMissing(String, Vec<usize>),
 }
 
 fn steps(numbers: &[usize]) -> String {
@@ -50,6 +53,13 @@ impl Stop {
             }
             Stop::InPerson(number, why) => {
                 format!("step {number} needs a yes from a person (--yes does not give it: {why}), and there is no terminal to ask on")
+            }
+            Stop::FileMissing(path, numbers) => {
+                let reads = if numbers.len() == 1 { "reads" } else { "read" };
+                format!(
+                    "{} {reads} `{path}`, which is not on this machine: pass the command with the file's right path after `--`",
+                    steps(numbers)
+                )
             }
             Stop::NotInstalled(program, numbers) => {
                 let run = if numbers.len() == 1 { "runs" } else { "run" };
@@ -123,6 +133,37 @@ pub fn not_installed(plan: &Plan, installed: &dyn Fn(&str) -> bool) -> Vec<Stop>
     missing.into_iter().map(|(program, numbers)| Stop::NotInstalled(program, numbers)).collect()
 }
 
+/// The files the steps from the first change on name that `exists` does not find: the
+/// create's `--policy` (a temporary one is a value the operator gives, checked with it).
+#[must_use]
+pub fn files_missing(plan: &Plan, exists: &dyn Fn(&str) -> bool) -> Vec<Stop> {
+    use sandbox_triage_core::{Action, Part};
+    let Some(first) = plan.steps.iter().position(sandbox_triage_core::Step::changes_state) else { return Vec::new() };
+    let mut missing: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, step) in plan.steps.iter().enumerate().skip(first) {
+        let Action::Argv(argv) = &step.action else { continue };
+        let words: Vec<Option<&str>> = argv
+            .iter()
+            .map(|w| match w.0.as_slice() {
+                [Part::Lit(text)] => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        let paths = words.iter().enumerate().filter_map(|(at, word)| match word.and_then(|w| w.strip_prefix("--policy")) {
+            Some("") => words.get(at + 1).copied().flatten(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        });
+        for path in paths.filter(|path| !exists(path)) {
+            match missing.iter_mut().find(|(p, _)| p == path) {
+                Some((_, numbers)) => numbers.push(i + 1),
+                None => missing.push((path.to_owned(), vec![i + 1])),
+            }
+        }
+    }
+    missing.into_iter().map(|(path, numbers)| Stop::FileMissing(path, numbers)).collect()
+}
+
 /// The programs a step starts: its commands' and its checks' first words, when they are
 /// written out (a placeholder is the operator's to give).
 fn programs(step: &sandbox_triage_core::Step) -> Vec<String> {
@@ -183,5 +224,33 @@ mod tests {
         );
         plan.steps.truncate(1);
         assert_eq!(not_installed(&plan, &nothing), [], "no change, nothing half-way");
+    }
+
+    #[test]
+    fn a_policy_file_a_later_step_names_must_be_here() {
+        let create = |policy: &[&str]| {
+            let words = ["openshell", "sandbox", "create", "--from", "img:1"].iter().chain(policy);
+            Step::argv(Applicability::Confirm, "create", words.map(|w| Word::lit(*w)).collect())
+        };
+        let mut plan = Plan {
+            kind: sandbox_triage_core::Kind::Unknown,
+            headline: String::new(),
+            notes: Vec::new(),
+            context: None,
+            steps: vec![step(Applicability::Probe, "look"), create(&["--policy", "./p.yaml"]), create(&["--policy=/etc/q.yaml"])],
+            alternatives: Vec::new(),
+            placeholders: sandbox_triage_core::Placeholders::default(),
+            mechanical: true,
+        };
+        let here = |path: &str| path == "/etc/q.yaml";
+        assert_eq!(files_missing(&plan, &here), [Stop::FileMissing("./p.yaml".to_owned(), vec![2])]);
+        assert_eq!(files_missing(&plan, &|_| false).len(), 2);
+        assert_eq!(
+            Stop::FileMissing("./p.yaml".to_owned(), vec![2]).describe(),
+            "step 2 reads `./p.yaml`, which is not on this machine: pass the command with the file's right path after `--`"
+        );
+        // Before any change, nothing is named.
+        plan.steps.truncate(1);
+        assert_eq!(files_missing(&plan, &|_| false), []);
     }
 }

@@ -136,6 +136,12 @@ pub trait Runner {
         let _ = program;
         true
     }
+
+    /// Whether there is a file at `path` here.
+    fn exists(&self, path: &str) -> bool {
+        let _ = path;
+        true
+    }
 }
 
 /// A person asked for a yes, and what they said.

@@ -49,6 +49,10 @@ impl Runner for Processes {
         }
         std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| runs(&dir.join(program))))
     }
+
+    fn exists(&self, path: &str) -> bool {
+        std::path::Path::new(path).exists()
+    }
 }
 
 enum Message {

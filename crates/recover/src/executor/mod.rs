@@ -25,7 +25,7 @@ use crate::journal::{Entry, Status};
 use crate::narration::{Listener, Said};
 use crate::outcome::Outcome;
 use crate::policy::Policy;
-use crate::preflight::{not_installed, preflight, Stop};
+use crate::preflight::{files_missing, not_installed, preflight, Stop};
 use crate::runner::{Answer, Person, Runner};
 use crate::values::{used, Problem, Values};
 
@@ -96,6 +96,7 @@ impl Executor<'_> {
         }
         let mut stops = preflight(plan, &self.policy, problems);
         stops.extend(not_installed(plan, &|program| self.parts.runner.installed(program)));
+        stops.extend(files_missing(plan, &|path| self.parts.runner.exists(path)));
         if self.policy.apply && !stops.is_empty() {
             self.note("stopped before any change: carried out now, this recovery would stop part-way");
             self.say_stops(&stops);
