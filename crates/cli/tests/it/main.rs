@@ -20,6 +20,7 @@ mod plans_cli;
 mod readme;
 mod recover_cli;
 mod recover_engine;
+mod recover_preflight;
 mod recover_trust;
 mod rule_dirs;
 mod run;
