@@ -10,7 +10,7 @@ use crate::args::{RecoverArgs, RecoverFormat};
 use crate::diagnose::diagnose;
 use crate::exit::Exit;
 use crate::recover::{self, Journal, Narrator, Request};
-use crate::settings::Settings;
+use crate::settings::{Destination, Settings};
 use crate::{input, output};
 
 pub(crate) fn run(args: &RecoverArgs, settings: &Settings) -> anyhow::Result<Exit> {
@@ -30,8 +30,8 @@ pub(crate) fn run(args: &RecoverArgs, settings: &Settings) -> anyhow::Result<Exi
         probe_timeout: PROBE_TIMEOUT,
     };
     let mut narrator = match args.format {
-        RecoverFormat::Human => Narrator::to_stdout(journal),
-        RecoverFormat::Json => Narrator::to_stderr(journal),
+        RecoverFormat::Human => Narrator::new(Destination::Stdout, journal),
+        RecoverFormat::Json => Narrator::new(Destination::Stderr, journal),
     };
     if !diagnosis.is_determined() {
         narrator.headline(

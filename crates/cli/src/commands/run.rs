@@ -20,7 +20,7 @@ use crate::exit::Exit;
 use crate::json_out::JsonOut;
 use crate::output_file::OutputFile;
 use crate::recover::{self, Journal, Narrator, Request};
-use crate::settings::Settings;
+use crate::settings::{Destination, Settings};
 use crate::supervise::watch::say;
 use crate::supervise::{spawn, watch, Ended, Events, Lines, Progress, SpawnError, Watching};
 
@@ -233,6 +233,6 @@ fn recover_now(args: &RunArgs, diagnosis: &Diagnosis, plan: &Plan, journal: Jour
         probe_timeout: PROBE_TIMEOUT,
     };
     let request = Request { diagnosis, plan, policy, set: &args.recovery.set };
-    let outcome = recover::carry_out(&request, &mut Narrator::to_stderr(journal), stop);
+    let outcome = recover::carry_out(&request, &mut Narrator::new(Destination::Stderr, journal), stop);
     Exit::Status(outcome.code())
 }

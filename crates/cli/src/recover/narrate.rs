@@ -26,28 +26,13 @@ pub(crate) struct Narrator {
 }
 
 impl Narrator {
-    pub(crate) fn to_stdout(journal: Journal) -> Narrator {
-        let style = style_for(Destination::Stdout);
-        Narrator {
-            terminal: std::io::stdout().is_terminal(),
-            out: Box::new(std::io::stdout()),
-            drawn: false,
-            journal,
-            stops: Vec::new(),
-            style,
-        }
-    }
-
-    pub(crate) fn to_stderr(journal: Journal) -> Narrator {
-        let style = style_for(Destination::Stderr);
-        Narrator {
-            terminal: std::io::stderr().is_terminal(),
-            out: Box::new(std::io::stderr()),
-            drawn: false,
-            journal,
-            stops: Vec::new(),
-            style,
-        }
+    /// A narrator writing to `destination`, styled for it.
+    pub(crate) fn new(destination: Destination, journal: Journal) -> Narrator {
+        let (terminal, out): (bool, Box<dyn Write>) = match destination {
+            Destination::Stdout => (std::io::stdout().is_terminal(), Box::new(std::io::stdout())),
+            Destination::Stderr => (std::io::stderr().is_terminal(), Box::new(std::io::stderr())),
+        };
+        Narrator { terminal, out, drawn: false, journal, stops: Vec::new(), style: style_for(destination) }
     }
 
     fn line(&mut self, text: &str) {

@@ -63,6 +63,10 @@ pub(crate) fn classify_args(case: &CorpusCase) -> Vec<String> {
 /// as one, so every run of whitespace (a line break and the next line's indent) is one
 /// space.
 pub(crate) fn read_as_prose(out: &Output) -> String {
-    let both = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    both.split_whitespace().collect::<Vec<_>>().join(" ")
+    flat(&format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+/// `text` with every run of whitespace one space: wrapped prose read as written.
+pub(crate) fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

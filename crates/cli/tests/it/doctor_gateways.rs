@@ -10,9 +10,7 @@ use crate::doctor_world::{activate_in, flat, line, passed, register_in, said, Wo
 #[test]
 fn a_registered_active_gateway_that_answers_passes_every_check() {
     let world = World::new();
-    world.register("lab", &world.live());
-    world.bundle("lab", &["ca.crt", "tls.crt", "tls.key"]);
-    world.activate("lab");
+    world.active_answering("lab");
     let out = world.doctor(&[]);
     let text = said(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
@@ -126,8 +124,7 @@ fn registered_gateways_none_active_or_an_unknown_active_one_fail() {
 #[test]
 fn gateway_flag_checks_that_gateway_only_and_names_the_registered_ones_when_unknown() {
     let world = World::new();
-    world.register("lab", &world.live());
-    world.bundle("lab", &["ca.crt", "tls.crt", "tls.key"]);
+    world.answering("lab");
     world.register("dev", &world.dead());
     world.activate("lab");
     let out = world.doctor(&["-g", "lab"]);
@@ -198,9 +195,7 @@ fn a_malformed_registration_is_a_failed_check_not_a_crash() {
     ];
     for (what, bytes) in cases {
         let world = World::new();
-        world.register("lab", &world.live());
-        world.bundle("lab", &["ca.crt", "tls.crt", "tls.key"]);
-        world.activate("lab");
+        world.active_answering("lab");
         let dir = world.config().join("gateways/bad");
         fs::create_dir_all(&dir).expect("mkdir");
         fs::write(dir.join("metadata.json"), bytes).expect("write");
@@ -282,9 +277,7 @@ fn credentials_in_an_endpoint_are_never_shown() {
 fn with_no_engine_the_registered_gateways_are_still_checked() {
     let world = World::new();
     fs::remove_file(world.bin().join("docker")).expect("rm the stand-in");
-    world.register("lab", &world.live());
-    world.bundle("lab", &["ca.crt", "tls.crt", "tls.key"]);
-    world.activate("lab");
+    world.active_answering("lab");
     let out = world.doctor(&[]);
     let text = said(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");

@@ -13,8 +13,7 @@ use crate::doctor_world::{flat, line, passed, plain, said, World};
 /// container of OpenShell 0.0.36 is stopped.
 fn busy_world() -> World {
     let world = World::new();
-    world.register("lab", &world.live());
-    world.bundle("lab", &["ca.crt", "tls.crt", "tls.key"]);
+    world.answering("lab");
     world.register("dev", &world.dead());
     world.metadata("broken", "{\n  \"name\": \"broken\",\n  \"gateway_endpoint\": ");
     world.register("edge", &format!("https://localhost:{}", world.port));
@@ -173,9 +172,7 @@ fn against_the_real_docker_engine() {
     let world = World::new();
     std::fs::remove_file(world.bin().join("docker")).expect("rm the stand-in");
     std::os::unix::fs::symlink(&docker, world.bin().join("docker")).expect("link the real docker");
-    world.register("lab", &world.live());
-    world.bundle("lab", &["ca.crt", "tls.crt", "tls.key"]);
-    world.activate("lab");
+    world.active_answering("lab");
     let out = world.doctor(&["-g", "lab"]);
     let text = said(&out);
     let engine = line(&text, "engine").expect("the engine's line");

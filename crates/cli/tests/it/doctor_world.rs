@@ -14,6 +14,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub(crate) use crate::common::flat;
 use crate::common::BIN;
 
 /// Docker as the checks ask it: it answers, keeps its images where this host has no
@@ -120,6 +121,18 @@ impl World {
         activate_in(&self.config(), name);
     }
 
+    /// `name` registered at an endpoint that answers, with its whole client bundle.
+    pub(crate) fn answering(&self, name: &str) {
+        self.register(name, &self.live());
+        self.bundle(name, &["ca.crt", "tls.crt", "tls.key"]);
+    }
+
+    /// [`World::answering`], and the active gateway.
+    pub(crate) fn active_answering(&self, name: &str) {
+        self.answering(name);
+        self.activate(name);
+    }
+
     /// `https://127.0.0.1:PORT`, where something listens.
     pub(crate) fn live(&self) -> String {
         format!("https://127.0.0.1:{}", self.port)
@@ -182,12 +195,6 @@ pub(crate) fn activate_in(root: &Path, name: &str) {
 /// What the run printed, both streams, for failure messages.
 pub(crate) fn said(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-}
-
-/// `text` on one line, runs of whitespace made one space: what a detail or a fix says,
-/// wherever it was wrapped.
-pub(crate) fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The line of the check named `check`, as printed (✓ or ✗, the name, the detail's

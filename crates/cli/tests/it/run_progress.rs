@@ -204,7 +204,7 @@ fn a_command_that_prints_nothing_is_said_to_be_silent_and_its_signal_named() {
     let killed = run(&["run", "--", "sh", "-c", "kill -KILL $$"], b"");
     assert_eq!(killed.status.code(), Some(137));
     // Prose is wrapped: compare it as words.
-    let words = |bytes: &[u8]| String::from_utf8_lossy(bytes).split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = |bytes: &[u8]| crate::common::flat(&String::from_utf8_lossy(bytes));
     let err = words(&killed.stderr);
     assert!(err.contains("printed nothing, on stdout or stderr, and exited with status 137"), "{err}");
     assert!(err.contains("killed by signal 9, SIGKILL"), "{err}");
