@@ -26,7 +26,13 @@ pub(crate) fn diagnose(path: Option<&Path>, args: &InputArgs, settings: &Setting
     if name == "stdin" && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         eprintln!("sandbox-triage: reading from stdin (a terminal); pipe the create's output, 2>&1 included, or end with Ctrl-D");
     }
-    let options = Options { exit_status: args.exit_status, openshell_version: settings.openshell_version, signal: None, supervised: false };
+    let options = Options {
+        exit_status: args.exit_status,
+        openshell_version: settings.openshell_version,
+        signal: None,
+        supervised: false,
+        failed: false,
+    };
     let mut triage = Triage::new(&set, stage, options, args.provider.http_status, args.provider.curl_status);
     triage.read_from(reader).with_context(|| format!("cannot read {name}"))?;
     if args.probe && args.exit_status != Some(0) {
@@ -36,7 +42,7 @@ pub(crate) fn diagnose(path: Option<&Path>, args: &InputArgs, settings: &Setting
         }
     }
     let mut diagnosis = triage.finish();
-    crate::dockerfile::place(&mut diagnosis, args.dockerfile.as_deref(), None);
+    sandbox_triage_host::place_dockerfile(&mut diagnosis, args.dockerfile.as_deref(), None);
     if hints && diagnosis.bytes == 0 && diagnosis.stage != Stage::ProviderValidation {
         eprintln!("sandbox-triage: the input is empty: pipe the create's output, stderr included (`2>&1`)");
     } else if hints {

@@ -8,7 +8,6 @@ mod args;
 mod commands;
 mod container_log;
 mod diagnose;
-mod dockerfile;
 mod exit;
 mod help_text;
 mod input;

@@ -6,9 +6,7 @@ use std::io::{self, IsTerminal};
 use std::path::Path;
 
 use anyhow::Context;
-use sandbox_triage_core::{
-    plan, Arch, Catalogue, CreateInvocation, Diagnosis, Engine, Frontend, Host, Os, Plan, PlanInput, Style, Version,
-};
+use sandbox_triage_core::{plan, Catalogue, CreateInvocation, Diagnosis, Engine, Host, Plan, PlanInput, Style, Version};
 
 use crate::args::{ColorChoice, FrontendChoice, HostArgs, PlanChoiceArgs};
 use crate::rule_dir::read_rule_dir;
@@ -50,10 +48,8 @@ impl Settings {
 
     /// The recovery plan for `diagnosis`.
     pub(crate) fn plan(&self, diagnosis: &Diagnosis, invocation: Option<&CreateInvocation>) -> Plan {
-        let runs_nemoclaw =
-            invocation.and_then(|i| i.command.as_ref()).is_some_and(|c| c.argv.first().is_some_and(|p| p.ends_with("nemoclaw-start")));
-        let nemoclaw = self.frontend.map_or(runs_nemoclaw, |f| f == FrontendChoice::Nemoclaw);
-        let frontend = if nemoclaw { Frontend::NemoClaw { cli: nemoclaw_cli() } } else { Frontend::OpenShell };
+        let nemoclaw = self.frontend.map(|f| f == FrontendChoice::Nemoclaw);
+        let frontend = sandbox_triage_host::frontend(nemoclaw, invocation);
         plan(&PlanInput {
             diagnosis,
             host: self.host,
@@ -75,25 +71,7 @@ fn load_catalogue(dir: Option<&Path>) -> anyhow::Result<Catalogue> {
 
 /// The host from the arguments, else this machine (WSL detected only then).
 fn resolve_host(args: Option<&HostArgs>) -> Host {
-    let given = args.and_then(|h| h.os);
-    Host {
-        os: given.or_else(Os::current).unwrap_or(Os::Linux),
-        arch: args.and_then(|h| h.arch).or_else(Arch::current).unwrap_or(Arch::X86_64),
-        wsl: given.is_none() && cfg!(target_os = "linux") && running_under_wsl(),
-    }
-}
-
-/// Linux under WSL 2: its kernel says so.
-fn running_under_wsl() -> bool {
-    std::fs::read_to_string("/proc/sys/kernel/osrelease").is_ok_and(|r| r.to_ascii_lowercase().contains("microsoft"))
-}
-
-/// NemoClaw's branded command name, as it tells its children.
-fn nemoclaw_cli() -> String {
-    std::env::var("NEMOCLAW_INVOKED_AS")
-        .ok()
-        .filter(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-        .unwrap_or_else(|| "nemoclaw".to_owned())
+    sandbox_triage_host::host(args.and_then(|h| h.os), args.and_then(|h| h.arch))
 }
 
 /// `--color`, set once from the command line.

@@ -126,7 +126,11 @@ pub(crate) fn run(args: &RunArgs, settings: &Settings) -> anyhow::Result<Exit> {
         Ok(end) => end,
         Err(exit) => return Ok(exit),
     };
-    crate::dockerfile::place(&mut end.diagnosis, args.dockerfile.as_deref(), invocation.as_ref().and_then(|i| i.value("--from")));
+    sandbox_triage_host::place_dockerfile(
+        &mut end.diagnosis,
+        args.dockerfile.as_deref(),
+        invocation.as_ref().and_then(|i| i.value("--from")),
+    );
     let recovery = settings.plan(&end.diagnosis, invocation.as_ref());
     report_end(args, settings, &end, &recovery);
     let report = plan_json_timed(&end.diagnosis, &recovery, Some(&end.timeline)) + "\n";

@@ -53,6 +53,10 @@ pub struct Options {
     /// A supervisor ran the command and captured both its streams (as `run` does): an
     /// empty output is the command's own silence, not a lost stderr.
     pub supervised: bool,
+    /// The command failed, its status not told (NemoClaw classifies only failed creates,
+    /// and does not pass the status on): a run that ends inside a build step failed in
+    /// it, as with a non-zero status.
+    pub failed: bool,
 }
 
 /// How the input is read: a log streamed line by line, or a message held whole.
@@ -131,7 +135,7 @@ impl<'r> Classifier<'r> {
     #[must_use]
     pub fn peek(&self) -> Diagnosis {
         match &self.driver {
-            Driver::Log { scanner, analysis } => decide(analysis, (None, None, false), scanner.lines_seen(), scanner.bytes_seen()),
+            Driver::Log { scanner, analysis } => decide(analysis, Options::default(), scanner.lines_seen(), scanner.bytes_seen()),
             Driver::Message { bytes } => message_answer(self.rules, bytes),
         }
     }
@@ -184,8 +188,7 @@ impl<'r> Classifier<'r> {
         match &mut self.driver {
             Driver::Log { scanner, analysis } => {
                 scanner.finish(self.rules.anchors(), analysis.as_mut());
-                let ended = (self.options.exit_status, self.options.signal, self.options.supervised);
-                decide(analysis, ended, scanner.lines_seen(), scanner.bytes_seen())
+                decide(analysis, self.options, scanner.lines_seen(), scanner.bytes_seen())
             }
             Driver::Message { bytes } => message_answer(self.rules, bytes),
         }

@@ -150,6 +150,18 @@ impl<'r> Triage<'r> {
         PROVIDER_WORDS.iter().any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
     }
 
+    /// The answer, once the output has ended, for a command whose exit status became
+    /// known only then (a stream read as a child process wrote it).
+    #[must_use]
+    pub fn finish_with(mut self, exit_status: Option<i32>) -> Diagnosis {
+        self.options.exit_status = exit_status;
+        self.create.options.exit_status = exit_status;
+        if let Some(gateway) = &mut self.gateway {
+            gateway.options.exit_status = exit_status;
+        }
+        self.finish()
+    }
+
     /// The answer, once the output has ended.
     #[must_use]
     pub fn finish(mut self) -> Diagnosis {

@@ -64,6 +64,9 @@ pub struct EnvWrapper {
     pub options: Vec<String>,
     /// `NAME=value` assignments, in order.
     pub assignments: Vec<(String, String)>,
+    /// The assignments were left out by whoever gave the argv (NemoClaw never passes its
+    /// runtime environment on): a command rebuilt from it asks for them.
+    pub omitted: bool,
 }
 
 impl EnvWrapper {
@@ -148,6 +151,18 @@ impl CreateInvocation {
             return Err(InvocationError::InvalidName(bad.spelling.clone()));
         }
         Ok(CreateInvocation { program, args: flags, command })
+    }
+
+    /// NemoClaw's `createArgs`: the create's flags alone, as NemoClaw hands them to its
+    /// hint printer. Its runtime wrapper, `-- env … nemoclaw-start`, stands after them,
+    /// the environment itself never passed on ([`EnvWrapper::omitted`]).
+    pub fn nemoclaw_flags<S: AsRef<str>>(flags: &[S]) -> Result<CreateInvocation, InvocationError> {
+        let mut invocation = CreateInvocation::parse(flags)?;
+        if invocation.command.is_none() {
+            let wrapper = EnvWrapper { env: "env".to_owned(), options: Vec::new(), assignments: Vec::new(), omitted: true };
+            invocation.command = Some(TrailingCommand { wrapper: Some(wrapper), argv: vec!["nemoclaw-start".to_owned()] });
+        }
+        Ok(invocation)
     }
 
     /// The first value given for `flag` (canonical long name).
@@ -303,7 +318,7 @@ fn parse_trailing(words: &[&str]) -> TrailingCommand {
         i += 1;
     }
     TrailingCommand {
-        wrapper: Some(EnvWrapper { env: words[0].to_owned(), options, assignments }),
+        wrapper: Some(EnvWrapper { env: words[0].to_owned(), options, assignments, omitted: false }),
         argv: words[i..].iter().map(|w| (*w).to_owned()).collect(),
     }
 }

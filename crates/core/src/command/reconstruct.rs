@@ -7,6 +7,10 @@ use crate::command::invocation::{Arg, CreateInvocation, EnvWrapper, Form, Traili
 use crate::command::{Part, Placeholders, Sensitivity, Spec, ValueKind, Word};
 use crate::redact::{carries_secret, looks_generated, secret_name};
 
+/// Why a runtime environment left out of the argv is asked for.
+const RUNTIME_ENV_OMITTED: &str =
+    "NemoClaw's runtime environment (dashboard port, proxies) is never passed on: replace this word with its NAME=value assignments";
+
 /// The reconstructed command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reconstruction {
@@ -207,6 +211,13 @@ impl Builder {
                 );
                 let var = b.placeholder(name, spec);
                 b.words.push(Word(vec![Part::Lit(format!("{name}=")), var]));
+            }
+            if wrapper.omitted {
+                // Asked for, never guessed: it may hold proxy credentials, so it is masked
+                // wherever a value given for it would show.
+                let spec = Spec { kind: ValueKind::Text, sensitivity: Sensitivity::Secret, carried: None, reason: RUNTIME_ENV_OMITTED };
+                let var = b.placeholder("RUNTIME_ENV", spec);
+                b.words.push(Word(vec![var]));
             }
         }
         for word in &command.argv {

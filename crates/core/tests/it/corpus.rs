@@ -29,7 +29,7 @@ pub(crate) fn workspace() -> PathBuf {
 /// Classifies a corpus file as its header says it was produced.
 fn diagnose(set: &StageSet, case: &CorpusCase) -> Diagnosis {
     let version = case.get("openshell-version").and_then(|v| v.parse().ok());
-    let options = Options { exit_status: case.exit_status(), openshell_version: version, signal: None, supervised: false };
+    let options = Options { exit_status: case.exit_status(), openshell_version: version, signal: None, supervised: false, failed: false };
     let mut triage = Triage::new(set, Some(case.stage()), options, case.http_status(), case.curl_status());
     triage.feed(&case.payload);
     let mut diagnosis = triage.finish();
@@ -164,7 +164,7 @@ fn every_corpus_file_gets_one_answer_however_it_is_read() {
     let set = StageSet::new(&Catalogue::builtin().expect("built-in rules load"));
     let mut differ = Vec::new();
     for case in corpus_files(&workspace().join("tests/corpus")) {
-        let options = Options { exit_status: case.exit_status(), openshell_version: None, signal: None, supervised: false };
+        let options = Options { exit_status: case.exit_status(), openshell_version: None, signal: None, supervised: false, failed: false };
         let triage = || Triage::new(&set, Some(case.stage()), options, case.http_status(), case.curl_status());
         let mut whole = triage();
         whole.feed(&case.payload);

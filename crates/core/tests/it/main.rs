@@ -23,3 +23,4 @@ mod secret_formats;
 mod shell_roundtrip;
 mod step_prints_openshell;
 mod support;
+mod told_later;

@@ -17,15 +17,16 @@ mod evidence;
 mod refine;
 
 use crate::classify::state::Analysis;
+use crate::classify::Options;
 use crate::model::{Cause, Diagnosis, Era, FailedStep, Kind, Phase, Stage};
 use crate::redact::redact;
 use crate::screen::printable;
 
 /// Decides the answer once the output has ended (or, with no exit status, so far).
-/// `ended`: the exit status, a signal passed on, and whether a supervisor captured both
-/// streams.
-pub(crate) fn decide(analysis: &Analysis<'_>, ended: (Option<i32>, Option<i32>, bool), lines: u64, bytes: u64) -> Diagnosis {
-    let (exit_status, signal, supervised) = ended;
+/// `ended`: what is known of how the command ended (its status, a signal passed on,
+/// whether it failed, whether a supervisor captured both streams).
+pub(crate) fn decide(analysis: &Analysis<'_>, ended: Options, lines: u64, bytes: u64) -> Diagnosis {
+    let Options { exit_status, signal, supervised, failed, .. } = ended;
     let stage = analysis.rules.stage();
     let mut diagnosis = with_facts(analysis, lines, bytes);
     if exit_status == Some(0) {
@@ -40,7 +41,7 @@ pub(crate) fn decide(analysis: &Analysis<'_>, ended: (Option<i32>, Option<i32>, 
     // from outside: then the step was still running.
     let interrupted = by_status.iter().any(|c| c.rule.kind() == Some(Kind::Interrupted));
     let build_failed =
-        analysis.build.summary.is_some() || (analysis.phase() == Some(Phase::Build) && exit_status.is_some() && !interrupted);
+        analysis.build.summary.is_some() || (analysis.phase() == Some(Phase::Build) && (exit_status.is_some() || failed) && !interrupted);
     let mut found = candidates::from_hits(analysis, build_failed);
     found.extend(by_status);
     let mut cause = None;

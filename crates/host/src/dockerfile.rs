@@ -1,4 +1,5 @@
-//! Reading the Dockerfile a failed build used, to place its failed instruction: the one
+//! Reading the Dockerfile a failed build used (the one reading from disk that every front
+//! end, the command and the Node.js package, shares), to place its failed instruction: the one
 //! the operator names, else the one OpenShell announced (`Building image … from PATH`),
 //! else the create's `--from` (a Dockerfile, or a directory holding `Dockerfile`),
 //! resolved from the working directory as OpenShell resolves it.
@@ -14,7 +15,7 @@ const DOCKERFILE_MAX: u64 = 1 << 20;
 /// Places the failed step in its Dockerfile when one can be read. A file the operator
 /// named that cannot be read is said in the report's note; one only announced or
 /// implied is skipped when it is not there (the log may come from another machine).
-pub(crate) fn place(diagnosis: &mut Diagnosis, given: Option<&Path>, create_from: Option<&str>) {
+pub fn place_dockerfile(diagnosis: &mut Diagnosis, given: Option<&Path>, create_from: Option<&str>) {
     let Some(spot) = &diagnosis.dockerfile else { return };
     if spot.line.is_some() {
         return;

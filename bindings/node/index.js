@@ -1,0 +1,128 @@
+// sandbox-triage for Node.js: NemoClaw's classifier functions, answered by the
+// sandbox-triage engine, and the engine's whole surface (diagnose, plan, redact, a
+// streaming classifier). Nothing is decided here: this file coerces inputs as NemoClaw
+// does, checks options, and shapes the native answers.
+'use strict';
+
+const { Writable, finished } = require('node:stream');
+const { constants } = require('node:os');
+const native = require('./binding.js');
+const { bytesOrText, chunkOf, checked, nemoclawText } = require('./lib/inputs.js');
+
+// The native diagnosis behind an answer, so that `plan` needs no second reading.
+const HANDLE = Symbol('sandbox-triage.diagnosis');
+
+const DIAGNOSE_OPTIONS = {
+  stage: 'string',
+  exitStatus: 'integer',
+  openshellVersion: 'string',
+  httpStatus: 'integer',
+  curlStatus: 'integer',
+  dockerfile: 'string',
+  failed: 'boolean',
+};
+const PLAN_OPTIONS = {
+  platform: 'string',
+  arch: 'string',
+  engine: 'string',
+  openshellVersion: 'string',
+  frontend: 'string',
+  argv: 'string[]',
+  format: 'string',
+  look: 'object',
+};
+
+// The JSON object `classify --format json` prints, carrying its native diagnosis.
+function answer(diagnosed) {
+  const report = JSON.parse(diagnosed.json());
+  Object.defineProperty(report, HANDLE, { value: diagnosed });
+  return report;
+}
+
+/** Classifies a whole output: the object `sandbox-triage classify --format json` prints. */
+function diagnose(output, options) {
+  return answer(native.diagnose(bytesOrText(output), checked('diagnose', options, DIAGNOSE_OPTIONS)));
+}
+
+/**
+ * The recovery plan for a diagnosis (the object `diagnose` returned, or an output to
+ * diagnose first with the same options): the object `plan --format json` prints, or
+ * its text for `format: 'human'` or `'sh'`.
+ */
+function plan(diagnosis, options) {
+  const all = checked('plan', options, { ...PLAN_OPTIONS, ...DIAGNOSE_OPTIONS });
+  const own = Object.fromEntries(Object.entries(all).filter(([key]) => key in PLAN_OPTIONS));
+  let diagnosed = diagnosis !== null && typeof diagnosis === 'object' ? diagnosis[HANDLE] : undefined;
+  if (diagnosed === undefined) {
+    if (diagnosis !== null && typeof diagnosis === 'object' && !(diagnosis instanceof Uint8Array) && !(diagnosis instanceof ArrayBuffer)) {
+      throw new TypeError('plan: pass the object diagnose() returned, or the output itself (a string or a Buffer)');
+    }
+    const reading = Object.fromEntries(Object.entries(all).filter(([key]) => key in DIAGNOSE_OPTIONS));
+    diagnosed = native.diagnose(bytesOrText(diagnosis), reading);
+  }
+  const text = native.plan(diagnosed, own);
+  return (own.format ?? 'json') === 'json' ? JSON.parse(text) : text;
+}
+
+/** `text` with every token, key and credentialed URL masked. */
+function redact(text) {
+  return native.redact(String(nemoclawText(text)));
+}
+
+/**
+ * Classifies an output as a child process writes it: `push(chunk)` (or pipe into it),
+ * then `await finish(exitStatus)`. Chunks are read off the event loop, in order; memory
+ * stays bounded when the writer honours `push`'s return value (or pipes).
+ */
+class Classifier extends Writable {
+  #native;
+  #error = null;
+
+  constructor(options) {
+    super({ highWaterMark: 1 << 20 });
+    this.#native = new native.StreamClassifier(checked('Classifier', options, DIAGNOSE_OPTIONS));
+    // A failure is kept for finish(), never thrown at the event loop.
+    this.on('error', (error) => {
+      this.#error ??= error;
+    });
+  }
+
+  /** Takes the next chunk; false when the caller should wait for 'drain'. */
+  push(chunk) {
+    return this.write(chunkOf(chunk));
+  }
+
+  _write(chunk, _encoding, callback) {
+    this.#native.feed([chunk]).then(() => callback(), callback);
+  }
+
+  _writev(chunks, callback) {
+    this.#native.feed(chunks.map(({ chunk }) => chunk)).then(() => callback(), callback);
+  }
+
+  /**
+   * The answer once the output has ended: `exitStatus` is the command's (a child's
+   * `close` code), `signal` the one that killed it when the code is null.
+   */
+  async finish(exitStatus, signal) {
+    if (!this.writableEnded) this.end();
+    await new Promise((resolve) => finished(this, () => resolve()));
+    if (this.#error) throw this.#error;
+    let status = exitStatus ?? undefined;
+    if (status === undefined && typeof signal === 'string' && constants.signals[signal]) {
+      status = 128 + constants.signals[signal];
+    }
+    if (status !== undefined && !Number.isInteger(status)) {
+      throw new TypeError(`finish: the exit status must be an integer, not ${typeof status}`);
+    }
+    return answer(this.#native.finish(status));
+  }
+}
+
+module.exports = {
+  diagnose,
+  plan,
+  redact,
+  Classifier,
+  ...require('./lib/nemoclaw.js')(native),
+};

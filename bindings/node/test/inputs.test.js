@@ -1,0 +1,80 @@
+// Bad input is answered, never thrown as a crash: any value as an output, invalid
+// UTF-8, huge lines; a mistake in the options is an error that names the option.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+
+const triage = require('..');
+
+test('any value is an output', () => {
+  const throwing = {
+    toString() {
+      throw new Error('no text');
+    },
+  };
+  for (const value of [42, {}, [], [1, 2], Symbol('s'), () => 1, throwing, new Date(0), 10n, true]) {
+    const answer = triage.classifySandboxCreateFailure(value);
+    assert.deepEqual(Object.keys(answer), ['kind', 'uploadedToGateway']);
+    assert.equal(typeof triage.diagnose(value).kind, 'string');
+    assert.equal(typeof triage.redact(value), 'string');
+    const ref = triage.extractBuiltImageRef(value);
+    assert.ok(ref === null || typeof ref === 'string');
+  }
+  // A message whose conversion throws is no message.
+  assert.deepEqual(triage.classifyValidationFailure({ message: throwing }), { kind: 'unknown', retry: 'selection' });
+  assert.deepEqual(triage.classifyValidationFailure(null), { kind: 'unknown', retry: 'selection' });
+});
+
+test('invalid UTF-8 is read, and shown as replacement characters', () => {
+  const bytes = Buffer.concat([Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(' Error: failed to upload image tar into container\n')]);
+  for (const output of [bytes, new Uint8Array(bytes), bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)]) {
+    const answer = triage.diagnose(output, { stage: 'sandbox-create', exitStatus: 1 });
+    assert.equal(answer.kind, 'image_upload_container_missing');
+    assert.match(answer.evidence[0].text, /^\uFFFD+ Error: failed to upload/);
+  }
+  const classifier = new triage.Classifier();
+  classifier.push(bytes.subarray(0, 2));
+  classifier.push(bytes.subarray(2));
+  return classifier.finish(1).then((answer) => assert.equal(answer.kind, 'image_upload_container_missing'));
+});
+
+test('a 64 MiB line is read, and what follows it still counts', () => {
+  const huge = Buffer.alloc(64 << 20, 'a');
+  const output = Buffer.concat([huge, Buffer.from('\nError: failed to upload image tar into container\n')]);
+  const answer = triage.diagnose(output, { exitStatus: 1 });
+  assert.equal(answer.kind, 'image_upload_container_missing');
+  assert.equal(answer.evidence.at(-1).line, 2);
+  // Evidence is clipped, never the whole line: nothing shown is megabytes long.
+  const long = triage.diagnose(Buffer.concat([Buffer.from('Error: failed to upload image tar into container '), huge]), { exitStatus: 1 });
+  assert.ok(JSON.stringify(long).length < 1 << 16);
+});
+
+test('a mistake in the options names the option', () => {
+  assert.throws(() => triage.diagnose('x', { stage: 'build' }), /stage: unknown stage 'build'/);
+  assert.throws(() => triage.diagnose('x', { exitStatus: '1' }), { name: 'TypeError', message: /option 'exitStatus' must be an integer/ });
+  assert.throws(() => triage.diagnose('x', { exitstatus: 1 }), { name: 'TypeError', message: /unknown option 'exitstatus'/ });
+  assert.throws(() => triage.diagnose('x', 'sandbox-create'), { name: 'TypeError', message: /options must be an object/ });
+  assert.throws(() => triage.diagnose('x', { openshellVersion: 'latest' }), /openshellVersion/);
+  assert.throws(() => triage.diagnose('x', { httpStatus: 401 }), /apply to stage 'provider-validation' only/);
+  assert.throws(() => triage.diagnose('x', { stage: 'provider-validation', httpStatus: 9999 }), /httpStatus: 9999 is not an HTTP status/);
+  assert.throws(() => triage.plan(triage.diagnose('x'), { platform: 'plan9' }), /platform: unknown os 'plan9'/);
+  assert.throws(() => triage.plan(triage.diagnose('x'), { format: 'yaml' }), /format: unknown format 'yaml'/);
+  assert.throws(() => triage.plan(triage.diagnose('x'), { frontend: 'k8s' }), /frontend: unknown front end 'k8s'/);
+  assert.throws(() => triage.plan({ kind: 'unknown' }), { name: 'TypeError', message: /pass the object diagnose\(\) returned/ });
+  assert.throws(() => triage.plan(triage.diagnose('x'), { argv: ['openshell', 'sandbox', 'create', '--name', '../x'] }), /argv: .*not a valid name/);
+  assert.throws(() => new triage.Classifier({ stage: 1 }), { name: 'TypeError' });
+});
+
+test('a finished classifier says so, and never throws at the event loop', async () => {
+  const classifier = new triage.Classifier();
+  classifier.push('Created sandbox: demo\n');
+  const answer = await classifier.finish(0);
+  assert.equal(answer.kind, 'none');
+  await assert.rejects(classifier.finish(0), /write after end|finished/);
+  // A push after the end is an error kept for finish(), not an uncaught exception.
+  classifier.push('more');
+  await new Promise((resolve) => setImmediate(resolve));
+  await assert.rejects(() => classifier.finish(1), /write after end|finished/);
+  await assert.rejects(() => new triage.Classifier().finish(1.5), /the exit status must be an integer/);
+});

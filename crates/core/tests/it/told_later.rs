@@ -1,0 +1,101 @@
+//! What a caller tells besides the output, and when: an exit status known only once the
+//! stream ended (`Triage::finish_with`), a failure whose status is not told (NemoClaw's
+//! calls), and NemoClaw's create flags handed over without their runtime environment.
+
+use sandbox_triage_core::{
+    reconstruct, render, Catalogue, CreateInvocation, Diagnosis, ImageRef, Kind, Options, Phase, Sensitivity, Shell, Stage, StageSet,
+    Triage, Word,
+};
+
+const STEP_ENDED: &str = "  Building image openshell/sandbox-from:1 from ./Dockerfile\n  Step 2/5 : RUN make\nmake: *** [all] Error 2\n";
+
+/// When the exit status is told: with the options, or once the output has ended.
+#[derive(Clone, Copy)]
+enum Told {
+    AtStart,
+    AtEnd(Option<i32>),
+}
+
+fn triage(stage: Option<Stage>, options: Options, output: &str, told: Told) -> Diagnosis {
+    let set = StageSet::new(&Catalogue::builtin().expect("built-in rules load"));
+    let mut triage = Triage::new(&set, stage, options, None, None);
+    triage.feed(output.as_bytes());
+    match told {
+        Told::AtEnd(status) => triage.finish_with(status),
+        Told::AtStart => triage.finish(),
+    }
+}
+
+#[test]
+fn a_status_told_at_the_end_answers_as_one_told_at_the_start() {
+    for status in [None, Some(0), Some(1), Some(130)] {
+        for stage in [None, Some(Stage::SandboxCreate), Some(Stage::GatewayStart)] {
+            let at_start = triage(stage, Options { exit_status: status, ..Options::default() }, STEP_ENDED, Told::AtStart);
+            let at_end = triage(stage, Options::default(), STEP_ENDED, Told::AtEnd(status));
+            assert_eq!(at_end, at_start, "status {status:?}, stage {stage:?}");
+        }
+    }
+    // The status told at the end wins over the one given at the start.
+    let corrected =
+        triage(Some(Stage::SandboxCreate), Options { exit_status: Some(1), ..Options::default() }, STEP_ENDED, Told::AtEnd(Some(0)));
+    assert_eq!(corrected.kind, Kind::None);
+    assert_eq!(triage(None, Options::default(), STEP_ENDED, Told::AtEnd(Some(0))).kind, Kind::None);
+    let gateway = triage(
+        Some(Stage::GatewayStart),
+        Options::default(),
+        "Cannot connect to the Docker daemon at unix:///x.sock\n",
+        Told::AtEnd(Some(0)),
+    );
+    assert_eq!(gateway.kind, Kind::None);
+}
+
+#[test]
+fn a_failure_without_its_status_fails_the_step_the_output_ended_in() {
+    let unknown_end = triage(Some(Stage::SandboxCreate), Options::default(), STEP_ENDED, Told::AtStart);
+    assert_eq!(unknown_end.kind, Kind::Unknown);
+    let failed = triage(Some(Stage::SandboxCreate), Options { failed: true, ..Options::default() }, STEP_ENDED, Told::AtStart);
+    assert_eq!(failed.kind, Kind::BuildStepFailed);
+    assert_eq!(failed.phase, Some(Phase::Build));
+    assert_eq!(failed.failed_step.as_ref().and_then(|s| s.number), Some(2));
+    // As with a non-zero status, except that no status rule (130: stopped) can fire.
+    let with_status = triage(Some(Stage::SandboxCreate), Options { exit_status: Some(2), ..Options::default() }, STEP_ENDED, Told::AtStart);
+    assert_eq!(failed.kind, with_status.kind);
+    let stopped = triage(Some(Stage::SandboxCreate), Options { exit_status: Some(130), ..Options::default() }, STEP_ENDED, Told::AtStart);
+    assert_eq!(stopped.kind, Kind::Interrupted);
+    // A told success still wins.
+    let succeeded = triage(Some(Stage::SandboxCreate), Options { failed: true, ..Options::default() }, STEP_ENDED, Told::AtEnd(Some(0)));
+    assert_eq!(succeeded.kind, Kind::None);
+}
+
+fn rebuilt(invocation: &CreateInvocation) -> (String, Vec<(String, Sensitivity, bool)>) {
+    let image = ImageRef::parse("openshell/sandbox-from:1786000000").expect("valid");
+    let r = reconstruct(invocation, Some(&Word::from(&image)));
+    let placeholders = r.placeholders.into_iter().map(|p| (p.name, p.sensitivity, p.carried.is_some())).collect();
+    (render(&r.words, Shell::Posix).expect("renders"), placeholders)
+}
+
+#[test]
+fn nemoclaw_flags_get_its_wrapper_with_the_environment_asked_for() {
+    let invocation = CreateInvocation::nemoclaw_flags(&["--name", "asst", "--from", "/tmp/nemoclaw-build-1/Dockerfile"]).expect("flags");
+    let (command, placeholders) = rebuilt(&invocation);
+    assert_eq!(
+        command,
+        r#"openshell sandbox create --name asst --from openshell/sandbox-from:1786000000 -- env "${SANDBOX_TRIAGE_RUNTIME_ENV?}" nemoclaw-start"#
+    );
+    // Asked for, never carried, and masked wherever a value given for it shows.
+    assert_eq!(placeholders, vec![("RUNTIME_ENV".to_owned(), Sensitivity::Secret, false)]);
+    // The same flags parsed as a whole argv have no command after them.
+    assert!(CreateInvocation::parse(&["--name", "asst"]).expect("flags").command.is_none());
+}
+
+#[test]
+fn nemoclaw_flags_that_hold_their_command_keep_it() {
+    let flags = ["--name", "asst", "--", "env", "CHAT_UI_URL=http://127.0.0.1:18789", "nemoclaw-start"];
+    let invocation = CreateInvocation::nemoclaw_flags(&flags).expect("flags");
+    assert_eq!(invocation, CreateInvocation::parse(&flags).expect("flags"));
+    let (command, placeholders) = rebuilt(&invocation);
+    assert!(command.ends_with(r#"-- env CHAT_UI_URL="${SANDBOX_TRIAGE_CHAT_UI_URL?}" nemoclaw-start"#), "{command}");
+    assert_eq!(placeholders.len(), 1);
+    assert!(placeholders[0].2, "the create's own value is carried");
+    assert!(CreateInvocation::nemoclaw_flags(&["--name", "../x"]).is_err());
+}
