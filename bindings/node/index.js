@@ -8,6 +8,7 @@ const { Writable, finished } = require('node:stream');
 const { constants } = require('node:os');
 const native = require('./binding.js');
 const { bytesOrText, chunkOf, checked, nemoclawText } = require('./lib/inputs.js');
+const read = require('./lib/reading.js')(native);
 
 // The native diagnosis behind an answer, so that `plan` needs no second reading.
 const HANDLE = Symbol('sandbox-triage.diagnosis');
@@ -41,7 +42,7 @@ function answer(diagnosed) {
 
 /** Classifies a whole output: the object `sandbox-triage classify --format json` prints. */
 function diagnose(output, options) {
-  return answer(native.diagnose(bytesOrText(output), checked('diagnose', options, DIAGNOSE_OPTIONS)));
+  return answer(read(bytesOrText(output), checked('diagnose', options, DIAGNOSE_OPTIONS)));
 }
 
 /**
@@ -58,7 +59,7 @@ function plan(diagnosis, options) {
       throw new TypeError('plan: pass the object diagnose() returned, or the output itself (a string or a Buffer)');
     }
     const reading = Object.fromEntries(Object.entries(all).filter(([key]) => key in DIAGNOSE_OPTIONS));
-    diagnosed = native.diagnose(bytesOrText(diagnosis), reading);
+    diagnosed = read(bytesOrText(diagnosis), reading);
   }
   const text = native.plan(diagnosed, own);
   return (own.format ?? 'json') === 'json' ? JSON.parse(text) : text;
@@ -71,8 +72,9 @@ function redact(text) {
 
 /**
  * Classifies an output as a child process writes it: `push(chunk)` (or pipe into it),
- * then `await finish(exitStatus)`. Chunks are read off the event loop, in order; memory
- * stays bounded when the writer honours `push`'s return value (or pipes).
+ * then `await finish(exitStatus)`. Chunks are read on a worker thread, in order, never
+ * on the event loop; memory stays bounded when the writer honours `push`'s return value
+ * (or pipes).
  */
 class Classifier extends Writable {
   #native;
@@ -80,7 +82,7 @@ class Classifier extends Writable {
 
   constructor(options) {
     super({ highWaterMark: 1 << 20 });
-    this.#native = new native.StreamClassifier(checked('Classifier', options, DIAGNOSE_OPTIONS));
+    this.#native = new native.OutputReader(checked('Classifier', options, DIAGNOSE_OPTIONS));
     // A failure is kept for finish(), never thrown at the event loop.
     this.on('error', (error) => {
       this.#error ??= error;
@@ -115,7 +117,7 @@ class Classifier extends Writable {
     if (status !== undefined && !Number.isInteger(status)) {
       throw new TypeError(`finish: the exit status must be an integer, not ${typeof status}`);
     }
-    return answer(this.#native.finish(status));
+    return answer(await this.#native.finish(status));
   }
 }
 
@@ -124,5 +126,5 @@ module.exports = {
   plan,
   redact,
   Classifier,
-  ...require('./lib/nemoclaw.js')(native),
+  ...require('./lib/nemoclaw.js')(native, read),
 };

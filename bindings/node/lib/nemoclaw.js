@@ -10,10 +10,10 @@ const { nemoclawText } = require('./inputs.js');
 const PLATFORMS = new Set(['linux', 'darwin', 'win32']);
 const ARCHES = new Set(['x64', 'arm64']);
 
-module.exports = (native) => {
+module.exports = (native, read) => {
   // NemoClaw classifies only what failed, without its status.
   function report(output, stage) {
-    return JSON.parse(native.diagnose(nemoclawText(output), { stage, failed: true }).json());
+    return JSON.parse(read(nemoclawText(output), { stage, failed: true }).json());
   }
 
   /** `{ kind, uploadedToGateway }` for a failed `openshell sandbox create`'s output. */

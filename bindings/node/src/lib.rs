@@ -8,9 +8,9 @@
 
 mod diagnosed;
 mod nemoclaw;
+mod reader;
 mod settings;
-mod stream;
 
 pub use diagnosed::{diagnose, plan, redact, Diagnosed};
 pub use nemoclaw::{classify_validation, nemoclaw_hints, reconstruct_image_ref_create_command};
-pub use stream::StreamClassifier;
+pub use reader::OutputReader;

@@ -32,6 +32,7 @@ pub struct DiagnoseOptions {
 }
 
 /// [`DiagnoseOptions`] checked.
+#[derive(Clone)]
 pub(crate) struct Reading {
     pub(crate) stage: Option<Stage>,
     pub(crate) options: Options,

@@ -78,3 +78,23 @@ test('a finished classifier says so, and never throws at the event loop', async 
   await assert.rejects(() => classifier.finish(1), /write after end|finished/);
   await assert.rejects(() => new triage.Classifier().finish(1.5), /the exit status must be an integer/);
 });
+
+test('a long string is read in slices with the answer of its bytes read whole', () => {
+  const { SLICE } = require('../lib/reading.js');
+  const step = '  Step 3/9 : RUN npm ci\n';
+  const error = 'npm error code ECONNRESET ';
+  // The failed step's error line, with a character made of two UTF-16 units (or a lone
+  // first half) exactly where the first slice ends.
+  const filler = 'x'.repeat(SLICE - 2 - step.length - error.length) + '\n';
+  const summary = "\nThe command '/bin/sh -c npm ci' returned a non-zero code: 1\n";
+  for (const at of ['\u{1F600}', '\ud83dZ']) {
+    const text = step + filler + error + at + summary + 'more output\n'.repeat(SLICE / 8);
+    assert.equal(text.charCodeAt(SLICE - 1), 0xd83d);
+    const whole = triage.diagnose(Buffer.from(text, 'utf8'), { exitStatus: 1 });
+    assert.equal(whole.kind, 'build_step_network_failed');
+    const proof = whole.evidence.find((e) => e.text.startsWith(error));
+    assert.equal(proof.text, error + (at === '\u{1F600}' ? '\u{1F600}' : '\uFFFDZ'));
+    assert.deepEqual(triage.diagnose(text, { exitStatus: 1 }), whole);
+    assert.deepEqual(triage.classifySandboxCreateFailure(text), { kind: whole.kind, uploadedToGateway: false });
+  }
+});
