@@ -7,7 +7,7 @@
 const { Writable, finished } = require('node:stream');
 const { constants } = require('node:os');
 const native = require('./binding.js');
-const { bytesOrText, chunkOf, checked, nemoclawText } = require('./lib/inputs.js');
+const { bytesOrText, chunkOf, checked, int32, nemoclawText, own } = require('./lib/inputs.js');
 const read = require('./lib/reading.js')(native);
 
 // The native diagnosis behind an answer, so that `plan` needs no second reading.
@@ -30,7 +30,7 @@ const PLAN_OPTIONS = {
   frontend: 'string',
   argv: 'string[]',
   format: 'string',
-  look: 'object',
+  look: { color: 'boolean', width: 'integer' },
 };
 
 // The JSON object `classify --format json` prints, carrying its native diagnosis.
@@ -52,17 +52,17 @@ function diagnose(output, options) {
  */
 function plan(diagnosis, options) {
   const all = checked('plan', options, { ...PLAN_OPTIONS, ...DIAGNOSE_OPTIONS });
-  const own = Object.fromEntries(Object.entries(all).filter(([key]) => key in PLAN_OPTIONS));
+  const planning = own(Object.fromEntries(Object.entries(all).filter(([key]) => Object.hasOwn(PLAN_OPTIONS, key))));
   let diagnosed = diagnosis !== null && typeof diagnosis === 'object' ? diagnosis[HANDLE] : undefined;
   if (diagnosed === undefined) {
     if (diagnosis !== null && typeof diagnosis === 'object' && !(diagnosis instanceof Uint8Array) && !(diagnosis instanceof ArrayBuffer)) {
       throw new TypeError('plan: pass the object diagnose() returned, or the output itself (a string or a Buffer)');
     }
-    const reading = Object.fromEntries(Object.entries(all).filter(([key]) => key in DIAGNOSE_OPTIONS));
+    const reading = own(Object.fromEntries(Object.entries(all).filter(([key]) => Object.hasOwn(DIAGNOSE_OPTIONS, key))));
     diagnosed = read(bytesOrText(diagnosis), reading);
   }
-  const text = native.plan(diagnosed, own);
-  return (own.format ?? 'json') === 'json' ? JSON.parse(text) : text;
+  const text = native.plan(diagnosed, planning);
+  return (planning.format ?? 'json') === 'json' ? JSON.parse(text) : text;
 }
 
 /** `text` with every token, key and credentialed URL masked. */
@@ -114,8 +114,8 @@ class Classifier extends Writable {
     if (status === undefined && typeof signal === 'string' && constants.signals[signal]) {
       status = 128 + constants.signals[signal];
     }
-    if (status !== undefined && !Number.isInteger(status)) {
-      throw new TypeError(`finish: the exit status must be an integer, not ${typeof status}`);
+    if (status !== undefined && !int32(status)) {
+      throw new TypeError(`finish: the exit status must be an integer (32-bit), not ${typeof status === 'number' ? status : typeof status}`);
     }
     return answer(await this.#native.finish(status));
   }

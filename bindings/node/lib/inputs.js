@@ -35,31 +35,54 @@ function chunkOf(chunk) {
   return Buffer.from(typeof chunk === 'string' ? chunk : String(chunk ?? ''), 'utf8');
 }
 
+// An integer the engine takes as it is (a 32-bit one: anything larger would wrap).
+function int32(v) {
+  return Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31;
+}
+
+// A value's string as NemoClaw's String() gives it; the empty string when that throws.
+function text(value) {
+  try {
+    return String(value);
+  } catch {
+    return '';
+  }
+}
+
 const CHECKS = {
   string: (v) => typeof v === 'string',
-  integer: (v) => Number.isInteger(v),
+  integer: int32,
   boolean: (v) => typeof v === 'boolean',
   object: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
   'string[]': (v) => Array.isArray(v) && v.every((w) => typeof w === 'string'),
 };
 
-// `options` with only the keys `spec` names, each of its type; undefined and null
-// values left out. A mistake is a TypeError that names the option.
+const SAID = { integer: 'an integer (32-bit)', object: 'an object', 'string[]': 'an array of strings' };
+
+// An object with no prototype: nothing set on Object.prototype can be read as an option.
+function own(values) {
+  return Object.assign(Object.create(null), values);
+}
+
+// `options` with only the keys `spec` names, each of its type (a nested spec for an
+// object); undefined and null values left out. A mistake is a TypeError that names the
+// option.
 function checked(where, options, spec) {
-  if (options === undefined || options === null) return {};
+  if (options === undefined || options === null) return own({});
   if (!CHECKS.object(options)) throw new TypeError(`${where}: options must be an object`);
-  const out = {};
+  const out = own({});
   for (const [key, value] of Object.entries(options)) {
-    if (!(key in spec)) {
+    if (!Object.hasOwn(spec, key)) {
       throw new TypeError(`${where}: unknown option '${key}' (expected ${Object.keys(spec).join(', ')})`);
     }
     if (value === undefined || value === null) continue;
-    if (!CHECKS[spec[key]](value)) {
-      throw new TypeError(`${where}: option '${key}' must be ${spec[key] === 'integer' ? 'an integer' : `a ${spec[key]}`}`);
+    const type = typeof spec[key] === 'object' ? 'object' : spec[key];
+    if (!CHECKS[type](value)) {
+      throw new TypeError(`${where}: option '${key}' must be ${SAID[type] ?? `a ${type}`}`);
     }
-    out[key] = value;
+    out[key] = type === 'object' ? checked(`${where}: ${key}`, value, spec[key]) : value;
   }
   return out;
 }
 
-module.exports = { bytesOrText, chunkOf, checked, nemoclawText };
+module.exports = { bytesOrText, chunkOf, checked, int32, nemoclawText, own, text };

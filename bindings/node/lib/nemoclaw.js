@@ -4,7 +4,7 @@
 // superset of NemoClaw's, with the same ids).
 'use strict';
 
-const { nemoclawText } = require('./inputs.js');
+const { int32, nemoclawText, own, text } = require('./inputs.js');
 
 // Node's names for the hosts the plans know; any other is this machine.
 const PLATFORMS = new Set(['linux', 'darwin', 'win32']);
@@ -13,7 +13,7 @@ const ARCHES = new Set(['x64', 'arm64']);
 module.exports = (native, read) => {
   // NemoClaw classifies only what failed, without its status.
   function report(output, stage) {
-    return JSON.parse(read(nemoclawText(output), { stage, failed: true }).json());
+    return JSON.parse(read(nemoclawText(output), own({ stage, failed: true })).json());
   }
 
   /** `{ kind, uploadedToGateway }` for a failed `openshell sandbox create`'s output. */
@@ -39,16 +39,11 @@ module.exports = (native, read) => {
    */
   function classifyValidationFailure(failure) {
     const { httpStatus = 0, curlStatus = 0, message = '' } = failure ?? {};
-    const http = Number.isInteger(httpStatus) && httpStatus > 0 ? httpStatus : undefined;
+    // A number no HTTP status equals is none (NemoClaw compares with ===).
+    const http = Number.isInteger(httpStatus) && httpStatus > 0 && httpStatus < 1000 ? httpStatus : undefined;
     let curl;
-    if (curlStatus) curl = Number.isInteger(curlStatus) && curlStatus !== 0 ? curlStatus : 1;
-    let text;
-    try {
-      text = String(message);
-    } catch {
-      text = '';
-    }
-    return native.classifyValidation(http, curl, text);
+    if (curlStatus) curl = int32(curlStatus) ? curlStatus : 1;
+    return native.classifyValidation(http, curl, text(message));
   }
 
   /** `classifyValidationFailure({ message })`. */
@@ -64,22 +59,27 @@ module.exports = (native, read) => {
    * NAME=value assignments).
    */
   function reconstructImageRefCreateCommand(createArgs, registryRef) {
-    const args = Array.isArray(createArgs) ? createArgs.map((a) => String(a)) : [];
-    return native.reconstructImageRefCreateCommand(args, String(registryRef ?? ''));
+    return native.reconstructImageRefCreateCommand(words(createArgs) ?? [], text(registryRef ?? ''));
+  }
+
+  // NemoClaw's createArgs as words: an element that is null or undefined (or a hole) is
+  // the empty word, as Array.join prints it; anything else its string.
+  function words(createArgs) {
+    return Array.isArray(createArgs) ? Array.from(createArgs, (a) => (a === null || a === undefined ? '' : text(a))) : undefined;
   }
 
   function createContextOf(context) {
     if (context === null || typeof context !== 'object') return undefined;
-    const text = (v) => (v === null || v === undefined ? undefined : String(v));
-    return {
-      sourceReference: text(context.sourceReference),
+    const value = (v) => (v === null || v === undefined ? undefined : text(v));
+    return own({
+      sourceReference: value(context.sourceReference),
       policyAttached: Boolean(context.policyAttached),
-      providers: Array.isArray(context.providers) ? context.providers.map((p) => String(p)) : [],
+      providers: Array.isArray(context.providers) ? Array.from(context.providers, (p) => text(p)) : [],
       gpuRequested: Boolean(context.gpuRequested),
-      gpuDevice: text(context.gpuDevice),
-      cpu: text(context.cpu),
-      memory: text(context.memory),
-    };
+      gpuDevice: value(context.gpuDevice),
+      cpu: value(context.cpu),
+      memory: value(context.memory),
+    });
   }
 
   /**
@@ -89,13 +89,21 @@ module.exports = (native, read) => {
    */
   function printSandboxCreateRecoveryHints(output, options = {}) {
     const { platform = process.platform, arch = process.arch, createArgs, createContext } = options ?? {};
-    const text = native.nemoclawHints(nemoclawText(output), {
+    const asked = own({
       platform: PLATFORMS.has(platform) ? platform : undefined,
       arch: ARCHES.has(arch) ? arch : undefined,
-      createArgs: Array.isArray(createArgs) ? createArgs.map((a) => String(a)) : undefined,
+      createArgs: words(createArgs),
       createContext: createContextOf(createContext),
     });
-    for (const line of text.split('\n').slice(0, -1)) console.error(line);
+    let printed;
+    try {
+      printed = native.nemoclawHints(nemoclawText(output), asked);
+    } catch (error) {
+      // It runs on a failure path: flags it cannot read never hide the failure.
+      printed = native.nemoclawHints(nemoclawText(output), own({ ...asked, createArgs: undefined }));
+      printed += `  (the create's flags were left out: ${error.message})\n`;
+    }
+    for (const line of printed.split('\n').slice(0, -1)) console.error(line);
   }
 
   return {

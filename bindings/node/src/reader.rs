@@ -9,7 +9,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Mutex, PoisonError};
 use std::thread::JoinHandle;
 
-use napi::bindgen_prelude::{AsyncTask, Buffer};
+use napi::bindgen_prelude::{AsyncTask, Buffer, ObjectFinalize};
 use napi::{Env, Error, Result, Status, Task};
 use napi_derive::napi;
 use sandbox_triage_core::Triage;
@@ -20,21 +20,10 @@ use crate::settings::{rules, DiagnoseOptions, Reading};
 /// Chunks waiting for the worker; a sender waits when this many do.
 const QUEUED: usize = 4;
 
-/// A chunk for the worker: the caller's Buffer itself (kept alive until read), or a
-/// copy of a buffer the caller reuses.
-enum Chunk {
-    Shared(Buffer),
-    Copied(Vec<u8>),
-}
-
-impl Chunk {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Chunk::Shared(buffer) => buffer,
-            Chunk::Copied(bytes) => bytes,
-        }
-    }
-}
+/// A chunk for the worker: always a copy, made on the caller's thread before it returns.
+/// A Buffer kept instead could be changed, or its memory moved away (an ArrayBuffer
+/// transferred to a worker is detached and freed), before the worker reads it.
+type Chunk = Vec<u8>;
 
 /// The chunks as one reader, in order, to its end (every sender dropped).
 struct Chunks {
@@ -45,13 +34,13 @@ struct Chunks {
 
 impl Read for Chunks {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.current.as_ref().is_none_or(|c| self.at == c.bytes().len()) {
+        while self.current.as_ref().is_none_or(|c| self.at == c.len()) {
             match self.receiver.recv() {
                 Ok(next) => (self.current, self.at) = (Some(next), 0),
                 Err(_) => return Ok(0),
             }
         }
-        let current = self.current.as_ref().map_or(&[][..], Chunk::bytes);
+        let current = self.current.as_deref().unwrap_or_default();
         let n = out.len().min(current.len() - self.at);
         out[..n].copy_from_slice(&current[self.at..self.at + n]);
         self.at += n;
@@ -61,67 +50,102 @@ impl Read for Chunks {
 
 type Worker = JoinHandle<io::Result<Triage<'static>>>;
 
-/// One output, read on a worker thread.
-#[napi]
+/// The native memory a reader holds while it reads (the classifier's buffers), told to
+/// V8 so that readers dropped unfinished are collected as their memory grows.
+const HELD: i64 = 2 << 20;
+
+/// Where the reading is: not started (no thread yet), read by its worker, or ended.
+enum State {
+    Waiting(Box<Triage<'static>>, Receiver<Chunk>),
+    Reading(Worker),
+    Ended,
+}
+
+/// One output, read on a worker thread, started by its first chunk.
+#[napi(custom_finalize)]
 pub struct OutputReader {
     sender: Mutex<Option<SyncSender<Chunk>>>,
-    worker: Mutex<Option<Worker>>,
+    state: Mutex<State>,
     reading: Reading,
+}
+
+impl ObjectFinalize for OutputReader {
+    fn finalize(self, env: Env) -> Result<()> {
+        env.adjust_external_memory(-HELD)?;
+        Ok(())
+    }
 }
 
 fn ended() -> Error {
     Error::new(Status::GenericFailure, "the classifier has finished: start a new one for another output")
 }
 
+fn thread_failed(e: &io::Error) -> Error {
+    Error::new(Status::GenericFailure, format!("cannot start a reading thread: {e}"))
+}
+
 impl OutputReader {
+    /// The sender, with the worker started.
     fn sender(&self) -> Result<SyncSender<Chunk>> {
-        self.sender.lock().unwrap_or_else(PoisonError::into_inner).clone().ok_or_else(ended)
+        let sender = self.sender.lock().unwrap_or_else(PoisonError::into_inner).clone().ok_or_else(ended)?;
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        *state = match std::mem::replace(&mut *state, State::Ended) {
+            State::Waiting(mut triage, receiver) => State::Reading(
+                std::thread::Builder::new()
+                    .name("sandbox-triage-reader".to_owned())
+                    .spawn(move || triage.read_from(Chunks { receiver, current: None, at: 0 }).map(|()| *triage))
+                    .map_err(|e| thread_failed(&e))?,
+            ),
+            started => started,
+        };
+        Ok(sender)
     }
 
-    /// Ends the input: the worker finishes reading, and is handed over.
-    fn close(&self) -> Result<Worker> {
+    /// Ends the input: what read it, handed over.
+    fn close(&self) -> Result<State> {
         drop(self.sender.lock().unwrap_or_else(PoisonError::into_inner).take().ok_or_else(ended)?);
-        self.worker.lock().unwrap_or_else(PoisonError::into_inner).take().ok_or_else(ended)
+        Ok(std::mem::replace(&mut *self.state.lock().unwrap_or_else(PoisonError::into_inner), State::Ended))
     }
 }
 
-/// The answer once the worker has read everything.
-fn answer(worker: Worker, reading: &Reading, exit_status: Option<i32>) -> Result<Diagnosed> {
-    let triage = worker
-        .join()
-        .map_err(|_| Error::new(Status::GenericFailure, "the reading thread stopped"))?
-        .map_err(|e| Error::new(Status::GenericFailure, format!("cannot read the output: {e}")))?;
+/// The answer once everything is read.
+fn answer(state: State, reading: &Reading, exit_status: Option<i32>) -> Result<Diagnosed> {
+    let triage = match state {
+        State::Waiting(triage, _) => *triage,
+        State::Reading(worker) => worker
+            .join()
+            .map_err(|_| Error::new(Status::GenericFailure, "the reading thread stopped"))?
+            .map_err(|e| Error::new(Status::GenericFailure, format!("cannot read the output: {e}")))?,
+        State::Ended => return Err(ended()),
+    };
     Ok(reading.answer(triage.finish_with(exit_status.or(reading.options.exit_status))))
 }
 
 #[napi]
 impl OutputReader {
-    /// Starts the worker, for an output read with `options` (the exit status may wait
-    /// for the end).
+    /// A reader for an output read with `options` (the exit status may wait for the end).
     #[napi(constructor)]
-    pub fn new(options: Option<DiagnoseOptions>) -> Result<OutputReader> {
+    pub fn new(env: Env, options: Option<DiagnoseOptions>) -> Result<OutputReader> {
         let reading = Reading::new(options)?;
-        let mut triage = Triage::new(rules()?, reading.stage, reading.options, reading.http_status, reading.curl_status);
+        let triage = Triage::new(rules()?, reading.stage, reading.options, reading.http_status, reading.curl_status);
         let (sender, receiver) = sync_channel(QUEUED);
-        let worker = std::thread::Builder::new()
-            .name("sandbox-triage-reader".to_owned())
-            .spawn(move || triage.read_from(Chunks { receiver, current: None, at: 0 }).map(|()| triage))
-            .map_err(|e| Error::new(Status::GenericFailure, format!("cannot start a reading thread: {e}")))?;
-        Ok(OutputReader { sender: Mutex::new(Some(sender)), worker: Mutex::new(Some(worker)), reading })
+        env.adjust_external_memory(HELD)?;
+        Ok(OutputReader { sender: Mutex::new(Some(sender)), state: Mutex::new(State::Waiting(Box::new(triage), receiver)), reading })
     }
 
-    /// The next chunks, handed to the worker from libuv's pool; the promise settles once
-    /// they are queued. The caller sends the next only then, so that order is kept. The
-    /// Buffers are read later: they must not change.
+    /// The next chunks, copied here, then handed to the worker from libuv's pool (which
+    /// waits while the worker is behind); the promise settles once they are queued. The
+    /// caller sends the next only then, so that order is kept.
     #[napi(ts_return_type = "Promise<void>")]
     pub fn feed(&self, chunks: Vec<Buffer>) -> Result<AsyncTask<Feed>> {
+        let chunks = chunks.iter().map(|chunk| chunk.to_vec()).collect();
         Ok(AsyncTask::new(Feed { sender: self.sender()?, chunks }))
     }
 
     /// The next chunk, copied, from this thread (it waits while the worker is behind).
     #[napi]
     pub fn push_copy(&self, chunk: &[u8]) -> Result<()> {
-        self.sender()?.send(Chunk::Copied(chunk.to_vec())).map_err(|_| ended())
+        self.sender()?.send(chunk.to_vec()).map_err(|_| ended())
     }
 
     /// The answer, waiting here for the worker.
@@ -133,14 +157,14 @@ impl OutputReader {
     /// The answer, waited for in libuv's pool.
     #[napi(ts_return_type = "Promise<Diagnosed>")]
     pub fn finish(&self, exit_status: Option<i32>) -> Result<AsyncTask<Finish>> {
-        Ok(AsyncTask::new(Finish { worker: Some(self.close()?), reading: self.reading.clone(), exit_status }))
+        Ok(AsyncTask::new(Finish { state: Some(self.close()?), reading: self.reading.clone(), exit_status }))
     }
 }
 
 /// Chunks to hand to the worker.
 pub struct Feed {
     sender: SyncSender<Chunk>,
-    chunks: Vec<Buffer>,
+    chunks: Vec<Chunk>,
 }
 
 impl Task for Feed {
@@ -149,7 +173,7 @@ impl Task for Feed {
 
     fn compute(&mut self) -> Result<()> {
         for chunk in std::mem::take(&mut self.chunks) {
-            self.sender.send(Chunk::Shared(chunk)).map_err(|_| ended())?;
+            self.sender.send(chunk).map_err(|_| ended())?;
         }
         Ok(())
     }
@@ -161,7 +185,7 @@ impl Task for Feed {
 
 /// The end of the input, and the answer.
 pub struct Finish {
-    worker: Option<Worker>,
+    state: Option<State>,
     reading: Reading,
     exit_status: Option<i32>,
 }
@@ -171,7 +195,7 @@ impl Task for Finish {
     type JsValue = Diagnosed;
 
     fn compute(&mut self) -> Result<Diagnosed> {
-        answer(self.worker.take().ok_or_else(ended)?, &self.reading, self.exit_status)
+        answer(self.state.take().ok_or_else(ended)?, &self.reading, self.exit_status)
     }
 
     fn resolve(&mut self, _env: Env, diagnosed: Diagnosed) -> Result<Diagnosed> {

@@ -98,3 +98,71 @@ test('a long string is read in slices with the answer of its bytes read whole', 
     assert.deepEqual(triage.classifySandboxCreateFailure(text), { kind: whole.kind, uploadedToGateway: false });
   }
 });
+
+test("a pushed chunk is the classifier's own: moving or changing the caller's buffer afterwards changes nothing", async () => {
+  for (let round = 0; round < 5; round += 1) {
+    const classifier = new triage.Classifier();
+    const chunk = Buffer.alloc(8 << 20, 'x\n');
+    Buffer.from('Error: failed to upload image tar into container\n').copy(chunk, chunk.length - 64);
+    chunk.fill('\n', chunk.length - 15);
+    classifier.push(chunk);
+    // Transferred away, its memory is detached and freed; then overwritten by others.
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(chunk.buffer, [chunk.buffer]);
+    port1.close();
+    port2.close();
+    assert.equal(chunk.length, 0);
+    const noise = Buffer.alloc(8 << 20, 'Created sandbox: x\n');
+    const answer = await classifier.finish(1);
+    assert.equal(answer.kind, 'image_upload_container_missing', `round ${round}`);
+    assert.ok(noise.length > 0);
+  }
+  const classifier = new triage.Classifier();
+  const reused = Buffer.from('Error: failed to upload image tar into container\n');
+  classifier.push(reused);
+  reused.fill('z');
+  assert.equal((await classifier.finish(1)).kind, 'image_upload_container_missing');
+});
+
+test('numbers the engine cannot take are refused, never wrapped', async () => {
+  for (const wide of [2 ** 32, 2 ** 31, 1e300, -(2 ** 31) - 1]) {
+    assert.throws(() => triage.diagnose('Connection reset by peer', { exitStatus: wide }), /exitStatus' must be an integer \(32-bit\)/);
+    await assert.rejects(new triage.Classifier().finish(wide), /must be an integer \(32-bit\)/);
+  }
+  // NemoClaw compares statuses with ===: a number no status equals is none.
+  assert.deepEqual(triage.classifyValidationFailure({ httpStatus: 2 ** 32 + 401 }), { kind: 'unknown', retry: 'selection' });
+  assert.deepEqual(triage.classifyValidationFailure({ curlStatus: 2 ** 32 }), { kind: 'transport', retry: 'retry' });
+});
+
+test('nothing set on Object.prototype is read as an option', () => {
+  for (const [key, value] of [['exitStatus', 0], ['stage', 'provider-validation'], ['failed', false], ['createArgs', ['--name', 'x']]]) {
+    Object.prototype[key] = value;
+    try {
+      assert.equal(triage.classifySandboxCreateFailure('Error: failed to upload image tar into container').kind, 'image_upload_container_missing', key);
+      assert.equal(triage.diagnose('Error: failed to upload image tar into container', { exitStatus: 1 }).kind, 'image_upload_container_missing', key);
+    } finally {
+      delete Object.prototype[key];
+    }
+  }
+  assert.throws(() => triage.diagnose('x', JSON.parse('{"__proto__": {"exitStatus": 0}}')), /unknown option '__proto__'/);
+  assert.throws(() => triage.diagnose('x', { toString: 1 }), /unknown option 'toString'/);
+  assert.throws(() => triage.plan('x', { look: { width: '50' } }), /option 'width' must be an integer/);
+  assert.throws(() => triage.plan('x', { look: { colour: true } }), /unknown option 'colour'/);
+});
+
+test('the hint printer never throws on the flags it is given', () => {
+  const lines = [];
+  const error = console.error;
+  console.error = (line) => lines.push(line);
+  try {
+    for (const createArgs of [['--name', '../x'], [, , '--name'], [null, undefined, { toString: () => { throw new Error('no'); } }], 'not an array']) {
+      lines.length = 0;
+      triage.printSandboxCreateRecoveryHints('Error: failed to upload image tar into container', { createArgs });
+      assert.match(lines[0], /^ {2}image_upload_container_missing/);
+    }
+    triage.printSandboxCreateRecoveryHints('x', { createArgs: ['--name', '../x'] });
+    assert.match(lines.at(-1), /the create's flags were left out: createArgs: .*not a valid name/);
+  } finally {
+    console.error = error;
+  }
+});

@@ -83,6 +83,11 @@ test('§d: the reconstructed command keeps the flags, quoted, with the values it
   const withSecret = triage.reconstructImageRefCreateCommand(['--name', 'a', '--', 'env', `NVIDIA_API_KEY=${secret}`, 'nemoclaw-start'], 'r:1');
   assert.ok(!withSecret.includes(secret), withSecret);
   assert.match(withSecret, /NVIDIA_API_KEY="\$\{SANDBOX_TRIAGE_NVIDIA_API_KEY\?\}" nemoclaw-start$/);
+  // null and undefined are empty words, as NemoClaw's join prints them.
+  assert.equal(
+    triage.reconstructImageRefCreateCommand(['--label', null, '--provider', undefined], 'r:1'),
+    `openshell sandbox create --label '' --provider '' --from r:1 -- env "\${SANDBOX_TRIAGE_RUNTIME_ENV?}" nemoclaw-start`,
+  );
   // Not an array: no flags.
   assert.equal(triage.reconstructImageRefCreateCommand(null, 'r:1'), 'openshell sandbox create --from r:1 -- env "${SANDBOX_TRIAGE_RUNTIME_ENV?}" nemoclaw-start');
   assert.throws(() => triage.reconstructImageRefCreateCommand(['--name', '../x'], 'r:1'), /not a valid name/);

@@ -86,6 +86,10 @@ test('the hints are the plan, every line indented two spaces, on standard error'
   );
   assert.ok(!text.includes('/tmp/p.yaml'));
   assert.ok(!text.includes('/tmp/nemoclaw-build-x'));
+  // Flags that hold their runtime environment keep it asked for, the secret never shown.
+  const withEnv = hints(output, { ...HOST, createArgs: [...args, '--', 'env', `NVIDIA_API_KEY=${SECRET}`, 'nemoclaw-start'] }).join('\n');
+  assert.ok(!withEnv.includes(SECRET), withEnv);
+  assert.ok(withEnv.includes('-- env NVIDIA_API_KEY="${SANDBOX_TRIAGE_NVIDIA_API_KEY?}" nemoclaw-start'), withEnv);
   // The same plan the full surface gives, for NemoClaw's flags.
   const recovery = triage.plan(triage.diagnose(output, { failed: true }), { ...HOST, frontend: 'nemoclaw', format: 'human', look: { width: 98 } });
   assert.ok(text.includes(recovery.split('\n').find((l) => l.includes('podman save')).trim()));
