@@ -21,7 +21,7 @@ use crate::settings::{rules, DiagnoseOptions, Reading};
 const QUEUED: usize = 4;
 
 /// A chunk for the worker: always a copy, made on the caller's thread before it returns.
-/// A Buffer kept instead could be changed, or its memory moved away (an ArrayBuffer
+/// A Buffer kept instead could be changed, or its memory moved away (an `ArrayBuffer`
 /// transferred to a worker is detached and freed), before the worker reads it.
 type Chunk = Vec<u8>;
 
