@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Writes the README's table of where the package answers differently from NemoClaw's
-// own classifier, from the corpus (`expected` is NemoClaw's answer, `expected-improved`
-// ours), with the reason for each. `--check` fails when the README is not what the
-// corpus gives, or when a difference has no reason yet.
+// Writes the README's table of where the package's NemoClaw functions answer differently
+// from NemoClaw's own: each corpus file through `classifySandboxCreateFailure` (and its
+// siblings) beside the header's `expected` (NemoClaw's answer), with the reason for each
+// difference. `--check` fails when the README is not what the corpus gives, or when a
+// difference has no reason yet.
 'use strict';
 
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { corpus } = require('../test/corpus.js');
+const triage = require('..');
 
 const README = join(__dirname, '..', 'README.md');
 const BEGIN = '<!-- differences:begin (scripts/differences.js writes this) -->';
@@ -48,6 +50,12 @@ const WHY = {
   '*|endpoint': 'the status was in the message, not beside it',
   '*|model': 'the status was in the message, not beside it',
   '*|transport': "curl's exit status was in the message, not beside it",
+  'image_upload_container_missing|sandbox_create_incomplete':
+    "a create that succeeded (exit 0; NemoClaw classifies only failures): read as failed, it ended after `Created sandbox:`; the upload-404 text was a build step's",
+  'unknown|sandbox_create_incomplete':
+    'a create that succeeded (exit 0; NemoClaw classifies only failures): read as failed, it ended after the sandbox was created',
+  'uploadedToGateway:false|true': '`sandbox_create_incomplete` sets it, as in NemoClaw (on a create that in fact succeeded)',
+  'retry:selection|retry': "curl's exit status was in the message, not beside it",
   'uploadedToGateway:true|false': '0.0.37+ uploads nothing: `Created sandbox:` does not mean an upload happened',
   'builtImageRef:next-line-token|null': 'a bare `Built image` line: the next line is not an image',
   'builtImageRef:null|agent-sandbox:ci-4821': "OpenShell's own line, after a step's output",
@@ -58,38 +66,53 @@ function why(nemoclaw, ours) {
   return WHY[`${nemoclaw}|${ours}`] ?? WHY[`*|${ours}`];
 }
 
+// What the NemoClaw function for the file's stage answers, beside NemoClaw's own.
+function answers({ header, payload }) {
+  const stage = header.classifier ?? 'sandbox-create';
+  const text = payload.toString('utf8');
+  if (stage === 'gateway-start') return [['kind', header.expected, triage.classifyGatewayStartFailure(text).kind]];
+  if (stage === 'provider-validation') {
+    const status = (key) => (header[key] === undefined ? undefined : Number(header[key]));
+    const ours = triage.classifyValidationFailure({ httpStatus: status('http-status'), curlStatus: status('curl-exit'), message: text });
+    return [
+      ['kind', header.expected, ours.kind],
+      ['retry', header['expected-retry'], ours.retry],
+    ];
+  }
+  const ours = triage.classifySandboxCreateFailure(text);
+  return [
+    ['kind', header.expected, ours.kind],
+    ['uploadedToGateway', header['expected-uploadedToGateway'], String(ours.uploadedToGateway)],
+    ['builtImageRef', header['expected-builtImageRef'], String(triage.extractBuiltImageRef(text))],
+  ];
+}
+
 function rows() {
   const pairs = new Map();
-  const add = (stage, nemoclaw, ours, name) => {
-    const key = `${stage}|${nemoclaw}|${ours}`;
-    if (!pairs.has(key)) pairs.set(key, { stage, nemoclaw, ours, files: [] });
-    pairs.get(key).files.push(name);
-  };
   let creates = 0;
-  let createsImproved = 0;
-  for (const { name, header } of corpus()) {
-    const stage = header.classifier ?? 'sandbox-create';
+  let createsDiffer = 0;
+  for (const file of corpus()) {
+    const stage = file.header.classifier ?? 'sandbox-create';
     if (stage === 'sandbox-create') creates += 1;
-    const improved = header['expected-improved'];
-    if (improved !== undefined && improved !== header.expected) {
-      add(stage, header.expected, improved, name);
-      if (stage === 'sandbox-create') createsImproved += 1;
-    }
-    for (const key of ['uploadedToGateway', 'builtImageRef']) {
-      const better = header[`expected-improved-${key}`];
-      if (better !== undefined) add(stage, `${key}:${header[`expected-${key}`]}`, better, name);
+    for (const [what, nemoclaw, ours] of answers(file)) {
+      if (nemoclaw === undefined || nemoclaw === ours) continue;
+      if (stage === 'sandbox-create' && what === 'kind') createsDiffer += 1;
+      const shown = what === 'kind' ? nemoclaw : `${what}:${nemoclaw}`;
+      const key = `${stage}|${shown}|${ours}`;
+      if (!pairs.has(key)) pairs.set(key, { stage, nemoclaw: shown, ours, files: [] });
+      pairs.get(key).files.push(file.name);
     }
   }
-  return { pairs: [...pairs.values()], creates, createsImproved };
+  return { pairs: [...pairs.values()], creates, createsDiffer };
 }
 
 function table() {
-  const { pairs, creates, createsImproved } = rows();
+  const { pairs, creates, createsDiffer } = rows();
   const missing = [];
   const lines = [
-    `Of the corpus's ${creates} sandbox-create logs, ${createsImproved} get a different kind from the package`,
-    "than from NemoClaw's classifier (every other answer is the same). Each difference, with the",
-    'number of logs and one of them (in `tests/corpus/`):',
+    `Of the corpus's ${creates} sandbox-create logs, ${createsDiffer} get a different kind from`,
+    "`classifySandboxCreateFailure` than from NemoClaw's; every other answer is NemoClaw's. Each",
+    'difference, with the number of logs and one of them (in `tests/corpus/`):',
     '',
     '| stage | NemoClaw | this package | logs | why | for example |',
     '|---|---|---|---|---|---|',

@@ -8,7 +8,7 @@ use napi::bindgen_prelude::{Buffer, Either};
 use napi::Result;
 use napi_derive::napi;
 use sandbox_triage_core::{
-    plan, plan_human, printable, reconstruct, redact, shown_command, Arch, CreateInvocation, Frontend, Os, PlanInput, ProviderFailure,
+    hints_human, plan, printable, reconstruct, redact, shown_command, Arch, CreateInvocation, Frontend, Os, PlanInput, ProviderFailure,
     Stage, Style, Triage, Word,
 };
 
@@ -123,7 +123,15 @@ pub fn nemoclaw_hints(output: Either<Buffer, String>, options: Option<HintOption
         context_block(context, &mut text);
         text.push('\n');
     }
-    text.push_str(&plan_human(&diagnosis, &recovery, Style { color: false, width: 98, evidence_width: Some(98) }));
+    text.push_str(&hints_human(&diagnosis, &recovery, Style { color: false, width: 98, evidence_width: Some(98) }));
+    // Every branch of NemoClaw's own hints ends with its way back: kept, unless the plan
+    // already resumes.
+    let cli = sandbox_triage_host::nemoclaw_cli();
+    let resumes =
+        recovery.steps.iter().any(|step| sandbox_triage_core::shown_action(&step.action).is_some_and(|c| c.contains(" onboard --resume")));
+    if !resumes {
+        let _ = writeln!(text, "\nTo let NemoClaw create the sandbox again instead (it builds the image again): {cli} onboard --resume");
+    }
     Ok(text.lines().map(|line| if line.is_empty() { "\n".to_owned() } else { format!("  {line}\n") }).collect())
 }
 

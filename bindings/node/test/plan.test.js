@@ -117,6 +117,25 @@ test("the hints show NemoClaw's create context when the flags are not passed, ma
   assert.ok(bare.includes('providers: none') && bare.includes('resources: defaults') && bare.includes('gpu: none'), bare);
 });
 
+test("the hints speak to NemoClaw's user: nothing about this tool's own commands, and NemoClaw's way back", () => {
+  const cases = [
+    'Created sandbox: test-sandbox\nError: handshake verification failed',
+    readFileSync(UPLOAD_404, 'utf8'),
+    '[progress] Uploaded to gateway\nfailed to read image export stream',
+    'Created sandbox: demo',
+    'nothing to see',
+  ];
+  for (const output of cases) {
+    for (const options of [{ ...HOST, createContext: { sourceReference: 'x', policyAttached: true } }, { ...HOST, createArgs: ['--name', 'demo'] }]) {
+      const text = hints(output, options).join('\n');
+      for (const ours of ['recover --set', 'recover takes', 'even under --yes', 'to this tool', "after `--`"]) {
+        assert.ok(!text.includes(ours), `${ours} in\n${text}`);
+      }
+      assert.match(text, /nemoclaw onboard --resume/, text);
+    }
+  }
+});
+
 test("the hints resume under NemoClaw's own command name", () => {
   const saved = process.env.NEMOCLAW_INVOKED_AS;
   try {

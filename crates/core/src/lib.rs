@@ -62,9 +62,9 @@ pub use plan::{
 };
 pub use redact::{carries_secret, redact, redact_bytes, secret_name, triggers as redaction_triggers, Redactor};
 pub use report::{
-    controls_marked, diagnosis_human, diagnosis_json, duration_human, plan_human, plan_json, plan_json_schema, plan_json_timed,
-    plan_report, plan_script, recovery_human, shown_action, shown_command, shown_words, timeline_human, AlternativeReport, CheckReport,
-    DiagnosisReport, Look, PlaceholderReport, PlanOutput, PlanReport, StepReport, Style, SCHEMA_VERSION,
+    controls_marked, diagnosis_human, diagnosis_json, duration_human, hints_human, plan_human, plan_json, plan_json_schema,
+    plan_json_timed, plan_report, plan_script, recovery_human, shown_action, shown_command, shown_words, timeline_human, AlternativeReport,
+    CheckReport, DiagnosisReport, Look, PlaceholderReport, PlanOutput, PlanReport, StepReport, Style, SCHEMA_VERSION,
 };
 pub use rules::{
     fires, BuildLine, BuildSummaryRule, Catalogue, CatalogueError, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule,

@@ -71,5 +71,23 @@ mod tests {
     fn a_named_host_is_taken_as_named() {
         let named = host(Some(Os::Macos), Some(Arch::Aarch64));
         assert_eq!((named.os, named.arch, named.wsl), (Os::Macos, Arch::Aarch64, false));
+        let linux = host(Some(Os::Linux), None);
+        assert!(!linux.wsl, "a host named by the caller is not this machine's WSL");
+        assert_eq!(linux.arch, Arch::current().unwrap_or(Arch::X86_64));
+        let here = host(None, None);
+        assert_eq!(here.os, Os::current().unwrap_or(Os::Linux));
+        assert_eq!(here.wsl, running_under_wsl());
+    }
+
+    #[test]
+    fn nemoclaw_runs_the_create_when_chosen_or_when_it_starts_nemoclaw_start() {
+        let starts = CreateInvocation::parse(&["--name", "a", "--", "env", "A=1", "nemoclaw-start"]).expect("argv");
+        let other = CreateInvocation::parse(&["--name", "a", "--", "sleep", "1"]).expect("argv");
+        let nemoclaw = |f: &Frontend| matches!(f, Frontend::NemoClaw { .. });
+        assert!(nemoclaw(&frontend(None, Some(&starts))));
+        assert!(!nemoclaw(&frontend(None, Some(&other))));
+        assert!(!nemoclaw(&frontend(None, None)));
+        assert!(nemoclaw(&frontend(Some(true), Some(&other))));
+        assert!(!nemoclaw(&frontend(Some(false), Some(&starts))));
     }
 }

@@ -19,7 +19,7 @@ pub use json::{
     diagnosis_json, plan_json, plan_json_schema, plan_json_timed, plan_report, AlternativeReport, CheckReport, DiagnosisReport,
     PlaceholderReport, PlanOutput, PlanReport, StepReport, SCHEMA_VERSION,
 };
-pub use plan_human::{plan_human, recovery_human};
+pub use plan_human::{hints_human, plan_human, recovery_human};
 pub use script::plan_script;
 pub use shown::{controls_marked, shown_action, shown_command, shown_words};
 pub use style::{Look, Style};

@@ -10,7 +10,15 @@ use crate::report::style::{Look, Style};
 use crate::report::wrap::{wrap, wrap_prefixed};
 use crate::screen::printable;
 
-fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, out: &mut String) {
+/// Who reads the plan: this tool's own user (who may carry it out with `recover`), or
+/// another tool's (NemoClaw's hints), to whom `recover` and `--yes` mean nothing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    Ours,
+    Embedded,
+}
+
+fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, reader: Reader, out: &mut String) {
     for (i, step) in steps.iter().enumerate() {
         let tag = format!("[{}]", step.applicability.as_str());
         let title = wrap_prefixed(&format!("{tag} {}", step.purpose), style.width, &format!("  {} ", label(i)), "       ", "");
@@ -45,7 +53,7 @@ fn human_steps(steps: &[Step], label: impl Fn(usize) -> String, style: Style, ou
             }
             None => {}
         }
-        if let Some(why) = &step.in_person {
+        if let (Some(why), Reader::Ours) = (&step.in_person, reader) {
             out.push_str(&wrap_prefixed(&format!("asked of you even under --yes: {why}"), style.width, "       ", "       ", ""));
         }
         if let Some(Action::Argv(undo)) = &step.undo {
@@ -71,9 +79,23 @@ pub fn plan_human(diagnosis: &Diagnosis, plan: &Plan, style: Style) -> String {
     out
 }
 
+/// The diagnosis, then the plan, as another tool's hints (NemoClaw's): nothing about
+/// this tool's own commands (`recover`, `--yes`).
+#[must_use]
+pub fn hints_human(diagnosis: &Diagnosis, plan: &Plan, style: Style) -> String {
+    let mut out = diagnosis_human(diagnosis, style);
+    out.push('\n');
+    out.push_str(&recovery_for(plan, style, Reader::Embedded));
+    out
+}
+
 /// The plan alone, for people (after a diagnosis already shown).
 #[must_use]
 pub fn recovery_human(plan: &Plan, style: Style) -> String {
+    recovery_for(plan, style, Reader::Ours)
+}
+
+fn recovery_for(plan: &Plan, style: Style, reader: Reader) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", style.paint(Look::Heading, "recovery"));
     out.push_str(&wrap(&plan.headline, style.width, "  "));
@@ -101,7 +123,7 @@ pub fn recovery_human(plan: &Plan, style: Style) -> String {
     }
     if !plan.steps.is_empty() {
         out.push('\n');
-        human_steps(&plan.steps, |i| format!("{}.", i + 1), style, &mut out);
+        human_steps(&plan.steps, |i| format!("{}.", i + 1), style, reader, &mut out);
     }
     for alternative in &plan.alternatives {
         out.push('\n');
@@ -109,13 +131,18 @@ pub fn recovery_human(plan: &Plan, style: Style) -> String {
         for condition in &alternative.conditions {
             out.push_str(&wrap_prefixed(condition, style.width, "    only if: ", "             ", ""));
         }
-        human_steps(&alternative.steps, |i| format!("{}.", char::from(b'a' + (i % 26) as u8)), style, &mut out);
+        human_steps(&alternative.steps, |i| format!("{}.", char::from(b'a' + (i % 26) as u8)), style, reader, &mut out);
     }
     if !plan.placeholders.is_empty() {
         out.push('\n');
-        out.push_str(&wrap("values the commands read (`recover --set NAME=VALUE`, or the variable):", style.width, "  "));
+        let heading = match reader {
+            Reader::Ours => "values the commands read (`recover --set NAME=VALUE`, or the variable):",
+            Reader::Embedded => "values the commands read (set each variable first):",
+        };
+        out.push_str(&wrap(heading, style.width, "  "));
         for p in plan.placeholders.list() {
-            let carried = if p.carried.is_some() { "; recover takes the create's own value from its argv" } else { "" };
+            let carried =
+                if p.carried.is_some() && reader == Reader::Ours { "; recover takes the create's own value from its argv" } else { "" };
             let line = format!("{} ({}): {}{carried}", p.name, p.variable(), p.reason);
             out.push_str(&wrap_prefixed(&line, style.width, "    ", "      ", ""));
         }

@@ -99,3 +99,69 @@ fn nemoclaw_flags_that_hold_their_command_keep_it() {
     assert!(placeholders[0].2, "the create's own value is carried");
     assert!(CreateInvocation::nemoclaw_flags(&["--name", "../x"]).is_err());
 }
+
+#[test]
+fn a_run_that_ends_after_its_builder_finished_did_not_fail_in_a_step() {
+    let classic = "  Building image openshell/sandbox-from:1 from ./Dockerfile\n  Step 2/2 : CMD [\"sh\"]\n   ---> Running in 0a1b2c3d4e5f\n   ---> def012345678\n  Successfully built def012345678\n  Successfully tagged openshell/sandbox-from:1\n";
+    let buildah = "STEP 1/2: FROM busybox\nSTEP 2/2: RUN true\nSTEP 3: COMMIT\n--> cf2c605849dc\n";
+    for (output, name) in [(classic, "classic"), (buildah, "buildah")] {
+        for options in [Options { exit_status: Some(1), ..Options::default() }, Options { failed: true, ..Options::default() }] {
+            let answer = triage(Some(Stage::SandboxCreate), options, output, Told::AtStart);
+            assert_eq!(answer.kind, Kind::Unknown, "{name}");
+            assert_eq!(answer.failed_step, None, "{name}");
+            assert!(answer.explanation.contains("just after the builder finished the build"), "{name}: {}", answer.explanation);
+        }
+    }
+    // A step that starts after the builder's end line is a running step again.
+    let again = format!("{classic}  Step 1/1 : RUN make\n");
+    let answer = triage(Some(Stage::SandboxCreate), Options { failed: true, ..Options::default() }, &again, Told::AtStart);
+    assert_eq!(answer.kind, Kind::BuildStepFailed);
+}
+
+#[test]
+fn hints_for_another_tool_say_nothing_of_this_tools_commands() {
+    use sandbox_triage_core::{hints_human, plan, plan_human, Arch, Frontend, Host, Os, PlanInput, Style};
+    let output = "Created sandbox: demo\nError: handshake verification failed\n";
+    let diagnosis = triage(Some(Stage::SandboxCreate), Options { exit_status: Some(1), ..Options::default() }, output, Told::AtStart);
+    // NemoClaw's flags with its environment (a carried value) and a temporary policy.
+    let invocation = CreateInvocation::nemoclaw_flags(&[
+        "--name",
+        "demo",
+        "--policy",
+        "/tmp/nemoclaw-policy-1.yaml",
+        "--",
+        "env",
+        "CHAT_UI_URL=http://127.0.0.1:18789",
+        "nemoclaw-start",
+    ])
+    .expect("flags");
+    let planned = |invocation: Option<&CreateInvocation>| {
+        plan(&PlanInput {
+            diagnosis: &diagnosis,
+            host: Host { os: Os::Linux, arch: Arch::X86_64, wsl: false },
+            engine: None,
+            openshell_version: None,
+            frontend: Frontend::NemoClaw { cli: "nemoclaw".to_owned() },
+            invocation,
+        })
+    };
+    let style = Style { color: false, width: 100, evidence_width: None };
+    // With the flags, values the create carried; without them, a create only a person
+    // may confirm.
+    for (recovery, words) in [
+        (planned(Some(&invocation)), &["recover --set", "recover takes the create's own value"][..]),
+        (planned(None), &["recover --set", "even under --yes"][..]),
+    ] {
+        let ours = plan_human(&diagnosis, &recovery, style);
+        let theirs = hints_human(&diagnosis, &recovery, style);
+        for words in words {
+            assert!(ours.contains(words), "{words} in\n{ours}");
+            assert!(!theirs.contains(words), "{words} in\n{theirs}");
+        }
+        assert!(theirs.contains("values the commands read (set each variable first):"), "{theirs}");
+        // Everything else is the same plan.
+        let kept = |text: &str| text.lines().filter(|l| l.contains("openshell ") || l.contains("SANDBOX_TRIAGE_")).count();
+        assert_eq!(kept(&theirs), kept(&ours));
+        assert!(theirs.starts_with(&sandbox_triage_core::diagnosis_human(&diagnosis, style)));
+    }
+}

@@ -136,6 +136,20 @@ impl<'r> Analysis<'r> {
         self.timeline.phase
     }
 
+    /// Whether the build was over where the output ends: its builder said it ended it,
+    /// or the step running is buildah's own `COMMIT` (the image being written, no
+    /// Dockerfile step left). A run that ends then did not fail in a step.
+    pub(crate) fn build_over(&self) -> bool {
+        let committing = self
+            .build
+            .step
+            .instruction
+            .as_deref()
+            .and_then(|i| i.split_whitespace().next())
+            .is_some_and(|w| w.eq_ignore_ascii_case("COMMIT"));
+        self.build_ended || committing
+    }
+
     /// Whether a marker that places the output in a phase was seen.
     pub(crate) fn marked(&self) -> bool {
         self.marked

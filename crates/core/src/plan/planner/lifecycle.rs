@@ -2,7 +2,7 @@
 
 use crate::command::ValueKind;
 
-use super::{lit, Check, Destructive, Era, Holds, Phase, Plan, Planner, Probe, Stage, Step, Word};
+use super::{lit, Check, Destructive, Era, Frontend, Holds, Phase, Plan, Planner, Probe, Stage, Step, Word};
 
 impl Planner<'_> {
     /// The name the create was given, else the one the output reports (OpenShell
@@ -118,11 +118,16 @@ impl Planner<'_> {
             None => "No known failure signature in the output.".to_owned(),
         };
         plan.steps.push(Step::argv(Probe, "See whether a sandbox was created", Self::openshell(&["sandbox", "list"])));
-        // Evidence is only "above" when some line was shown.
-        let read = match (d.evidence.is_empty(), d.bytes) {
-            (false, _) => "Read the evidence above, then run the create again; pass its full output to this tool if it fails again",
-            (true, 0) => "The output is empty: run the create by hand to see what it does, then pass all it prints to this tool",
-            (true, _) => {
+        // Evidence is only "above" when some line was shown. NemoClaw runs the create
+        // itself: its operator resumes onboarding (the step below), not the create.
+        let nemoclaw = matches!(self.input.frontend, Frontend::NemoClaw { .. });
+        let read = match (d.evidence.is_empty(), d.bytes, nemoclaw) {
+            (false, _, true) => "Read the evidence above, then resume onboarding",
+            (true, 0, true) => "The output is empty: resume onboarding, and read all the create prints",
+            (true, _, true) => "No line of the output looks like an error: resume onboarding, and read all the create prints (stderr included)",
+            (false, _, false) => "Read the evidence above, then run the create again; pass its full output to this tool if it fails again",
+            (true, 0, false) => "The output is empty: run the create by hand to see what it does, then pass all it prints to this tool",
+            (true, _, false) => {
                 "No line of the output looks like an error: run the create again, and pass all it prints (stderr included) to this tool if it fails again"
             }
         };

@@ -175,7 +175,13 @@ impl Planner<'_> {
         if let Some(gateway) = d.gateway.clone() {
             words.extend([lit("-g"), lit(&gateway)]);
         }
-        Step::argv(Confirm, purpose, words).with_note(ARGV_MISSING).in_person("only you know whether the create had other flags")
+        let missing = match &self.input.frontend {
+            Frontend::OpenShell => ARGV_MISSING.to_owned(),
+            Frontend::NemoClaw { cli } => format!(
+                "built from the output alone: NemoClaw's other flags (policy, providers, GPU, resources) and its runtime environment are not in it; add them, or let NemoClaw create the sandbox again (`{cli} onboard --resume`), which builds the image again"
+            ),
+        };
+        Step::argv(Confirm, purpose, words).with_note(missing).in_person("only you know whether the create had other flags")
     }
 
     /// The create again under a new name (a placeholder): the old one is taken.
