@@ -147,6 +147,8 @@ export interface PlanOptions extends DiagnoseOptions {
 export function plan(diagnosis: Diagnosis | unknown, options?: PlanOptions & { format?: 'json' }): PlanOutput;
 /** The recovery plan for people (`human`) or as a POSIX shell script (`sh`). */
 export function plan(diagnosis: Diagnosis | unknown, options: PlanOptions & { format: 'human' | 'sh' }): string;
+/** The plan, in the format the options name. */
+export function plan(diagnosis: Diagnosis | unknown, options?: PlanOptions): PlanOutput | string;
 
 /** `text` with every token, key and credentialed URL masked. */
 export function redact(text: unknown): string;

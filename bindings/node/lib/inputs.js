@@ -14,13 +14,13 @@ function bytes(value) {
 // its string (bytes stay bytes: invalid UTF-8 is the engine's to read). A value whose
 // conversion throws is the empty output, never an exception.
 function nemoclawText(output) {
-  const raw = bytes(output);
-  if (raw) return raw;
-  if (!output) return '';
-  if (typeof output === 'string') return output;
   try {
-    return String(output);
+    const raw = bytes(output);
+    if (raw) return raw;
+    if (!output) return '';
+    return typeof output === 'string' ? output : String(output);
   } catch {
+    // A detached buffer, a revoked Proxy: nothing can be read from it.
     return '';
   }
 }
@@ -30,9 +30,8 @@ const bytesOrText = nemoclawText;
 
 // A chunk for the streaming classifier, as a Buffer.
 function chunkOf(chunk) {
-  const raw = bytes(chunk);
-  if (raw) return raw;
-  return Buffer.from(typeof chunk === 'string' ? chunk : String(chunk ?? ''), 'utf8');
+  const read = nemoclawText(chunk ?? '');
+  return typeof read === 'string' ? Buffer.from(read, 'utf8') : read;
 }
 
 // An integer the engine takes as it is (a 32-bit one: anything larger would wrap).

@@ -21,6 +21,18 @@ test('any value is an output', () => {
     const ref = triage.extractBuiltImageRef(value);
     assert.ok(ref === null || typeof ref === 'string');
   }
+  // Nothing can be read from a detached buffer or a revoked Proxy: the empty output.
+  const detached = new ArrayBuffer(8);
+  structuredClone(detached, { transfer: [detached] });
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  for (const value of [detached, new Uint8Array(new ArrayBuffer(4)).subarray(1), proxy]) {
+    assert.deepEqual(triage.classifySandboxCreateFailure(value), { kind: 'unknown', uploadedToGateway: false });
+    assert.equal(triage.diagnose(value).kind, 'unknown');
+  }
+  const classifier = new triage.Classifier();
+  assert.equal(classifier.push(proxy), true);
+  assert.equal(classifier.push(throwing), true);
   // A message whose conversion throws is no message.
   assert.deepEqual(triage.classifyValidationFailure({ message: throwing }), { kind: 'unknown', retry: 'selection' });
   assert.deepEqual(triage.classifyValidationFailure(null), { kind: 'unknown', retry: 'selection' });

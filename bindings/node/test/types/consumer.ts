@@ -10,6 +10,7 @@ import {
   type Diagnosis,
   type Kind,
   plan,
+  type PlanOptions,
   type PlanOutput,
   printSandboxCreateRecoveryHints,
   reconstructImageRefCreateCommand,
@@ -41,6 +42,11 @@ const json: PlanOutput = plan(diagnosis, { argv: ['openshell', 'sandbox', 'creat
 const firstStep: string = json.plan.steps[0]?.purpose ?? '';
 const human: string = plan(diagnosis, { format: 'human', look: { width: 100 } });
 const masked: string = redact('x');
+const chosen: PlanOptions = { format: process_format() };
+const either: PlanOutput | string = plan(diagnosis, chosen);
+function process_format(): 'json' | 'human' | 'sh' {
+  return 'sh';
+}
 
 async function stream(): Promise<Kind> {
   const classifier = new Classifier({ stage: 'gateway-start' });
@@ -49,4 +55,4 @@ async function stream(): Promise<Kind> {
   return more ? answer.kind : 'unknown';
 }
 
-console.log(kind, uploaded, ref, gateway, retry, command, phase, step, firstStep, human, masked, stream);
+console.log(kind, uploaded, ref, gateway, retry, command, phase, step, firstStep, human, masked, either, stream);

@@ -5,10 +5,17 @@
 use crate::command::{render, render_pipeline, Part, Shell, Word};
 use crate::plan::Action;
 
-/// `text` with each control character as U+FFFD.
+/// `text` with each control character as U+FFFD, and each character that reorders the
+/// text around it (the bidirectional overrides, embeddings, isolates and marks): a word
+/// shown reversed would not read as the word pasted.
 #[must_use]
 pub fn controls_marked(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect()
+    text.chars().map(|c| if c.is_control() || reorders(c) { '\u{fffd}' } else { c }).collect()
+}
+
+/// Unicode's bidirectional formatting characters.
+fn reorders(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Words as a person may be shown them: each control character replaced by U+FFFD
@@ -52,6 +59,14 @@ pub fn shown_action(action: &Action) -> Option<String> {
 mod tests {
     use super::*;
     use crate::command::words;
+
+    #[test]
+    fn characters_that_reorder_a_word_show_as_replacement() {
+        let shown = shown_command(&words(&["echo", "x\u{202e}; rm -rf ~ #", "\u{2066}a\u{2069}", "\u{200f}\u{061c}b\u{200e}"]));
+        assert_eq!(shown, "echo 'x\u{fffd}; rm -rf ~ #' '\u{fffd}a\u{fffd}' '\u{fffd}\u{fffd}b\u{fffd}'");
+        // Right-to-left text itself is kept.
+        assert_eq!(controls_marked("שלום"), "שלום");
+    }
 
     #[test]
     fn control_characters_show_as_replacement_and_the_rest_is_quoted() {
