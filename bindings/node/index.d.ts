@@ -154,13 +154,14 @@ export function plan(diagnosis: Diagnosis | unknown, options?: PlanOptions): Pla
 export function redact(text: unknown): string;
 
 /**
- * Classifies an output as a child process writes it, off the event loop and in bounded
- * memory: `child.stderr.on('data', (c) => classifier.push(c))`, or pipe into it; then
- * `await classifier.finish(code, signal)`.
+ * Classifies an output as a child process writes it, off the event loop:
+ * `child.stderr.on('data', (c) => classifier.push(c))`, or pipe into it; then
+ * `await classifier.finish(code, signal)`. Memory stays bounded when the writer waits
+ * for 'drain' whenever `push` returns false (as a pipe does).
  */
 export class Classifier extends Writable {
   constructor(options?: DiagnoseOptions);
-  /** Takes the next chunk; false when the writer should wait for 'drain'. */
+  /** Takes the next chunk (a copy); false when the writer should wait for 'drain'. */
   push(chunk: Buffer | Uint8Array | string): boolean;
   /** The answer once the output has ended: a child's `close` code and signal. */
   finish(exitStatus?: number | null, signal?: NodeJS.Signals | null): Promise<Diagnosis>;

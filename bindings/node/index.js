@@ -70,11 +70,21 @@ function redact(text) {
   return native.redact(String(nemoclawText(text)));
 }
 
+// How long to wait before offering a chunk again, or asking again whether the reading
+// is done: the worker reads a chunk in well under this.
+const AGAIN_MS = 1;
+
+function later() {
+  return new Promise((resolve) => {
+    setTimeout(resolve, AGAIN_MS);
+  });
+}
+
 /**
  * Classifies an output as a child process writes it: `push(chunk)` (or pipe into it),
- * then `await finish(exitStatus)`. Chunks are read on a worker thread, in order, never
- * on the event loop; memory stays bounded when the writer honours `push`'s return value
- * (or pipes).
+ * then `await finish(exitStatus)`. Chunks are read on a worker thread, in order; the
+ * event loop never waits for it. Memory stays bounded when the writer honours `push`'s
+ * return value (or pipes).
  */
 class Classifier extends Writable {
   #native;
@@ -89,17 +99,28 @@ class Classifier extends Writable {
     });
   }
 
-  /** Takes the next chunk; false when the caller should wait for 'drain'. */
+  /** Takes the next chunk (a copy: the caller may reuse its buffer); false when the caller should wait for 'drain'. */
   push(chunk) {
-    return this.write(chunkOf(chunk));
+    return this.write(Buffer.from(chunkOf(chunk)));
   }
 
   _write(chunk, _encoding, callback) {
-    this.#native.feed([chunk]).then(() => callback(), callback);
+    let taken;
+    try {
+      taken = this.#native.offer(chunk);
+    } catch (error) {
+      callback(error);
+      return;
+    }
+    if (taken) callback();
+    else later().then(() => this._write(chunk, _encoding, callback));
   }
 
-  _writev(chunks, callback) {
-    this.#native.feed(chunks.map(({ chunk }) => chunk)).then(() => callback(), callback);
+  // Destroyed before its end (an error, destroy()): the worker stops at once. After a
+  // normal end (the stream destroys itself then) the answer is still to be taken.
+  _destroy(error, callback) {
+    if (error || !this.writableFinished) this.#native.abort();
+    callback(error);
   }
 
   /**
@@ -109,7 +130,10 @@ class Classifier extends Writable {
   async finish(exitStatus, signal) {
     if (!this.writableEnded) this.end();
     await new Promise((resolve) => finished(this, () => resolve()));
-    if (this.#error) throw this.#error;
+    if (this.#error) {
+      this.#native.abort();
+      throw this.#error;
+    }
     let status = exitStatus ?? undefined;
     if (status === undefined && typeof signal === 'string' && constants.signals[signal]) {
       status = 128 + constants.signals[signal];
@@ -117,7 +141,8 @@ class Classifier extends Writable {
     if (status !== undefined && !int32(status)) {
       throw new TypeError(`finish: the exit status must be an integer (32-bit), not ${typeof status === 'number' ? status : typeof status}`);
     }
-    return answer(await this.#native.finish(status));
+    while (!this.#native.done()) await later();
+    return answer(this.#native.answer(status));
   }
 }
 

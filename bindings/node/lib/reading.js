@@ -21,7 +21,7 @@ module.exports = (native) => {
       reading.pushCopy(scratch.subarray(0, written));
       at = end;
     }
-    return reading.finishNow();
+    return reading.answer();
   }
 
   // The native diagnosis of `output` (a string or a Buffer, as coerced).

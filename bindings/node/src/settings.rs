@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use napi::{Error, Result, Status};
 use napi_derive::napi;
-use sandbox_triage_core::{Catalogue, Options, Stage, StageSet, Version};
+use sandbox_triage_core::{Catalogue, Options, Stage, StageSet, Triage, Version};
 
 /// How to read an output: the options `sandbox-triage classify` takes.
 #[napi(object)]
@@ -63,14 +63,10 @@ impl Reading {
         if statuses && stage != Some(Stage::ProviderValidation) {
             return Err(invalid("httpStatus and curlStatus apply to stage 'provider-validation' only"));
         }
+        // As `classify --http-status` takes it: any 16-bit number.
         let http_status = options
             .http_status
-            .map(|s| {
-                u16::try_from(s)
-                    .ok()
-                    .filter(|s| (100..=599).contains(s))
-                    .ok_or_else(|| invalid(format!("httpStatus: {s} is not an HTTP status")))
-            })
+            .map(|s| u16::try_from(s).map_err(|_| invalid(format!("httpStatus: {s} is not an HTTP status"))))
             .transpose()?;
         Ok(Reading {
             stage,
@@ -85,6 +81,13 @@ impl Reading {
             curl_status: options.curl_status,
             dockerfile: options.dockerfile.map(PathBuf::from),
         })
+    }
+}
+
+impl Reading {
+    /// A classifier for an output read this way.
+    pub(crate) fn triage(&self) -> Result<Triage<'static>> {
+        Ok(Triage::new(rules()?, self.stage, self.options, self.http_status, self.curl_status))
     }
 }
 

@@ -69,7 +69,7 @@ test('a mistake in the options names the option', () => {
   assert.throws(() => triage.diagnose('x', 'sandbox-create'), { name: 'TypeError', message: /options must be an object/ });
   assert.throws(() => triage.diagnose('x', { openshellVersion: 'latest' }), /openshellVersion/);
   assert.throws(() => triage.diagnose('x', { httpStatus: 401 }), /apply to stage 'provider-validation' only/);
-  assert.throws(() => triage.diagnose('x', { stage: 'provider-validation', httpStatus: 9999 }), /httpStatus: 9999 is not an HTTP status/);
+  assert.throws(() => triage.diagnose('x', { stage: 'provider-validation', httpStatus: 70000 }), /httpStatus: 70000 is not an HTTP status/);
   assert.throws(() => triage.plan(triage.diagnose('x'), { platform: 'plan9' }), /platform: unknown os 'plan9'/);
   assert.throws(() => triage.plan(triage.diagnose('x'), { format: 'yaml' }), /format: unknown format 'yaml'/);
   assert.throws(() => triage.plan(triage.diagnose('x'), { frontend: 'k8s' }), /frontend: unknown front end 'k8s'/);
@@ -129,11 +129,26 @@ test("a pushed chunk is the classifier's own: moving or changing the caller's bu
     assert.equal(answer.kind, 'image_upload_container_missing', `round ${round}`);
     assert.ok(noise.length > 0);
   }
+  // Chunks pushed while others wait are the classifier's own too.
+  for (const change of ['reuse', 'transfer']) {
+    const classifier = new triage.Classifier();
+    // Each with an ArrayBuffer of its own (Buffer.from would share Node's pool).
+    const own = (text) => Buffer.alloc(Buffer.byteLength(text), text);
+    const chunks = [Buffer.alloc(2 << 20, 'x\n'), own('Error: failed to upload image tar into container\n'), own('x\n')];
+    for (const chunk of chunks) classifier.push(chunk);
+    for (const chunk of chunks) {
+      if (change === 'reuse') chunk.fill('z');
+      else structuredClone(chunk.buffer, { transfer: [chunk.buffer] });
+    }
+    assert.equal((await classifier.finish(1)).kind, 'image_upload_container_missing', change);
+  }
+});
+
+test('a destroyed classifier stops its worker, and says so at finish', async () => {
   const classifier = new triage.Classifier();
-  const reused = Buffer.from('Error: failed to upload image tar into container\n');
-  classifier.push(reused);
-  reused.fill('z');
-  assert.equal((await classifier.finish(1)).kind, 'image_upload_container_missing');
+  classifier.push(Buffer.alloc(4 << 20, 'x\n'));
+  classifier.destroy(new Error('the child could not start'));
+  await assert.rejects(classifier.finish(1), /the child could not start/);
 });
 
 test('numbers the engine cannot take are refused, never wrapped', async () => {

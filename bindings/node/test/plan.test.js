@@ -90,9 +90,13 @@ test('the hints are the plan, every line indented two spaces, on standard error'
   const withEnv = hints(output, { ...HOST, createArgs: [...args, '--', 'env', `NVIDIA_API_KEY=${SECRET}`, 'nemoclaw-start'] }).join('\n');
   assert.ok(!withEnv.includes(SECRET), withEnv);
   assert.ok(withEnv.includes('-- env NVIDIA_API_KEY="${SANDBOX_TRIAGE_NVIDIA_API_KEY?}" nemoclaw-start'), withEnv);
-  // The same plan the full surface gives, for NemoClaw's flags.
-  const recovery = triage.plan(triage.diagnose(output, { failed: true }), { ...HOST, frontend: 'nemoclaw', format: 'human', look: { width: 98 } });
-  assert.ok(text.includes(recovery.split('\n').find((l) => l.includes('podman save')).trim()));
+  // The same plan the full surface gives for NemoClaw's create: every command line.
+  const argv = ['openshell', 'sandbox', 'create', ...args, '--', 'env', 'RUNTIME_ENV_IS_ASKED=x', 'nemoclaw-start'];
+  const recovery = triage.plan(triage.diagnose(output, { failed: true }), { ...HOST, argv, format: 'human', look: { width: 98 } });
+  const commands = (lines) => lines.map((l) => l.trim()).filter((l) => /^(podman|docker|openshell) /.test(l));
+  const ours = commands(recovery.split('\n')).map((l) => l.replace('RUNTIME_ENV_IS_ASKED="${SANDBOX_TRIAGE_RUNTIME_ENV_IS_ASKED?}"', '"${SANDBOX_TRIAGE_RUNTIME_ENV?}"'));
+  assert.ok(ours.length >= 8, ours.join('\n'));
+  assert.deepEqual(commands(lines), ours);
 });
 
 test("the hints show NemoClaw's create context when the flags are not passed, masked", () => {

@@ -126,6 +126,6 @@ test('the event loop runs while a large chunk is read', async () => {
   const answer = await classifier.finish(1);
   clearInterval(timer);
   assert.equal(answer.kind, 'unknown');
-  // Read on the event loop, the chunk would hold it: no timer could fire before the end.
-  assert.ok(ticks > 0, 'no timer fired while 256 MiB were read');
+  // Read on the event loop, the chunk would hold it: a timer could fire once at most.
+  assert.ok(ticks >= 5, `${ticks} timer ticks while 256 MiB were read`);
 });

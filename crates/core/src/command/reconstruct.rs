@@ -9,7 +9,7 @@ use crate::redact::{carries_secret, looks_generated, secret_name};
 
 /// Why a runtime environment left out of the argv is asked for.
 const RUNTIME_ENV_OMITTED: &str =
-    "NemoClaw's runtime environment (dashboard port, proxies) is never passed on: replace this word with its NAME=value assignments";
+    "NemoClaw's runtime environment (dashboard port, proxies) is never passed on: replace this word, quotes included, with its NAME=value assignments (set as the variable, it would be one assignment)";
 
 /// The reconstructed command.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -137,7 +137,7 @@ fn recovery_for(plan: &Plan, style: Style, reader: Reader) -> String {
         out.push('\n');
         let heading = match reader {
             Reader::Ours => "values the commands read (`recover --set NAME=VALUE`, or the variable):",
-            Reader::Embedded => "values the commands read (set each variable first):",
+            Reader::Embedded => "values the commands read (set each variable first, or replace the word where it says so):",
         };
         out.push_str(&wrap(heading, style.width, "  "));
         for p in plan.placeholders.list() {

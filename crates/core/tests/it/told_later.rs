@@ -53,6 +53,8 @@ fn a_status_told_at_the_end_answers_as_one_told_at_the_start() {
 fn a_failure_without_its_status_fails_the_step_the_output_ended_in() {
     let unknown_end = triage(Some(Stage::SandboxCreate), Options::default(), STEP_ENDED, Told::AtStart);
     assert_eq!(unknown_end.kind, Kind::Unknown);
+    // The build was still running: it ended in the build, not after it.
+    assert!(unknown_end.explanation.contains("ended in phase build"), "{}", unknown_end.explanation);
     let failed = triage(Some(Stage::SandboxCreate), Options { failed: true, ..Options::default() }, STEP_ENDED, Told::AtStart);
     assert_eq!(failed.kind, Kind::BuildStepFailed);
     assert_eq!(failed.phase, Some(Phase::Build));
@@ -104,12 +106,14 @@ fn nemoclaw_flags_that_hold_their_command_keep_it() {
 fn a_run_that_ends_after_its_builder_finished_did_not_fail_in_a_step() {
     let classic = "  Building image openshell/sandbox-from:1 from ./Dockerfile\n  Step 2/2 : CMD [\"sh\"]\n   ---> Running in 0a1b2c3d4e5f\n   ---> def012345678\n  Successfully built def012345678\n  Successfully tagged openshell/sandbox-from:1\n";
     let buildah = "STEP 1/2: FROM busybox\nSTEP 2/2: RUN true\nSTEP 3: COMMIT\n--> cf2c605849dc\n";
-    for (output, name) in [(classic, "classic"), (buildah, "buildah")] {
+    for (output, name, said) in
+        [(classic, "classic", "just after the builder finished the build"), (buildah, "buildah", "while the builder was writing the image")]
+    {
         for options in [Options { exit_status: Some(1), ..Options::default() }, Options { failed: true, ..Options::default() }] {
             let answer = triage(Some(Stage::SandboxCreate), options, output, Told::AtStart);
             assert_eq!(answer.kind, Kind::Unknown, "{name}");
             assert_eq!(answer.failed_step, None, "{name}");
-            assert!(answer.explanation.contains("just after the builder finished the build"), "{name}: {}", answer.explanation);
+            assert!(answer.explanation.contains(said), "{name}: {}", answer.explanation);
         }
     }
     // A step that starts after the builder's end line is a running step again.
@@ -158,10 +162,74 @@ fn hints_for_another_tool_say_nothing_of_this_tools_commands() {
             assert!(ours.contains(words), "{words} in\n{ours}");
             assert!(!theirs.contains(words), "{words} in\n{theirs}");
         }
-        assert!(theirs.contains("values the commands read (set each variable first):"), "{theirs}");
+        assert!(theirs.contains("values the commands read (set each variable first, or replace the word where it says so):"), "{theirs}");
         // Everything else is the same plan.
-        let kept = |text: &str| text.lines().filter(|l| l.contains("openshell ") || l.contains("SANDBOX_TRIAGE_")).count();
-        assert_eq!(kept(&theirs), kept(&ours));
+        let kept = |text: &str| {
+            text.lines().filter(|l| l.contains("openshell ") || l.contains("SANDBOX_TRIAGE_")).map(str::to_owned).collect::<Vec<_>>()
+        };
+        // The reader's words aside, the same lines: the placeholders' reasons may differ.
+        let commands = |text: &str| kept(text).into_iter().filter(|l| !l.contains("): ")).collect::<Vec<_>>();
+        assert_eq!(commands(&theirs), commands(&ours));
+        assert!(!commands(&ours).is_empty());
         assert!(theirs.starts_with(&sandbox_triage_core::diagnosis_human(&diagnosis, style)));
     }
+}
+
+#[test]
+fn a_supervised_command_that_printed_nothing_is_said_to_have_printed_nothing() {
+    let supervised = |status: i32, output: &str| {
+        triage(
+            Some(Stage::SandboxCreate),
+            Options { exit_status: Some(status), supervised: true, ..Options::default() },
+            output,
+            Told::AtStart,
+        )
+    };
+    let killed = supervised(137, "");
+    assert!(
+        killed.explanation.starts_with("The command printed nothing, on stdout or stderr, and exited with status 137 (killed by signal 9"),
+        "{}",
+        killed.explanation
+    );
+    // Not supervised, an empty output may be a lost stderr; supervised with output, the
+    // output is what is read.
+    let captured = triage(Some(Stage::SandboxCreate), Options { exit_status: Some(137), ..Options::default() }, "", Told::AtStart);
+    assert!(captured.explanation.starts_with("The output is empty"), "{}", captured.explanation);
+    let printed = supervised(1, "hello\n");
+    assert!(printed.explanation.starts_with("No known failure signature"), "{}", printed.explanation);
+}
+
+#[test]
+fn an_unknown_failure_is_resumed_under_nemoclaw_and_retried_by_hand_otherwise() {
+    use sandbox_triage_core::{plan, Action, Arch, Frontend, Host, Os, PlanInput};
+    let diagnosis =
+        triage(Some(Stage::SandboxCreate), Options { exit_status: Some(1), ..Options::default() }, "Error: something new\n", Told::AtStart);
+    assert_eq!(diagnosis.kind, Kind::Unknown);
+    let planned = |frontend: Frontend| {
+        plan(&PlanInput {
+            diagnosis: &diagnosis,
+            host: Host { os: Os::Linux, arch: Arch::X86_64, wsl: false },
+            engine: None,
+            openshell_version: None,
+            frontend,
+            invocation: None,
+        })
+    };
+    let purposes = |frontend: Frontend| planned(frontend).steps.iter().map(|s| s.purpose.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        purposes(Frontend::OpenShell),
+        [
+            "See whether a sandbox was created",
+            "Read the evidence above, then run the create again; pass its full output to this tool if it fails again"
+        ]
+    );
+    assert_eq!(
+        purposes(Frontend::NemoClaw { cli: "nemohermes".to_owned() }),
+        ["See whether a sandbox was created", "Read the evidence above, then resume onboarding", "Resume onboarding where it stopped"]
+    );
+    let resumed = planned(Frontend::NemoClaw { cli: "nemohermes".to_owned() });
+    assert!(
+        matches!(&resumed.steps[2].action, Action::Argv(words) if words.iter().map(sandbox_triage_core::Word::display).collect::<Vec<_>>() == ["nemohermes", "onboard", "--resume"])
+    );
+    assert!(resumed.headline.starts_with("No known failure signature"), "{}", resumed.headline);
 }

@@ -16,7 +16,7 @@ mod choice;
 mod evidence;
 mod refine;
 
-use crate::classify::state::Analysis;
+use crate::classify::state::{Analysis, BuildEnd};
 use crate::classify::Options;
 use crate::model::{Cause, Diagnosis, Era, FailedStep, Kind, Phase, Stage};
 use crate::redact::redact;
@@ -40,7 +40,7 @@ pub(crate) fn decide(analysis: &Analysis<'_>, ended: Options, lines: u64, bytes:
     // A run that ends inside a build step failed in that step, unless it was stopped
     // from outside (then the step was still running) or the builder had ended the build.
     let interrupted = by_status.iter().any(|c| c.rule.kind() == Some(Kind::Interrupted));
-    let ended_in_step = analysis.phase() == Some(Phase::Build) && !analysis.build_over();
+    let ended_in_step = analysis.phase() == Some(Phase::Build) && analysis.build_end().is_none();
     let build_failed = analysis.build.summary.is_some() || (ended_in_step && (exit_status.is_some() || failed) && !interrupted);
     let mut found = candidates::from_hits(analysis, build_failed);
     found.extend(by_status);
@@ -57,7 +57,7 @@ pub(crate) fn decide(analysis: &Analysis<'_>, ended: Options, lines: u64, bytes:
         diagnosis.explanation = match exit_status {
             // A supervised run captured both streams itself: the silence is the command's.
             Some(status) if lines == 0 && supervised => silent_exit(status),
-            _ => unknown_explanation(analysis.phase(), analysis.build_over(), stage, lines, !errors.is_empty(), supervised),
+            _ => unknown_explanation(analysis.phase(), analysis.build_end(), stage, lines, !errors.is_empty(), supervised),
         };
         let mut shown: Vec<_> = analysis.timeline.last_marker.iter().chain(errors).collect();
         shown.sort_by_key(|seen| seen.line);
@@ -192,12 +192,20 @@ fn masked(text: &str) -> String {
 
 /// Why nothing was decided, and what to do: the phase the output ended in, and what was
 /// missing.
-fn unknown_explanation(phase: Option<Phase>, build_over: bool, stage: Stage, lines: u64, error_lines: bool, supervised: bool) -> String {
+fn unknown_explanation(
+    phase: Option<Phase>,
+    build_end: Option<BuildEnd>,
+    stage: Stage,
+    lines: u64,
+    error_lines: bool,
+    supervised: bool,
+) -> String {
     if lines == 0 {
         return EMPTY_OUTPUT.to_owned();
     }
     let base = match (stage, phase) {
-        (Stage::SandboxCreate, Some(Phase::Build)) if build_over => "No known failure signature. The output ended just after the builder finished the build (its own last line), before OpenShell took the image further.".to_owned(),
+        (Stage::SandboxCreate, Some(Phase::Build)) if build_end == Some(BuildEnd::Finished) => "No known failure signature. The output ended just after the builder finished the build (its own last line), before OpenShell took the image further.".to_owned(),
+        (Stage::SandboxCreate, Some(Phase::Build)) if build_end == Some(BuildEnd::Committing) => "No known failure signature. The output ended while the builder was writing the image (buildah's COMMIT, after the last Dockerfile step).".to_owned(),
         (Stage::SandboxCreate, Some(Phase::Import)) => "No known failure signature. The output ended during the import: the gateway was importing the image (ctr images import prints nothing), so a stall or kill there leaves no message.".to_owned(),
         (Stage::SandboxCreate, Some(phase)) => format!("No known failure signature. The output ended in phase {phase}: {}.", phase.description()),
         _ => "No known failure signature in the output.".to_owned(),

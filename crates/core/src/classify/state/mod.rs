@@ -55,6 +55,15 @@ enum Attribution {
     PrintedIn(Option<Phase>),
 }
 
+/// Where a build stood when no step of it was running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BuildEnd {
+    /// The builder said it ended the build.
+    Finished,
+    /// Buildah was writing the image (`COMMIT`), after the last Dockerfile step.
+    Committing,
+}
+
 /// The streaming state of one classification.
 #[derive(Debug)]
 pub(crate) struct Analysis<'r> {
@@ -136,10 +145,10 @@ impl<'r> Analysis<'r> {
         self.timeline.phase
     }
 
-    /// Whether the build was over where the output ends: its builder said it ended it,
-    /// or the step running is buildah's own `COMMIT` (the image being written, no
-    /// Dockerfile step left). A run that ends then did not fail in a step.
-    pub(crate) fn build_over(&self) -> bool {
+    /// How the build stood where the output ends, when no step was running: its builder
+    /// said it ended it, or the step running is buildah's own `COMMIT` (the image being
+    /// written, no Dockerfile step left). A run that ends then did not fail in a step.
+    pub(crate) fn build_end(&self) -> Option<BuildEnd> {
         let committing = self
             .build
             .step
@@ -147,7 +156,13 @@ impl<'r> Analysis<'r> {
             .as_deref()
             .and_then(|i| i.split_whitespace().next())
             .is_some_and(|w| w.eq_ignore_ascii_case("COMMIT"));
-        self.build_ended || committing
+        if self.build_ended {
+            Some(BuildEnd::Finished)
+        } else if committing {
+            Some(BuildEnd::Committing)
+        } else {
+            None
+        }
     }
 
     /// Whether a marker that places the output in a phase was seen.
