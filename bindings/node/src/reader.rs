@@ -69,7 +69,7 @@ enum State {
     Ended,
 }
 
-/// One output, read on a worker thread once it is more than [`SMALL`].
+/// One output, read on a worker thread once it is more than 1 MiB.
 #[napi(custom_finalize)]
 pub struct OutputReader {
     state: Mutex<State>,

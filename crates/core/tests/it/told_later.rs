@@ -205,6 +205,7 @@ fn an_unknown_failure_is_resumed_under_nemoclaw_and_retried_by_hand_otherwise() 
     let diagnosis =
         triage(Some(Stage::SandboxCreate), Options { exit_status: Some(1), ..Options::default() }, "Error: something new\n", Told::AtStart);
     assert_eq!(diagnosis.kind, Kind::Unknown);
+    assert!(diagnosis.explanation.ends_with("The last lines that look like errors are shown."), "{}", diagnosis.explanation);
     let planned = |frontend: Frontend| {
         plan(&PlanInput {
             diagnosis: &diagnosis,
