@@ -145,9 +145,11 @@ fn an_unset_placeholder_stops_a_posix_shell_before_the_program_runs() {
     }
 }
 
-/// What a person is shown of a word: each control character as U+FFFD.
+/// What a person is shown of a word: each control character, and each bidirectional
+/// formatting character (which would reorder the word on screen), as U+FFFD.
 fn as_shown(word: &str) -> String {
-    word.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect()
+    let reorders = |c: char| matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    word.chars().map(|c| if c.is_control() || reorders(c) { '\u{fffd}' } else { c }).collect()
 }
 
 proptest! {
