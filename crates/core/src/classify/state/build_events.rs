@@ -82,3 +82,34 @@ impl Analysis<'_> {
         self.timeline.last_marker.clone_from(&self.build.step.marker);
     }
 }
+
+/// Where a build stood when no step of it was running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BuildEnd {
+    /// The builder said it ended the build.
+    Finished,
+    /// Buildah was writing the image (`COMMIT`), after the last Dockerfile step.
+    Committing,
+}
+
+impl Analysis<'_> {
+    /// How the build stood where the output ends, when no step was running: its builder
+    /// said it ended it, or the step running is buildah's own `COMMIT` (the image being
+    /// written, no Dockerfile step left). A run that ends then did not fail in a step.
+    pub(crate) fn build_end(&self) -> Option<BuildEnd> {
+        let committing = self
+            .build
+            .step
+            .instruction
+            .as_deref()
+            .and_then(|i| i.split_whitespace().next())
+            .is_some_and(|w| w.eq_ignore_ascii_case("COMMIT"));
+        if self.build_ended {
+            Some(BuildEnd::Finished)
+        } else if committing {
+            Some(BuildEnd::Committing)
+        } else {
+            None
+        }
+    }
+}

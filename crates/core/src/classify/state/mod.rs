@@ -4,6 +4,7 @@
 //! keeps nothing per line, so memory stays bounded however long the log is.
 
 mod build_events;
+pub(crate) use build_events::BuildEnd;
 mod build_step;
 mod dockerfile_frame;
 mod errors;
@@ -53,15 +54,6 @@ enum Attribution {
     AsItStreams,
     /// The phase the line was printed in: it is examined late, from a window.
     PrintedIn(Option<Phase>),
-}
-
-/// Where a build stood when no step of it was running.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BuildEnd {
-    /// The builder said it ended the build.
-    Finished,
-    /// Buildah was writing the image (`COMMIT`), after the last Dockerfile step.
-    Committing,
 }
 
 /// The streaming state of one classification.
@@ -143,26 +135,6 @@ impl<'r> Analysis<'r> {
     /// The phase reached so far.
     pub(crate) fn phase(&self) -> Option<Phase> {
         self.timeline.phase
-    }
-
-    /// How the build stood where the output ends, when no step was running: its builder
-    /// said it ended it, or the step running is buildah's own `COMMIT` (the image being
-    /// written, no Dockerfile step left). A run that ends then did not fail in a step.
-    pub(crate) fn build_end(&self) -> Option<BuildEnd> {
-        let committing = self
-            .build
-            .step
-            .instruction
-            .as_deref()
-            .and_then(|i| i.split_whitespace().next())
-            .is_some_and(|w| w.eq_ignore_ascii_case("COMMIT"));
-        if self.build_ended {
-            Some(BuildEnd::Finished)
-        } else if committing {
-            Some(BuildEnd::Committing)
-        } else {
-            None
-        }
     }
 
     /// Whether a marker that places the output in a phase was seen.
