@@ -1,15 +1,8 @@
 //! Arbitrary bytes never panic the classifier, and the answer does not depend on how
 //! the input is cut into pieces or on the scan buffer's size.
 
-use std::sync::OnceLock;
-
 use proptest::prelude::*;
-use sandbox_triage_core::{Catalogue, Classifier, Diagnosis, Options, Stage, StageRules};
-
-fn catalogue() -> &'static Catalogue {
-    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-    CATALOGUE.get_or_init(|| Catalogue::builtin().expect("built-in rules"))
-}
+use sandbox_triage_core::{Classifier, Diagnosis, Options, Stage, StageRules};
 
 /// Pieces real output is made of, so generated input reaches the rules, not only the
 /// scanner: phrases, markers, summaries, escapes, rewrites, invalid UTF-8.
@@ -81,8 +74,8 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(input in proptest::collection::vec(any::<u8>(), 0..2048), exit in proptest::option::of(any::<i32>())) {
         for stage in Stage::all() {
-            let rules = StageRules::new(catalogue(), stage);
-            let diagnosis = classify_in_pieces(&rules, options(exit), 64, &input, &[]);
+            let rules = crate::support::rules(stage);
+            let diagnosis = classify_in_pieces(rules, options(exit), 64, &input, &[]);
             let _ = sandbox_triage_core::diagnosis_json(&diagnosis);
             let _ = sandbox_triage_core::diagnosis_human(&diagnosis, sandbox_triage_core::Style::default());
         }
@@ -91,9 +84,9 @@ proptest! {
     #[test]
     fn the_answer_does_not_depend_on_how_input_is_cut(input in log_bytes(), cuts in proptest::collection::vec(any::<usize>(), 0..8), exit in proptest::option::of(0i32..3)) {
         for stage in [Stage::SandboxCreate, Stage::GatewayStart] {
-            let rules = StageRules::new(catalogue(), stage);
-            let whole = classify_in_pieces(&rules, options(exit), 97, &input, &[]);
-            let pieces = classify_in_pieces(&rules, options(exit), 97, &input, &cuts);
+            let rules = crate::support::rules(stage);
+            let whole = classify_in_pieces(rules, options(exit), 97, &input, &[]);
+            let pieces = classify_in_pieces(rules, options(exit), 97, &input, &cuts);
             prop_assert_eq!(whole, pieces);
         }
     }
@@ -102,18 +95,17 @@ proptest! {
     fn the_answer_does_not_depend_on_the_buffer_size_when_lines_fit(input in log_bytes(), exit in proptest::option::of(0i32..3)) {
         // Lines longer than the small buffer are examined in pieces; keep them shorter.
         prop_assume!(input.split(|&b| b == b'\n').all(|line| line.len() < 200));
-        let rules = StageRules::new(catalogue(), Stage::SandboxCreate);
-        let small = classify_in_pieces(&rules, options(exit), 256, &input, &[]);
-        let large = classify_in_pieces(&rules, options(exit), 1 << 20, &input, &[]);
+        let rules = crate::support::rules(Stage::SandboxCreate);
+        let small = classify_in_pieces(rules, options(exit), 256, &input, &[]);
+        let large = classify_in_pieces(rules, options(exit), 1 << 20, &input, &[]);
         prop_assert_eq!(small, large);
     }
 }
 
 #[test]
 fn a_single_100_mib_line_is_read_in_bounded_pieces() {
-    let catalogue = Catalogue::builtin().expect("built-in rules");
-    let rules = StageRules::new(&catalogue, Stage::SandboxCreate);
-    let mut classifier = Classifier::new(&rules, Options::default());
+    let rules = crate::support::rules(Stage::SandboxCreate);
+    let mut classifier = Classifier::new(rules, Options::default());
     let chunk = vec![b'x'; 1 << 20];
     for _ in 0..100 {
         classifier.feed(&chunk);
@@ -127,10 +119,9 @@ fn a_single_100_mib_line_is_read_in_bounded_pieces() {
 
 #[test]
 fn empty_and_binary_input_are_unknown() {
-    let catalogue = Catalogue::builtin().expect("built-in rules");
-    let rules = StageRules::new(&catalogue, Stage::SandboxCreate);
+    let rules = crate::support::rules(Stage::SandboxCreate);
     for input in [&b""[..], b"\0\0\0\xff\xfe", b"\n\n\n", b"\r\r\r"] {
-        let d = classify_in_pieces(&rules, Options::default(), 1 << 20, input, &[]);
+        let d = classify_in_pieces(rules, Options::default(), 1 << 20, input, &[]);
         assert_eq!(d.kind, sandbox_triage_core::Kind::Unknown, "{input:?}");
     }
 }
@@ -145,8 +136,8 @@ proptest! {
         command in r#"[a-z &|;'"\\é]{0,40}"#,
     ) {
         let log = format!("Step 2/3 : RUN {command}\n/bin/sh: 1: {command}: not found\nThe command '/bin/sh -c {command}' returned a non-zero code: 127\n");
-        let rules = StageRules::new(catalogue(), Stage::SandboxCreate);
-        let mut diagnosis = classify_in_pieces(&rules, options(Some(127)), 64, log.as_bytes(), &[]);
+        let rules = crate::support::rules(Stage::SandboxCreate);
+        let mut diagnosis = classify_in_pieces(rules, options(Some(127)), 64, log.as_bytes(), &[]);
         sandbox_triage_core::place_in_dockerfile(&mut diagnosis, "Dockerfile", &dockerfile);
         sandbox_triage_core::place_in_dockerfile(&mut diagnosis, "Dockerfile", &format!("FROM a\nRUN {command}\n{dockerfile}"));
         let _ = sandbox_triage_core::diagnosis_human(&diagnosis, sandbox_triage_core::Style::default());

@@ -1,14 +1,11 @@
 //! How the classifier reads real-world output shapes: phases, facts, hostile lines,
 //! terminal effects, versions and warnings.
 
-use sandbox_triage_core::{
-    classify, classify_provider, Catalogue, Engine, Kind, Options, Phase, ProviderFailure, Stage, StageRules, Version,
-};
+use sandbox_triage_core::{classify, classify_provider, Engine, Kind, Options, Phase, ProviderFailure, Stage, Version};
 
 fn run(stage: Stage, options: Options, text: &str) -> sandbox_triage_core::Diagnosis {
-    let catalogue = Catalogue::builtin().expect("built-in rules load");
-    let rules = StageRules::new(&catalogue, stage);
-    classify(&rules, options, text.as_bytes())
+    let rules = crate::support::rules(stage);
+    classify(rules, options, text.as_bytes())
 }
 
 fn create(text: &str) -> sandbox_triage_core::Diagnosis {
@@ -163,8 +160,8 @@ fn the_gateway_migration_rule_follows_miette_wrapping_only_nearby() {
 #[test]
 fn provider_validation_follows_nemoclaw_order() {
     let p = |http: Option<u16>, curl: Option<i32>, message: &str| {
-        let rules = StageRules::new(&Catalogue::builtin().expect("built-in rules load"), Stage::ProviderValidation);
-        let d = classify_provider(&rules, &ProviderFailure { message, http_status: http, curl_status: curl });
+        let rules = crate::support::rules(Stage::ProviderValidation);
+        let d = classify_provider(rules, &ProviderFailure { message, http_status: http, curl_status: curl });
         (d.kind, d.retry.map(|r| format!("{r:?}").to_lowercase()).unwrap_or_default())
     };
     assert_eq!(p(None, Some(7), ""), (Kind::Transport, "retry".into()));

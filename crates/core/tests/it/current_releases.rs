@@ -4,19 +4,19 @@
 
 use std::path::Path;
 
-use sandbox_triage_core::{classify, Catalogue, Diagnosis, Era, Kind, Options, Phase, Stage, StageRules};
+use sandbox_triage_core::{classify, Diagnosis, Era, Kind, Options, Phase, Stage};
 use sandbox_triage_testkit::CorpusCase;
 
 fn corpus_file(name: &str) -> Diagnosis {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus").join(format!("{name}.log"));
     let case = CorpusCase::parse(name, &std::fs::read(&path).expect("corpus file"));
     let options = Options { exit_status: case.exit_status(), ..Options::default() };
-    classify(&StageRules::new(&Catalogue::builtin().expect("rules"), Stage::SandboxCreate), options, &case.payload)
+    classify(crate::support::rules(Stage::SandboxCreate), options, &case.payload)
 }
 
 fn create(log: &str) -> Diagnosis {
-    let rules = StageRules::new(&Catalogue::builtin().expect("rules"), Stage::SandboxCreate);
-    classify(&rules, Options { exit_status: Some(1), ..Options::default() }, log.as_bytes())
+    let rules = crate::support::rules(Stage::SandboxCreate);
+    classify(rules, Options { exit_status: Some(1), ..Options::default() }, log.as_bytes())
 }
 
 #[test]

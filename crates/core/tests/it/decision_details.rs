@@ -39,41 +39,41 @@ fn evidence_keeps_the_last_twelve_lines() {
 
 #[test]
 fn only_a_build_failure_reports_a_failed_step() {
-    let rules = StageRules::new(&Catalogue::builtin().expect("rules"), Stage::SandboxCreate);
+    let rules = crate::support::rules(Stage::SandboxCreate);
     let upload_after_steps = "  Step 9/9 : CMD [\"x\"]\n  Successfully built 9f8e7d6c5b4a\n  Built image openshell/sandbox-from:1\n  Pushing image openshell/sandbox-from:1 into gateway \"spark\"\n  [progress] Exported 12 MiB\nError:   × failed to upload image tar into container\n  ╰─▶ Docker responded with status code 404: No such container: openshell-cluster-spark\n";
-    let d = classify(&rules, Options { exit_status: Some(1), ..Options::default() }, upload_after_steps.as_bytes());
+    let d = classify(rules, Options { exit_status: Some(1), ..Options::default() }, upload_after_steps.as_bytes());
     assert_eq!(d.kind, Kind::ImageUploadContainerMissing);
     assert_eq!(d.failed_step, None);
     // A builder's summary, then a failure of a later phase: the later one is the answer,
     // and it has no failed step.
     let later = "  Step 2/3 : RUN make\nThe command '/bin/sh -c make' returned a non-zero code: 2\n  Built image openshell/sandbox-from:1\n  Pushing image openshell/sandbox-from:1 into gateway \"g\"\nError:   × failed to upload image tar into container\n  ╰─▶ Docker responded with status code 404: No such container: openshell-cluster-g\n";
-    let d = classify(&rules, Options { exit_status: Some(1), ..Options::default() }, later.as_bytes());
+    let d = classify(rules, Options { exit_status: Some(1), ..Options::default() }, later.as_bytes());
     assert_eq!((d.kind, d.failed_step), (Kind::ImageUploadContainerMissing, None));
     // In the build phase, another failure reports the step that was running, when one was.
     let stalled = "Building image openshell/sandbox-from:1 from ./Dockerfile\n  Step 6/35 : RUN npm ci\nError:   × Docker build produced no output for 1800s.\n";
-    let d = classify(&rules, Options { exit_status: Some(1), ..Options::default() }, stalled.as_bytes());
+    let d = classify(rules, Options { exit_status: Some(1), ..Options::default() }, stalled.as_bytes());
     assert_eq!((d.kind, d.failed_step.and_then(|s| s.number)), (Kind::BuildStalled, Some(6)));
     let engine = "Building image openshell/sandbox-from:1 from ./Dockerfile\nError:   × failed to query local Docker daemon info\n";
-    let d = classify(&rules, Options { exit_status: Some(1), ..Options::default() }, engine.as_bytes());
+    let d = classify(rules, Options { exit_status: Some(1), ..Options::default() }, engine.as_bytes());
     assert_eq!((d.kind, d.phase, d.failed_step), (Kind::DockerUnreachable, Some(Phase::Build), None));
     let build = "  Step 4/9 : RUN make\nmake: *** [all] Error 2\nThe command '/bin/sh -c make' returned a non-zero code: 2\n";
-    let d = classify(&rules, Options { exit_status: Some(1), ..Options::default() }, build.as_bytes());
+    let d = classify(rules, Options { exit_status: Some(1), ..Options::default() }, build.as_bytes());
     assert_eq!(d.kind, Kind::BuildStepFailed);
     assert_eq!(d.failed_step.and_then(|s| s.number), Some(4));
 }
 
 #[test]
 fn an_unknown_answer_says_where_the_output_ended() {
-    let rules = StageRules::new(&Catalogue::builtin().expect("rules"), Stage::SandboxCreate);
+    let rules = crate::support::rules(Stage::SandboxCreate);
     let cases = [
         ("  [progress] Uploaded to gateway\n", Phase::Import, "ended during the import"),
         ("  Pushing image x:1 into gateway \"g\"\n", Phase::Export, "ended in phase export: exporting the built image"),
     ];
     for (log, phase, says) in cases {
-        let d = classify(&rules, Options { exit_status: Some(1), ..Options::default() }, log.as_bytes());
+        let d = classify(rules, Options { exit_status: Some(1), ..Options::default() }, log.as_bytes());
         assert_eq!((d.kind, d.phase), (Kind::Unknown, Some(phase)));
         assert!(d.explanation.contains(says), "{}", d.explanation);
     }
-    let d = classify(&rules, Options { exit_status: Some(1), ..Options::default() }, b"nothing to see\n");
+    let d = classify(rules, Options { exit_status: Some(1), ..Options::default() }, b"nothing to see\n");
     assert!(d.explanation.starts_with("No known failure signature in the output."), "{}", d.explanation);
 }

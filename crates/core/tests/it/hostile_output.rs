@@ -1,14 +1,11 @@
 //! Build output is untrusted: whatever a `RUN` step prints, the built image taken from
 //! the log is a valid reference, and OpenShell's own last line wins.
 
-use std::sync::OnceLock;
-
 use proptest::prelude::*;
-use sandbox_triage_core::{classify, Catalogue, ImageRef, Options, Stage, StageRules};
+use sandbox_triage_core::{classify, ImageRef, Options, Stage, StageRules};
 
 fn rules() -> &'static StageRules {
-    static RULES: OnceLock<StageRules> = OnceLock::new();
-    RULES.get_or_init(|| StageRules::new(&Catalogue::builtin().expect("rules"), Stage::SandboxCreate))
+    crate::support::rules(Stage::SandboxCreate)
 }
 
 fn token() -> impl Strategy<Value = String> {

@@ -1,5 +1,6 @@
-//! The library's integration tests, one binary: each module tests one concern through
-//! the public API.
+//! The library's integration tests: each module tests one concern through the public
+//! API. None starts a process (the `shells` binary holds those), so the whole binary
+//! runs in seconds, which is what a mutation run pays for every mutant.
 
 mod arbitrary_input;
 mod attacks;
@@ -8,6 +9,8 @@ mod build_output_trust;
 mod catalogue;
 mod causes;
 mod corpus;
+#[path = "../common/corpus_plans.rs"]
+mod corpus_plans;
 mod current_releases;
 mod decision_details;
 mod engine_mismatch;
@@ -20,7 +23,7 @@ mod real_logs;
 mod reconstruct;
 mod rule_files;
 mod secret_formats;
-mod shell_roundtrip;
 mod step_prints_openshell;
+#[path = "../common/support.rs"]
 mod support;
 mod told_later;

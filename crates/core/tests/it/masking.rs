@@ -162,16 +162,13 @@ fn the_create_context_shows_no_secret_and_no_escape() {
 
 #[test]
 fn a_provider_message_is_masked_once_joined() {
-    let rules = sandbox_triage_core::StageRules::new(
-        &sandbox_triage_core::Catalogue::builtin().expect("rules"),
-        sandbox_triage_core::Stage::ProviderValidation,
-    );
+    let rules = crate::support::rules(sandbox_triage_core::Stage::ProviderValidation);
     let failure = sandbox_triage_core::ProviderFailure {
         message: "Unauthorized: Authorization: Bearer\n  abcdefgh12345678SECRET\n",
         http_status: Some(401),
         curl_status: None,
     };
-    let d = sandbox_triage_core::classify_provider(&rules, &failure);
+    let d = sandbox_triage_core::classify_provider(rules, &failure);
     let shown = every_output(&d, None).to_lowercase();
     assert!(!shown.contains("abcdefgh12345678"), "{shown}");
 }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use sandbox_triage_core::{classify, Catalogue, Diagnosis, Kind, Options, Phase, Stage, StageRules, StageSet, Triage};
+use sandbox_triage_core::{classify, Catalogue, Diagnosis, Kind, Options, Phase, Stage, StageSet, Triage};
 use sandbox_triage_testkit::CorpusCase;
 
 fn corpus(name: &str) -> CorpusCase {
@@ -117,16 +117,16 @@ fn phrases_broken_across_lines_still_match() {
 fn a_run_stopped_from_outside_is_interrupted_not_a_broken_dockerfile() {
     let d = real("interrupted__sigint-exit130-build-step-constructed");
     assert_eq!((d.kind, d.phase), (Kind::Interrupted, Some(Phase::Build)), "{d:#?}");
-    let rules = StageRules::new(&Catalogue::builtin().expect("rules"), Stage::SandboxCreate);
+    let rules = crate::support::rules(Stage::SandboxCreate);
     let log = b"  Step 4/9 : RUN npm install\nnpm http fetch GET 200 https://registry.npmjs.org/lodash 120ms\n";
     for (status, signal) in [(Some(130), None), (Some(143), None), (Some(129), None), (Some(1), Some(2))] {
-        let d = classify(&rules, Options { exit_status: status, signal, ..Options::default() }, log);
+        let d = classify(rules, Options { exit_status: status, signal, ..Options::default() }, log);
         assert_eq!(d.kind, Kind::Interrupted, "{status:?} {signal:?}");
     }
     // A decisive failure before the interruption still decides.
     let failed = b"  Step 4/9 : RUN npm install\nnpm error code ENOTFOUND\nnpm error network request to https://registry.npmjs.org/x failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org\nThe command '/bin/sh -c npm install' returned a non-zero code: 1\n";
-    assert_eq!(classify(&rules, Options { exit_status: Some(130), ..Options::default() }, failed).kind, Kind::BuildStepNetworkFailed);
-    assert_eq!(classify(&rules, Options { exit_status: Some(137), ..Options::default() }, log).kind, Kind::BuildStepFailed);
+    assert_eq!(classify(rules, Options { exit_status: Some(130), ..Options::default() }, failed).kind, Kind::BuildStepNetworkFailed);
+    assert_eq!(classify(rules, Options { exit_status: Some(137), ..Options::default() }, log).kind, Kind::BuildStepFailed);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! step's output, whichever builder frames them: they decide no kind, no phase past the
 //! build, no fact, and no plan step. A step that then fails is still the build's failure.
 
-use sandbox_triage_core::{Catalogue, Classifier, Diagnosis, Engine, Kind, Options, Phase, Stage, StageRules};
+use sandbox_triage_core::{Classifier, Diagnosis, Engine, Kind, Options, Phase, Stage};
 
 use crate::support::{create, plan_commands, plan_for};
 
@@ -234,14 +234,14 @@ fn commands(d: &Diagnosis) -> String {
 /// The answer for `log`, read whole, from a stream (the reading thread cuts it), and in
 /// scan buffers that hold every line but cut the output in many places.
 fn answers(log: &str, exit: Option<i32>) -> Vec<(String, Diagnosis)> {
-    let rules = StageRules::new(&Catalogue::builtin().expect("built-in rules load"), Stage::SandboxCreate);
+    let rules = crate::support::rules(Stage::SandboxCreate);
     let options = Options { exit_status: exit, ..Options::default() };
     let mut answers = vec![("whole".to_owned(), create(log, exit))];
-    let mut read = Classifier::new(&rules, options);
+    let mut read = Classifier::new(rules, options);
     read.read_from(log.as_bytes()).expect("reads");
     answers.push(("read from a stream".to_owned(), read.finish()));
     for capacity in [256, 1024] {
-        let mut small = Classifier::with_buffer(&rules, options, capacity);
+        let mut small = Classifier::with_buffer(rules, options, capacity);
         small.feed(log.as_bytes());
         answers.push((format!("in a {capacity}-byte buffer"), small.finish()));
     }

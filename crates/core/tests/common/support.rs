@@ -1,14 +1,31 @@
 //! What the attack tests share: classifying a create's output, its plan, and every
 //! output a diagnosis and its plan can be rendered to.
 
+use std::sync::OnceLock;
+
 use sandbox_triage_core::{
     classify, plan, plan_human, plan_json, plan_script, Arch, Catalogue, CreateInvocation, Diagnosis, Frontend, Host, Options, Os, Plan,
     PlanInput, Stage, StageRules, Style,
 };
 
+/// The built-in catalogue, loaded once per test binary.
+pub(crate) fn catalogue() -> &'static Catalogue {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    CATALOGUE.get_or_init(|| Catalogue::builtin().expect("built-in rules load"))
+}
+
+/// The built-in rules of `stage`, compiled once per test binary: compiling them costs
+/// more than classifying most logs, and a test that classifies hundreds of logs would
+/// otherwise spend its time there.
+pub(crate) fn rules(stage: Stage) -> &'static StageRules {
+    static RULES: OnceLock<Vec<OnceLock<StageRules>>> = OnceLock::new();
+    let slots = RULES.get_or_init(|| Stage::all().map(|_| OnceLock::new()).collect());
+    let index = Stage::all().position(|s| s == stage).expect("a stage of the list");
+    slots[index].get_or_init(|| StageRules::new(catalogue(), stage))
+}
+
 pub(crate) fn create(text: &str, exit_status: Option<i32>) -> Diagnosis {
-    let rules = StageRules::new(&Catalogue::builtin().expect("built-in rules load"), Stage::SandboxCreate);
-    classify(&rules, Options { exit_status, ..Options::default() }, text.as_bytes())
+    classify(rules(Stage::SandboxCreate), Options { exit_status, ..Options::default() }, text.as_bytes())
 }
 
 /// The plan on a Linux host, with the create's argv when given.
