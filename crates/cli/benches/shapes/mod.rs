@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+mod dense;
+
 /// One shape: its name, a block generator (block `i` into `out`), the failure that ends
 /// it, and the kind that failure must be classified as.
 pub(crate) struct Shape {
@@ -18,6 +20,8 @@ pub(crate) const SHAPES: &[Shape] = &[
     Shape { name: "buildkit-plain", block: buildkit_plain, failure: BUILDKIT_FAILURE, kind: "build_step_failed" },
     Shape { name: "buildkit-tty", block: buildkit_tty, failure: BUILDKIT_FAILURE, kind: "build_step_failed" },
     Shape { name: "buildah", block: buildah, failure: BUILDAH_FAILURE, kind: "build_step_failed" },
+    Shape { name: "classic-dense", block: dense::classic, failure: CLASSIC_FAILURE, kind: "build_step_network_failed" },
+    Shape { name: "buildah-dense", block: dense::buildah, failure: BUILDAH_FAILURE, kind: "build_step_failed" },
     Shape { name: "pip-npm", block: pip_npm, failure: NPM_FAILURE, kind: "build_step_network_failed" },
     Shape { name: "compiler", block: compiler, failure: CLASSIC_FAILURE, kind: "build_step_network_failed" },
     Shape { name: "nemoclaw", block: nemoclaw, failure: UPLOAD_FAILURE, kind: "image_upload_container_missing" },

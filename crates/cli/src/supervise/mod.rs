@@ -11,6 +11,8 @@ pub(crate) mod job_control;
 pub(crate) mod progress;
 pub(crate) mod pty;
 pub(crate) mod spawn;
+#[cfg(target_os = "linux")]
+mod splice;
 pub(crate) mod spool;
 mod terminal_line;
 pub(crate) mod watch;

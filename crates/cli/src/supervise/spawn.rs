@@ -14,9 +14,9 @@
 //! write error (a full disk) drops what cannot be written, and the child carries on.
 
 use std::ffi::OsString;
-use std::fs::OpenOptions;
+use std::fs::{File, OpenOptions};
 use std::io::{self, ErrorKind, Read, Write};
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
@@ -78,7 +78,7 @@ pub(crate) struct Supervised {
     signals: signal_hook::iterator::Handle,
 }
 
-const CHUNK: usize = 256 * 1024;
+pub(super) const CHUNK: usize = 256 * 1024;
 /// The pipe capacity asked for (Linux's default limit for an unprivileged process): a
 /// fast child and its reader trade places a sixteenth as often as with 64 KiB.
 const PIPE: nix::libc::c_int = 1 << 20;
@@ -94,7 +94,7 @@ fn our_terminal() -> Option<Foreground> {
 
 /// `pipe` with its capacity raised where the system allows (Linux; elsewhere, or over
 /// the limit, it keeps its own).
-fn widened<P: AsFd>(pipe: P) -> P {
+pub(super) fn widened<P: AsFd>(pipe: P) -> P {
     #[cfg(target_os = "linux")]
     {
         let _ = nix::fcntl::fcntl(pipe.as_fd().as_raw_fd(), nix::fcntl::FcntlArg::F_SETPIPE_SZ(PIPE));
@@ -102,8 +102,15 @@ fn widened<P: AsFd>(pipe: P) -> P {
     pipe
 }
 
-fn reader(mut from: impl Read, stream: Stream, spool: &Spool, quiet: &AtomicBool, live: &Live) {
-    read_pipe(&mut from, stream, spool, quiet, live.started);
+fn reader(from: &File, stream: Stream, spool: &Spool, quiet: &AtomicBool, live: &Live) {
+    #[cfg(target_os = "linux")]
+    let spliced = super::splice::applies(from, stream)
+        && matches!(super::splice::pass(from, stream, spool, quiet, live.started), super::splice::Spliced::Finished);
+    #[cfg(not(target_os = "linux"))]
+    let spliced = false;
+    if !spliced {
+        read_pipe(&mut &*from, stream, spool, quiet, live.started);
+    }
     live.readers_open.fetch_sub(1, Ordering::SeqCst);
     spool.producer_done();
 }
@@ -207,17 +214,17 @@ pub(crate) fn spawn(argv: &[OsString]) -> Result<Supervised, SpawnError> {
             if let Ok(resizable) = master.try_clone() {
                 super::pty::follow_size(resizable, Arc::clone(&quiet));
             }
-            Some(Box::new(master) as Box<dyn Read + Send>)
+            Some(master)
         }
-        None => child.stdout.take().map(|p| Box::new(widened(p)) as Box<dyn Read + Send>),
+        None => child.stdout.take().map(|p| File::from(OwnedFd::from(widened(p)))),
     };
-    let stderr = if stderr_on_pty { None } else { child.stderr.take().map(|p| Box::new(widened(p)) as Box<dyn Read + Send>) };
+    let stderr = if stderr_on_pty { None } else { child.stderr.take().map(|p| File::from(OwnedFd::from(widened(p)))) };
     for (stream, pipe) in [(Stream::Out, stdout), (Stream::Err, stderr)] {
         match pipe {
             Some(pipe) => {
                 let (spool, quiet, live) = (Arc::clone(&spool), Arc::clone(&quiet), Arc::clone(&live));
                 live.readers_open.fetch_add(1, Ordering::SeqCst);
-                std::thread::spawn(move || reader(pipe, stream, &spool, &quiet, &live));
+                std::thread::spawn(move || reader(&pipe, stream, &spool, &quiet, &live));
             }
             None => spool.producer_done(),
         }

@@ -98,6 +98,47 @@ fn both_streams_pass_through_byte_for_byte_with_invalid_utf8_and_endless_lines()
     assert!(out.stderr.starts_with(&err_bytes), "stderr differs");
 }
 
+/// On Linux the output is spliced to a file or a pipe, and written where splicing is
+/// refused (a file opened for appending): the bytes are the same every way, and so is the
+/// answer.
+#[test]
+fn output_to_a_file_an_appended_file_and_a_pipe_is_the_same() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut out_bytes = b"  Step 2/3 : RUN curl -fsSL https://example.invalid/x | sh\n\xff\xfe\n".to_vec();
+    out_bytes.extend(b"  Get:1 http://deb.debian.org/debian bookworm InRelease\n".repeat(40_000));
+    out_bytes.extend(b"curl: (6) Could not resolve host: example.invalid\nThe command '/bin/sh -c curl -fsSL https://example.invalid/x | sh' returned a non-zero code: 6\n");
+    let out_file = dir.path().join("out");
+    fs::write(&out_file, &out_bytes).expect("write");
+    let child = script(dir.path(), "child.sh", &format!("cat '{}'\nexit 1", out_file.display()));
+    let (plain, appended) = (dir.path().join("plain"), dir.path().join("appended"));
+    fs::write(&appended, b"before\n").expect("write");
+    let (child, bin) = (child.display(), BIN);
+    let shell = format!(
+        "'{bin}' run --json-out '{0}.json' -- '{child}' >'{0}' 2>/dev/null; echo $? >'{0}.status'
+         '{bin}' run --json-out '{1}.json' -- '{child}' >>'{1}' 2>/dev/null; echo $? >'{1}.status'",
+        plain.display(),
+        appended.display()
+    );
+    let status = Command::new("sh").args(["-c", &shell]).stdin(Stdio::null()).status().expect("sh");
+    assert!(status.success());
+    let piped_json = dir.path().join("piped.json");
+    let piped = run(&["run", "--json-out", piped_json.to_str().expect("path"), "--", &child.to_string()]);
+    assert_eq!(piped.status.code(), Some(1));
+    assert!(piped.stdout == out_bytes, "through a pipe, stdout differs");
+    assert!(fs::read(&plain).expect("plain") == out_bytes, "to a file, stdout differs");
+    assert!(fs::read(&appended).expect("appended") == [&b"before\n"[..], &out_bytes].concat(), "appended, stdout differs");
+    let diagnosis = |json: &Path| -> serde_json::Value {
+        let value: serde_json::Value = serde_json::from_slice(&fs::read(json).expect("--json-out")).expect("JSON");
+        value["diagnosis"].clone()
+    };
+    let answer = diagnosis(&piped_json);
+    assert_eq!(answer["kind"], "build_step_network_failed");
+    for path in [&plain, &appended] {
+        assert_eq!(diagnosis(&path.with_extension("json")), answer, "{}", path.display());
+        assert_eq!(fs::read_to_string(path.with_extension("status")).expect("status").trim(), "1");
+    }
+}
+
 #[test]
 fn exit_statuses_are_the_commands_own() {
     let out = run(&["run", "--", "sh", "-c", "echo fine; exit 0"]);

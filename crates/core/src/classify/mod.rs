@@ -156,8 +156,8 @@ impl<'r> Classifier<'r> {
     pub fn begun_after(&self, line: u64) -> Vec<(u64, Begun)> {
         let Driver::Log { analysis, .. } = &self.driver else { return Vec::new() };
         let mut begun: Vec<(u64, Begun)> = analysis.timeline.entered_after(line).map(|(at, phase)| (at, Begun::Phase(phase))).collect();
-        let steps = analysis.build.begun.iter().filter(|(at, _)| *at > line);
-        begun.extend(steps.map(|(at, step)| (*at, Begun::Step(crate::redact(step).into_owned()))));
+        let steps = analysis.build.begun.iter().filter(|step| step.line > line);
+        begun.extend(steps.map(|step| (step.line, Begun::Step(crate::redact(&step.shown()).into_owned()))));
         // A phase before a step on its own line: the build begins with its first step.
         begun.sort_by_key(|(at, what)| (*at, matches!(what, Begun::Step(_))));
         begun

@@ -24,6 +24,8 @@ const SCAN_TARGET: usize = 16;
 /// Up to this many literals, the merging below is done pair by pair (it is quadratic,
 /// and exact); above it, by one prefix length for all, which is near-linear.
 const PAIRWISE_MAX: usize = 256;
+/// Most anchors a line's search is a DFA for.
+const DFA_MAX: usize = 1024;
 
 /// The literals the chunk search needs. An anchor that contains another anchor is found
 /// through the shorter one, so only the shortest survive. When more remain than the
@@ -234,9 +236,10 @@ impl AnchorSet {
             })
         });
         let searchers = lists.into_iter().map(|l| Searcher::new(l)).collect();
-        // A DFA: lines are short, and this runs on every candidate line. Thousands of
-        // user anchors would make a DFA large: then the automaton picks its own kind.
-        let kind = (anchors.len() <= PAIRWISE_MAX).then_some(aho_corasick::AhoCorasickKind::DFA);
+        // A DFA: lines are short, and this runs on every candidate line (the built-in
+        // catalogue's few hundred anchors make one of about a MiB). Thousands of user
+        // anchors would make a DFA large: then the automaton picks its own kind.
+        let kind = (anchors.len() <= DFA_MAX).then_some(aho_corasick::AhoCorasickKind::DFA);
         let all_in_line = AhoCorasick::builder().kind(kind).build(&anchors).expect("anchors are plain literals");
         AnchorSet { anchors, searchers, by_scope, all_in_line }
     }

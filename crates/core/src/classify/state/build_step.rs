@@ -42,18 +42,31 @@ pub(crate) struct Step {
     pub(crate) vertex: Option<u32>,
 }
 
-impl Step {
-    /// The step as people are shown it (`[2/7] RUN make`), with the line of its marker;
-    /// `None` before the first step.
-    pub(crate) fn shown(&self) -> Option<(u64, String)> {
-        let marker = self.marker.as_ref()?;
-        let number = match (self.number, self.total) {
-            (Some(n), Some(t)) => format!("[{n}/{t}] "),
-            (Some(n), None) => format!("[{n}] "),
-            _ => String::new(),
-        };
-        let instruction = self.instruction.as_deref().unwrap_or("(no instruction)");
-        Some((marker.line, format!("{number}{}", single_spaced(instruction))))
+/// A step as people are shown it: `[2/7] RUN make`.
+fn shown(number: Option<u32>, total: Option<u32>, instruction: Option<&str>) -> String {
+    let number = match (number, total) {
+        (Some(n), Some(t)) => format!("[{n}/{t}] "),
+        (Some(n), None) => format!("[{n}] "),
+        _ => String::new(),
+    };
+    format!("{number}{}", single_spaced(instruction.unwrap_or("(no instruction)")))
+}
+
+/// A step begun, as [`Build::begun`] keeps it: put into words only when a caller asks,
+/// since a long build begins tens of thousands of steps nobody asks about.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BegunStep {
+    /// The line of its marker.
+    pub(crate) line: u64,
+    number: Option<u32>,
+    total: Option<u32>,
+    instruction: Option<String>,
+}
+
+impl BegunStep {
+    /// The step as people are shown it.
+    pub(crate) fn shown(&self) -> String {
+        shown(self.number, self.total, self.instruction.as_deref())
     }
 }
 
@@ -123,7 +136,7 @@ pub(crate) struct Build {
     replaying: bool,
     /// The last steps begun (marker line, as shown), for a caller following the build
     /// live: several can begin in one piece of output.
-    pub(crate) begun: VecDeque<(u64, String)>,
+    pub(crate) begun: VecDeque<BegunStep>,
     /// BuildKit's frame of the failed instruction in its Dockerfile.
     pub(crate) frame: super::dockerfile_frame::FrameReader,
     /// The first cause printed before any step header.
@@ -149,11 +162,15 @@ impl Build {
         }
         self.step = Step { marker, number, total, instruction, evidence: VecDeque::new(), cause: None, vertex };
         self.replaying = replay && self.summary.is_some();
-        if let (false, Some(shown)) = (self.replaying, self.step.shown()) {
-            if self.begun.len() == BEGUN_KEPT {
-                self.begun.pop_front();
+        if let (false, Some(marker)) = (self.replaying, &self.step.marker) {
+            // The oldest entry's buffer is reused: no allocation per step once full.
+            let mut begun = if self.begun.len() == BEGUN_KEPT { self.begun.pop_front().unwrap_or_default() } else { BegunStep::default() };
+            (begun.line, begun.number, begun.total) = (marker.line, self.step.number, self.step.total);
+            match (&mut begun.instruction, &self.step.instruction) {
+                (Some(kept), Some(instruction)) => instruction.clone_into(kept),
+                (kept, instruction) => kept.clone_from(instruction),
             }
-            self.begun.push_back(shown);
+            self.begun.push_back(begun);
         }
         if let (true, Some(summary)) = (self.replaying, &mut self.summary) {
             // The replay is often cut short of the line the step streamed before its
