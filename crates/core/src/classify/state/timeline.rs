@@ -62,3 +62,69 @@ impl Timeline {
         self.transitions.iter().rev().find(|(from, _)| *from <= line).and_then(|(_, phase)| *phase)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The build from line 3, the upload from 10, the create from 20.
+    fn through_create() -> Timeline {
+        let mut timeline = Timeline::default();
+        timeline.advance(Phase::Build, 3);
+        timeline.advance(Phase::Upload, 10);
+        timeline.advance(Phase::Create, 20);
+        timeline
+    }
+
+    fn entered_after(timeline: &Timeline, line: u64) -> Vec<(u64, Phase)> {
+        timeline.entered_after(line).collect()
+    }
+
+    #[test]
+    fn phases_entered_after_a_line_exclude_the_line_itself() {
+        let timeline = through_create();
+        assert_eq!(entered_after(&timeline, 0), [(3, Phase::Build), (10, Phase::Upload), (20, Phase::Create)]);
+        assert_eq!(entered_after(&timeline, 10), [(20, Phase::Create)]);
+        assert_eq!(entered_after(&timeline, 9), [(10, Phase::Upload), (20, Phase::Create)]);
+        assert!(entered_after(&timeline, 20).is_empty());
+    }
+
+    #[test]
+    fn a_phase_moved_after_a_line_only_when_it_changed_on_a_later_one() {
+        let timeline = through_create();
+        assert!(timeline.moved_after(19));
+        assert!(!timeline.moved_after(20), "the change on the line itself is not after it");
+        assert!(!timeline.moved_after(21));
+        assert!(!Timeline::default().moved_after(0));
+    }
+
+    #[test]
+    fn a_phase_never_moves_back_by_advancing() {
+        let mut timeline = through_create();
+        timeline.advance(Phase::Build, 30);
+        assert_eq!(timeline.phase, Some(Phase::Create));
+        assert!(!timeline.moved_after(20));
+    }
+
+    #[test]
+    fn going_back_to_the_build_forgets_only_the_phases_entered_after_it() {
+        let mut timeline = through_create();
+        timeline.revert_to_build(10);
+        assert_eq!(timeline.phase, Some(Phase::Build));
+        // The upload began on line 10 itself and stays; the build takes over from there.
+        assert_eq!(entered_after(&timeline, 5), [(10, Phase::Upload), (10, Phase::Build)]);
+        assert_eq!(timeline.phase_at(15), Some(Phase::Build));
+        assert_eq!(timeline.phase_at(25), Some(Phase::Build));
+        assert_eq!(timeline.phase_at(5), Some(Phase::Build));
+    }
+
+    #[test]
+    fn going_back_to_the_build_while_in_it_adds_nothing() {
+        let mut timeline = Timeline::default();
+        timeline.advance(Phase::Build, 3);
+        timeline.advance(Phase::Upload, 10);
+        timeline.revert_to_build(5);
+        assert_eq!(entered_after(&timeline, 0), [(3, Phase::Build)]);
+        assert_eq!(timeline.phase_at(12), Some(Phase::Build));
+    }
+}
