@@ -63,8 +63,8 @@ pub(crate) fn pass(from: &File, stream: Stream, spool: &Spool, quiet: &AtomicBoo
         let at = started.elapsed();
         // The copy is whole in the second pipe: tee copies only what fits there, and it
         // is emptied every round.
-        let mut chunk = vec![0; n];
-        if copy_out.read_exact(&mut chunk).is_err() {
+        let mut chunk = Vec::with_capacity(n);
+        if (&mut copy_out).take(n as u64).read_to_end(&mut chunk).map_or(true, |read| read != n) {
             // Never seen; the original bytes are still in the child's pipe.
             return Spliced::Stopped;
         }

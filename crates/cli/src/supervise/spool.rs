@@ -72,60 +72,63 @@ impl Disk {
         self.start == self.end
     }
 
+    /// Writes the record's head, then a chunk's bytes as they are: the chunk is never
+    /// copied on its way to the file.
     fn write(&mut self, event: &Event) -> io::Result<()> {
-        let record = encode(event);
-        self.file.write_all_at(&record, self.end)?;
-        self.end += record.len() as u64;
+        let (head, bytes) = encode(event);
+        self.file.write_all_at(&head, self.end)?;
+        self.file.write_all_at(bytes, self.end + HEAD as u64)?;
+        self.end += (HEAD + bytes.len()) as u64;
         Ok(())
     }
 
     fn read(&mut self) -> io::Result<Event> {
-        let mut head = [0u8; 9];
+        let mut head = [0u8; HEAD];
         self.file.read_exact_at(&mut head, self.start)?;
         let len = u64::from_le_bytes(head[1..9].try_into().unwrap_or_default());
         let mut body = vec![0; usize::try_from(len).map_err(|_| io::Error::other("a spooled record too long"))?];
-        self.file.read_exact_at(&mut body, self.start + 9)?;
-        self.start += 9 + len;
+        self.file.read_exact_at(&mut body, self.start + HEAD as u64)?;
+        self.start += HEAD as u64 + len;
         if self.is_empty() {
             // Drained: the space goes back.
             (self.start, self.end) = (0, 0);
             let _ = self.file.set_len(0);
         }
-        decode(head[0], &body)
+        decode(&head, body)
     }
 }
 
-/// A record: a tag byte, the payload's length (8 bytes, little-endian), the payload.
-fn encode(event: &Event) -> Vec<u8> {
-    let (tag, payload): (u8, Vec<u8>) = match event {
-        Event::Chunk(stream, bytes, at) => {
-            // When it arrived, in microseconds, then the bytes.
-            let mut payload = (at.as_micros() as u64).to_le_bytes().to_vec();
-            payload.extend_from_slice(bytes);
-            (u8::from(*stream == Stream::Err), payload)
-        }
-        Event::Closed(stream, ours) => (2, vec![u8::from(*stream == Stream::Err), u8::from(*ours)]),
-        Event::Exited(Ended::Code(code)) => (3, code.to_le_bytes().to_vec()),
-        Event::Exited(Ended::Signal(signal)) => (4, signal.to_le_bytes().to_vec()),
+/// A record's head: a tag byte, the body's length (8 bytes, little-endian), and 8 bytes
+/// more: when a chunk arrived (microseconds), or what ended (a stream, a status).
+const HEAD: usize = 17;
+
+/// A record: its head, and a chunk's bytes as its body (other events have none).
+fn encode(event: &Event) -> ([u8; HEAD], &[u8]) {
+    let (tag, value, body): (u8, [u8; 8], &[u8]) = match event {
+        Event::Chunk(stream, bytes, at) => (u8::from(*stream == Stream::Err), (at.as_micros() as u64).to_le_bytes(), bytes),
+        Event::Closed(stream, ours) => (2, [u8::from(*stream == Stream::Err), u8::from(*ours), 0, 0, 0, 0, 0, 0], &[]),
+        Event::Exited(Ended::Code(code)) => (3, i64::from(*code).to_le_bytes(), &[]),
+        Event::Exited(Ended::Signal(signal)) => (4, i64::from(*signal).to_le_bytes(), &[]),
     };
-    let mut record = Vec::with_capacity(9 + payload.len());
-    record.push(tag);
-    record.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    record.extend_from_slice(&payload);
-    record
+    let mut head = [0u8; HEAD];
+    head[0] = tag;
+    head[1..9].copy_from_slice(&(body.len() as u64).to_le_bytes());
+    head[9..].copy_from_slice(&value);
+    (head, body)
 }
 
-fn decode(tag: u8, body: &[u8]) -> io::Result<Event> {
-    let number = |b: &[u8]| i32::from_le_bytes(b.try_into().unwrap_or_default());
+fn decode(head: &[u8; HEAD], body: Vec<u8>) -> io::Result<Event> {
+    let value = u64::from_le_bytes(head[9..].try_into().unwrap_or_default());
+    let number = || {
+        i32::try_from(i64::from_le_bytes(head[9..].try_into().unwrap_or_default()))
+            .map_err(|_| io::Error::other("a spooled record is damaged"))
+    };
     let stream = |b: u8| if b == 1 { Stream::Err } else { Stream::Out };
-    Ok(match tag {
-        0 | 1 if body.len() >= 8 => {
-            let at = Duration::from_micros(u64::from_le_bytes(body[..8].try_into().unwrap_or_default()));
-            Event::Chunk(stream(tag), body[8..].to_vec(), at)
-        }
-        2 if body.len() == 2 => Event::Closed(stream(body[0]), body[1] == 1),
-        3 if body.len() == 4 => Event::Exited(Ended::Code(number(body))),
-        4 if body.len() == 4 => Event::Exited(Ended::Signal(number(body))),
+    Ok(match head[0] {
+        tag @ (0 | 1) => Event::Chunk(stream(tag), body, Duration::from_micros(value)),
+        2 if body.is_empty() => Event::Closed(stream(head[9]), head[10] == 1),
+        3 if body.is_empty() => Event::Exited(Ended::Code(number()?)),
+        4 if body.is_empty() => Event::Exited(Ended::Signal(number()?)),
         _ => return Err(io::Error::other("a spooled record is damaged")),
     })
 }
