@@ -9,13 +9,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-command -v cargo-mutants >/dev/null 2>&1 || cargo install cargo-mutants --locked
+# The version whose configuration and options this script is written for: in it, options
+# given here add to mutants.toml's exclusions rather than replace them.
+version=27.1.0
+if ! cargo mutants --version 2>/dev/null | grep -qx "cargo-mutants $version"; then
+  cargo install cargo-mutants --version "$version" --locked
+fi
 
-# Every exclusion carries its reason: the line before each pattern is a comment.
+# Every exclusion carries its reason: the line before each pattern is a comment, and
+# each pattern has a line of its own (the list opens and closes on lines of their own).
 unexplained=$(awk '
-  /^exclude_re *= *\[/ { inside = 1; previous = ""; next }
+  /^exclude_re *= *\[/ { inside = 1; previous = ""; if ($0 !~ /\[ *$/) print "mutants.toml:" NR ": the list must open on a line of its own"; next }
   inside && /^\]/ { inside = 0 }
-  inside && /^ *"/ && previous !~ /^ *#/ { print "mutants.toml:" NR ": " $0 }
+  inside && /^ *["\x27]/ && previous !~ /^ *#/ { print "mutants.toml:" NR ": " $0 }
   inside { previous = $0 }
 ' mutants.toml)
 if [ -n "$unexplained" ]; then
@@ -31,6 +37,8 @@ awk '/^exclude_re *= *\[/ { skip = 1 } !skip { print } skip && /^\]/ { skip = 0 
 all=$(cargo mutants --config "$unexcluded" -p sandbox-triage-core --list "$@" | wc -l)
 tried=$(cargo mutants --config mutants.toml -p sandbox-triage-core --list "$@" | wc -l)
 
+# Counts come from this run's report only.
+rm -rf target/mutants/mutants.out
 started=$(date +%s)
 status=0
 cargo mutants --config mutants.toml -p sandbox-triage-core --jobs "${MUTANTS_JOBS:-2}" \

@@ -115,6 +115,19 @@ fn reader(from: &File, stream: Stream, spool: &Spool, quiet: &AtomicBool, live: 
     spool.producer_done();
 }
 
+/// Writes `bytes` to our `stream` whole, counted as a write that reaches the terminal
+/// (the heartbeat redraws its line only when nothing came after it).
+pub(super) fn write_out(stream: Stream, bytes: &[u8]) -> io::Result<()> {
+    let _writing = super::terminal_line::writing();
+    match stream {
+        Stream::Out => {
+            let mut out = io::stdout().lock();
+            out.write_all(bytes).and_then(|()| out.flush())
+        }
+        Stream::Err => io::stderr().lock().write_all(bytes),
+    }
+}
+
 /// Passes the pipe through to our own output as it arrives, a copy of each chunk to
 /// the spool.
 fn read_pipe(from: &mut impl Read, stream: Stream, spool: &Spool, quiet: &AtomicBool, started: Instant) {
@@ -126,23 +139,12 @@ fn read_pipe(from: &mut impl Read, stream: Stream, spool: &Spool, quiet: &Atomic
             Ok(n) => n,
         };
         let at = started.elapsed();
-        if !quiet.load(Ordering::Relaxed) {
-            // Counted: the heartbeat redraws its line only when nothing came after it.
-            let _writing = super::terminal_line::writing();
-            let written = match stream {
-                Stream::Out => {
-                    let mut out = io::stdout().lock();
-                    out.write_all(&buf[..n]).and_then(|()| out.flush())
-                }
-                Stream::Err => io::stderr().lock().write_all(&buf[..n]),
-            };
-            if written.is_err_and(|e| e.kind() == ErrorKind::BrokenPipe) {
-                // Our reader is gone: stop reading, so the child's next write fails as it
-                // would into a closed pipe. Other errors only lose what was not written.
-                spool.push(Event::Chunk(stream, buf[..n].to_vec(), at));
-                spool.push(Event::Closed(stream, true));
-                return;
-            }
+        if !quiet.load(Ordering::Relaxed) && write_out(stream, &buf[..n]).is_err_and(|e| e.kind() == ErrorKind::BrokenPipe) {
+            // Our reader is gone: stop reading, so the child's next write fails as it
+            // would into a closed pipe. Other errors only lose what was not written.
+            spool.push(Event::Chunk(stream, buf[..n].to_vec(), at));
+            spool.push(Event::Closed(stream, true));
+            return;
         }
         spool.push(Event::Chunk(stream, buf[..n].to_vec(), at));
     }

@@ -1,21 +1,24 @@
 //! Linux: the child's output reaches ours without passing through this process.
 //! `tee(2)` duplicates what the child's pipe holds into a second pipe, for the
 //! classifier, and `splice(2)` then moves it to our output inside the kernel; only the
-//! classifier's copy is read. Where the calls do not apply (the child writes to a
-//! pseudo-terminal, our output is a terminal or a file opened for appending, a kernel
-//! without them) the caller reads and writes as everywhere else.
+//! classifier's copy is read. Only towards a pipe, a socket or a device like `/dev/null`:
+//! a splice to a regular file does not take the file position's lock a `write(2)` takes,
+//! so stdout and stderr sharing one log file (`>log 2>&1`) could overwrite each other.
+//! Elsewhere (a terminal, a file, the child writing to a pseudo-terminal, a kernel that
+//! refuses) the caller reads and writes.
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd};
+use std::os::unix::fs::FileTypeExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use nix::errno::Errno;
-use nix::fcntl::{splice, tee, SpliceFFlags};
+use nix::fcntl::{splice, tee, OFlag, SpliceFFlags};
 
 use super::child::{Event, Stream};
-use super::spawn::{widened, CHUNK};
+use super::spawn::{widened, write_out, CHUNK};
 use super::spool::Spool;
 
 /// How passing a stream through by splicing ended.
@@ -28,28 +31,28 @@ pub(crate) enum Spliced {
     Stopped,
 }
 
-/// Whether `from` can be passed through to `stream` by splicing: a pipe, towards an
-/// output that is not a terminal (a terminal is written as everywhere else: its writes
-/// are counted for the heartbeat's redraw, and some kernels refuse to splice to one).
+/// Whether `from` can be passed through to `stream` by splicing: from a pipe, to a pipe,
+/// a socket, or a character device that is not a terminal (`/dev/null`).
 pub(crate) fn applies(from: &File, stream: Stream) -> bool {
-    let to_terminal = match stream {
-        Stream::Out => io::stdout().is_terminal(),
-        Stream::Err => io::stderr().is_terminal(),
+    use nix::sys::stat::{fstat, SFlag};
+    let (to, terminal) = match stream {
+        Stream::Out => (fstat(io::stdout().as_raw_fd()), io::stdout().is_terminal()),
+        Stream::Err => (fstat(io::stderr().as_raw_fd()), io::stderr().is_terminal()),
     };
-    !to_terminal && from.metadata().is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type()))
+    let Ok(to) = to else { return false };
+    let kind = SFlag::from_bits_truncate(to.st_mode) & SFlag::S_IFMT;
+    let to_fits = kind == SFlag::S_IFIFO || kind == SFlag::S_IFSOCK || (kind == SFlag::S_IFCHR && !terminal);
+    to_fits && from.metadata().is_ok_and(|m| m.file_type().is_fifo())
 }
 
 /// Passes `from` (the child's pipe) through to our `stream`, a copy of each chunk to the
 /// spool, until it ends or splicing stops applying.
 pub(crate) fn pass(from: &File, stream: Stream, spool: &Spool, quiet: &AtomicBool, started: Instant) -> Spliced {
-    let Ok((copy_out, copy_in)) = nix::unistd::pipe() else { return Spliced::Stopped };
+    // Close-on-exec: nothing started later (a probe, a recovery step) inherits it.
+    let Ok((copy_out, copy_in)) = nix::unistd::pipe2(OFlag::O_CLOEXEC) else { return Spliced::Stopped };
     let copy_in = widened(copy_in);
     let mut copy_out = File::from(copy_out);
     loop {
-        // The report is being written: the plain loop reads on without writing.
-        if quiet.load(Ordering::Relaxed) {
-            return Spliced::Stopped;
-        }
         let n = match tee(from, &copy_in, CHUNK, SpliceFFlags::empty()) {
             Ok(0) => {
                 spool.push(Event::Closed(stream, false));
@@ -60,6 +63,11 @@ pub(crate) fn pass(from: &File, stream: Stream, spool: &Spool, quiet: &AtomicBoo
             // Nothing was taken: the caller reads from here on.
             Err(_) => return Spliced::Stopped,
         };
+        // Our report has begun (a daemon still holds the child's pipe): the copy goes,
+        // and the caller reads the original without writing it.
+        if quiet.load(Ordering::Relaxed) {
+            return Spliced::Stopped;
+        }
         let at = started.elapsed();
         // The copy is whole in the second pipe: tee copies only what fits there, and it
         // is emptied every round.
@@ -89,68 +97,62 @@ enum Forwarded {
     Passed,
     /// Our output is a closed pipe.
     OutputClosed,
-    /// Our output takes no splicing: the chunk was written instead.
+    /// Our output takes no splicing: the rest of the chunk was written instead.
     Written,
 }
 
 /// Moves `chunk.len()` bytes, of which `chunk` is the copy, from the child's pipe to our
 /// output, whole chunks at a time under the stream's lock.
 fn forward(from: &File, stream: Stream, chunk: &[u8]) -> Forwarded {
-    let _writing = super::terminal_line::writing();
-    let (stdout, stderr) = (io::stdout(), io::stderr());
-    let (mut out, mut err);
-    let to: &mut dyn WriteFd = match stream {
-        Stream::Out => {
-            out = stdout.lock();
-            &mut out
-        }
-        Stream::Err => {
-            err = stderr.lock();
-            &mut err
-        }
+    let moved = match stream {
+        Stream::Out => splice_out(from, &mut io::stdout().lock(), chunk.len()),
+        Stream::Err => splice_out(from, &mut io::stderr().lock(), chunk.len()),
     };
+    match moved {
+        Ok(()) => Forwarded::Passed,
+        Err(Stop::OutputClosed) => Forwarded::OutputClosed,
+        Err(Stop::Refused(moved)) => match write_out(stream, &chunk[moved..]) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Forwarded::OutputClosed,
+            _ => Forwarded::Written,
+        },
+    }
+}
+
+/// Why splicing a chunk stopped short.
+enum Stop {
+    OutputClosed,
+    /// The output takes no more splicing; this many bytes were moved first.
+    Refused(usize),
+}
+
+/// Splices `len` bytes from the child's pipe to `to`; whatever is not moved is taken out
+/// of the pipe all the same (its copy is written, or lost as a failed write loses it).
+fn splice_out<W: Write + AsFd>(from: &File, to: &mut W, len: usize) -> Result<(), Stop> {
+    let _writing = super::terminal_line::writing();
+    // Nothing of ours may be left in the stream's buffer behind the spliced bytes.
+    let _ = to.flush();
     let mut moved = 0;
-    while moved < chunk.len() {
-        match splice(from, None, to.fd(), None, chunk.len() - moved, SpliceFFlags::SPLICE_F_MOVE) {
-            Ok(0) => break,
-            Ok(k) => moved += k,
+    while moved < len {
+        match splice(from, None, to.as_fd(), None, len - moved, SpliceFFlags::SPLICE_F_MOVE) {
+            Ok(k) if k > 0 => moved += k,
             Err(Errno::EINTR) => {}
             Err(Errno::EPIPE) => {
-                discard(from, chunk.len() - moved);
-                return Forwarded::OutputClosed;
+                discard(from, len - moved);
+                return Err(Stop::OutputClosed);
             }
-            Err(Errno::EINVAL) if moved == 0 => {
-                discard(from, chunk.len());
-                return match to.write_all(chunk).and_then(|()| to.flush()) {
-                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Forwarded::OutputClosed,
-                    _ => Forwarded::Written,
-                };
+            // Refused (or nothing moved, never seen): the rest is written instead.
+            Ok(_) | Err(Errno::EINVAL) => {
+                discard(from, len - moved);
+                return Err(Stop::Refused(moved));
             }
             // A full disk: what cannot be written is lost, and the child carries on.
             Err(_) => {
-                discard(from, chunk.len() - moved);
+                discard(from, len - moved);
                 break;
             }
         }
     }
-    Forwarded::Passed
-}
-
-/// Our stdout or stderr, locked: written as a file descriptor, or as a stream.
-trait WriteFd: Write {
-    fn fd(&self) -> std::os::fd::BorrowedFd<'_>;
-}
-
-impl WriteFd for io::StdoutLock<'_> {
-    fn fd(&self) -> std::os::fd::BorrowedFd<'_> {
-        self.as_fd()
-    }
-}
-
-impl WriteFd for io::StderrLock<'_> {
-    fn fd(&self) -> std::os::fd::BorrowedFd<'_> {
-        self.as_fd()
-    }
+    Ok(())
 }
 
 /// Takes `left` bytes out of the child's pipe unused (their copy went elsewhere).

@@ -253,6 +253,10 @@ mod tests {
         for i in 0..40 {
             spool.push(chunk(i));
         }
+        // Behind the chunks on disk, so written to the file and read back from it.
+        spool.push(Event::Chunk(Stream::Out, Vec::new(), Duration::from_micros(1)));
+        spool.push(Event::Closed(Stream::Out, false));
+        spool.push(Event::Exited(Ended::Code(-1)));
         spool.push(Event::Closed(Stream::Err, true));
         spool.push(Event::Exited(Ended::Signal(15)));
         spool.producer_done();
@@ -266,6 +270,9 @@ mod tests {
                 other => panic!("chunk {i}: {other:?}"),
             }
         }
+        assert!(matches!(spool.pop(Duration::from_secs(1)), Ok(Event::Chunk(Stream::Out, bytes, at)) if bytes.is_empty() && at == Duration::from_micros(1)));
+        assert!(matches!(spool.pop(Duration::from_secs(1)), Ok(Event::Closed(Stream::Out, false))));
+        assert!(matches!(spool.pop(Duration::from_secs(1)), Ok(Event::Exited(Ended::Code(-1)))));
         assert!(matches!(spool.pop(Duration::from_secs(1)), Ok(Event::Closed(Stream::Err, true))));
         assert!(matches!(spool.pop(Duration::from_secs(1)), Ok(Event::Exited(Ended::Signal(15)))));
         assert_eq!(spool.pop(Duration::from_millis(10)).err(), Some(Empty::Done));

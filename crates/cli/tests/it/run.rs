@@ -98,9 +98,8 @@ fn both_streams_pass_through_byte_for_byte_with_invalid_utf8_and_endless_lines()
     assert!(out.stderr.starts_with(&err_bytes), "stderr differs");
 }
 
-/// On Linux the output is spliced to a file or a pipe, and written where splicing is
-/// refused (a file opened for appending): the bytes are the same every way, and so is the
-/// answer.
+/// On Linux the output is spliced to a pipe, and written to a file (appended to or
+/// not): the bytes are the same every way, and so is the answer.
 #[test]
 fn output_to_a_file_an_appended_file_and_a_pipe_is_the_same() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -137,6 +136,33 @@ fn output_to_a_file_an_appended_file_and_a_pipe_is_the_same() {
         assert_eq!(diagnosis(&path.with_extension("json")), answer, "{}", path.display());
         assert_eq!(fs::read_to_string(path.with_extension("status")).expect("status").trim(), "1");
     }
+}
+
+/// Both streams into one log file (`>log 2>&1`), as operators keep a create's output:
+/// every line arrives whole and once, however the two streams' chunks interleave.
+#[test]
+fn both_streams_into_one_file_lose_and_overwrite_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let child = script(
+        dir.path(),
+        "both.sh",
+        "i=0; while [ $i -lt 20000 ]; do echo \"out line $i of the build's own output\"; echo \"err line $i\" >&2; i=$((i+1)); done",
+    );
+    let log = dir.path().join("create.log");
+    let shell = format!("'{BIN}' run -- '{}' >'{}' 2>&1", child.display(), log.display());
+    let status = Command::new("sh").args(["-c", &shell]).stdin(Stdio::null()).status().expect("sh");
+    assert!(status.success());
+    let text = fs::read_to_string(&log).expect("the log");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("out line ") {
+            out.push(rest.strip_suffix(" of the build's own output").expect("a whole line").parse::<u32>().expect("a number"));
+        } else {
+            err.push(line.strip_prefix("err line ").expect("a whole line").parse::<u32>().expect("a number"));
+        }
+    }
+    assert_eq!(out, (0..20000).collect::<Vec<_>>(), "stdout's lines, each once and in order");
+    assert_eq!(err, (0..20000).collect::<Vec<_>>(), "stderr's lines, each once and in order");
 }
 
 #[test]

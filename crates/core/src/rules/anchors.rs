@@ -24,8 +24,10 @@ const SCAN_TARGET: usize = 16;
 /// Up to this many literals, the merging below is done pair by pair (it is quadratic,
 /// and exact); above it, by one prefix length for all, which is near-linear.
 const PAIRWISE_MAX: usize = 256;
-/// Most anchors a line's search is a DFA for.
+/// Most anchors, and most bytes of them, a line's search is a DFA for (its size grows
+/// with their bytes; the built-in catalogue's are about 6 KiB).
 const DFA_MAX: usize = 1024;
+const DFA_BYTES_MAX: usize = 32 * 1024;
 
 /// The literals the chunk search needs. An anchor that contains another anchor is found
 /// through the shorter one, so only the shortest survive. When more remain than the
@@ -239,8 +241,13 @@ impl AnchorSet {
         // A DFA: lines are short, and this runs on every candidate line (the built-in
         // catalogue's few hundred anchors make one of about a MiB). Thousands of user
         // anchors would make a DFA large: then the automaton picks its own kind.
-        let kind = (anchors.len() <= DFA_MAX).then_some(aho_corasick::AhoCorasickKind::DFA);
-        let all_in_line = AhoCorasick::builder().kind(kind).build(&anchors).expect("anchors are plain literals");
+        let bytes: usize = anchors.iter().map(String::len).sum();
+        let kind = (anchors.len() <= DFA_MAX && bytes <= DFA_BYTES_MAX).then_some(aho_corasick::AhoCorasickKind::DFA);
+        let all_in_line = AhoCorasick::builder()
+            .kind(kind)
+            .build(&anchors)
+            .or_else(|_| AhoCorasick::builder().build(&anchors))
+            .expect("anchors are plain literals");
         AnchorSet { anchors, searchers, by_scope, all_in_line }
     }
 

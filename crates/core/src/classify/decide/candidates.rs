@@ -42,12 +42,14 @@ pub(super) fn from_hits<'a>(analysis: &Analysis<'a>, build_failed: bool) -> Vec<
 }
 
 /// Whether `line` lies between the marker of the step a builder's summary says failed
-/// and that summary, both included: the marker and the summary quote the step's command,
-/// and OpenShell's wording in that command is the step's, not OpenShell's report.
+/// and that summary: the marker included, since it quotes the step's command, and the
+/// summary when it quotes the command too. OpenShell's wording in a quoted command is
+/// the step's, not OpenShell's report; a summary that quotes none (`Docker build failed:
+/// …`) is OpenShell's own words.
 fn inside_failed_step(analysis: &Analysis<'_>, line: u64) -> bool {
     let Some(summary) = &analysis.build.summary else { return false };
     let (Some(marker), Some(end)) = (&summary.step.marker, summary.evidence.first()) else { return false };
-    marker.line <= line && line <= end.line
+    marker.line <= line && (line < end.line || (line == end.line && summary.command.is_some()))
 }
 
 /// The exit-status rules that take one of these statuses in the phase reached.

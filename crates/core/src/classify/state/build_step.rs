@@ -166,10 +166,7 @@ impl Build {
             // The oldest entry's buffer is reused: no allocation per step once full.
             let mut begun = if self.begun.len() == BEGUN_KEPT { self.begun.pop_front().unwrap_or_default() } else { BegunStep::default() };
             (begun.line, begun.number, begun.total) = (marker.line, self.step.number, self.step.total);
-            match (&mut begun.instruction, &self.step.instruction) {
-                (Some(kept), Some(instruction)) => instruction.clone_into(kept),
-                (kept, instruction) => kept.clone_from(instruction),
-            }
+            begun.instruction.clone_from(&self.step.instruction);
             self.begun.push_back(begun);
         }
         if let (true, Some(summary)) = (self.replaying, &mut self.summary) {
