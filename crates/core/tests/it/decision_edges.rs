@@ -148,3 +148,12 @@ fn a_failed_step_that_quotes_openshells_words_is_the_builds_failure() {
         assert_eq!((diagnosis.kind, diagnosis.phase), (Kind::BuildStepFailed, Some(Phase::Build)), "{log}");
     }
 }
+
+#[test]
+fn openshells_own_summary_line_that_quotes_no_command_keeps_its_words() {
+    // `Docker build failed: …` is OpenShell's wrapper, not the step quoting its command:
+    // what OpenShell says on it is OpenShell's report.
+    let log = "  Step 2/2 : RUN make\n   ---> Running in 0c9d8e7f6a5b\nError:   × Docker build failed: No active gateway\n";
+    let diagnosis = create(log, Some(1));
+    assert_eq!(diagnosis.kind, Kind::GatewayUnreachable);
+}
