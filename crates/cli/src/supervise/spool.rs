@@ -270,7 +270,9 @@ mod tests {
                 other => panic!("chunk {i}: {other:?}"),
             }
         }
-        assert!(matches!(spool.pop(Duration::from_secs(1)), Ok(Event::Chunk(Stream::Out, bytes, at)) if bytes.is_empty() && at == Duration::from_micros(1)));
+        assert!(
+            matches!(spool.pop(Duration::from_secs(1)), Ok(Event::Chunk(Stream::Out, bytes, at)) if bytes.is_empty() && at == Duration::from_micros(1))
+        );
         assert!(matches!(spool.pop(Duration::from_secs(1)), Ok(Event::Closed(Stream::Out, false))));
         assert!(matches!(spool.pop(Duration::from_secs(1)), Ok(Event::Exited(Ended::Code(-1)))));
         assert!(matches!(spool.pop(Duration::from_secs(1)), Ok(Event::Closed(Stream::Err, true))));
