@@ -3,7 +3,11 @@
 //! The same on the thread that reads ahead (which searches chunks before they are handed
 //! over, when that side has the time) as on the one that sifts them.
 
-use crate::rules::AnchorSet;
+use std::ops::Range;
+
+use crate::classify::scanner::Cleaned;
+use crate::classify::terminal_text::readable_range;
+use crate::rules::{AnchorSet, PatternRef, StageRules};
 
 /// The chunk searchers, tuned to this output.
 #[derive(Debug, Default)]
@@ -12,6 +16,8 @@ pub(crate) struct ChunkSearch {
     sample: Vec<u8>,
     /// Each chunk searcher, tuned to this output.
     tuned: Vec<Tuning>,
+    /// One line's patterns, before they join the chunk's.
+    scratch: Vec<PatternRef>,
 }
 
 impl ChunkSearch {
@@ -41,22 +47,80 @@ impl ChunkSearch {
         Some(memchr::memrchr(b'\n', &lower[pos..pos + found]).map_or(pos, |nl| pos + nl + 1))
     }
 
-    /// Every line of `lower` that searcher `searcher` finds an anchor in: their starts.
-    pub(crate) fn all_lines(&mut self, anchors: &AnchorSet, searcher: usize, ready: bool, lower: &[u8], starts: &mut Vec<u32>) {
-        starts.clear();
-        let mut pos = 0;
+    /// Every line of `lower` that searcher `searcher` finds an anchor in, into `found`
+    /// (`raw`: the same text, not lowercased).
+    pub(crate) fn all_lines(&mut self, anchors: &AnchorSet, searcher: usize, ready: bool, chunk: Cleaned<'_>, found: &mut Found) {
+        found.clear(searcher);
+        let (raw, lower) = (chunk.raw, chunk.lower);
+        let (mut pos, mut newlines) = (0, 0);
         while let Some(start) = self.next_line(anchors, searcher, ready, lower, pos) {
-            starts.push(start as u32);
-            pos = memchr::memchr(b'\n', &lower[start..]).map_or(lower.len(), |nl| start + nl + 1);
+            newlines += bytecount::count(&lower[pos..start], b'\n') as u32;
+            let end = memchr::memchr(b'\n', &lower[start..]).map_or(lower.len(), |nl| start + nl);
+            let (from, to) = readable_range(&raw[start..end]);
+            let text = (start + from) as u32..(start + to) as u32;
+            found.lines.push(FoundLine { start: start as u32, end: end as u32, newlines, text, patterns: 0..0 });
+            pos = (end + 1).min(lower.len());
+            newlines += u32::from(end < lower.len());
         }
+        found.newlines = Some(newlines + bytecount::count(&lower[pos..], b'\n') as u32);
+    }
+
+    /// Finds the patterns of the first `count` lines found in `chunk` (or of all of them).
+    pub(crate) fn match_lines(&mut self, rules: &StageRules, chunk: Cleaned<'_>, found: &mut Found, count: usize) {
+        let count = count.min(found.lines.len());
+        for line in &mut found.lines[..count] {
+            let text = line.text.start as usize..line.text.end as usize;
+            rules.patterns_in(&chunk.raw[text.clone()], &chunk.lower[text], &mut self.scratch);
+            let first = found.patterns.len() as u32;
+            found.patterns.extend_from_slice(&self.scratch);
+            line.patterns = first..found.patterns.len() as u32;
+        }
+        found.matched = count;
     }
 }
 
-/// A chunk's candidate lines, found ahead by searcher `searcher`.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Presifted<'a> {
+/// The lines of a chunk found ahead of the rules.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    /// Each line holding an anchor, in order.
+    pub lines: Vec<FoundLine>,
+    /// The patterns of the lines matched, one after another.
+    pub patterns: Vec<PatternRef>,
+    /// The searcher that found them (none searched: `usize::MAX`).
     pub searcher: usize,
-    pub starts: &'a [u32],
+    /// How many lines, from the first, have their patterns found.
+    pub matched: usize,
+    /// The chunk's newlines, when it was searched.
+    pub newlines: Option<u32>,
+}
+
+impl Found {
+    /// Nothing found yet, by `searcher`.
+    pub(crate) fn clear(&mut self, searcher: usize) {
+        self.lines.clear();
+        self.patterns.clear();
+        (self.searcher, self.matched, self.newlines) = (searcher, 0, None);
+    }
+
+    /// The patterns of line `index`, when they were found.
+    pub(crate) fn patterns_of(&self, index: usize) -> Option<&[PatternRef]> {
+        let line = self.lines.get(index).filter(|_| index < self.matched)?;
+        Some(&self.patterns[line.patterns.start as usize..line.patterns.end as usize])
+    }
+}
+
+/// A line found ahead.
+#[derive(Debug, Clone)]
+pub(crate) struct FoundLine {
+    /// Its first byte in the chunk, and its newline (or the chunk's end).
+    pub start: u32,
+    pub end: u32,
+    /// The chunk's newlines before it.
+    pub newlines: u32,
+    /// The part of it the rules read ([`readable_range`]).
+    pub text: Range<u32>,
+    /// Its patterns in [`Found::patterns`].
+    pub patterns: Range<u32>,
 }
 
 /// A chunk searcher's tuning to the output at hand.

@@ -120,7 +120,8 @@ impl<'r> Classifier<'r> {
             self.feed(&message);
             return Ok(());
         };
-        read_ahead::read_ahead(reader, observe, scanner, self.rules.anchors(), analysis.as_mut())
+        let sifting = read_ahead::Sifting { anchors: self.rules.anchors(), rules: Some(self.rules) };
+        read_ahead::read_ahead(reader, observe, scanner, sifting, analysis.as_mut())
     }
 
     /// Processes the complete lines received so far (for live output).

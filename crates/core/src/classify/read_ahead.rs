@@ -2,20 +2,24 @@
 //!
 //! The reading thread fills a buffer, cuts it where the single-threaded scanner would
 //! (after the last complete line, or a buffer-long fragment of a longer one), cleans and
-//! lowercases that part, finds the lines that hold an anchor (with the searcher this
-//! thread last used: it changes only when a phase marker changes the scope) and passes
-//! it over; this thread hands those lines to the rules and the buffers back. Reading,
-//! copying out of the kernel, cleaning and searching overlap with the rules. [`POOL`] buffer pairs circulate, so memory stays bounded
-//! whatever the input's size, and the chunks are the ones the scanner cuts itself, so
-//! the answer is the same byte for byte.
+//! lowercases that part and passes it over; this thread hands its anchored lines to the
+//! rules and the buffers back. Reading, copying out of the kernel and cleaning overlap
+//! with the rules.
+//!
+//! The reading thread also takes on as much of this one's work as keeps the two even
+//! ([`Pace`]): finding a chunk's anchored lines (with the searcher this thread last used:
+//! it changes only when a phase marker changes the scope), counting its lines, and
+//! finding the patterns some of those lines may match. [`POOL`] buffer pairs circulate,
+//! so memory stays bounded whatever the input's size, and the chunks are the ones the
+//! scanner cuts itself, so the answer is the same byte for byte.
 
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 
-use crate::classify::chunk_search::{ChunkSearch, Presifted};
+use crate::classify::chunk_search::{ChunkSearch, Found};
 use crate::classify::scanner::{clean_chunk, region_end, Cleaned, LineSink, Scanner};
-use crate::rules::AnchorSet;
+use crate::rules::{AnchorSet, StageRules};
 
 /// Buffer pairs in circulation: one being filled, one passed over, one being sifted.
 const POOL: usize = 3;
@@ -25,10 +29,8 @@ struct Chunk {
     raw: Vec<u8>,
     lower: Vec<u8>,
     cleaned: usize,
-    /// The starts of the lines searcher `searcher` finds an anchor in (none searched:
-    /// `usize::MAX`).
-    starts: Vec<u32>,
-    searcher: usize,
+    /// The lines a searcher found an anchor in, and their patterns.
+    found: Found,
     /// Raw bytes read since the chunk before.
     read: u64,
     /// Whether the last byte read so far is a newline.
@@ -37,15 +39,23 @@ struct Chunk {
     to_end: bool,
 }
 
+/// The searches this side can run for the other: the anchors, and the rules that find
+/// which patterns an anchored line may match (none: only its lines are found ahead).
+#[derive(Clone, Copy)]
+pub(super) struct Sifting<'a> {
+    pub anchors: &'a AnchorSet,
+    pub rules: Option<&'a StageRules>,
+}
+
 /// Reads `reader` to its end through `scanner` into `sink`, showing `observe` every
 /// piece as it is read.
-pub(super) fn read_ahead<R, O, S>(reader: R, observe: O, scanner: &mut Scanner, anchors: &AnchorSet, sink: &mut S) -> io::Result<()>
+pub(super) fn read_ahead<R, O, S>(reader: R, observe: O, scanner: &mut Scanner, sifting: Sifting<'_>, sink: &mut S) -> io::Result<()>
 where
     R: Read + Send,
     O: FnMut(&[u8]) + Send,
     S: LineSink,
 {
-    read_ahead_searching(reader, observe, scanner, anchors, sink, SearchAhead::WhenDense)
+    read_ahead_searching(reader, observe, scanner, sifting, sink, SearchAhead::Balanced)
 }
 
 /// [`read_ahead`], searching chunks ahead as `mode` says.
@@ -53,7 +63,7 @@ pub(super) fn read_ahead_searching<R, O, S>(
     reader: R,
     observe: O,
     scanner: &mut Scanner,
-    anchors: &AnchorSet,
+    sifting: Sifting<'_>,
     sink: &mut S,
     mode: SearchAhead,
 ) -> io::Result<()>
@@ -62,27 +72,26 @@ where
     O: FnMut(&[u8]) + Send,
     S: LineSink,
 {
-    let capacity = scanner.capacity();
+    let (capacity, anchors) = (scanner.capacity(), sifting.anchors);
     let (full_tx, full_rx) = mpsc::sync_channel::<Chunk>(1);
     let (empty_tx, empty_rx) = mpsc::channel::<Buffers>();
     let searcher = AtomicUsize::new(anchors.searcher_of(sink.scope()));
     std::thread::scope(|scope| {
         let searcher = &searcher;
-        let reading = scope.spawn(move || Reader::new(capacity, full_tx, empty_rx, mode).run(reader, observe, anchors, searcher));
+        let reading = scope.spawn(move || Reader::new(capacity, full_tx, empty_rx, mode).run(reader, observe, sifting, searcher));
         for chunk in full_rx {
             let cleaned = Cleaned { raw: &chunk.raw[..chunk.cleaned], lower: &chunk.lower[..chunk.cleaned] };
-            let presifted = Presifted { searcher: chunk.searcher, starts: &chunk.starts };
-            scanner.take_presifted(cleaned, (chunk.read, chunk.ends_with_newline), anchors, sink, chunk.to_end, presifted);
+            scanner.take_presifted(cleaned, (chunk.read, chunk.ends_with_newline), anchors, sink, chunk.to_end, &chunk.found);
             searcher.store(anchors.searcher_of(sink.scope()), Ordering::Relaxed);
             // The reader is gone only when it has ended: nothing more to hand back.
-            let _ = empty_tx.send((chunk.raw, chunk.lower, chunk.starts));
+            let _ = empty_tx.send((chunk.raw, chunk.lower, chunk.found));
         }
         reading.join().unwrap_or_else(|_| Err(io::Error::other("the reading thread failed")))
     })
 }
 
 /// A chunk's buffers, handed back to be filled again.
-type Buffers = (Vec<u8>, Vec<u8>, Vec<u32>);
+type Buffers = (Vec<u8>, Vec<u8>, Found);
 
 /// The reading thread's side.
 struct Reader {
@@ -102,53 +111,46 @@ struct Reader {
 /// Whether this side searches chunks ahead of the classifying side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum SearchAhead {
-    /// When the output is dense with anchored lines and plain: the rules on many lines
-    /// make the other side the slower one, and the search moves off it. Output costly to
-    /// clean (terminal progress) makes this side the slower one, and sparse output
-    /// leaves little for the rules: the other side searches then.
-    WhenDense,
-    /// Every chunk (to check the lines found ahead are the lines found after).
+    /// As much as keeps the two sides even: the rules on output dense with anchored
+    /// lines make the other side the slower one, and the search moves off it; output
+    /// costly to clean (terminal progress) or sparse makes this side the slower one, and
+    /// the other side searches.
+    Balanced,
+    /// Every chunk, and every line's patterns (to check what is found ahead is what is
+    /// found after).
     #[cfg(test)]
     Always,
 }
 
-/// When to search ahead: what the last searched chunk showed.
+/// How much of the other side's work this side takes on.
 #[derive(Debug)]
 struct Pace {
     mode: SearchAhead,
-    /// The last chunk searched ahead held at least [`DENSE`] anchored lines.
-    dense: bool,
-    /// Chunks passed over since one was searched ahead.
-    since: u32,
+    /// Nothing at 0; at `1 + k`, the search of each chunk and the patterns of `k` of
+    /// every [`SHARES`] lines found. One more after each chunk for which this side had to
+    /// wait for buffers to come back (the other side is the slower one), one fewer after
+    /// each it did not.
+    level: usize,
 }
 
-/// Anchored lines in one chunk (256 KiB) from which the rules, not the reading, are
-/// the slower side: a BuildKit step header every 40 lines makes about 200; the classic
-/// builder, buildah and NemoClaw's wrapper about 100; compiler output 20.
-const DENSE: usize = 64;
-/// A chunk is searched ahead at least this often, to see whether the output changed.
-const REMEASURE: u32 = 8;
+/// The steps in which this side takes on finding the patterns of the lines it found.
+const SHARES: usize = 8;
 
 impl Pace {
     fn new(mode: SearchAhead) -> Pace {
-        Pace { mode, dense: true, since: 0 }
+        Pace { mode, level: 1 + SHARES / 2 }
     }
 
-    /// Whether to search this chunk ahead; `escapes`: cleaning it resolved escape codes.
-    fn search_ahead(&self, escapes: bool) -> bool {
-        match self.mode {
-            SearchAhead::WhenDense => !escapes && (self.dense || self.since >= REMEASURE),
+    /// After this side waited for buffers (`waited`) or not: whether to search the next
+    /// chunk ahead, and if so the patterns of how many of every [`SHARES`] lines found.
+    fn take_on(&mut self, waited: bool) -> Option<usize> {
+        self.level = match self.mode {
+            SearchAhead::Balanced if waited => (self.level + 1).min(1 + SHARES),
+            SearchAhead::Balanced => self.level.saturating_sub(1),
             #[cfg(test)]
-            SearchAhead::Always => true,
-        }
-    }
-
-    /// A chunk was passed over: searched ahead, with `found` anchored lines, or not.
-    fn passed(&mut self, found: Option<usize>) {
-        match found {
-            Some(found) => (self.dense, self.since) = (found >= DENSE, 0),
-            None => self.since += 1,
-        }
+            SearchAhead::Always => 1 + SHARES,
+        };
+        self.level.checked_sub(1)
     }
 }
 
@@ -169,8 +171,14 @@ impl Reader {
         }
     }
 
-    fn run(mut self, mut reader: impl Read, mut observe: impl FnMut(&[u8]), anchors: &AnchorSet, searcher: &AtomicUsize) -> io::Result<()> {
-        let pass = |this: &mut Reader, to_end| this.pass(to_end, anchors, searcher.load(Ordering::Relaxed));
+    fn run(
+        mut self,
+        mut reader: impl Read,
+        mut observe: impl FnMut(&[u8]),
+        sifting: Sifting<'_>,
+        searcher: &AtomicUsize,
+    ) -> io::Result<()> {
+        let pass = |this: &mut Reader, to_end| this.pass(to_end, sifting, searcher.load(Ordering::Relaxed));
         loop {
             let n = match reader.read(&mut self.buf[self.len..]) {
                 Ok(n) => n,
@@ -197,29 +205,28 @@ impl Reader {
     }
 
     /// Cuts, cleans and passes over what is due; `None` when the other side is gone.
-    fn pass(&mut self, to_end: bool, anchors: &AnchorSet, searcher: usize) -> Option<()> {
+    fn pass(&mut self, to_end: bool, sifting: Sifting<'_>, searcher: usize) -> Option<()> {
         let Some(region) = region_end(&self.buf[..self.len], self.capacity, to_end) else { return Some(()) };
-        let (mut buf, lower, mut starts) = self.next_buffers()?;
+        let ((mut buf, lower, mut found), waited) = self.next_buffers()?;
         buf[..self.len - region].copy_from_slice(&self.buf[region..self.len]);
         let cleaned = clean_chunk(&mut self.buf[..region], &mut self.lower);
-        let ready = self.search.see(&self.lower[..cleaned], anchors, to_end);
-        // Resolving escape codes shortens the text.
-        let searcher = if self.pace.search_ahead(cleaned < region) {
-            self.search.all_lines(anchors, searcher, ready, &self.lower[..cleaned], &mut starts);
-            self.pace.passed(Some(starts.len()));
-            searcher
+        let ready = self.search.see(&self.lower[..cleaned], sifting.anchors, to_end);
+        if let Some(share) = self.pace.take_on(waited) {
+            let chunk = Cleaned { raw: &self.buf[..cleaned], lower: &self.lower[..cleaned] };
+            self.search.all_lines(sifting.anchors, searcher, ready, chunk, &mut found);
+            if let Some(rules) = sifting.rules {
+                let count = found.lines.len() * share / SHARES;
+                self.search.match_lines(rules, chunk, &mut found, count);
+            }
         } else {
-            starts.clear();
-            self.pace.passed(None);
-            usize::MAX
-        };
+            found.clear(usize::MAX);
+        }
         let raw = std::mem::replace(&mut self.buf, buf);
         let chunk = Chunk {
             raw,
             lower: std::mem::replace(&mut self.lower, lower),
             cleaned,
-            starts,
-            searcher,
+            found,
             read: std::mem::take(&mut self.read),
             ends_with_newline: self.ends_with_newline,
             to_end,
@@ -228,11 +235,15 @@ impl Reader {
         self.full.send(chunk).ok()
     }
 
-    fn next_buffers(&mut self) -> Option<Buffers> {
+    /// Buffers to fill next, and whether they had to be waited for.
+    fn next_buffers(&mut self) -> Option<(Buffers, bool)> {
         if self.allocated < POOL {
             self.allocated += 1;
-            return Some((vec![0; self.capacity], vec![0; self.capacity], Vec::new()));
+            return Some(((vec![0; self.capacity], vec![0; self.capacity], Found::default()), false));
         }
-        self.empties.recv().ok()
+        match self.empties.try_recv() {
+            Ok(buffers) => Some((buffers, false)),
+            Err(_) => self.empties.recv().ok().map(|buffers| (buffers, true)),
+        }
     }
 }

@@ -7,21 +7,23 @@
 //! longer than the buffer is handed over in buffer-sized fragments that share its line
 //! number, so a single 100 MiB line costs no more memory than a short one.
 
-use crate::classify::chunk_search::{ChunkSearch, Presifted};
+use crate::classify::chunk_search::{ChunkSearch, Found, FoundLine};
 use crate::classify::terminal_text::{readable_range, strip_ansi_in_place};
-use crate::rules::AnchorSet;
+use crate::rules::{AnchorSet, PatternRef};
 
 /// The default buffer size: large enough that per-chunk overhead vanishes, small
 /// enough to stay far below the memory budget.
 pub(super) const DEFAULT_CAPACITY: usize = 256 << 10;
 
 /// One line handed to a [`LineSink`]: its 1-based number, its visible text (ANSI escapes
-/// and `\r` rewrites resolved) and the same text lowercased (ASCII).
+/// and `\r` rewrites resolved), the same text lowercased (ASCII) and, when they were
+/// found ahead, the patterns it may match.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Line<'a> {
     pub number: u64,
     pub text: &'a [u8],
     pub lower: &'a [u8],
+    pub patterns: Option<&'a [PatternRef]>,
 }
 
 /// How much of the output before the current line stays available to look back over.
@@ -240,13 +242,13 @@ impl Scanner {
         anchors: &AnchorSet,
         sink: &mut impl LineSink,
         to_end: bool,
-        presifted: Presifted<'_>,
+        found: &Found,
     ) {
         self.bytes += read.0;
         if read.0 > 0 {
             self.ends_with_newline = read.1;
         }
-        self.sift.take(chunk, anchors, sink, to_end, Some(presifted));
+        self.sift.take(chunk, anchors, sink, to_end, Some(found));
     }
 
     /// Lines in the stream so far (an unterminated last line counts).
@@ -295,14 +297,14 @@ pub(super) fn clean_chunk(region: &mut [u8], lower: &mut [u8]) -> usize {
 
 /// One chunk of complete lines, cleaned: the visible text and the same lowercased.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Cleaned<'a> {
+pub(crate) struct Cleaned<'a> {
     pub raw: &'a [u8],
     pub lower: &'a [u8],
 }
 
 impl Sift {
     /// Hands the sink the chunk's anchored lines and remembers its end for looking back.
-    fn take(&mut self, chunk: Cleaned<'_>, anchors: &AnchorSet, sink: &mut impl LineSink, to_end: bool, pre: Option<Presifted<'_>>) {
+    fn take(&mut self, chunk: Cleaned<'_>, anchors: &AnchorSet, sink: &mut impl LineSink, to_end: bool, pre: Option<&Found>) {
         let ready = self.search.see(chunk.lower, anchors, to_end);
         self.hand_over(anchors, sink, chunk, ready, pre);
         self.remember(chunk.raw);
@@ -326,49 +328,62 @@ impl Sift {
     /// every line, when it asks). `pre`: the lines a searcher found ahead, used while the
     /// sink's scope uses that searcher (any searcher finds every line holding one of its
     /// anchors, so the lines handed over are the same).
-    fn hand_over(&mut self, anchors: &AnchorSet, sink: &mut impl LineSink, chunk: Cleaned<'_>, ready: bool, pre: Option<Presifted<'_>>) {
+    fn hand_over(&mut self, anchors: &AnchorSet, sink: &mut impl LineSink, chunk: Cleaned<'_>, ready: bool, pre: Option<&Found>) {
         let (raw, lower, cleaned) = (chunk.raw, chunk.lower, chunk.raw.len());
-        let mut pos = 0;
-        let mut counted = 0;
-        let mut newlines = self.newlines;
-        let mut ahead = pre.map_or(&[][..], |p| p.starts);
+        let (mut pos, mut counted, mut newlines) = (0, 0, self.newlines);
+        let mut ahead = pre.map_or(&[][..], |found| &found.lines[..]);
         while pos < cleaned {
             let every = sink.wants_every_line();
             let searcher = anchors.searcher_of(sink.scope());
-            let start = if every {
-                pos
-            } else if pre.is_some_and(|p| p.searcher == searcher) {
-                let skip = ahead.partition_point(|&start| (start as usize) < pos);
-                ahead = &ahead[skip..];
-                match ahead.first() {
-                    Some(&start) => start as usize,
-                    None => break,
-                }
+            let next = if let Some(pre) = pre.filter(|found| !every && found.searcher == searcher) {
+                ahead = &ahead[ahead.partition_point(|line| (line.start as usize) < pos)..];
+                let Some(line) = ahead.first() else { break };
+                (newlines, counted) = (self.newlines + u64::from(line.newlines), line.start as usize);
+                Next::found(line, pre.patterns_of(pre.lines.len() - ahead.len()))
             } else {
-                match self.search.next_line(anchors, searcher, ready, lower, pos) {
-                    Some(start) => start,
-                    None => break,
-                }
+                let start = if every { Some(pos) } else { self.search.next_line(anchors, searcher, ready, lower, pos) };
+                let Some(start) = start else { break };
+                newlines += bytecount::count(&raw[counted..start], b'\n') as u64;
+                counted = start;
+                Next::at(chunk, start)
             };
-            let end = memchr::memchr(b'\n', &lower[start..]).map_or(cleaned, |nl| start + nl);
-            newlines += bytecount::count(&raw[counted..start], b'\n') as u64;
-            counted = start;
-            let (from, to) = readable_range(&raw[start..end]);
-            let current = &raw[..start];
+            let current = &raw[..next.start];
             let window = Window {
                 history: &self.history,
                 current,
                 next_line: newlines + 1,
                 ends_inside_next: current.last().or(self.history.last()).is_some_and(|&b| b != b'\n'),
             };
-            sink.line(
-                Line { number: newlines + 1, text: &raw[start + from..start + to], lower: &lower[start + from..start + to] },
-                &window,
-            );
-            pos = end + 1;
+            let text = next.text;
+            sink.line(Line { number: newlines + 1, text: &raw[text.clone()], lower: &lower[text], patterns: next.patterns }, &window);
+            pos = next.end + 1;
         }
-        newlines += bytecount::count(&raw[counted..cleaned], b'\n') as u64;
-        self.newlines = newlines;
+        // A chunk searched ahead was counted there: its lines need not be read again.
+        self.newlines = match pre.and_then(|found| found.newlines) {
+            Some(chunk) => self.newlines + u64::from(chunk),
+            None => newlines + bytecount::count(&raw[counted..cleaned], b'\n') as u64,
+        };
+    }
+}
+
+/// The next line to hand over: where it starts and ends (its newline, or the chunk's
+/// end), the part of it the rules read, and its patterns when they were found ahead.
+struct Next<'a> {
+    start: usize,
+    end: usize,
+    text: std::ops::Range<usize>,
+    patterns: Option<&'a [PatternRef]>,
+}
+
+impl<'a> Next<'a> {
+    fn found(line: &FoundLine, patterns: Option<&'a [PatternRef]>) -> Next<'a> {
+        Next { start: line.start as usize, end: line.end as usize, text: line.text.start as usize..line.text.end as usize, patterns }
+    }
+
+    fn at(chunk: Cleaned<'_>, start: usize) -> Next<'a> {
+        let end = memchr::memchr(b'\n', &chunk.lower[start..]).map_or(chunk.lower.len(), |nl| start + nl);
+        let (from, to) = readable_range(&chunk.raw[start..end]);
+        Next { start, end, text: start + from..start + to, patterns: None }
     }
 }
 

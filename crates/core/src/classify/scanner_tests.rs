@@ -108,7 +108,7 @@ mod window_tests {
 
 mod read_ahead_tests {
     use super::*;
-    use crate::classify::read_ahead::{read_ahead, read_ahead_searching, SearchAhead};
+    use crate::classify::read_ahead::{read_ahead, read_ahead_searching, SearchAhead, Sifting};
 
     /// A reader that returns at most `piece` bytes a call, like a pipe.
     struct Trickle<'a> {
@@ -138,7 +138,15 @@ mod read_ahead_tests {
         let mut sink = Collect { every, lines: Vec::new() };
         let mut seen = Vec::new();
         let observe = |bytes: &[u8]| seen.extend_from_slice(bytes);
-        read_ahead_searching(Trickle { data: input, piece }, observe, &mut scanner, &anchors, &mut sink, mode).expect("reads");
+        read_ahead_searching(
+            Trickle { data: input, piece },
+            observe,
+            &mut scanner,
+            Sifting { anchors: &anchors, rules: None },
+            &mut sink,
+            mode,
+        )
+        .expect("reads");
         scanner.finish(&anchors, &mut sink);
         (sink.lines, scanner.lines_seen(), scanner.bytes_seen(), seen)
     }
@@ -151,7 +159,7 @@ mod read_ahead_tests {
         for input in inputs {
             for capacity in [64, 100, 4096] {
                 for piece in [1, 7, 1000] {
-                    for (every, mode) in [false, true].into_iter().flat_map(|e| [(e, SearchAhead::WhenDense), (e, SearchAhead::Always)]) {
+                    for (every, mode) in [false, true].into_iter().flat_map(|e| [(e, SearchAhead::Balanced), (e, SearchAhead::Always)]) {
                         let fed = scan(input, capacity, every, piece);
                         let (lines, count, bytes, seen) = through_thread(input, capacity, every, piece, mode);
                         let context =
@@ -222,14 +230,65 @@ mod read_ahead_tests {
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
-        for mode in [SearchAhead::WhenDense, SearchAhead::Always] {
+        for mode in [SearchAhead::Balanced, SearchAhead::Always] {
             let mut scanner = Scanner::with_capacity(256);
             let mut sink = Phased { scope: 0, lines: Vec::new() };
-            read_ahead_searching(Trickle { data: &input, piece: 100 }, |_: &[u8]| {}, &mut scanner, &anchors, &mut sink, mode)
-                .expect("reads");
+            read_ahead_searching(
+                Trickle { data: &input, piece: 100 },
+                |_: &[u8]| {},
+                &mut scanner,
+                Sifting { anchors: &anchors, rules: None },
+                &mut sink,
+                mode,
+            )
+            .expect("reads");
             scanner.finish(&anchors, &mut sink);
             assert_eq!(sink.lines, expected, "{mode:?}");
         }
+    }
+
+    /// Records what the rules would read of each line handed over: its patterns as
+    /// found ahead, and as the rules find them themselves.
+    struct Patterns<'r> {
+        rules: &'r crate::rules::StageRules,
+        ahead: usize,
+        lines: Vec<(u64, Vec<crate::rules::PatternRef>, Vec<crate::rules::PatternRef>)>,
+    }
+
+    impl LineSink for Patterns<'_> {
+        fn wants_every_line(&self) -> bool {
+            false
+        }
+        fn line(&mut self, line: Line<'_>, _window: &Window<'_>) {
+            let mut own = Vec::new();
+            self.rules.patterns_in(line.text, line.lower, &mut own);
+            self.ahead += usize::from(line.patterns.is_some());
+            self.lines.push((line.number, line.patterns.map_or_else(|| own.clone(), <[_]>::to_vec), own));
+        }
+        fn finish(&mut self, _window: &Window<'_>) {}
+    }
+
+    #[test]
+    fn the_patterns_found_ahead_are_the_ones_the_rules_find() {
+        let catalogue = crate::rules::Catalogue::builtin().expect("built-in rules");
+        let rules = crate::rules::StageRules::new(&catalogue, crate::model::Stage::SandboxCreate);
+        let mut input = Vec::new();
+        for i in 0..300 {
+            input.extend_from_slice(format!("STEP {i}/300: RUN pip install x\n").as_bytes());
+            input.extend_from_slice(format!("#5 [builder {i}/300] RUN npm ci\n").as_bytes());
+            input.extend_from_slice(b"\x1b[31mError: failed to create sandbox\x1b[0m: image not found\r\nplain words\n");
+        }
+        let mut scanner = Scanner::with_capacity(4096);
+        let mut sink = Patterns { rules: &rules, ahead: 0, lines: Vec::new() };
+        let sifting = Sifting { anchors: rules.anchors(), rules: Some(&rules) };
+        read_ahead_searching(Trickle { data: &input, piece: 1000 }, |_: &[u8]| {}, &mut scanner, sifting, &mut sink, SearchAhead::Always)
+            .expect("reads");
+        scanner.finish(rules.anchors(), &mut sink);
+        assert_eq!(sink.lines.len(), 900, "every line but the plain ones holds an anchor");
+        assert!(sink.ahead > 800, "found ahead: {}", sink.ahead);
+        let differ: Vec<_> = sink.lines.iter().filter(|(_, ahead, own)| ahead != own).collect();
+        assert!(differ.is_empty(), "{differ:?}");
+        assert!(sink.lines.iter().all(|(_, _, own)| !own.is_empty()));
     }
 
     #[test]
@@ -243,7 +302,8 @@ mod read_ahead_tests {
         let anchors = AnchorSet::new(vec!["needle".to_owned()]);
         let mut scanner = Scanner::with_capacity(64);
         let mut sink = Collect { every: false, lines: Vec::new() };
-        let err = read_ahead(Failing, |_: &[u8]| {}, &mut scanner, &anchors, &mut sink).expect_err("fails");
+        let err =
+            read_ahead(Failing, |_: &[u8]| {}, &mut scanner, Sifting { anchors: &anchors, rules: None }, &mut sink).expect_err("fails");
         assert_eq!(err.to_string(), "disk on fire");
     }
 }

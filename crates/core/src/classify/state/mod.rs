@@ -276,6 +276,12 @@ impl Analysis<'_> {
     fn examine(&mut self, number: u64, raw: &[u8], lower: &[u8], window: Option<&Window<'_>>) {
         let mut patterns = std::mem::take(&mut self.scratch);
         self.rules.patterns_in(raw, lower, &mut patterns);
+        self.examine_patterns(number, raw, lower, window, patterns);
+    }
+
+    /// [`Analysis::examine`] once the line's patterns are known (in `patterns`, which
+    /// becomes the scratch buffer again).
+    fn examine_patterns(&mut self, number: u64, raw: &[u8], lower: &[u8], window: Option<&Window<'_>>, mut patterns: Vec<PatternRef>) {
         if patterns.is_empty() && self.build.pending.is_none() {
             self.scratch = patterns;
             return;
@@ -369,7 +375,15 @@ impl LineSink for Analysis<'_> {
         if self.build.pending.is_none() && self.frames.drawn_again(line.lower) {
             return;
         }
-        self.examine(line.number, line.text, line.lower, Some(window));
+        match line.patterns {
+            Some(found) => {
+                let mut patterns = std::mem::take(&mut self.scratch);
+                patterns.clear();
+                patterns.extend_from_slice(found);
+                self.examine_patterns(line.number, line.text, line.lower, Some(window), patterns);
+            }
+            None => self.examine(line.number, line.text, line.lower, Some(window)),
+        }
     }
 
     fn finish(&mut self, window: &Window<'_>) {
