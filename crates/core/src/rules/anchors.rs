@@ -245,6 +245,7 @@ impl AnchorSet {
         let kind = (anchors.len() <= DFA_MAX && bytes <= DFA_BYTES_MAX).then_some(aho_corasick::AhoCorasickKind::DFA);
         let all_in_line = AhoCorasick::builder()
             .kind(kind)
+            .prefilter(false)
             .build(&anchors)
             .or_else(|_| AhoCorasick::builder().build(&anchors))
             .expect("anchors are plain literals");
