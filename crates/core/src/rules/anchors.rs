@@ -240,7 +240,8 @@ impl AnchorSet {
         let searchers = lists.into_iter().map(|l| Searcher::new(l)).collect();
         // A DFA: lines are short, and this runs on every candidate line (the built-in
         // catalogue's few hundred anchors make one of about a MiB). Thousands of user
-        // anchors would make a DFA large: then the automaton picks its own kind.
+        // anchors would make a DFA large: then the automaton picks its own kind. No
+        // prefilter: on short lines it only slows the walk.
         let bytes: usize = anchors.iter().map(String::len).sum();
         let kind = (anchors.len() <= DFA_MAX && bytes <= DFA_BYTES_MAX).then_some(aho_corasick::AhoCorasickKind::DFA);
         let all_in_line = AhoCorasick::builder()
