@@ -336,7 +336,11 @@ impl Sift {
             let every = sink.wants_every_line();
             let searcher = anchors.searcher_of(sink.scope());
             let next = if let Some(pre) = pre.filter(|found| !every && found.searcher == searcher) {
-                ahead = &ahead[ahead.partition_point(|line| (line.start as usize) < pos)..];
+                // Lines found ahead are in order and `pos` only grows: skipping them one by
+                // one costs, over the chunk, one step per line.
+                while ahead.first().is_some_and(|line| (line.start as usize) < pos) {
+                    ahead = &ahead[1..];
+                }
                 let Some(line) = ahead.first() else { break };
                 (newlines, counted) = (self.newlines + u64::from(line.newlines), line.start as usize);
                 Next::found(line, pre.patterns_of(pre.lines.len() - ahead.len()))
