@@ -120,6 +120,9 @@ pub(super) enum SearchAhead {
     /// found after).
     #[cfg(test)]
     Always,
+    /// Every chunk, and the patterns of half its lines.
+    #[cfg(test)]
+    Half,
 }
 
 /// How much of the other side's work this side takes on.
@@ -149,6 +152,8 @@ impl Pace {
             SearchAhead::Balanced => self.level.saturating_sub(1),
             #[cfg(test)]
             SearchAhead::Always => 1 + SHARES,
+            #[cfg(test)]
+            SearchAhead::Half => 1 + SHARES / 2,
         };
         self.level.checked_sub(1)
     }
