@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 use std::fs::{File, OpenOptions};
-use std::io;
+use std::io::{self, Read, Seek, SeekFrom};
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
@@ -86,8 +86,13 @@ impl Disk {
         let mut head = [0u8; HEAD];
         self.file.read_exact_at(&mut head, self.start)?;
         let len = u64::from_le_bytes(head[1..9].try_into().unwrap_or_default());
-        let mut body = vec![0; usize::try_from(len).map_err(|_| io::Error::other("a spooled record too long"))?];
-        self.file.read_exact_at(&mut body, self.start + HEAD as u64)?;
+        // Read into spare capacity: a chunk is not zeroed first. Only this side moves the
+        // file's position; the other writes at offsets.
+        let mut body = Vec::with_capacity(usize::try_from(len).map_err(|_| io::Error::other("a spooled record too long"))?);
+        (&self.file).seek(SeekFrom::Start(self.start + HEAD as u64))?;
+        if (&self.file).take(len).read_to_end(&mut body)? as u64 != len {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
         self.start += HEAD as u64 + len;
         if self.is_empty() {
             // Drained: the space goes back.
