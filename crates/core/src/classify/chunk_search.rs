@@ -16,8 +16,8 @@ pub(crate) struct ChunkSearch {
     sample: Vec<u8>,
     /// Each chunk searcher, tuned to this output.
     tuned: Vec<Tuning>,
-    /// One line's patterns, before they join the chunk's.
-    scratch: Vec<PatternRef>,
+    /// Two lines' patterns, before they join the chunk's.
+    scratch: [Vec<PatternRef>; 2],
 }
 
 impl ChunkSearch {
@@ -68,12 +68,23 @@ impl ChunkSearch {
     /// Finds the patterns of the first `count` lines found in `chunk` (or of all of them).
     pub(crate) fn match_lines(&mut self, rules: &StageRules, chunk: Cleaned<'_>, found: &mut Found, count: usize) {
         let count = count.min(found.lines.len());
-        for line in &mut found.lines[..count] {
-            let text = line.text.start as usize..line.text.end as usize;
-            rules.patterns_in(&chunk.raw[text.clone()], &chunk.lower[text], &mut self.scratch);
-            let first = found.patterns.len() as u32;
-            found.patterns.extend_from_slice(&self.scratch);
-            line.patterns = first..found.patterns.len() as u32;
+        let text = |line: &FoundLine| {
+            let range = line.text.start as usize..line.text.end as usize;
+            (&chunk.raw[range.clone()], &chunk.lower[range])
+        };
+        // Two lines at a time: the automaton walks them side by side.
+        for pair in found.lines[..count].chunks_mut(2) {
+            let [one, two] = &mut self.scratch;
+            match pair {
+                [first, second] => rules.patterns_in_two(text(first), text(second), [one, two]),
+                [line] => rules.patterns_in(text(line).0, text(line).1, one),
+                _ => {}
+            }
+            for (line, patterns) in pair.iter_mut().zip([&*one, &*two]) {
+                let first = found.patterns.len() as u32;
+                found.patterns.extend_from_slice(patterns);
+                line.patterns = first..found.patterns.len() as u32;
+            }
         }
         found.matched = count;
     }

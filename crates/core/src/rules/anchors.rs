@@ -8,6 +8,7 @@
 
 use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use crate::rules::line_automaton::LineAutomaton;
 #[cfg(test)]
 use crate::rules::rare_tails::TAIL_MIN;
 use crate::rules::rare_tails::{rarest_tail, Trigrams};
@@ -24,10 +25,6 @@ const SCAN_TARGET: usize = 16;
 /// Up to this many literals, the merging below is done pair by pair (it is quadratic,
 /// and exact); above it, by one prefix length for all, which is near-linear.
 const PAIRWISE_MAX: usize = 256;
-/// Most anchors, and most bytes of them, a line's search is a DFA for (its size grows
-/// with their bytes; the built-in catalogue's are about 6 KiB).
-const DFA_MAX: usize = 1024;
-const DFA_BYTES_MAX: usize = 32 * 1024;
 
 /// The literals the chunk search needs. An anchor that contains another anchor is found
 /// through the shorter one, so only the shortest survive. When more remain than the
@@ -166,7 +163,7 @@ pub(crate) struct AnchorSet {
     by_scope: [usize; SCOPES],
     /// Finds every anchor in one line, overlapping ones included (the chunk search only
     /// needs the first one per line).
-    all_in_line: AhoCorasick,
+    all_in_line: LineAutomaton,
 }
 
 /// One chunk searcher: the literals it looks for, and how.
@@ -238,18 +235,7 @@ impl AnchorSet {
             })
         });
         let searchers = lists.into_iter().map(|l| Searcher::new(l)).collect();
-        // A DFA: lines are short, and this runs on every candidate line (the built-in
-        // catalogue's few hundred anchors make one of about a MiB). Thousands of user
-        // anchors would make a DFA large: then the automaton picks its own kind. No
-        // prefilter: on short lines it only slows the walk.
-        let bytes: usize = anchors.iter().map(String::len).sum();
-        let kind = (anchors.len() <= DFA_MAX && bytes <= DFA_BYTES_MAX).then_some(aho_corasick::AhoCorasickKind::DFA);
-        let all_in_line = AhoCorasick::builder()
-            .kind(kind)
-            .prefilter(false)
-            .build(&anchors)
-            .or_else(|_| AhoCorasick::builder().build(&anchors))
-            .expect("anchors are plain literals");
+        let all_in_line = LineAutomaton::new(&anchors);
         AnchorSet { anchors, searchers, by_scope, all_in_line }
     }
 
@@ -317,10 +303,14 @@ impl AnchorSet {
     }
 
     /// Calls `found` with the index of every anchor that occurs in `lower`.
-    pub(crate) fn each_in_line(&self, lower: &[u8], mut found: impl FnMut(usize)) {
-        for m in self.all_in_line.find_overlapping_iter(lower) {
-            found(m.pattern().as_usize());
-        }
+    pub(crate) fn each_in_line(&self, lower: &[u8], found: impl FnMut(usize)) {
+        self.all_in_line.each_in(lower, found);
+    }
+
+    /// [`AnchorSet::each_in_line`] for two lines at once (`found(0, …)` for the first's,
+    /// `found(1, …)` for the second's): about as fast as for one.
+    pub(crate) fn each_in_two_lines(&self, first: &[u8], second: &[u8], found: impl FnMut(usize, usize)) {
+        self.all_in_line.each_in_two(first, second, found);
     }
 }
 

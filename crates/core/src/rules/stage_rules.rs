@@ -147,10 +147,28 @@ impl StageRules {
     /// lowercased); sorted, each once.
     pub(crate) fn patterns_in(&self, text: &[u8], lower: &[u8], out: &mut Vec<PatternRef>) {
         out.clear();
-        // Each anchor once, however often the line repeats it: an exact-case check
-        // searches the whole line. Anchors are gathered in `out` first (as `(anchor, 0)`),
-        // so no line allocates.
+        // Anchors are gathered in `out` first (as `(anchor, MAX)`), so no line allocates.
         self.anchors.each_in_line(lower, |anchor| out.push((anchor as u32, u32::MAX)));
+        self.patterns_of_anchors(text, out);
+    }
+
+    /// [`StageRules::patterns_in`] for two lines at once (`first` and `second`, each
+    /// its text and the same lowercased), into `outs`.
+    pub(crate) fn patterns_in_two(&self, first: (&[u8], &[u8]), second: (&[u8], &[u8]), outs: [&mut Vec<PatternRef>; 2]) {
+        let [one, two] = outs;
+        one.clear();
+        two.clear();
+        self.anchors.each_in_two_lines(first.1, second.1, |which, anchor| {
+            if which == 0 { &mut *one } else { &mut *two }.push((anchor as u32, u32::MAX));
+        });
+        self.patterns_of_anchors(first.0, one);
+        self.patterns_of_anchors(second.0, two);
+    }
+
+    /// Turns the anchors gathered in `out` into the patterns they stand for on a line
+    /// whose text is `text`: each anchor once, however often the line repeats it, and an
+    /// exact-case check searches the whole line.
+    fn patterns_of_anchors(&self, text: &[u8], out: &mut Vec<PatternRef>) {
         out.sort_unstable();
         out.dedup();
         let found = out.len();
