@@ -17,7 +17,20 @@ pub(crate) fn has_hidden(text: &[u8]) -> bool {
 /// `text` on one line, its runs of whitespace made single spaces.
 #[must_use]
 pub(crate) fn single_spaced(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    single_spaced_into(text, &mut out);
+    out
+}
+
+/// [`single_spaced`] into `out`, whose buffer is reused (a step header's, once a step).
+pub(crate) fn single_spaced_into(text: &str, out: &mut String) {
+    out.clear();
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
 }
 
 /// What a terminal may be given: `text` without control characters and the sequences
@@ -197,6 +210,17 @@ fn after_string(text: &[u8], mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whitespace_runs_become_single_spaces_and_a_reused_buffer_keeps_nothing() {
+        assert_eq!(single_spaced("  RUN\tpip  install \n -r\u{a0}x.txt  "), "RUN pip install -r x.txt");
+        assert_eq!(single_spaced(" \t\n"), "");
+        let mut out = "left over".to_owned();
+        single_spaced_into("a  b", &mut out);
+        assert_eq!(out, "a b");
+        single_spaced_into("", &mut out);
+        assert_eq!(out, "");
+    }
 
     #[test]
     fn printable_text_has_no_control_characters_or_strings() {

@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 
 use crate::classify::state::Seen;
-use crate::screen::single_spaced;
+use crate::screen::{single_spaced, single_spaced_into};
 
 /// A cause line, the rule that matched it, and whether a later cause replaces it.
 #[derive(Debug, Clone)]
@@ -54,7 +54,13 @@ impl Vertices {
 
     /// A step header with its id.
     pub(crate) fn header(&mut self, id: u32, instruction: Option<&str>) {
-        self.entry(id).1 = instruction.map(single_spaced);
+        let kept = &mut self.entry(id).1;
+        match instruction {
+            // A step's header comes again whenever its output resumes after another
+            // step's: its buffer is reused.
+            Some(instruction) => single_spaced_into(instruction, kept.get_or_insert_with(String::new)),
+            None => *kept = None,
+        }
     }
 
     /// A cause printed with an id.
