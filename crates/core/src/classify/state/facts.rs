@@ -119,6 +119,19 @@ impl<'t> Groups<'t> {
         groups
     }
 
+    /// The groups of a match whose positions `locations` holds, in `text`.
+    pub(crate) fn from_locations(regex: &'t Regex, locations: &regex::CaptureLocations, text: &'t str) -> Groups<'t> {
+        let get = |i: usize| locations.get(i).and_then(|(start, end)| text.get(start..end));
+        let mut groups = Groups { whole: get(0).unwrap_or(""), ..Groups::default() };
+        for (i, name) in regex.capture_names().enumerate() {
+            if let (Some(name), Some(m), true) = (name, get(i), groups.len < GROUPS_MAX) {
+                groups.named[groups.len] = (name, m);
+                groups.len += 1;
+            }
+        }
+        groups
+    }
+
     /// The whole match.
     pub(crate) fn whole(&self) -> &'t str {
         self.whole

@@ -1,11 +1,14 @@
 //! What a match does to the run: the engine and era its wording shows; a failure's phase;
 //! a marker's build step (started or ended), facts and phase.
 
+use super::build_step::Pending;
+use super::seen::evidence;
 use super::{Analysis, Attribution, Hit};
+use crate::classify::scanner::Window;
 use crate::classify::state::facts::{capture, Groups};
 use crate::classify::state::Seen;
 use crate::model::Phase;
-use crate::rules::{BuildLine, MarkerRule, Role, Rule};
+use crate::rules::{BuildLine, MarkerRule, Role, Rule, StageRules};
 
 impl Analysis<'_> {
     /// What a rule's wording shows: the engine, and the era of its releases.
@@ -95,6 +98,42 @@ impl Analysis<'_> {
         }
         if marker.sets_phase.is_some() || starts_step {
             self.timeline.last_marker = ev.into_iter().next();
+        }
+    }
+
+    /// A one-line pattern on an anchored line; a summary that may span lines starts
+    /// pending when its first line holds the anchor but not the terminator.
+    pub(super) fn match_line(&mut self, ri: usize, number: u64, text: &str, lower: &[u8], window: Option<&Window<'_>>) {
+        let rules: &StageRules = self.rules;
+        let rule = &rules.rules()[ri];
+        let Some(pattern) = rule.line_patterns().first() else { return };
+        // Most patterns capture nothing; finding is cheaper than capturing.
+        let found = if pattern.regex().captures_len() > 1 {
+            // The positions are reused: capturing allocates nothing.
+            let locations = self.locations[ri].get_or_insert_with(|| pattern.regex().capture_locations());
+            pattern.regex().captures_read(locations, text).map(|m| (m.range(), Groups::from_locations(pattern.regex(), locations, text)))
+        } else {
+            pattern.regex().find(text).map(|m| (m.range(), Groups::default()))
+        };
+        let summary = match &rule.role {
+            Role::BuildSummary(summary) => Some(summary),
+            _ => None,
+        };
+        if let Some((range, caps)) = found {
+            if summary.is_some() {
+                self.look_back(window, number);
+            }
+            let ev = vec![evidence(number, text, range.start)];
+            self.on_match(ri, &caps, &text[range.end..], ev);
+        } else if let Some(terminator) = summary.and_then(|s| s.continue_until.as_ref()) {
+            if self.build.pending.is_none() && memchr::memmem::find(lower, terminator.as_bytes()).is_none() {
+                self.build.pending = Some(Pending {
+                    rule: ri,
+                    terminator: terminator.clone(),
+                    lines: vec![evidence(number, text, 0)],
+                    text: text.to_owned(),
+                });
+            }
         }
     }
 }

@@ -88,6 +88,8 @@ pub(crate) struct Analysis<'r> {
     /// BuildKit's terminal progress lines drawn lately.
     frames: Frames,
     scratch: Vec<PatternRef>,
+    /// Each rule's capture positions, reused from line to line.
+    locations: Vec<Option<regex::CaptureLocations>>,
     /// The line being examined, and the phase its matches count in.
     current_line: u64,
     /// The line being examined only warns: it can never be a step's cause.
@@ -126,6 +128,7 @@ impl<'r> Analysis<'r> {
             streamed: std::collections::VecDeque::new(),
             frames: Frames::default(),
             scratch: Vec::new(),
+            locations: vec![None; rules.rules().len()],
             current_line: 0,
             current_warns: false,
             attribution: Attribution::AsItStreams,
@@ -314,40 +317,6 @@ impl Analysis<'_> {
             self.continue_pending(number, &text, lower, window);
         }
         self.scratch = patterns;
-    }
-
-    /// A one-line pattern on an anchored line; a summary that may span lines starts
-    /// pending when its first line holds the anchor but not the terminator.
-    fn match_line(&mut self, ri: usize, number: u64, text: &str, lower: &[u8], window: Option<&Window<'_>>) {
-        let rules: &StageRules = self.rules;
-        let rule = &rules.rules()[ri];
-        let Some(pattern) = rule.line_patterns().first() else { return };
-        // Most patterns capture nothing; finding is cheaper than capturing.
-        let found = if pattern.regex().captures_len() > 1 {
-            pattern.regex().captures(text).map(|caps| (caps.get(0).map_or(0..0, |m| m.range()), Groups::new(pattern.regex(), &caps)))
-        } else {
-            pattern.regex().find(text).map(|m| (m.range(), Groups::default()))
-        };
-        let summary = match &rule.role {
-            Role::BuildSummary(summary) => Some(summary),
-            _ => None,
-        };
-        if let Some((range, caps)) = found {
-            if summary.is_some() {
-                self.look_back(window, number);
-            }
-            let ev = vec![evidence(number, text, range.start)];
-            self.on_match(ri, &caps, &text[range.end..], ev);
-        } else if let Some(terminator) = summary.and_then(|s| s.continue_until.as_ref()) {
-            if self.build.pending.is_none() && memchr::memmem::find(lower, terminator.as_bytes()).is_none() {
-                self.build.pending = Some(Pending {
-                    rule: ri,
-                    terminator: terminator.clone(),
-                    lines: vec![evidence(number, text, 0)],
-                    text: text.to_owned(),
-                });
-            }
-        }
     }
 }
 
