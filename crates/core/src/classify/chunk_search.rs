@@ -47,8 +47,8 @@ impl ChunkSearch {
         Some(memchr::memrchr(b'\n', &lower[pos..pos + found]).map_or(pos, |nl| pos + nl + 1))
     }
 
-    /// Every line of `lower` that searcher `searcher` finds an anchor in, into `found`
-    /// (`raw`: the same text, not lowercased).
+    /// Every line of `chunk` that searcher `searcher` finds an anchor in, into `found`:
+    /// where each is, the part the rules read, and the chunk's newlines before it.
     pub(crate) fn all_lines(&mut self, anchors: &AnchorSet, searcher: usize, ready: bool, chunk: Cleaned<'_>, found: &mut Found) {
         found.clear(searcher);
         let (raw, lower) = (chunk.raw, chunk.lower);
