@@ -80,6 +80,15 @@ pub(crate) fn keep_clipped(text: &str, focus: usize, max: usize) -> (String, usi
     }
 }
 
+/// [`keep_clipped`] from the text's start, into `out`, whose buffer is reused.
+pub(crate) fn keep_clipped_into(text: &str, max: usize, out: &mut String) {
+    if text.len() <= max {
+        text.clone_into(out);
+    } else {
+        *out = mask_then_clip_with_focus(text, 0, max).0;
+    }
+}
+
 /// [`mask_then_clip`], with where the focus ended up.
 pub(crate) fn mask_then_clip_with_focus(text: &str, focus: usize, max: usize) -> (String, usize) {
     let spans = spans::secret_spans(text.as_bytes());

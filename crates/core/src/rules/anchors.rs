@@ -26,14 +26,13 @@ const SCAN_TARGET: usize = 16;
 /// and exact); above it, by one prefix length for all, which is near-linear.
 const PAIRWISE_MAX: usize = 256;
 
-/// The literals the chunk search needs. An anchor that contains another anchor is found
-/// through the shorter one, so only the shortest survive. When more remain than the
+/// The literals the chunk search needs, from the anchors it streams already made
+/// [`minimal`]: an anchor that contains another anchor is found through the shorter one,
+/// so only the shortest survive. When more remain than the
 /// packed searcher takes (user rules add anchors), literals are replaced by their
 /// prefixes (at least 5 bytes): a few more candidate lines, each still checked against
 /// the real anchors, instead of a search several times slower.
-#[must_use]
-pub(super) fn scan_literals(anchors: &[String]) -> Vec<String> {
-    let scan = minimal(anchors.to_vec());
+fn scan_literals(scan: Vec<String>) -> Vec<String> {
     if scan.len() <= SCAN_TARGET {
         scan
     } else if scan.len() <= PAIRWISE_MAX {
@@ -56,21 +55,68 @@ const SHARED_MIN: usize = 6;
 /// literals and bytes first (`failed` for `copy failed:`, `docker build failed`,
 /// `failed to solve`).
 fn merge_by_substring(mut scan: Vec<String>, target: usize, usable: impl Fn(&str) -> bool) -> Vec<String> {
-    while scan.len() > target {
-        let mut words: Vec<&str> =
-            scan.iter().flat_map(|l| l.split(|c: char| !c.is_alphanumeric())).filter(|w| w.len() >= SHARED_MIN && usable(w)).collect();
+    let words_of = |literal: &str| {
+        let mut words: Vec<String> =
+            literal.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= SHARED_MIN && usable(w)).map(str::to_owned).collect();
         words.sort_unstable();
         words.dedup();
-        let best = words
-            .into_iter()
-            .map(|word| (scan.iter().filter(|l| l.contains(word)).count(), word))
-            .filter(|(holders, _)| *holders >= 2)
-            .max_by_key(|(holders, word)| ((holders - 1) * word.len(), word.len()));
-        let Some((_, word)) = best else { break };
-        let word = word.to_owned();
-        scan.push(word);
-        scan = minimal(scan);
+        words
+    };
+    // Every word the literals have, sorted; for each, how many literals hold it and how
+    // many have it as a word. A merge changes only the counts of the literals it
+    // replaces (the word they give way to is one of them already).
+    let mut shared: Vec<Shared> = scan.iter().flat_map(|l| words_of(l)).map(|word| Shared { word, holders: 0, words_of: 0 }).collect();
+    shared.sort_unstable_by(|a, b| a.word.cmp(&b.word));
+    shared.dedup_by(|a, b| a.word == b.word);
+    for literal in &scan {
+        shared.iter_mut().filter(|s| literal.contains(s.word.as_str())).for_each(|s| s.holders += 1);
+        for word in words_of(literal) {
+            if let Ok(at) = shared.binary_search_by(|s| s.word.cmp(&word)) {
+                shared[at].words_of += 1;
+            }
+        }
     }
+    while scan.len() > target {
+        let best =
+            shared.iter().filter(|s| s.words_of > 0 && s.holders >= 2).max_by_key(|s| ((s.holders - 1) * s.word.len(), s.word.len()));
+        let Some(best) = best else { break };
+        let word = best.word.clone();
+        let gone: Vec<String> = scan.iter().filter(|l| l.contains(word.as_str())).cloned().collect();
+        for s in &mut shared {
+            s.holders =
+                s.holders + usize::from(word.contains(s.word.as_str())) - gone.iter().filter(|g| g.contains(s.word.as_str())).count();
+        }
+        for old in gone.iter().flat_map(|g| words_of(g)) {
+            if let Ok(at) = shared.binary_search_by(|s| s.word.cmp(&old)) {
+                shared[at].words_of -= 1;
+            }
+        }
+        if let Ok(at) = shared.binary_search_by(|s| s.word.cmp(&word)) {
+            shared[at].words_of += 1;
+        }
+        scan = giving_way(scan, word);
+    }
+    scan
+}
+
+/// A word some literals share, in [`merge_by_substring`].
+struct Shared {
+    word: String,
+    /// Literals that hold it.
+    holders: usize,
+    /// Literals it is a word of (the merging replaces literals by their words only).
+    words_of: usize,
+}
+
+/// `minimal` of `scan` and `word`, where `scan` is minimal and `word` is part of one of
+/// its literals: those that hold `word` give way to it. (`word` holds none of them: the
+/// literal it is part of would hold that one too.) Linear, where `minimal` is quadratic,
+/// and the merging calls it once for each literal it replaces.
+fn giving_way(mut scan: Vec<String>, word: String) -> Vec<String> {
+    debug_assert!(scan.iter().any(|l| l.contains(word.as_str())));
+    scan.retain(|l| !l.contains(word.as_str()));
+    let at = scan.binary_search(&word).unwrap_or_else(|at| at);
+    scan.insert(at, word);
     scan
 }
 
@@ -87,8 +133,7 @@ fn merge_pairwise(mut scan: Vec<String>) -> Vec<String> {
         match best {
             Some((len, i)) if len >= 5 => {
                 let prefix = scan[i][..len].to_owned();
-                scan.push(prefix);
-                scan = minimal(scan);
+                scan = giving_way(scan, prefix);
             }
             _ => break,
         }
@@ -177,7 +222,8 @@ struct Searcher {
 
 impl Searcher {
     fn new(streamed: &[String]) -> Searcher {
-        let scan = scan_literals(streamed);
+        let streamed = minimal(streamed.to_vec());
+        let scan = scan_literals(streamed.clone());
         let packed = packed_config(scan.len()).builder().extend(&scan).build();
         let fast = match packed {
             Some(searcher) => Fast::Packed(searcher),
@@ -186,7 +232,7 @@ impl Searcher {
                 AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).build(&scan).expect("anchors are plain literals"),
             ),
         };
-        Searcher { streamed: minimal(streamed.to_vec()), scan, fast }
+        Searcher { streamed, scan, fast }
     }
 }
 
@@ -318,6 +364,56 @@ impl AnchorSet {
 mod tests {
     use super::*;
 
+    /// The merging as first written: every count made again after each merge.
+    fn merge_by_substring_afresh(mut scan: Vec<String>, target: usize, usable: impl Fn(&str) -> bool) -> Vec<String> {
+        while scan.len() > target {
+            let mut words: Vec<&str> =
+                scan.iter().flat_map(|l| l.split(|c: char| !c.is_alphanumeric())).filter(|w| w.len() >= SHARED_MIN && usable(w)).collect();
+            words.sort_unstable();
+            words.dedup();
+            let best = words
+                .into_iter()
+                .map(|word| (scan.iter().filter(|l| l.contains(word)).count(), word))
+                .filter(|(holders, _)| *holders >= 2)
+                .max_by_key(|(holders, word)| ((holders - 1) * word.len(), word.len()));
+            let Some((_, word)) = best else { break };
+            let mut all = scan.clone();
+            all.push(word.to_owned());
+            scan = minimal(all);
+        }
+        scan
+    }
+
+    #[test]
+    fn merging_keeps_its_counts_as_counting_afresh_would() {
+        let catalogue = crate::rules::Catalogue::builtin().expect("built-in rules");
+        let anchors = minimal(crate::rules::StageRules::new(&catalogue, crate::model::Stage::SandboxCreate).anchor_phrases().to_vec());
+        assert!(anchors.len() > 100, "{}", anchors.len());
+        for target in [1, SCAN_TARGET, 64, anchors.len()] {
+            assert_eq!(merge_by_substring(anchors.clone(), target, |_| true), merge_by_substring_afresh(anchors.clone(), target, |_| true));
+            let unused = |w: &str| !w.contains('e');
+            assert_eq!(merge_by_substring(anchors.clone(), target, unused), merge_by_substring_afresh(anchors.clone(), target, unused));
+        }
+        // Words shared inside other words, and a word twice in one literal.
+        let tricky =
+            minimal(["unfailed build failed", "failedness", "failed to solve", "solvent build", "xbuildx"].map(str::to_owned).to_vec());
+        assert_eq!(merge_by_substring(tricky.clone(), 1, |_| true), merge_by_substring_afresh(tricky, 1, |_| true));
+        // A longer word merged first holds a shorter one, which then merges what is left.
+        let nested = ["p1 abcdefghij", "p2 abcdefghij", "p3 abcdefghij", "p4 abcdef-xyz"].map(str::to_owned).to_vec();
+        assert_eq!(merge_by_substring(nested, 1, |_| true), ["abcdef"]);
+    }
+
+    #[test]
+    fn literals_give_way_to_a_part_of_them_as_they_would_in_the_minimal_set() {
+        let scan = minimal(["copy failed:", "docker build failed", "failed to solve", "killed", "timeout"].map(str::to_owned).to_vec());
+        for word in ["failed", "kill", "copy f", "docker build failed", "out"] {
+            let mut all = scan.clone();
+            all.push(word.to_owned());
+            assert_eq!(giving_way(scan.clone(), word.to_owned()), minimal(all), "{word}");
+        }
+        assert_eq!(giving_way(scan.clone(), "failed".to_owned()), ["failed", "killed", "timeout"]);
+    }
+
     #[test]
     fn literals_are_searched_through_their_rarest_tails() {
         let sample = b"the build for the component completed; the test ran".repeat(100);
@@ -336,14 +432,14 @@ mod tests {
 
     #[test]
     fn contained_anchors_are_searched_through_the_shorter_one() {
-        let scan = scan_literals(&["step ".to_owned(), "building at step ".to_owned(), "killed".to_owned()]);
+        let scan = scan_literals(minimal(vec!["step ".to_owned(), "building at step ".to_owned(), "killed".to_owned()]));
         assert_eq!(scan, vec!["killed".to_owned(), "step ".to_owned()]);
     }
 
     #[test]
     fn thousands_of_anchors_are_prepared_quickly_and_stay_packed() {
         let anchors: Vec<String> = (0..20_000).map(|i| format!("user failure {i:05} happened")).collect();
-        let scan = scan_literals(&anchors);
+        let scan = scan_literals(minimal(anchors.clone()));
         assert!(scan.len() <= PACKED_MAX && scan.iter().all(|s| s.len() >= 5), "{}", scan.len());
         for anchor in anchors.iter().step_by(997) {
             assert!(scan.iter().any(|s| anchor.contains(s.as_str())), "{anchor}");

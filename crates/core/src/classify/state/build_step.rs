@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 use crate::classify::state::step_cause::{offer, vertex, Found, Vertices};
 use crate::classify::state::Seen;
 use crate::classify::terminal_text::clip_around;
-use crate::redact::keep_clipped;
-use crate::screen::single_spaced;
+use crate::redact::keep_clipped_into;
+use crate::screen::{same_words, single_spaced};
 
 /// Evidence lines kept for the current build step.
 const STEP_EVIDENCE: usize = 64;
@@ -73,7 +73,7 @@ impl BegunStep {
 /// Whether a replayed step is the one streamed before (or no step was seen then).
 fn same_step(streamed: &Step, replayed: &Step) -> bool {
     match (&streamed.instruction, &replayed.instruction) {
-        (Some(a), Some(b)) => streamed.number == replayed.number && single_spaced(a) == single_spaced(b),
+        (Some(a), Some(b)) => streamed.number == replayed.number && same_words(a, b),
         (None, _) => streamed.marker.is_none(),
         (Some(_), None) => false,
     }
@@ -154,13 +154,19 @@ impl Build {
     /// A step marker: a new step begins. A replayed step after a summary is the step
     /// that failed (BuildKit reports `#8 ERROR`, then replays `> [4/6] RUN …:`).
     pub(crate) fn start_step(&mut self, marker: Option<Seen>, number: Option<u32>, total: Option<u32>, instruction: &str, replay: bool) {
-        let instruction =
-            Some(instruction.trim().trim_end_matches(':')).filter(|s| !s.is_empty()).map(|s| keep_clipped(s, 0, COMMAND_CHARS).0);
+        // The last step's buffers are reused: a long build begins tens of thousands.
+        let Step { instruction: kept, mut evidence, .. } = std::mem::take(&mut self.step);
+        let instruction = Some(instruction.trim().trim_end_matches(':')).filter(|s| !s.is_empty()).map(|s| {
+            let mut kept = kept.unwrap_or_default();
+            keep_clipped_into(s, COMMAND_CHARS, &mut kept);
+            kept
+        });
+        evidence.clear();
         let vertex = marker.as_ref().and_then(|m| vertex(&m.text));
         if let Some(id) = vertex.filter(|_| !replay) {
             self.vertices.header(id, instruction.as_deref());
         }
-        self.step = Step { marker, number, total, instruction, evidence: VecDeque::new(), cause: None, vertex };
+        self.step = Step { marker, number, total, instruction, evidence, cause: None, vertex };
         self.replaying = replay && self.summary.is_some();
         if let (false, Some(marker)) = (self.replaying, &self.step.marker) {
             // The oldest entry's buffer is reused: no allocation per step once full.

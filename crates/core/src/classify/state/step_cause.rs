@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 
 use crate::classify::state::Seen;
-use crate::screen::{single_spaced, single_spaced_into};
+use crate::screen::same_words;
 
 /// A cause line, the rule that matched it, and whether a later cause replaces it.
 #[derive(Debug, Clone)]
@@ -52,13 +52,14 @@ impl Vertices {
         &mut self.kept[at]
     }
 
-    /// A step header with its id.
+    /// A step header with its id. The instruction is kept as printed: a long build has
+    /// tens of thousands of headers, and it is compared only for a replayed step.
     pub(crate) fn header(&mut self, id: u32, instruction: Option<&str>) {
         let kept = &mut self.entry(id).1;
         match instruction {
             // A step's header comes again whenever its output resumes after another
             // step's: its buffer is reused.
-            Some(instruction) => single_spaced_into(instruction, kept.get_or_insert_with(String::new)),
+            Some(instruction) => instruction.clone_into(kept.get_or_insert_with(String::new)),
             None => *kept = None,
         }
     }
@@ -71,12 +72,8 @@ impl Vertices {
     /// The cause of the step with this id, or with this instruction (a replayed step
     /// shows no id).
     pub(crate) fn cause_of(&self, id: Option<u32>, instruction: Option<&str>) -> Option<&Found> {
-        let instruction = instruction.map(single_spaced);
-        self.kept
-            .iter()
-            .rev()
-            .find(|v| Some(v.0) == id || (id.is_none() && instruction.is_some() && v.1 == instruction))
-            .and_then(|v| v.2.as_ref())
+        let same_instruction = |kept: Option<&str>| matches!((kept, instruction), (Some(a), Some(b)) if same_words(a, b));
+        self.kept.iter().rev().find(|v| Some(v.0) == id || (id.is_none() && same_instruction(v.1.as_deref()))).and_then(|v| v.2.as_ref())
     }
 }
 
