@@ -10,6 +10,7 @@ use regex::bytes::Regex;
 
 use crate::redact::assignments::{assignments, flag_values};
 use crate::redact::formats::{formatted, url_userinfo};
+use crate::redact::redactor::may_hold_secret;
 use crate::screen::{has_hidden, Visible};
 
 /// A secret's place in a line, and what replaces it.
@@ -39,11 +40,13 @@ pub(crate) fn opens_private_key(line: &[u8]) -> bool {
 
 /// Every secret in `line`, as non-overlapping spans in order.
 pub(crate) fn secret_spans(line: &[u8]) -> Vec<Span> {
+    // A line with no trigger holds no secret: most never reach the formats' patterns,
+    // and a run whose answer shows none never compiles them.
     if !has_hidden(line) {
-        return spans_in(line);
+        return if may_hold_secret(line) { spans_in(line) } else { Vec::new() };
     }
     let visible = Visible::of(line);
-    if !crate::redact::redactor::may_hold_secret(&visible.text) {
+    if !may_hold_secret(&visible.text) {
         return Vec::new();
     }
     let spans = spans_in(&visible.text).into_iter().map(|s| Span { range: visible.origin(s.range), replacement: s.replacement });
