@@ -2,16 +2,16 @@
 //! byte at a time, each step waiting on the one before: two lines walked side by side
 //! take about the time of one.
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::{dfa, AhoCorasick, Anchored, MatchKind};
+use aho_corasick::AhoCorasick;
+
+use crate::rules::lazy_dfa::LazyDfa;
 
 /// The automaton that finds every anchor in a line.
 #[derive(Debug, Clone)]
 pub(crate) enum LineAutomaton {
-    /// A DFA: lines are short, and this runs on every candidate line (the built-in
-    /// catalogue's few hundred anchors make one of about a MiB). No prefilter: on short
-    /// lines it only slows the walk.
-    Dfa(Box<dfa::DFA>),
+    /// A DFA, made as lines need it: lines are short, and this runs on every candidate
+    /// line. No prefilter: on short lines it only slows the walk.
+    Dfa(Box<LazyDfa>),
     /// Thousands of user anchors would make a DFA large: then the automaton picks its
     /// own kind.
     Any(AhoCorasick),
@@ -25,7 +25,7 @@ impl LineAutomaton {
     pub(crate) fn new(anchors: &[String]) -> LineAutomaton {
         let bytes: usize = anchors.iter().map(String::len).sum();
         let small = anchors.len() <= DFA_MAX && bytes <= DFA_BYTES_MAX;
-        let built = small.then(|| dfa::DFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(anchors).ok()).flatten();
+        let built = small.then(|| LazyDfa::new(anchors)).flatten();
         built.map_or_else(
             || LineAutomaton::Any(AhoCorasick::new(anchors).expect("anchors are plain literals")),
             |dfa| LineAutomaton::Dfa(Box::new(dfa)),
@@ -69,30 +69,22 @@ impl LineAutomaton {
     }
 }
 
-/// One walk of the DFA over a line: where it is, or that it can find nothing more.
+/// One walk of the DFA over a line: the state it is in.
 struct Walk {
-    state: Option<aho_corasick::automaton::StateID>,
+    state: u32,
 }
 
 impl Walk {
-    fn new(dfa: &dfa::DFA) -> Walk {
+    fn new(dfa: &LazyDfa) -> Walk {
         // Anchors are never empty: the start state matches nothing.
-        Walk { state: dfa.start_state(Anchored::No).ok() }
+        Walk { state: dfa.start() }
     }
 
     #[inline]
-    fn step(&mut self, dfa: &dfa::DFA, byte: u8, found: &mut impl FnMut(usize)) {
-        let Some(state) = self.state else { return };
-        let next = dfa.next_state(Anchored::No, state, byte);
-        self.state = Some(next);
-        if dfa.is_special(next) {
-            if dfa.is_dead(next) {
-                self.state = None;
-            } else if dfa.is_match(next) {
-                for i in 0..dfa.match_len(next) {
-                    found(dfa.match_pattern(next, i).as_usize());
-                }
-            }
+    fn step(&mut self, dfa: &LazyDfa, byte: u8, found: &mut impl FnMut(usize)) {
+        self.state = dfa.next(self.state, byte);
+        if LazyDfa::matches(self.state) {
+            dfa.each_match(self.state, found);
         }
     }
 }

@@ -9,6 +9,7 @@
 mod anchors;
 mod catalogue;
 mod field_errors;
+mod lazy_dfa;
 mod line_automaton;
 mod pattern;
 mod rare_tails;
