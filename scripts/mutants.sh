@@ -37,8 +37,9 @@ awk '/^exclude_re *= *\[/ { skip = 1 } !skip { print } skip && /^\]/ { skip = 0 
 all=$(cargo mutants --config "$unexcluded" -p sandbox-triage-core --list "$@" | wc -l)
 tried=$(cargo mutants --config mutants.toml -p sandbox-triage-core --list "$@" | wc -l)
 
-# Counts come from this run's report only.
+# Counts come from this run's report only (a fresh clone has no target/ yet).
 rm -rf target/mutants/mutants.out
+mkdir -p target/mutants
 started=$(date +%s)
 status=0
 cargo mutants --config mutants.toml -p sandbox-triage-core --jobs "${MUTANTS_JOBS:-2}" \

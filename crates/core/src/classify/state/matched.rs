@@ -10,6 +10,12 @@ use crate::classify::state::Seen;
 use crate::model::Phase;
 use crate::rules::{BuildLine, MarkerRule, Role, Rule, StageRules};
 
+/// Whether `rule` is OpenShell's own report of a failure past the build.
+pub(super) fn reports_past_build(rule: &Rule) -> bool {
+    let past_build = matches!(&rule.role, Role::Failure(r) if r.places_phase.is_some_and(|p| p > Phase::Build));
+    past_build && rule.kind().is_some_and(crate::model::Kind::reported_by_openshell)
+}
+
 impl Analysis<'_> {
     /// What a rule's wording shows: the engine, and the era of its releases.
     pub(super) fn record_wording(&mut self, rule: &Rule) {
@@ -32,12 +38,7 @@ impl Analysis<'_> {
     /// report's own detail (miette's continuation lines), not a build step's output, in
     /// output whose markers were cut.
     pub(super) fn openshell_failed_past_build(&self) -> bool {
-        self.rules.rules().iter().zip(&self.hits).any(|(rule, hits)| {
-            let past_build = matches!(&rule.role, Role::Failure(r) if r.places_phase.is_some_and(|p| p > Phase::Build));
-            past_build
-                && rule.kind().is_some_and(crate::model::Kind::reported_by_openshell)
-                && hits.last().is_some_and(|hit| hit.line <= self.current_line)
-        })
+        self.past_build_reports.iter().any(|&ri| self.hits[ri].last().is_some_and(|hit| hit.line <= self.current_line))
     }
 
     /// A failure or supporting rule's match, counted in the phase it happened in.

@@ -34,6 +34,7 @@ use errors::ErrorLines;
 use facts::{capture, Groups};
 use hits::Parts;
 use lookback::Lookback;
+use matched::reports_past_build;
 use seen::evidence;
 pub(crate) use seen::Seen;
 use step_cause::Found;
@@ -90,6 +91,9 @@ pub(crate) struct Analysis<'r> {
     scratch: Vec<PatternRef>,
     /// Each rule's capture positions, reused from line to line.
     locations: Vec<Option<regex::CaptureLocations>>,
+    /// The rules by which OpenShell reports a failure past the build (asked about on
+    /// every network line of a build with no marker: a few of hundreds).
+    past_build_reports: Vec<usize>,
     /// The line being examined, and the phase its matches count in.
     current_line: u64,
     /// The line being examined only warns: it can never be a step's cause.
@@ -129,6 +133,7 @@ impl<'r> Analysis<'r> {
             frames: Frames::default(),
             scratch: Vec::new(),
             locations: vec![None; rules.rules().len()],
+            past_build_reports: (0..rules.rules().len()).filter(|&ri| reports_past_build(&rules.rules()[ri])).collect(),
             current_line: 0,
             current_warns: false,
             attribution: Attribution::AsItStreams,
