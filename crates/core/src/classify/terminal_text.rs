@@ -225,6 +225,13 @@ fn timestamp_len(s: &[u8]) -> usize {
     }
 }
 
+/// A line's bytes as text, invalid UTF-8 replaced: `String::from_utf8_lossy`, with the
+/// standard library's faster check first (it is run on every line examined, and nearly
+/// every one is valid).
+pub(crate) fn lossy(line: &[u8]) -> std::borrow::Cow<'_, str> {
+    std::str::from_utf8(line).map_or_else(|_| String::from_utf8_lossy(line), std::borrow::Cow::Borrowed)
+}
+
 /// The part of a line rules read: what the terminal finally showed
 /// ([`visible_range`]), without the log's own prefix ([`log_prefix_len`]) and, in the
 /// Engine's JSON stream, without the object's close (`\n"}`): rules anchored at the
@@ -295,6 +302,14 @@ pub(crate) fn clip_with_focus(text: &str, focus: usize, max: usize) -> (String, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lossy_text_is_what_the_standard_library_makes() {
+        for line in [&b"plain ascii"[..], "caf\u{e9} \u{2713}".as_bytes(), b"bad \xff\xfe byte", b"cut \xe2\x9c", b""] {
+            assert_eq!(lossy(line), String::from_utf8_lossy(line));
+        }
+        assert!(matches!(lossy(b"valid"), std::borrow::Cow::Borrowed("valid")));
+    }
 
     #[test]
     fn strips_colour_and_hyperlinks_but_not_newlines() {

@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 
 use super::{evidence, Seen};
+use crate::classify::terminal_text::lossy;
 
 /// Error-looking lines kept.
 const KEPT: usize = 4;
@@ -45,7 +46,7 @@ impl ErrorLines {
         }
         // Lines only warn; a line arriving late from a window is placed by its number.
         let at = self.lines.iter().position(|seen| seen.line > number).unwrap_or(self.lines.len());
-        self.lines.insert(at, evidence(number, &String::from_utf8_lossy(text), 0));
+        self.lines.insert(at, evidence(number, &lossy(text), 0));
         if self.lines.len() > KEPT {
             self.lines.pop_front();
         }

@@ -26,6 +26,7 @@ pub(crate) use facts::Facts;
 pub(crate) use hits::{Hit, RuleHits};
 
 use crate::classify::scanner::{Line, LineSink, Window};
+use crate::classify::terminal_text::lossy;
 use crate::model::{Phase, Version};
 use crate::redact::keep_clipped;
 use crate::rules::{scope_index, LineMatcher, PatternRef, Role, Rule, StageRules};
@@ -294,7 +295,7 @@ impl Analysis<'_> {
             self.scratch = patterns;
             return;
         }
-        let text = String::from_utf8_lossy(raw);
+        let text = lossy(raw);
         let warning = is_warning(lower);
         self.current_warns = warning;
         let was_pending = self.build.pending.is_some();
@@ -341,7 +342,7 @@ impl LineSink for Analysis<'_> {
         }
         self.streamed.push_back(line.number);
         if self.build.frame.reading() {
-            self.build.frame.feed(&String::from_utf8_lossy(line.text));
+            self.build.frame.feed(&lossy(line.text));
         }
         if self.build.pending.is_some() {
             self.lookback.note_full(line.number);

@@ -4,6 +4,7 @@
 //! gutter. Each pair is joined once, in the windows only, so the cost stays linear.
 
 use super::Analysis;
+use crate::classify::terminal_text::lossy;
 
 /// What starts a continuation line but is not text: spaces, miette's gutter, BuildKit's
 /// live-view prefix.
@@ -54,7 +55,7 @@ impl Analysis<'_> {
     fn examine_wrapping(&mut self, number: u64, joined: &[u8], lower: &[u8], seam: std::ops::Range<usize>) {
         let mut patterns = std::mem::take(&mut self.scratch);
         self.rules.patterns_in(joined, lower, &mut patterns);
-        let text = String::from_utf8_lossy(joined);
+        let text = lossy(joined);
         for &(ri, _) in &patterns {
             let rules: &crate::rules::StageRules = self.rules;
             let rule = &rules.rules()[ri as usize];
