@@ -64,11 +64,17 @@ fn best(mut make: impl FnMut() -> Command) -> (Duration, i64) {
     (0..RUNS).map(|_| measure(&mut make())).fold((Duration::MAX, 0), |(t, m), (t2, m2)| (t.min(t2), m.max(m2)))
 }
 
-/// Two commands timed in turn, best of [`RUNS`] each: what is compared is measured under
-/// the same load.
-fn best_of_both(mut a: impl FnMut() -> Command, mut b: impl FnMut() -> Command) -> ((Duration, i64), (Duration, i64)) {
-    let keep = |(t, m): (Duration, i64), (t2, m2): (Duration, i64)| (t.min(t2), m.max(m2));
-    (0..RUNS).fold(((Duration::MAX, 0), (Duration::MAX, 0)), |(x, y), _| (keep(x, measure(&mut a())), keep(y, measure(&mut b()))))
+/// Commands timed in turn, best of [`RUNS`] each: what is compared is measured under the
+/// same load.
+fn best_in_turn<const N: usize>(mut makes: [&mut dyn FnMut() -> Command; N]) -> [(Duration, i64); N] {
+    let mut best = [(Duration::MAX, 0); N];
+    for _ in 0..RUNS {
+        for (make, (t, m)) in makes.iter_mut().zip(&mut best) {
+            let (t2, m2) = measure(&mut make());
+            (*t, *m) = ((*t).min(t2), (*m).max(m2));
+        }
+    }
+    best
 }
 
 fn gbps(bytes: u64, time: Duration) -> f64 {
@@ -130,11 +136,13 @@ fn check_answer(binary: &Path, shape: &Shape, log: &Path) {
 fn measure_shape(binary: &Path, phrases: &[String], shape: &Shape, log: &Path) -> Figures {
     check_answer(binary, shape, log);
     let before = load_average();
-    // `run -- cat` is compared with `classify`: timed in turn.
-    let (classify, run) = best_of_both(
-        || command(binary, &["classify", "--format", "json"], log),
-        || command(binary, &["run", "--heartbeat", "0", "--", "cat"], log),
-    );
+    // `run -- cat` is compared with `classify`, and with the same pipe without it: timed
+    // in turn.
+    let [classify, run, pipe] = best_in_turn([
+        &mut || command(binary, &["classify", "--format", "json"], log),
+        &mut || command(binary, &["run", "--heartbeat", "0", "--", "cat"], log),
+        &mut || shell("cat \"$0\" | cat", &[log]),
+    ]);
     let mut figures = Figures {
         bytes: fs::metadata(log).expect("bench log").len(),
         classify,
@@ -142,7 +150,7 @@ fn measure_shape(binary: &Path, phrases: &[String], shape: &Shape, log: &Path) -
         cat: best(|| command(Path::new("cat"), &[], log)).0,
         redact: best(|| command(binary, &["redact"], log)),
         run,
-        pipe: best(|| shell("cat \"$0\" | cat", &[log])).0,
+        pipe: pipe.0,
         load: (before, String::new()),
     };
     figures.load.1 = load_average();
@@ -170,7 +178,9 @@ fn report(name: &str, f: &Figures) -> bool {
     row("run -- cat", b, f.run.0, Some(f.run.1), "");
     row("cat \\| cat", b, f.pipe, None, "");
     let run_vs_classify = f.run.0.as_secs_f64() / f.classify.0.as_secs_f64();
-    println!("\n`run -- cat` takes {run_vs_classify:.2}x as long as `classify`");
+    let run_vs_pipe = f.run.0.as_secs_f64() / f.pipe.as_secs_f64();
+    let pipe_vs_classify = f.pipe.as_secs_f64() / f.classify.0.as_secs_f64();
+    println!("\n`run -- cat` takes {run_vs_classify:.2}x as long as `classify`, and {run_vs_pipe:.2}x as long as `cat | cat` (which takes {pipe_vs_classify:.2}x as long as `classify`)");
     let targets = [
         ("classify >= 1.2 GB/s", gbps(b, f.classify.0) >= 1.2),
         ("classify >= 3x rg", vs_rg >= 3.0),
