@@ -32,7 +32,7 @@ fn holds(rule: &ProviderRule, normalised: &str, http_status: Option<u16>, curl_s
     (!rule.curl_nonzero || curl_status.is_some_and(|c| c != 0))
         && (rule.http_status.is_empty() || http_status.is_some_and(|h| rule.http_status.contains(&h)))
         && rule.http_status_range.is_none_or(|(lo, hi)| http_status.is_some_and(|h| (lo..=hi).contains(&h)))
-        && rule.message.as_ref().is_none_or(|re| re.is_match(normalised))
+        && rule.message.as_ref().is_none_or(|p| p.regex().is_match(normalised))
 }
 
 /// Whether a provider rule's conditions all hold for a message (the self-check).

@@ -3,8 +3,6 @@
 //! A rule is one of its roles, and each role holds only the fields it uses, so a rule
 //! file cannot carry a field that would be silently ignored.
 
-use regex::Regex;
-
 use crate::model::{Engine, Era, Kind, Phase, PhaseScope, Retry, Stage, Version};
 use crate::rules::Pattern;
 
@@ -185,8 +183,8 @@ pub struct BuildSummaryRule {
 pub struct FailedCommandRule {
     /// The kind it decides.
     pub kind: Kind,
-    /// The failed command must match this, when given.
-    pub command: Option<Regex>,
+    /// The failed command must match this, when given (a pattern with no anchors).
+    pub command: Option<Pattern>,
     /// One of these evidence tags must be in the failed step's output, when given.
     pub requires_evidence: Vec<String>,
     /// The npm evidence must concern the packages the command installs.
@@ -220,8 +218,8 @@ pub struct ProviderRule {
     pub http_status: Vec<u16>,
     /// The HTTP status is in this inclusive range.
     pub http_status_range: Option<(u16, u16)>,
-    /// The normalised message matches this.
-    pub message: Option<Regex>,
+    /// The normalised message matches this (a pattern with no anchors).
+    pub message: Option<Pattern>,
 }
 
 /// One of a rule's own cases.

@@ -375,7 +375,12 @@ impl Fields<'_> {
         Ok(Pattern::compiled(anchors.to_vec(), pattern, regex))
     }
 
-    fn regex(&self, pattern: Option<&str>, field: &str) -> Result<Option<regex::Regex>, CatalogueError> {
-        pattern.map(|p| self.compile(p, field)).transpose()
+    /// A regex with no anchors, compiled as [`Fields::pattern`] compiles one.
+    fn regex(&self, pattern: Option<&str>, field: &str) -> Result<Option<Pattern>, CatalogueError> {
+        let Some(pattern) = pattern else { return Ok(None) };
+        if self.budget.borrow().is_none() {
+            return Ok(Some(Pattern::lazy(Vec::new(), pattern)));
+        }
+        Ok(Some(Pattern::compiled(Vec::new(), pattern, self.compile(pattern, field)?)))
     }
 }

@@ -66,6 +66,25 @@ fn every_kind_has_a_rule() {
     }
 }
 
+/// Built-in regexes compile when first used: each must compile, whether or not a case
+/// reaches it.
+#[test]
+fn every_built_in_regex_compiles() {
+    let mut compiled = 0;
+    for rule in catalogue().rules() {
+        let others = match &rule.role {
+            Role::FailedCommand(r) => r.command.as_ref(),
+            Role::Provider(r) => r.message.as_ref(),
+            _ => None,
+        };
+        for pattern in rule.line_patterns().iter().chain(others) {
+            let _ = pattern.regex();
+            compiled += 1;
+        }
+    }
+    assert!(compiled > 100, "{compiled}");
+}
+
 #[test]
 fn anchors_are_lowercase_literals_that_the_firing_cases_contain() {
     for rule in catalogue().rules() {

@@ -122,7 +122,7 @@ fn failed_command<'a>(analysis: &Analysis<'a>, step: &Step, command: &str, code:
 /// The step's evidence a failed-command rule needs, or `None` when the rule does not
 /// apply to this command and output.
 fn required_evidence<'s>(rule: &FailedCommandRule, step: &'s Step, command: &str) -> Option<Vec<&'s Seen>> {
-    if rule.command.as_ref().is_some_and(|p| !p.is_match(command)) {
+    if rule.command.as_ref().is_some_and(|p| !p.regex().is_match(command)) {
         return None;
     }
     if rule.requires_evidence.is_empty() {
