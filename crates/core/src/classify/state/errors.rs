@@ -38,10 +38,16 @@ const WORDS: &[&[u8]] = &[
     b"abort",
 ];
 
+/// One search for all the [`WORDS`]: a line is looked at once, not once a word.
+fn words() -> &'static aho_corasick::AhoCorasick {
+    static WORDS_SEARCH: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    WORDS_SEARCH.get_or_init(|| aho_corasick::AhoCorasick::new(WORDS).expect("the error words are plain literals"))
+}
+
 impl ErrorLines {
     /// Keeps `text` (line `number`, `lower` lowercased) when it looks like an error.
     pub(crate) fn see(&mut self, number: u64, text: &[u8], lower: &[u8]) {
-        if self.lines.iter().any(|seen| seen.line == number) || !WORDS.iter().any(|w| memchr::memmem::find(lower, w).is_some()) {
+        if self.lines.iter().any(|seen| seen.line == number) || words().find(lower).is_none() {
             return;
         }
         // Lines only warn; a line arriving late from a window is placed by its number.
