@@ -2,7 +2,7 @@
 //! a marker's build step (started or ended), facts and phase.
 
 use super::build_step::Pending;
-use super::seen::evidence;
+use super::seen::{copy_into, evidence};
 use super::{Analysis, Attribution, Hit};
 use crate::classify::scanner::Window;
 use crate::classify::state::facts::{capture, Groups};
@@ -90,15 +90,18 @@ impl Analysis<'_> {
         if let Some(phase) = marker.sets_phase {
             self.advance(phase);
         }
+        let line = ev.into_iter().next();
         if starts_step {
+            // The step keeps the line; the timeline a copy, in the buffer of the marker
+            // it kept before (a long build has tens of thousands of steps).
+            copy_into(&mut self.timeline.last_marker, line.as_ref());
             let number = capture(caps, "step").and_then(|s| s.parse().ok());
             let total = capture(caps, "total").and_then(|s| s.parse().ok());
             // A step marker's pattern ends where the instruction starts.
             let instruction = capture(caps, "instruction").unwrap_or(rest);
-            self.build.start_step(ev.first().cloned(), number, total, instruction, marker.build == BuildLine::ReplaysStep);
-        }
-        if marker.sets_phase.is_some() || starts_step {
-            self.timeline.last_marker = ev.into_iter().next();
+            self.build.start_step(line, number, total, instruction, marker.build == BuildLine::ReplaysStep);
+        } else if marker.sets_phase.is_some() {
+            self.timeline.last_marker = line;
         }
     }
 

@@ -24,3 +24,31 @@ pub(super) fn evidence(number: u64, text: &str, focus: usize) -> Seen {
     let (text, focus) = keep_clipped(text, focus, SEEN_CHARS);
     Seen { line: number, text, focus }
 }
+
+/// Puts a copy of `seen` in `slot`, in the buffer of the line `slot` held.
+pub(super) fn copy_into(slot: &mut Option<Seen>, seen: Option<&Seen>) {
+    match (slot.as_mut(), seen) {
+        (Some(kept), Some(seen)) => {
+            (kept.line, kept.focus) = (seen.line, seen.focus);
+            kept.text.clone_from(&seen.text);
+        }
+        (_, seen) => *slot = seen.cloned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_replaces_what_the_slot_held() {
+        let line = |n: u64, text: &str| Seen { line: n, text: text.to_owned(), focus: 1 };
+        let mut slot = None;
+        copy_into(&mut slot, Some(&line(3, "STEP 1/2: RUN x")));
+        assert_eq!(slot, Some(line(3, "STEP 1/2: RUN x")));
+        copy_into(&mut slot, Some(&line(9, "STEP 2/2")));
+        assert_eq!(slot, Some(line(9, "STEP 2/2")));
+        copy_into(&mut slot, None);
+        assert_eq!(slot, None);
+    }
+}
