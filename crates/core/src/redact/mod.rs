@@ -80,7 +80,8 @@ pub(crate) fn keep_clipped(text: &str, focus: usize, max: usize) -> (String, usi
     }
 }
 
-/// [`keep_clipped`] from the text's start, into `out`, whose buffer is reused.
+/// [`keep_clipped`] from the text's start, into `out`: its buffer is reused when the
+/// text is kept whole, as nearly all are.
 pub(crate) fn keep_clipped_into(text: &str, max: usize, out: &mut String) {
     if text.len() <= max {
         text.clone_into(out);

@@ -40,10 +40,8 @@ pub(crate) fn opens_private_key(line: &[u8]) -> bool {
 
 /// Every secret in `line`, as non-overlapping spans in order.
 pub(crate) fn secret_spans(line: &[u8]) -> Vec<Span> {
-    // A line with no trigger holds no secret: most never reach the formats' patterns,
-    // and a run whose answer shows none never compiles them.
     if !has_hidden(line) {
-        return if may_hold_secret(line) { spans_in(line) } else { Vec::new() };
+        return spans_in(line);
     }
     let visible = Visible::of(line);
     if !may_hold_secret(&visible.text) {
@@ -55,7 +53,13 @@ pub(crate) fn secret_spans(line: &[u8]) -> Vec<Span> {
 
 fn spans_in(line: &[u8]) -> Vec<Span> {
     let mut secrets = Vec::new();
-    formatted(line, &mut secrets);
+    // Whatever a format finds holds one of the redactor's triggers, in ASCII text: an
+    // ASCII line without one skips the formats' patterns (and a run whose answer shows
+    // no such line never compiles them). Past ASCII, case folding reaches further (`ſ`
+    // matches `s`), and every line is searched.
+    if !line.is_ascii() || may_hold_secret(line) {
+        formatted(line, &mut secrets);
+    }
     url_userinfo(line, &mut secrets);
     assignments(line, &mut secrets);
     flag_values(line, &mut secrets);

@@ -137,3 +137,19 @@ git clone https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r\n\
     assert!(!out.contains("pa55w0rd") && !out.contains("ghp_abcdef") && !out.contains("abcdefghijklmnopqrstu1234"), "{out}");
     assert_eq!(lines[4], "\x1b[34m => [2/2] RUN make 1.0s\x1b[0m");
 }
+
+/// An ASCII line is searched for the formats only when it holds one of the redactor's
+/// triggers: whatever a format finds in one must hold a trigger. Off ASCII, every line is
+/// searched (the formats' case folding matches `ſ` for `s`, which no trigger holds).
+#[test]
+fn what_a_format_finds_in_ascii_holds_a_trigger_and_other_lines_are_searched_whole() {
+    for sample in sandbox_triage_testkit::secrets::SECRET_FORMATS.iter().filter(|s| s.line.is_ascii()) {
+        let mut found = Vec::new();
+        formats::formatted(sample.line.as_bytes(), &mut found);
+        assert!(found.is_empty() || redactor::may_hold_secret(sample.line.as_bytes()), "{}: {}", sample.format, sample.line);
+    }
+    let folded = "my\u{17f}ql -u root -phunter2";
+    assert!(!redactor::may_hold_secret(folded.as_bytes()));
+    assert_eq!(secret_ranges(folded).len(), 1, "{folded}");
+    assert!(secret_ranges("mysql -u root -phunter2").len() == 1 && secret_ranges("mysql -u root").is_empty());
+}

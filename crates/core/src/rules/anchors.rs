@@ -28,10 +28,10 @@ const PAIRWISE_MAX: usize = 256;
 
 /// The literals the chunk search needs, from the anchors it streams already made
 /// [`minimal`]: an anchor that contains another anchor is found through the shorter one,
-/// so only the shortest survive. When more remain than the
-/// packed searcher takes (user rules add anchors), literals are replaced by their
-/// prefixes (at least 5 bytes): a few more candidate lines, each still checked against
-/// the real anchors, instead of a search several times slower.
+/// so only the shortest survive. When more remain than the packed searcher takes (user
+/// rules add anchors), literals are replaced by their prefixes (at least 5 bytes): a few
+/// more candidate lines, each still checked against the real anchors, instead of a
+/// search several times slower.
 fn scan_literals(scan: Vec<String>) -> Vec<String> {
     if scan.len() <= SCAN_TARGET {
         scan

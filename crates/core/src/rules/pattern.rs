@@ -11,8 +11,8 @@ pub struct Pattern {
     pub anchors: Vec<String>,
     source: String,
     /// The compiled regex: a user's at once (its errors are the loader's), a built-in
-    /// one the first time a line holds its anchor (most never run on a given log, and
-    /// the test suite compiles every one).
+    /// one when first used, on a line holding its anchor or for an answer that asks
+    /// (most never run on a given log, and the test suite compiles every one).
     compiled: std::sync::OnceLock<Regex>,
 }
 
