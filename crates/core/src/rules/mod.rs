@@ -15,6 +15,7 @@ mod pattern;
 mod rare_tails;
 mod rule;
 mod rule_file;
+mod scan_literals;
 mod self_check;
 mod stage_rules;
 

@@ -2,7 +2,8 @@
 //! and, for each anchor, the rule patterns it can start.
 
 use crate::model::Stage;
-use crate::rules::anchors::{distinct_count, scope_index, AnchorSet, SCOPES, SLIM_MAX};
+use crate::rules::anchors::{scope_index, AnchorSet, SCOPES};
+use crate::rules::scan_literals::{distinct_count, SLIM_MAX};
 use crate::rules::{Catalogue, Role, Rule};
 
 /// A rule pattern reached from an anchor: (rule index, part index).
