@@ -63,6 +63,12 @@ pub(crate) const TRIGGERS: &[&str] = &[
     "glpat-",
     "ghp_",
     "dckr_pat_",
+    // The formats that ignore case fold `ſ` (U+017F) to `s`, which lowercasing ASCII
+    // leaves: `myſql`, `paſſword` (`basic` goes with `authorization`, `auth` above).
+    "y\u{17f}q",
+    "a\u{17f}s",
+    "a\u{17f}\u{17f}",
+    "s\u{17f}w",
 ];
 
 /// Lines longer than this are redacted in pieces of about this size.

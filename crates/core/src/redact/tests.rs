@@ -148,8 +148,16 @@ fn what_a_format_finds_in_ascii_holds_a_trigger_and_other_lines_are_searched_who
         formats::formatted(sample.line.as_bytes(), &mut found);
         assert!(found.is_empty() || redactor::may_hold_secret(sample.line.as_bytes()), "{}: {}", sample.format, sample.line);
     }
-    let folded = "my\u{17f}ql -u root -phunter2";
-    assert!(!redactor::may_hold_secret(folded.as_bytes()));
-    assert_eq!(secret_ranges(folded).len(), 1, "{folded}");
+    // Streamed or not: the triggers hold the folded spellings too.
+    for folded in [
+        "my\u{17f}ql -u root -phunter2",
+        "machine h pa\u{17f}\u{17f}word hunter2",
+        "machine h pa\u{17f}sword hunter2",
+        "machine h pas\u{17f}word hunter2",
+    ] {
+        assert_eq!(secret_ranges(folded).len(), 1, "{folded}");
+        assert!(redactor::may_hold_secret(folded.as_bytes()), "{folded}");
+        assert!(!redact(folded).contains("hunter2"), "{folded}");
+    }
     assert!(secret_ranges("mysql -u root -phunter2").len() == 1 && secret_ranges("mysql -u root").is_empty());
 }
