@@ -17,14 +17,7 @@ pub(crate) fn has_hidden(text: &[u8]) -> bool {
 /// `text` on one line, its runs of whitespace made single spaces.
 #[must_use]
 pub(crate) fn single_spaced(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Whether two texts are the same [`single_spaced`], without making either: a step's

@@ -109,19 +109,16 @@ const GROUPS_MAX: usize = 8;
 
 impl<'t> Groups<'t> {
     pub(crate) fn new(regex: &'t Regex, caps: &Captures<'t>) -> Groups<'t> {
-        let mut groups = Groups { whole: caps.get(0).map_or("", |m| m.as_str()), ..Groups::default() };
-        for (i, name) in regex.capture_names().enumerate() {
-            if let (Some(name), Some(m), true) = (name, caps.get(i), groups.len < GROUPS_MAX) {
-                groups.named[groups.len] = (name, m.as_str());
-                groups.len += 1;
-            }
-        }
-        groups
+        Groups::of(regex, |i| caps.get(i).map(|m| m.as_str()))
     }
 
     /// The groups of a match whose positions `locations` holds, in `text`.
     pub(crate) fn from_locations(regex: &'t Regex, locations: &regex::CaptureLocations, text: &'t str) -> Groups<'t> {
-        let get = |i: usize| locations.get(i).and_then(|(start, end)| text.get(start..end));
+        Groups::of(regex, |i| locations.get(i).and_then(|(start, end)| text.get(start..end)))
+    }
+
+    /// The whole match and the named groups, group `i`'s text given by `get`.
+    fn of(regex: &'t Regex, get: impl Fn(usize) -> Option<&'t str>) -> Groups<'t> {
         let mut groups = Groups { whole: get(0).unwrap_or(""), ..Groups::default() };
         for (i, name) in regex.capture_names().enumerate() {
             if let (Some(name), Some(m), true) = (name, get(i), groups.len < GROUPS_MAX) {
