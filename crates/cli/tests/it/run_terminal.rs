@@ -42,9 +42,11 @@ fn off_a_terminal_the_child_gets_pipes() {
 #[test]
 fn a_resized_terminal_resizes_the_childs() {
     // The child resizes the terminal it holds (as a window resize would) and looks at
-    // its own output's size again a moment later.
-    let child = "stty size <&1; stty rows 25 cols 71 </dev/tty; sleep 0.8; stty size <&1";
-    let inner = format!("stty rows 33 cols 97; {BIN} run --heartbeat 0 -- sh -c \"{child}\"");
+    // its own output's size again until it changes: on a loaded machine the resize can
+    // take more than a moment to be passed on (up to 10 s here).
+    let child = "stty size <&1; stty rows 25 cols 71 </dev/tty; \
+                 exec 3>&1; for i in $(seq 100); do s=$(stty size <&3); [ \"$s\" != \"33 97\" ] && break; sleep 0.1; done; echo $s";
+    let inner = format!("stty rows 33 cols 97; {BIN} run --heartbeat 0 -- sh -c '{child}'");
     let out = Command::new("script").args(["-qec", &inner, "/dev/null"]).stdin(Stdio::null()).output().expect("`script` runs");
     let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
     assert!(text.contains("33 97\n25 71\n"), "{text}");
