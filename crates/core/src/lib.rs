@@ -40,7 +40,7 @@ mod report;
 mod rules;
 mod screen;
 
-pub use classify::{classify, classify_provider, Begun, Classifier, Options, ProviderFailure, StageSet, Triage};
+pub use classify::{classify, classify_provider, Begun, Classifier, Options, ProviderFailure, Sifted, Sifter, StageSet, Triage};
 pub use command::{
     reconstruct, reconstruct_among, render, render_bytes, render_pipeline, variable, words, Arg, Carried, CreateInvocation, EnvWrapper,
     Form, FromSource, InvalidValue, InvocationError, Part, PathKind, Placeholder, Placeholders, Reconstruction, RenderError, Sensitivity,

@@ -91,7 +91,6 @@ fn supervise(args: &RunArgs, settings: &Settings, outputs: &mut Outputs, argv: &
     let how = Watching { heartbeat: heartbeat(args), early: args.early, to_the_end };
     let mut lines = Lines::logged(outputs.log.take());
     let outcome = watch(&supervised, &mut classifier, &mut lines, progress, &how);
-    lines.finish(&mut classifier);
     let end = supervised.ended_after().unwrap_or_else(|| supervised.started().elapsed());
     progress.after_output(&mut classifier, end, true);
     let held_terminal = supervised.held_terminal();

@@ -8,6 +8,7 @@
 pub(crate) mod child;
 pub(crate) mod events;
 pub(crate) mod job_control;
+mod lines;
 pub(crate) mod progress;
 pub(crate) mod pty;
 pub(crate) mod spawn;
@@ -19,6 +20,7 @@ pub(crate) mod watch;
 
 pub(crate) use child::Ended;
 pub(crate) use events::Events;
+pub(crate) use lines::Lines;
 pub(crate) use progress::Progress;
 pub(crate) use spawn::{spawn, SpawnError};
-pub(crate) use watch::{watch, Lines, Watching};
+pub(crate) use watch::{watch, Watching};

@@ -1,86 +1,21 @@
 //! Following a supervised command's output as it comes: whole lines from both streams
-//! to the classifier, the phase it has reached, a heartbeat during silence, and (with
+//! to the classifier (sifted on a second thread, [`super::lines`]), the phase it has reached, a heartbeat during silence, and (with
 //! `--early`) the diagnosis as soon as one is decisive, until the command has exited
 //! and its pipes are drained.
 
 use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use sandbox_triage_core::{diagnosis_human, Classifier, Kind, Phase};
 
-use super::child::{Ended, Event, Stream};
+use super::child::{Ended, Stream};
+use super::lines::{sift, Lines, Message, Sifting};
 use super::progress::Progress;
 use super::spawn::{Supervised, DRAIN};
-use super::spool::Empty;
 use super::terminal_line;
-use crate::output_file::OutputFile;
 use crate::settings::{style_for, Destination};
-
-/// A partial line longer than this is classified as it is, so that an endless line
-/// costs no more memory than a long one.
-const PARTIAL_MAX: usize = 1 << 20;
-
-/// Hands the classifier whole lines from two streams, never half a line of one with
-/// the other's in between; copies every piece, as received, to the log when one is kept.
-#[derive(Default)]
-pub(crate) struct Lines {
-    partial: [Vec<u8>; 2],
-    log: Option<OutputFile>,
-}
-
-impl Lines {
-    /// Lines that also copy the output to `log`.
-    pub(crate) fn logged(log: Option<OutputFile>) -> Lines {
-        Lines { log, ..Lines::default() }
-    }
-
-    /// Copies `bytes` to the log when one is kept: a log that cannot be written is
-    /// lost, never the run or its answer.
-    pub(crate) fn log(&mut self, bytes: &[u8]) {
-        if let Some(log) = &mut self.log {
-            if let Err(error) = log.write_bytes(bytes) {
-                say(&format!("sandbox-triage: warning: --log: cannot write: {error}; the log stops here\n"));
-                self.log = None;
-            }
-        }
-    }
-
-    pub(crate) fn push(&mut self, stream: Stream, bytes: &[u8], classifier: &mut Classifier<'_>) {
-        self.log(bytes);
-        let partial = &mut self.partial[usize::from(stream == Stream::Err)];
-        match memchr::memrchr(b'\n', bytes) {
-            Some(last) => {
-                if !partial.is_empty() {
-                    classifier.feed(partial);
-                    partial.clear();
-                }
-                classifier.feed(&bytes[..=last]);
-                partial.extend_from_slice(&bytes[last + 1..]);
-            }
-            None => partial.extend_from_slice(bytes),
-        }
-        if partial.len() >= PARTIAL_MAX {
-            classifier.feed(partial);
-            classifier.feed(b"\n");
-            partial.clear();
-        }
-    }
-
-    /// Whether a stream's last line has not ended yet.
-    pub(crate) fn mid_line(&self) -> bool {
-        self.partial.iter().any(|p| !p.is_empty())
-    }
-
-    pub(crate) fn finish(&mut self, classifier: &mut Classifier<'_>) {
-        for partial in &mut self.partial {
-            if !partial.is_empty() {
-                classifier.feed(partial);
-                classifier.feed(b"\n");
-                partial.clear();
-            }
-        }
-    }
-}
 
 /// Writes to our stderr; a stderr that is gone (a hung-up terminal) loses the text,
 /// never the exit status.
@@ -136,13 +71,51 @@ pub(crate) struct Watching {
 
 /// Classifies the child's output as it comes, until it has exited and its pipes are
 /// drained (or the drain's time is up): says which phase is running during silence, and
-/// (with `early`) the diagnosis as soon as one is decisive.
+/// (with `early`) the diagnosis as soon as one is decisive. The output is cut, cleaned
+/// and searched on a second thread ([`sift`]); this one hands its lines to the rules.
 pub(crate) fn watch(
     supervised: &Supervised,
     classifier: &mut Classifier<'_>,
     lines: &mut Lines,
     progress: &mut Progress,
     how: &Watching,
+) -> Outcome {
+    // Two chunks in flight: the sifting side keeps ahead without holding much.
+    let (to, from) = mpsc::sync_channel(2);
+    let (stop, mid_line) = (AtomicBool::new(false), AtomicBool::new(false));
+    let shared = Sifting { spool: &supervised.events, stop: &stop, mid_line: &mid_line };
+    let sifter = classifier.sifter();
+    std::thread::scope(|scope| {
+        // Dropped first should this thread fail: the sifting side's sends fail, and it ends.
+        let from = from;
+        // The sender goes with the thread: the messages end when it does.
+        let sifting = scope.spawn(move || sift(&shared, lines, sifter, &to));
+        let outcome = follow(supervised, classifier, progress, how, &from, &mid_line);
+        stop.store(true, Ordering::Relaxed);
+        // The lines the sifting side still held are classified; the events after the
+        // watch are past.
+        for message in &from {
+            if let Message::Output { sifted: Some(sifted), .. } = message {
+                classifier.take(sifted);
+            }
+        }
+        // A sifting side that failed ended the watch as if the output had: the run
+        // fails as loudly as a failing classifier on this thread would.
+        if let Err(panic) = sifting.join() {
+            std::panic::resume_unwind(panic);
+        }
+        outcome
+    })
+}
+
+/// The watch itself, on the messages the sifting side passes on.
+fn follow(
+    supervised: &Supervised,
+    classifier: &mut Classifier<'_>,
+    progress: &mut Progress,
+    how: &Watching,
+    from: &Receiver<Message>,
+    mid_line: &AtomicBool,
 ) -> Outcome {
     let tick = how.heartbeat.map_or(Duration::from_secs(1), |h| h.min(Duration::from_secs(1)));
     let (mut last_output, mut last_beat) = (Instant::now(), Instant::now());
@@ -158,27 +131,29 @@ pub(crate) fn watch(
             break;
         }
         let wait = deadline.map_or(tick, |d| d.saturating_duration_since(Instant::now()));
-        match supervised.events.pop(wait) {
-            Ok(Event::Chunk(stream, bytes, at)) => {
-                lines.push(stream, &bytes, classifier);
+        match from.recv_timeout(wait) {
+            Ok(Message::Output { sifted, at, caught_up }) => {
+                if let Some(sifted) = sifted {
+                    classifier.take(sifted);
+                }
                 last_output = Instant::now();
                 // Caught up (live output): look at once, so each phase and step is timed
                 // by the chunk that began it; behind (a burst), now and then.
-                progress.after_output(classifier, at, !supervised.events.has_backlog());
+                progress.after_output(classifier, at, caught_up);
                 if how.early && outcome.early.is_none() {
                     outcome.early = say_early(classifier);
                 }
             }
-            Ok(Event::Closed(stream, ours)) => {
+            Ok(Message::Closed(stream, ours)) => {
                 open -= 1;
                 outcome.stdout_closed |= ours && stream == Stream::Out;
             }
-            Ok(Event::Exited(ended)) => {
+            Ok(Message::Exited(ended)) => {
                 outcome.ended = Some(ended);
                 deadline = Some(Instant::now() + DRAIN);
             }
-            Err(Empty::Timeout) if deadline.is_some_and(|d| Instant::now() >= d) => break,
-            Err(Empty::Timeout) => {
+            Err(RecvTimeoutError::Timeout) if deadline.is_some_and(|d| Instant::now() >= d) => break,
+            Err(RecvTimeoutError::Timeout) => {
                 let at = supervised.started().elapsed();
                 progress.after_output(classifier, at, true);
                 let silent = last_output.elapsed();
@@ -188,11 +163,12 @@ pub(crate) fn watch(
                     let text = format!("sandbox-triage: no output for {}s: {phase}", silent.as_secs().max(interval.as_secs()));
                     // One terminal line, or the redraw would leave its start behind.
                     let text = style_for(Destination::Stderr).cut_line(&text, |width| width.saturating_sub(1));
-                    beat.say(&text, lines.mid_line());
+                    beat.say(&text, mid_line.load(Ordering::Relaxed));
                     progress.events.heartbeat(at, progress.phase(), silent);
                 }
             }
-            Err(Empty::Done) => break,
+            // The output is over, and everything in it was passed on.
+            Err(RecvTimeoutError::Disconnected) => break,
         }
     }
     outcome

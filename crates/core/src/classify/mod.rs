@@ -12,6 +12,7 @@ mod decide;
 mod provider;
 mod read_ahead;
 mod scanner;
+mod sifter;
 pub(crate) mod state;
 pub(crate) mod terminal_text;
 mod triage;
@@ -20,6 +21,7 @@ use std::io::{self, Read};
 
 pub(crate) use provider::provider_rule_holds;
 pub use provider::{classify_provider, ProviderFailure};
+pub use sifter::{Sifted, Sifter};
 pub use triage::{StageSet, Triage};
 
 use crate::model::{Diagnosis, Phase, Stage, Version};

@@ -25,23 +25,24 @@ use crate::rules::{AnchorSet, StageRules};
 const POOL: usize = 3;
 
 /// A cleaned chunk and what was read with it.
-struct Chunk {
-    raw: Vec<u8>,
-    lower: Vec<u8>,
-    cleaned: usize,
+#[derive(Debug)]
+pub(super) struct Chunk {
+    pub raw: Vec<u8>,
+    pub lower: Vec<u8>,
+    pub cleaned: usize,
     /// The lines a searcher found an anchor in, and their patterns.
-    found: Found,
+    pub found: Found,
     /// Raw bytes read since the chunk before.
-    read: u64,
+    pub read: u64,
     /// Whether the last byte read so far is a newline.
-    ends_with_newline: bool,
+    pub ends_with_newline: bool,
     /// The output's last bytes, an unterminated line.
-    to_end: bool,
+    pub to_end: bool,
 }
 
 /// The searches this side can run for the other: the anchors, and the rules that find
 /// which patterns an anchored line may match (none: only its lines are found ahead).
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Sifting<'a> {
     pub anchors: &'a AnchorSet,
     pub rules: Option<&'a StageRules>,
@@ -78,7 +79,7 @@ where
     let searcher = AtomicUsize::new(anchors.searcher_of(sink.scope()));
     std::thread::scope(|scope| {
         let searcher = &searcher;
-        let reading = scope.spawn(move || Reader::new(capacity, full_tx, empty_rx, mode).run(reader, observe, sifting, searcher));
+        let reading = scope.spawn(move || Reader::new(capacity, empty_rx, mode).run(reader, observe, sifting, searcher, &full_tx));
         for chunk in full_rx {
             let cleaned = Cleaned { raw: &chunk.raw[..chunk.cleaned], lower: &chunk.lower[..chunk.cleaned] };
             scanner.take_presifted(cleaned, (chunk.read, chunk.ends_with_newline), anchors, sink, chunk.to_end, &chunk.found);
@@ -90,11 +91,21 @@ where
     })
 }
 
-/// A chunk's buffers, handed back to be filled again.
-type Buffers = (Vec<u8>, Vec<u8>, Found);
+/// What [`Reader::pass`] made of what it holds.
+pub(super) enum Passed {
+    /// Nothing is due yet.
+    Nothing,
+    Chunk(Chunk),
+    /// The other side is gone: no buffers come back.
+    Gone,
+}
 
-/// The reading thread's side.
-struct Reader {
+/// A chunk's buffers, handed back to be filled again.
+pub(super) type Buffers = (Vec<u8>, Vec<u8>, Found);
+
+/// The reading thread's side: it fills a buffer, and cuts, cleans and sifts it.
+#[derive(Debug)]
+pub(super) struct Reader {
     capacity: usize,
     buf: Vec<u8>,
     lower: Vec<u8>,
@@ -102,7 +113,6 @@ struct Reader {
     read: u64,
     ends_with_newline: bool,
     allocated: usize,
-    full: SyncSender<Chunk>,
     empties: Receiver<Buffers>,
     search: ChunkSearch,
     pace: Pace,
@@ -160,7 +170,7 @@ impl Pace {
 }
 
 impl Reader {
-    fn new(capacity: usize, full: SyncSender<Chunk>, empties: Receiver<Buffers>, mode: SearchAhead) -> Reader {
+    pub(super) fn new(capacity: usize, empties: Receiver<Buffers>, mode: SearchAhead) -> Reader {
         Reader {
             capacity,
             buf: vec![0; capacity],
@@ -169,7 +179,6 @@ impl Reader {
             read: 0,
             ends_with_newline: true,
             allocated: 1,
-            full,
             empties,
             search: ChunkSearch::default(),
             pace: Pace::new(mode),
@@ -182,8 +191,14 @@ impl Reader {
         mut observe: impl FnMut(&[u8]),
         sifting: Sifting<'_>,
         searcher: &AtomicUsize,
+        full: &SyncSender<Chunk>,
     ) -> io::Result<()> {
-        let pass = |this: &mut Reader, to_end| this.pass(to_end, sifting, searcher.load(Ordering::Relaxed));
+        // `None` once the classifying side has stopped taking chunks.
+        let pass = |this: &mut Reader, to_end| match this.pass(to_end, sifting, searcher.load(Ordering::Relaxed)) {
+            Passed::Chunk(chunk) => full.send(chunk).ok(),
+            Passed::Nothing => Some(()),
+            Passed::Gone => None,
+        };
         loop {
             let n = match reader.read(&mut self.buf[self.len..]) {
                 Ok(n) => n,
@@ -209,10 +224,10 @@ impl Reader {
         }
     }
 
-    /// Cuts, cleans and passes over what is due; `None` when the other side is gone.
-    fn pass(&mut self, to_end: bool, sifting: Sifting<'_>, searcher: usize) -> Option<()> {
-        let Some(region) = region_end(&self.buf[..self.len], self.capacity, to_end) else { return Some(()) };
-        let ((mut buf, lower, mut found), waited) = self.next_buffers()?;
+    /// Cuts, cleans and sifts what is due.
+    pub(super) fn pass(&mut self, to_end: bool, sifting: Sifting<'_>, searcher: usize) -> Passed {
+        let Some(region) = region_end(&self.buf[..self.len], self.capacity, to_end) else { return Passed::Nothing };
+        let Some(((mut buf, lower, mut found), waited)) = self.next_buffers() else { return Passed::Gone };
         buf[..self.len - region].copy_from_slice(&self.buf[region..self.len]);
         let cleaned = clean_chunk(&mut self.buf[..region], &mut self.lower);
         let ready = self.search.see(&self.lower[..cleaned], sifting.anchors, to_end);
@@ -237,7 +252,24 @@ impl Reader {
             to_end,
         };
         self.len -= region;
-        self.full.send(chunk).ok()
+        Passed::Chunk(chunk)
+    }
+
+    /// Copies as much of `bytes` in as fits; how much did, and whether the buffer is full.
+    pub(super) fn fill(&mut self, bytes: &[u8]) -> (usize, bool) {
+        let n = bytes.len().min(self.capacity - self.len);
+        self.buf[self.len..self.len + n].copy_from_slice(&bytes[..n]);
+        if n > 0 {
+            self.ends_with_newline = bytes[n - 1] == b'\n';
+        }
+        self.read += n as u64;
+        self.len += n;
+        (n, self.len == self.capacity)
+    }
+
+    /// Bytes held, not yet passed over.
+    pub(super) fn held(&self) -> usize {
+        self.len
     }
 
     /// Buffers to fill next, and whether they had to be waited for.

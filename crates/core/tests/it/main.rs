@@ -25,6 +25,7 @@ mod real_logs;
 mod reconstruct;
 mod rule_files;
 mod secret_formats;
+mod sifting;
 mod step_prints_openshell;
 #[path = "../common/support.rs"]
 mod support;
