@@ -68,6 +68,6 @@ pub use report::{
 };
 pub use rules::{
     fires, BuildLine, BuildSummaryRule, Catalogue, CatalogueError, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule,
-    Pattern, ProviderRule, Releases, Role, Rule, RuleCase, StageRules, StepEvidenceRule,
+    Pattern, Provenance, ProviderRule, Releases, Role, Rule, RuleCase, StageRules, StepEvidenceRule,
 };
 pub use screen::printable;

@@ -1,4 +1,5 @@
-//! `sandbox-triage rules`: the catalogue, and whether each rule passes its own cases.
+//! `sandbox-triage rules`: the catalogue, whether each rule passes its own cases, and
+//! (for programs) where each rule comes from.
 
 use sandbox_triage_core::{Look, Style};
 
@@ -16,6 +17,9 @@ struct Row {
     kind: String,
     passing: usize,
     cases: usize,
+    /// Where the failure was met, masked as everything printed is.
+    source: Option<String>,
+    added: Option<String>,
 }
 
 pub(crate) fn run(args: &RulesArgs, settings: &Settings) -> anyhow::Result<Exit> {
@@ -31,6 +35,8 @@ pub(crate) fn run(args: &RulesArgs, settings: &Settings) -> anyhow::Result<Exit>
             kind: rule.kind().map_or("-", |k| k.as_str()).to_owned(),
             passing: rule.check_cases(catalogue).filter(|(_, passed)| *passed).count(),
             cases: rule.cases.len(),
+            source: rule.provenance.source.as_deref().map(|s| sandbox_triage_core::redact(s).into_owned()),
+            added: rule.provenance.added.map(|v| v.to_string()),
         })
         .collect();
     let text = match args.format {
@@ -38,7 +44,10 @@ pub(crate) fn run(args: &RulesArgs, settings: &Settings) -> anyhow::Result<Exit>
             let rules: Vec<serde_json::Value> = rows
                 .iter()
                 .map(|r| {
-                    serde_json::json!({"id": r.id, "stage": r.stage, "role": r.role, "kind": r.kind, "cases": r.cases, "cases_passing": r.passing})
+                    serde_json::json!({
+                        "id": r.id, "stage": r.stage, "role": r.role, "kind": r.kind, "cases": r.cases, "cases_passing": r.passing,
+                        "source": r.source, "added": r.added,
+                    })
                 })
                 .collect();
             serde_json::json!({ "schema_version": sandbox_triage_core::SCHEMA_VERSION, "rules": rules }).to_string() + "\n"

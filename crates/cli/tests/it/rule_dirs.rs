@@ -57,3 +57,38 @@ fn oversized_and_malformed_rule_files_are_errors() {
     assert_eq!(code, Some(2));
     assert!(err.contains("zero.toml: field `kind`") && err.contains("does not use"), "{err}");
 }
+
+/// A rule says where its failure was met and the release that added it; `rules --format
+/// json` shows both, the source masked as everything printed is. Bad values name the
+/// file and the field.
+#[test]
+fn a_rules_provenance_is_listed_masked_and_bad_values_are_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rule = |extra: &str| {
+        format!(
+            "id = 'site.proxy-denied'\nstage = 'sandbox-create'\nrole = 'failure'\nkind = 'tls_cert_mismatch'\nanchors = ['zscaler']\npattern = '(?i)blocked by zscaler'\nexplanation = 'The proxy blocked it.'\n{extra}\n[[cases]]\nfires = true\ntext = 'Blocked by Zscaler'\n"
+        )
+    };
+    let source = "https://reporter:hunter2secret@github.com/NVIDIA/OpenShell/issues/123";
+    fs::write(dir.path().join("proxy.toml"), rule(&format!("source = '{source}'\nadded = '0.2.0'\n"))).expect("write rule");
+    let rules = dir.path().to_str().expect("path");
+    let out = run(&["rules", "--format", "json", "--rules", rules], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!text.contains("hunter2secret"), "{text}");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let listed = |id: &str| value["rules"].as_array().expect("rules").iter().find(|r| r["id"] == id).cloned().expect("listed");
+    let ours = listed("site.proxy-denied");
+    let shown = ours["source"].as_str().expect("a source");
+    assert!(shown.starts_with("https://") && shown.ends_with("@github.com/NVIDIA/OpenShell/issues/123"), "{shown}");
+    assert_eq!(ours["added"], "0.2.0");
+    let builtin = listed("transfer.connection-reset");
+    assert!(builtin["source"].is_null() && builtin["added"].is_null(), "{builtin}");
+
+    for (extra, field) in [("source = '''two\nlines'''\n", "source"), ("source = ' '\n", "source"), ("added = 'soon'\n", "added")] {
+        fs::write(dir.path().join("proxy.toml"), rule(extra)).expect("write rule");
+        let (code, err) = classify_with(dir.path());
+        assert_eq!(code, Some(2), "{extra}");
+        assert!(err.contains("proxy.toml") && err.contains(&format!("field `{field}`")), "{extra}: {err}");
+    }
+}

@@ -80,7 +80,7 @@ impl Catalogue {
             if let Some((existing, existing_is_override)) = by_id.get(&rule.id) {
                 // A built-in file may not repeat an id, and neither may two user files.
                 if !is_override || *existing_is_override {
-                    return Err(CatalogueError::DuplicateId { file, id: rule.id, other: existing.source.clone() });
+                    return Err(CatalogueError::DuplicateId { file, id: rule.id, other: existing.file.clone() });
                 }
             }
             if off {

@@ -25,8 +25,8 @@ pub(crate) use anchors::{scope_index, AnchorSet};
 pub use catalogue::{Catalogue, CatalogueError};
 pub use pattern::Pattern;
 pub use rule::{
-    BuildLine, BuildSummaryRule, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, ProviderRule, Releases, Role, Rule,
-    RuleCase, StepEvidenceRule,
+    BuildLine, BuildSummaryRule, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, Provenance, ProviderRule, Releases,
+    Role, Rule, RuleCase, StepEvidenceRule,
 };
 pub use self_check::fires;
 pub(crate) use stage_rules::PatternRef;

@@ -11,8 +11,10 @@ use crate::rules::Pattern;
 pub struct Rule {
     /// The stable id (`transfer.connection-reset`).
     pub id: String,
-    /// Where the rule came from: `sandbox-create/transfer-reset.toml`, or a user file.
-    pub source: String,
+    /// The file the rule was read from: `sandbox-create/transfer-reset.toml`, or a user's.
+    pub file: String,
+    /// Where the failure it recognises was met, and the release that added the rule.
+    pub provenance: Provenance,
     /// The stage whose output the rule reads.
     pub stage: Stage,
     /// Among candidates in the same phase, the higher priority wins.
@@ -25,6 +27,16 @@ pub struct Rule {
     pub cases: Vec<RuleCase>,
     /// What the rule does with a match, and the fields that role uses.
     pub role: Role,
+}
+
+/// Where a rule comes from, as its file says (both optional): the failure's `source` (an
+/// issue's address, a log's name) and the release of this tool that `added` the rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// An issue's address or a log's name, as the file gives it (shown masked).
+    pub source: Option<String>,
+    /// The release of this tool the rule was added in.
+    pub added: Option<Version>,
 }
 
 /// The OpenShell releases a rule applies to; unbounded ends are open.

@@ -10,10 +10,13 @@ use crate::model::{Engine, Kind, Phase, PhaseScope, Retry, Stage, Version};
 use crate::rules::field_errors::{backticked, fields_of, span_hint};
 use crate::rules::pattern::{at_line_start, compile_regex, UserBudget};
 use crate::rules::rule::{
-    BuildLine, BuildSummaryRule, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, ProviderRule, Releases, Role, Rule,
-    RuleCase, StepEvidenceRule,
+    BuildLine, BuildSummaryRule, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, Provenance, ProviderRule, Releases,
+    Role, Rule, RuleCase, StepEvidenceRule,
 };
 use crate::rules::{CatalogueError, Pattern};
+
+/// The longest `source` a rule may give.
+const SOURCE_MAX: usize = 1024;
 
 /// The fields every rule has, whatever its role.
 #[derive(Debug, Deserialize)]
@@ -29,6 +32,8 @@ struct Common {
     disabled: bool,
     min_openshell: Option<Version>,
     max_openshell: Option<Version>,
+    source: Option<String>,
+    added: Option<Version>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,9 +185,17 @@ pub(crate) fn parse_rule(file: &str, text: &str, budget: Option<&mut UserBudget>
     if common.id.is_empty() || !common.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_')) {
         return Err(f.error("id", format!("'{}' must be non-empty lowercase letters, digits, '.', '-' or '_'", common.id)));
     }
+    if let Some(source) = &common.source {
+        if source.trim().is_empty() || source.len() > SOURCE_MAX || source.chars().any(char::is_control) {
+            return Err(
+                f.error("source", format!("must be one line of text, at most {SOURCE_MAX} bytes: an issue's address or a log's name"))
+            );
+        }
+    }
     let role = f.role(&role, rest)?;
     let rule = Rule {
-        source: file.to_owned(),
+        file: file.to_owned(),
+        provenance: Provenance { source: common.source.map(|s| s.trim().to_owned()), added: common.added },
         stage: common.stage,
         priority: common.priority,
         openshell: Releases { min: common.min_openshell, max: common.max_openshell },

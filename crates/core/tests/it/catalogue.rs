@@ -23,7 +23,7 @@ fn ids_are_unique_and_name_their_files() {
     let mut seen = BTreeSet::new();
     for rule in catalogue.rules() {
         assert!(seen.insert(rule.id.clone()), "duplicate id {}", rule.id);
-        assert_eq!(rule.source, format!("{}/{}.toml", rule.stage, rule.id), "rule {} lives in the wrong file", rule.id);
+        assert_eq!(rule.file, format!("{}/{}.toml", rule.stage, rule.id), "rule {} lives in the wrong file", rule.id);
         assert!(!rule.explanation.is_empty(), "rule {} has no explanation", rule.id);
     }
     assert!(seen.len() > 50, "only {} rules", seen.len());
