@@ -32,7 +32,9 @@
 mod classify;
 mod command;
 mod container_log;
+mod corpus;
 mod dockerfile;
+mod examine;
 mod model;
 mod plan;
 mod redact;
@@ -50,7 +52,9 @@ pub use container_log::{
     container_log_argv, container_log_lines, container_log_wanted, container_lookup_argv, looked_up_container, CONTAINER_LOG_LINES,
     CONTAINER_LOG_PREFIX,
 };
+pub use corpus::CorpusLog;
 pub use dockerfile::place_in_dockerfile;
+pub use examine::{examine, Answer, ChangedAnswer, Examination, FailingCase, Shadowed};
 pub use model::{
     is_valid_name, Arch, Cause, Diagnosis, DockerfileSpot, Engine, Era, Evidence, FailedStep, FrameLine, Host, ImageRef, ImageRefError,
     InvalidVersion, Kind, Os, Phase, PhaseScope, PhaseSpan, PlacedBy, Retry, Stage, StepSpan, Timeline, TimelineBuilder, UnknownId,

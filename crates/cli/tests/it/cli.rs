@@ -66,7 +66,7 @@ fn every_bundled_example_renders_as_its_snapshot() {
 
 #[test]
 fn every_snapshot_belongs_to_a_corpus_file_or_an_example() {
-    let corpus: Vec<String> = corpus().into_iter().map(|c| c.name).collect();
+    let corpus: Vec<String> = corpus().into_iter().map(|c| c.log.name).collect();
     let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots");
     for entry in fs::read_dir(snapshots).expect("snapshots").flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();

@@ -55,7 +55,7 @@ fn classified() -> Vec<Case> {
         .map(|case| {
             let options = Options { exit_status: case.exit_status(), ..Options::default() };
             let diagnosis = classify(crate::support::rules(case.stage()), options, &case.payload);
-            Case { name: case.name, diagnosis }
+            Case { name: case.log.name, diagnosis }
         })
         .collect()
 }

@@ -23,6 +23,7 @@ mod plans;
 mod quoting;
 mod real_logs;
 mod reconstruct;
+mod rule_examination;
 mod rule_files;
 mod secret_formats;
 mod sifting;

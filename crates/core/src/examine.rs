@@ -1,0 +1,170 @@
+//! What a catalogue's rules do to the answers (`rules test`): the rule cases that fail,
+//! the corpus logs whose answer changes from one catalogue to another (the built-in one,
+//! then with a user's rules), and the rules that can never decide because another rule
+//! wins on every case they fire on (shadowed).
+
+use crate::classify::{StageSet, Triage};
+use crate::corpus::CorpusLog;
+use crate::model::{Diagnosis, Kind, PhaseScope};
+use crate::rules::{fires, Catalogue, Role, Rule, RuleCase};
+use crate::Options;
+
+/// A rule case whose outcome is not the one it states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailingCase {
+    /// The rule's id.
+    pub rule: String,
+    /// The file the rule was read from.
+    pub file: String,
+    /// The case's place among the rule's cases, from 1.
+    pub case: usize,
+    /// Whether the case says the rule fires on it (it did not), or not (it did).
+    pub fires: bool,
+    /// The case's text, masked.
+    pub text: String,
+}
+
+/// A corpus log whose answer differs between the two catalogues.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedAnswer {
+    /// The log's name.
+    pub log: String,
+    /// The answer with the first catalogue.
+    pub before: Answer,
+    /// The answer with the second.
+    pub after: Answer,
+}
+
+/// An answer, as far as the catalogue decides it: the kind, the deciding rule and the
+/// first evidence line (its number and text, masked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The kind.
+    pub kind: Kind,
+    /// The rule that decided it.
+    pub rule: Option<String>,
+    /// The first evidence line: its number and text.
+    pub line: Option<(u64, String)>,
+}
+
+/// A rule that decides none of the cases it fires on: another rule wins on each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shadowed {
+    /// The rule's id.
+    pub rule: String,
+    /// The file it was read from.
+    pub file: String,
+    /// The rules that win on its cases, each once, in the order met.
+    pub by: Vec<String>,
+}
+
+/// What `rules test` reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Examination {
+    /// The rule cases that fail.
+    pub failing: Vec<FailingCase>,
+    /// The corpus logs whose answer changed.
+    pub changed: Vec<ChangedAnswer>,
+    /// The rules that never decide their own cases.
+    pub shadowed: Vec<Shadowed>,
+    /// How many rules were examined.
+    pub rules: usize,
+    /// How many rule cases.
+    pub cases: usize,
+    /// How many corpus logs.
+    pub logs: usize,
+}
+
+impl Examination {
+    /// Whether nothing failed and no rule is shadowed; changed answers are the caller's
+    /// to judge (they may be the point of the new rules).
+    #[must_use]
+    pub fn sound(&self) -> bool {
+        self.failing.is_empty() && self.shadowed.is_empty()
+    }
+}
+
+/// Examines `after`'s rules: their own cases, which of them are shadowed, and every
+/// corpus log's answer with `after` against its answer with `before`.
+#[must_use]
+pub fn examine(before: &Catalogue, after: &Catalogue, corpus: &[CorpusLog]) -> Examination {
+    let (before_set, after_set) = (StageSet::new(before), StageSet::new(after));
+    let mut examination = Examination { rules: after.rules().len(), logs: corpus.len(), ..Examination::default() };
+    for rule in after.rules() {
+        for (index, (case, passed)) in rule.check_cases(after).enumerate() {
+            examination.cases += 1;
+            if !passed {
+                examination.failing.push(FailingCase {
+                    rule: rule.id.clone(),
+                    file: rule.file.clone(),
+                    case: index + 1,
+                    fires: case.fires,
+                    text: crate::redact(&case.text).into_owned(),
+                });
+            }
+        }
+        if let Some(by) = shadowed_by(after, rule) {
+            examination.shadowed.push(Shadowed { rule: rule.id.clone(), file: rule.file.clone(), by });
+        }
+    }
+    for log in corpus {
+        let (before, after) = (answer(before, &diagnose(&before_set, log)), answer(after, &diagnose(&after_set, log)));
+        if (before.kind, &before.rule) != (after.kind, &after.rule) {
+            examination.changed.push(ChangedAnswer { log: log.name.clone(), before, after });
+        }
+    }
+    examination
+}
+
+/// A corpus log's answer, with the statuses and version its header gives.
+fn diagnose(set: &StageSet, log: &CorpusLog) -> Diagnosis {
+    let options = Options { exit_status: log.exit_status(), openshell_version: log.openshell_version(), ..Options::default() };
+    let mut triage = Triage::new(set, Some(log.stage()), options, log.http_status(), log.curl_status());
+    triage.feed(&log.payload);
+    triage.finish()
+}
+
+/// The answer, with the line that decided it: the first evidence line its rule, a line
+/// rule, matches on its own, else the first evidence line.
+fn answer(catalogue: &Catalogue, diagnosis: &Diagnosis) -> Answer {
+    let rule = diagnosis.rule.as_deref().and_then(|id| catalogue.get(id)).filter(|r| matches!(r.role, Role::Failure(_)));
+    let matched = |text: &str| {
+        rule.is_some_and(|rule| {
+            fires(
+                catalogue,
+                rule,
+                &RuleCase { text: text.to_owned(), fires: true, exit_status: None, http_status: None, curl_status: None },
+            )
+        })
+    };
+    let line = diagnosis.evidence.iter().find(|e| matched(&e.text)).or(diagnosis.evidence.first());
+    Answer { kind: diagnosis.kind, rule: diagnosis.rule.clone(), line: line.map(|e| (e.line, e.text.clone())) }
+}
+
+/// The rules of higher priority that fire on every case `rule` fires on, in phases it
+/// counts in too, so that one of them always wins; `None` when some case is left to it.
+/// Failure rules only: the others decide from the whole run, or from statuses.
+fn shadowed_by(catalogue: &Catalogue, rule: &Rule) -> Option<Vec<String>> {
+    let Role::Failure(line) = &rule.role else { return None };
+    let rivals: Vec<&Rule> = catalogue
+        .rules()
+        .iter()
+        .filter(|other| other.stage == rule.stage && other.id != rule.id && other.priority > rule.priority)
+        .filter(|other| matches!(&other.role, Role::Failure(o) if overlap(&o.phases, &line.phases)))
+        .collect();
+    let mut by: Vec<String> = Vec::new();
+    let mut firing = rule.cases.iter().filter(|case| case.fires).peekable();
+    firing.peek()?;
+    for case in firing {
+        let winner = rivals.iter().find(|other| fires(catalogue, other, case))?;
+        if !by.contains(&winner.id) {
+            by.push(winner.id.clone());
+        }
+    }
+    Some(by)
+}
+
+/// Whether two phase scopes share a phase (an empty scope is every phase).
+fn overlap(a: &[PhaseScope], b: &[PhaseScope]) -> bool {
+    a.is_empty() || b.is_empty() || a.iter().any(|p| b.contains(p))
+}
