@@ -97,11 +97,26 @@ pub(crate) const RULES: &str = "Examples:
   sandbox-triage rules
   sandbox-triage rules --stage gateway-start --format json
   sandbox-triage rules --rules ./my-rules
+  sandbox-triage rules test ./my-rules
 
 Exit status:
   0  every rule passes its own cases
   2  a rule fails one of its cases (each is named), or a rule file
      does not parse";
+
+pub(crate) const RULES_TEST: &str = "Examples:
+  sandbox-triage rules test ./my-rules
+  sandbox-triage rules test ./my-rules --corpus ./my-logs --format json
+
+A corpus log's answer may change only to the kind its header expects
+(`# expected: KIND`); the built-in corpus's logs are all answered as
+their headers expect already.
+
+Exit status:
+  0  every case passes, no rule is shadowed, and every changed answer
+     is the one its log's header expects
+  1  something else changed or failed (each is named)
+  2  a rule file or corpus directory cannot be read, or does not parse";
 
 pub(crate) const REDACT: &str = "Examples:
   sandbox-triage redact create.log > create-shareable.log

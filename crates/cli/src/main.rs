@@ -26,7 +26,7 @@ use std::process::ExitCode;
 
 use sandbox_triage_core::{printable, redact};
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, RulesAction, RulesArgs};
 use crate::exit::Exit;
 use crate::settings::{Destination, Settings};
 
@@ -50,6 +50,9 @@ fn dispatch(command: &Command) -> anyhow::Result<Exit> {
         }
         Command::Doctor(args) => {
             commands::doctor::run(args, &Settings::resolve(args.host.rules.as_deref(), Some(&args.host), None, Destination::Stdout)?)
+        }
+        Command::Rules(RulesArgs { action: Some(RulesAction::Test(test)), .. }) => {
+            commands::rules_test::run(test, crate::settings::style_for(Destination::Stdout))
         }
         Command::Rules(args) => commands::rules::run(args, &Settings::resolve(args.rules.as_deref(), None, None, Destination::Stdout)?),
         Command::Redact(args) => commands::redact::run(args),

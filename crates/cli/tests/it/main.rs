@@ -23,6 +23,7 @@ mod recover_engine;
 mod recover_preflight;
 mod recover_trust;
 mod rule_dirs;
+mod rules_test;
 mod run;
 mod run_progress;
 mod run_terminal;

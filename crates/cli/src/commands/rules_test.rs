@@ -1,0 +1,160 @@
+//! `sandbox-triage rules test`: what rule directories do with the built-in rules: every
+//! rule's own cases, the rules that can never decide (another rule always wins on their
+//! cases), and every corpus log's answer before and after, the built-in corpus (embedded)
+//! and the user's. A changed answer is meant when it is the kind the log's header expects.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use sandbox_triage_core::{examine, printable, Answer, Catalogue, ChangedAnswer, CorpusLog, Examination, Look, Style};
+
+use crate::args::{RulesFormat, RulesTestArgs};
+use crate::exit::Exit;
+use crate::output;
+use crate::rule_dir::read_rule_dir;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_corpus.rs"));
+
+/// How many logs a corpus directory may hold, and how large each may be.
+const MAX_LOGS: usize = 4096;
+const MAX_LOG_BYTES: u64 = 64 << 20;
+
+pub(crate) fn run(args: &RulesTestArgs, style: Style) -> anyhow::Result<Exit> {
+    let mut files = Vec::new();
+    for dir in &args.dirs {
+        files.extend(read_rule_dir(dir)?);
+    }
+    let before = Catalogue::builtin().context("invalid built-in rules")?;
+    let after = Catalogue::with_user_files(files).context("invalid rules")?;
+    let mut corpus: Vec<CorpusLog> = CORPUS.iter().map(|(name, bytes)| CorpusLog::parse(name, bytes)).collect();
+    for dir in &args.corpus {
+        corpus.extend(read_corpus_dir(dir)?);
+    }
+    let examination = examine(&before, &after, &corpus);
+    let meant: Vec<bool> = examination.changed.iter().map(|c| is_meant(c, &corpus)).collect();
+    let text = match args.format {
+        RulesFormat::Json => json(&examination, &meant),
+        RulesFormat::Human => human(&examination, &meant, style),
+    };
+    output::print(&text)?;
+    Ok(if examination.sound() && meant.iter().all(|m| *m) { Exit::Determined } else { Exit::Unknown })
+}
+
+/// Whether a changed answer is the kind its log's header expects.
+fn is_meant(changed: &ChangedAnswer, corpus: &[CorpusLog]) -> bool {
+    let expected = corpus.iter().find(|log| log.name == changed.log).and_then(CorpusLog::expected_kind);
+    expected == Some(changed.after.kind.as_str())
+}
+
+/// The `*.log` files of a corpus directory (regular files only), sorted by name.
+fn read_corpus_dir(dir: &Path) -> anyhow::Result<Vec<CorpusLog>> {
+    let entries = fs::read_dir(dir).with_context(|| format!("cannot read corpus directory {}", dir.display()))?;
+    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "log")).collect();
+    paths.sort();
+    if paths.len() > MAX_LOGS {
+        bail!("corpus directory {}: more than {MAX_LOGS} logs", dir.display());
+    }
+    paths
+        .iter()
+        .map(|path| {
+            let meta = fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+            if !meta.is_file() {
+                bail!("{}: not a regular file", path.display());
+            }
+            if meta.len() > MAX_LOG_BYTES {
+                bail!("{}: larger than {} MiB", path.display(), MAX_LOG_BYTES >> 20);
+            }
+            let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            Ok(CorpusLog::parse(&path.file_stem().unwrap_or_default().to_string_lossy(), &bytes))
+        })
+        .collect()
+}
+
+fn answer_json(answer: &Answer) -> serde_json::Value {
+    serde_json::json!({
+        "kind": answer.kind.as_str(),
+        "rule": answer.rule,
+        "line": answer.line.as_ref().map(|(n, _)| n),
+        "text": answer.line.as_ref().map(|(_, t)| t),
+    })
+}
+
+fn json(examination: &Examination, meant: &[bool]) -> String {
+    let failing: Vec<_> = examination
+        .failing
+        .iter()
+        .map(|f| serde_json::json!({"rule": f.rule, "file": f.file, "case": f.case, "fires": f.fires, "text": f.text}))
+        .collect();
+    let shadowed: Vec<_> = examination.shadowed.iter().map(|s| serde_json::json!({"rule": s.rule, "file": s.file, "by": s.by})).collect();
+    let changed: Vec<_> = examination
+        .changed
+        .iter()
+        .zip(meant)
+        .map(|(c, meant)| serde_json::json!({"log": c.log, "before": answer_json(&c.before), "after": answer_json(&c.after), "meant": meant}))
+        .collect();
+    let passed = examination.sound() && meant.iter().all(|m| *m);
+    serde_json::json!({
+        "schema_version": sandbox_triage_core::SCHEMA_VERSION,
+        "rules": examination.rules, "cases": examination.cases, "logs": examination.logs,
+        "failing_cases": failing, "shadowed": shadowed, "changed": changed, "passed": passed,
+    })
+    .to_string()
+        + "\n"
+}
+
+fn shown(answer: &Answer) -> String {
+    match &answer.rule {
+        Some(rule) => format!("{} ({rule})", answer.kind.as_str()),
+        None => answer.kind.as_str().to_owned(),
+    }
+}
+
+fn human(examination: &Examination, meant: &[bool], style: Style) -> String {
+    let mut out = format!("{} rules, {} cases, {} corpus logs\n", examination.rules, examination.cases, examination.logs);
+    if !examination.failing.is_empty() {
+        out += "\nFailing cases:\n";
+        for f in &examination.failing {
+            let should = if f.fires { "should fire" } else { "should not fire" };
+            let _ = writeln!(out, "  {} ({}), case {}, {should}: {}", f.rule, f.file, f.case, printable(&f.text));
+        }
+    }
+    if !examination.shadowed.is_empty() {
+        out += "\nShadowed (another rule always wins on their cases):\n";
+        for s in &examination.shadowed {
+            let _ = writeln!(out, "  {} ({}): {} wins on every case it fires on", s.rule, s.file, s.by.join(", "));
+        }
+    }
+    if !examination.changed.is_empty() {
+        out += "\nChanged answers:\n";
+        for (c, meant) in examination.changed.iter().zip(meant) {
+            let why = if *meant { "as its header expects" } else { "not as its header expects" };
+            let _ = writeln!(out, "  {}: {} -> {}, {why}", c.log, shown(&c.before), shown(&c.after));
+            if let Some((line, text)) = &c.after.line {
+                let _ = writeln!(out, "    line {line}: {}", printable(text));
+            }
+        }
+    }
+    let unmeant = meant.iter().filter(|m| !**m).count();
+    let summary = if examination.sound() && unmeant == 0 {
+        style.paint(Look::Success, "every case passes, no rule is shadowed, no answer changed unless its header expects it")
+    } else {
+        style.paint(
+            Look::Failure,
+            &format!(
+                "{}, {}, {} that {} not expect",
+                counted(examination.failing.len(), "failing case", "failing cases"),
+                counted(examination.shadowed.len(), "shadowed rule", "shadowed rules"),
+                counted(unmeant, "answer changed", "answers changed"),
+                if unmeant == 1 { "its header does" } else { "their headers do" },
+            ),
+        )
+    };
+    out + "\n" + &summary + "\n"
+}
+
+/// `n` things: `one` for one, `many` otherwise (`1 failing case`, `2 answers changed`).
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -1,0 +1,125 @@
+//! `rules test`: a user's rule directories tested with the built-in rules and every
+//! corpus log, the embedded one and the user's; what it reports and how it exits.
+
+use std::fs;
+use std::path::Path;
+
+use crate::common::{run, stderr, stdout};
+
+/// A failure rule of sandbox-create for `kind`, matching `phrase`, with `extra` after it.
+fn rule(id: &str, kind: &str, priority: i32, phrase: &str, extra: &str) -> String {
+    format!(
+        "id = '{id}'\nstage = 'sandbox-create'\nrole = 'failure'\nkind = '{kind}'\npriority = {priority}\nanchors = ['{phrase}']\npattern = '(?i){phrase}'\nexplanation = 'Mine.'\n\n[[cases]]\nfires = true\ntext = 'Error: {phrase}'\n{extra}"
+    )
+}
+
+fn test_json(args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut all = vec!["rules", "test", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = run(&all, b"");
+    let value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    (out.status.code(), value)
+}
+
+/// The report with its first line's counts hidden: they grow with the catalogue and the
+/// corpus, and are asserted where they matter.
+fn counts_hidden(report: &str) -> String {
+    let (first, rest) = report.split_once('\n').expect("a first line");
+    assert!(first.ends_with(" corpus logs"), "{first}");
+    format!("N rules, N cases, N corpus logs\n{rest}")
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn the_built_in_catalogue_passes_with_no_shadowed_rule() {
+    let out = run(&["rules", "test"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).ends_with("every case passes, no rule is shadowed, no answer changed unless its header expects it\n"));
+    let (code, value) = test_json(&[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(value["passed"], true);
+    assert!(value["logs"].as_u64().expect("logs") > 300, "the embedded corpus is classified: {value}");
+    assert!(value["shadowed"].as_array().expect("shadowed").is_empty());
+}
+
+/// A new rule for a failure a user's own corpus log shows: the log's answer changes to
+/// the kind its header expects, and nothing else changes.
+#[test]
+fn a_rule_for_a_new_log_changes_only_that_log_as_its_header_expects() {
+    let rules = tempfile::tempdir().expect("temp dir");
+    let corpus = tempfile::tempdir().expect("temp dir");
+    fs::write(rules.path().join("frob.toml"), rule("mine.frobnicator", "sandbox_create_incomplete", 50, "frobnicator exploded", ""))
+        .expect("write");
+    fs::write(
+        corpus.path().join("frob.log"),
+        "# expected: sandbox_create_incomplete\n# ---\nCreated sandbox demo\nError: frobnicator exploded\n",
+    )
+    .expect("write");
+    let (code, value) = test_json(&[path(rules.path()), "--corpus", path(corpus.path())]);
+    assert_eq!(code, Some(0), "{value}");
+    let changed = value["changed"].as_array().expect("changed");
+    assert_eq!(changed.len(), 1, "{value}");
+    assert_eq!(changed[0]["log"], "frob");
+    assert_eq!(changed[0]["before"]["kind"], "unknown");
+    assert_eq!(changed[0]["after"]["rule"], "mine.frobnicator");
+    assert_eq!(changed[0]["after"]["text"], "Error: frobnicator exploded");
+    assert_eq!(changed[0]["meant"], true);
+    let out = run(&["rules", "test", path(rules.path()), "--corpus", path(corpus.path())], b"");
+    insta::assert_snapshot!("rules_test__a_new_log_as_expected", counts_hidden(&stdout(&out)));
+}
+
+/// A rule that takes other kinds' logs: each is named with the answer before and after
+/// and the line that now decides; the run fails.
+#[test]
+fn a_rule_that_steals_other_kinds_logs_fails_naming_each() {
+    let rules = tempfile::tempdir().expect("temp dir");
+    fs::write(rules.path().join("greedy.toml"), rule("mine.greedy", "sandbox_create_incomplete", 500, "error", "")).expect("write");
+    let out = run(&["rules", "test", path(rules.path())], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("Changed answers:\n"), "{text}");
+    assert!(text.contains("-> sandbox_create_incomplete (mine.greedy), not as its header expects"), "{text}");
+    assert!(text.contains("answers changed that their headers do not expect"), "{text}");
+    let (code, value) = test_json(&[path(rules.path())]);
+    assert_eq!(code, Some(1));
+    assert_eq!(value["passed"], false);
+    let changed = value["changed"].as_array().expect("changed");
+    assert!(changed.iter().all(|c| c["after"]["rule"] == "mine.greedy"), "{value}");
+    // Meant only where the log expects the rule's kind (another rule gave it before).
+    assert!(changed.iter().filter(|c| c["meant"] == false).count() > 10, "{value}");
+    assert!(changed.iter().filter(|c| c["meant"] == true).all(|c| c["before"]["kind"] == c["after"]["kind"]), "{value}");
+}
+
+#[test]
+fn a_shadowed_rule_and_a_failing_case_are_named() {
+    let rules = tempfile::tempdir().expect("temp dir");
+    fs::write(rules.path().join("reset.toml"), rule("mine.reset", "image_transfer_reset", 5, "connection reset by peer", ""))
+        .expect("write");
+    fs::write(
+        rules.path().join("proxy.toml"),
+        rule("mine.proxy", "tls_cert_mismatch", 50, "blocked by zscaler", "\n[[cases]]\nfires = true\ntext = 'denied by the proxy'\n"),
+    )
+    .expect("write");
+    let out = run(&["rules", "test", path(rules.path())], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("mine.reset (") && text.contains("transfer.connection-reset wins on every case it fires on"), "{text}");
+    assert!(text.contains("mine.proxy (") && text.contains("case 2, should fire: denied by the proxy"), "{text}");
+    assert!(text.ends_with("1 failing case, 1 shadowed rule, 0 answers changed that their headers do not expect\n"), "{text}");
+    insta::assert_snapshot!("rules_test__shadowed_and_failing", counts_hidden(&text.replace(path(rules.path()), "[DIR]")));
+}
+
+#[test]
+fn a_malformed_rule_or_a_missing_corpus_is_an_error_naming_it() {
+    let rules = tempfile::tempdir().expect("temp dir");
+    fs::write(rules.path().join("broken.toml"), rule("mine.broken", "no_such_kind", 5, "x", "")).expect("write");
+    let out = run(&["rules", "test", path(rules.path())], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("broken.toml") && stderr(&out).contains("field `kind`"), "{}", stderr(&out));
+    let out = run(&["rules", "test", "--corpus", "/nonexistent/corpus"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot read corpus directory /nonexistent/corpus"), "{}", stderr(&out));
+}
