@@ -12,8 +12,10 @@ use sandbox_triage_core::{Arch, Engine, Os, Shell, Stage, Version};
 use crate::help_text as help;
 pub(crate) use crate::help_text::EXIT_STATUSES;
 
+mod rules;
 mod run;
 
+pub(crate) use rules::{RulesAction, RulesArgs, RulesFormat, RulesNewArgs, RulesTestArgs};
 pub(crate) use run::RunArgs;
 
 #[derive(Debug, Parser)]
@@ -309,56 +311,6 @@ pub(crate) struct ApplyArgs {
     /// also read from `SANDBOX_TRIAGE_<NAME>`).
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
     pub(crate) set: Vec<(String, String)>,
-}
-
-#[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true)]
-pub(crate) struct RulesArgs {
-    #[command(subcommand)]
-    pub(crate) action: Option<RulesAction>,
-    /// A directory of rule files that add to or override the built-in rules.
-    #[arg(long, value_name = "DIR")]
-    pub(crate) rules: Option<PathBuf>,
-    /// Only this stage's rules.
-    #[arg(long, value_name = "STAGE", value_parser = one_of::<Stage>(&["sandbox-create", "gateway-start", "provider-validation"], &[]))]
-    pub(crate) stage: Option<Stage>,
-    /// The output's format.
-    #[arg(long, value_enum, default_value_t = RulesFormat::Human, default_value_if("json", ArgPredicate::IsPresent, "json"))]
-    pub(crate) format: RulesFormat,
-    /// Shorthand for `--format json`.
-    #[arg(long, conflicts_with = "format")]
-    pub(crate) json: bool,
-}
-
-#[derive(Debug, Subcommand)]
-pub(crate) enum RulesAction {
-    /// Test rule directories with the built-in rules: every rule's cases, rules that can
-    /// never decide, and every corpus log's answer before and after.
-    #[command(after_help = help::RULES_TEST)]
-    Test(RulesTestArgs),
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct RulesTestArgs {
-    /// Directories of rule files that add to or override the built-in rules.
-    #[arg(value_name = "DIR")]
-    pub(crate) dirs: Vec<PathBuf>,
-    /// A directory of corpus logs (a `# key: value` header ending `# ---`, then the
-    /// output) to classify besides the built-in corpus.
-    #[arg(long, value_name = "DIR")]
-    pub(crate) corpus: Vec<PathBuf>,
-    /// The output's format.
-    #[arg(long, value_enum, default_value_t = RulesFormat::Human, default_value_if("json", ArgPredicate::IsPresent, "json"))]
-    pub(crate) format: RulesFormat,
-    /// Shorthand for `--format json`.
-    #[arg(long, conflicts_with = "format")]
-    pub(crate) json: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum RulesFormat {
-    Human,
-    Json,
 }
 
 /// A value among `values` (and the hidden `aliases`, other tools' words for them), as

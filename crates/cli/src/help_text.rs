@@ -118,6 +118,19 @@ Exit status:
   1  something else changed or failed (each is named)
   2  a rule file or corpus directory cannot be read, or does not parse";
 
+pub(crate) const RULES_NEW: &str = "Examples:
+  sandbox-triage rules new --from create.log --kind gateway_unreachable -o ./my-rules
+  sandbox-triage rules new --from create.log --kind image_transfer_reset --line 42 -o ./my-rules
+
+The draft is refused, with the reason, when it does not decide its own log
+or would decide a corpus log of another answer. Then test it:
+  sandbox-triage rules test ./my-rules
+
+Exit status:
+  0  the rule file was written (its path is printed)
+  1  no rule could be drafted (why is printed)
+  2  the log or the directory cannot be read or written";
+
 pub(crate) const REDACT: &str = "Examples:
   sandbox-triage redact create.log > create-shareable.log
   nemoclaw onboard 2>&1 | sandbox-triage redact | tee onboard.log

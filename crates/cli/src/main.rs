@@ -51,6 +51,7 @@ fn dispatch(command: &Command) -> anyhow::Result<Exit> {
         Command::Doctor(args) => {
             commands::doctor::run(args, &Settings::resolve(args.host.rules.as_deref(), Some(&args.host), None, Destination::Stdout)?)
         }
+        Command::Rules(RulesArgs { action: Some(RulesAction::New(new)), .. }) => commands::rules_new::run(new),
         Command::Rules(RulesArgs { action: Some(RulesAction::Test(test)), .. }) => {
             commands::rules_test::run(test, crate::settings::style_for(Destination::Stdout))
         }

@@ -88,7 +88,6 @@ impl Examination {
 /// corpus log's answer with `after` against its answer with `before`.
 #[must_use]
 pub fn examine(before: &Catalogue, after: &Catalogue, corpus: &[CorpusLog]) -> Examination {
-    let (before_set, after_set) = (StageSet::new(before), StageSet::new(after));
     let mut examination = Examination { rules: after.rules().len(), logs: corpus.len(), ..Examination::default() };
     for rule in after.rules() {
         for (index, (case, passed)) in rule.check_cases(after).enumerate() {
@@ -107,13 +106,22 @@ pub fn examine(before: &Catalogue, after: &Catalogue, corpus: &[CorpusLog]) -> E
             examination.shadowed.push(Shadowed { rule: rule.id.clone(), file: rule.file.clone(), by });
         }
     }
+    examination.changed = changed_answers(before, after, corpus);
+    examination
+}
+
+/// The corpus logs whose answer with `after` differs from their answer with `before`.
+#[must_use]
+pub fn changed_answers(before: &Catalogue, after: &Catalogue, corpus: &[CorpusLog]) -> Vec<ChangedAnswer> {
+    let (before_set, after_set) = (StageSet::new(before), StageSet::new(after));
+    let mut changed = Vec::new();
     for log in corpus {
-        let (before, after) = (answer(before, &diagnose(&before_set, log)), answer(after, &diagnose(&after_set, log)));
-        if (before.kind, &before.rule) != (after.kind, &after.rule) {
-            examination.changed.push(ChangedAnswer { log: log.name.clone(), before, after });
+        let (first, then) = (diagnose(&before_set, log), diagnose(&after_set, log));
+        if (first.kind, &first.rule) != (then.kind, &then.rule) {
+            changed.push(ChangedAnswer { log: log.name.clone(), before: answer(before, &first), after: answer(after, &then) });
         }
     }
-    examination
+    changed
 }
 
 /// A corpus log's answer, with the statuses and version its header gives.

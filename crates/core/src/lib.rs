@@ -34,6 +34,7 @@ mod command;
 mod container_log;
 mod corpus;
 mod dockerfile;
+mod draft;
 mod examine;
 mod model;
 mod plan;
@@ -54,7 +55,8 @@ pub use container_log::{
 };
 pub use corpus::CorpusLog;
 pub use dockerfile::place_in_dockerfile;
-pub use examine::{examine, Answer, ChangedAnswer, Examination, FailingCase, Shadowed};
+pub use draft::{cases_hold, draft_rule, Draft, DraftError, DraftRequest};
+pub use examine::{changed_answers, examine, Answer, ChangedAnswer, Examination, FailingCase, Shadowed};
 pub use model::{
     is_valid_name, Arch, Cause, Diagnosis, DockerfileSpot, Engine, Era, Evidence, FailedStep, FrameLine, Host, ImageRef, ImageRefError,
     InvalidVersion, Kind, Os, Phase, PhaseScope, PhaseSpan, PlacedBy, Retry, Stage, StepSpan, Timeline, TimelineBuilder, UnknownId,

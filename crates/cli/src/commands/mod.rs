@@ -10,6 +10,7 @@ pub(crate) mod recover;
 pub(crate) mod recreate;
 pub(crate) mod redact;
 pub(crate) mod rules;
+pub(crate) mod rules_new;
 pub(crate) mod rules_test;
 pub(crate) mod run;
 pub(crate) mod schema;

@@ -28,7 +28,7 @@ pub(crate) fn run(args: &RulesTestArgs, style: Style) -> anyhow::Result<Exit> {
     }
     let before = Catalogue::builtin().context("invalid built-in rules")?;
     let after = Catalogue::with_user_files(files).context("invalid rules")?;
-    let mut corpus: Vec<CorpusLog> = CORPUS.iter().map(|(name, bytes)| CorpusLog::parse(name, bytes)).collect();
+    let mut corpus = builtin_corpus();
     for dir in &args.corpus {
         corpus.extend(read_corpus_dir(dir)?);
     }
@@ -40,6 +40,11 @@ pub(crate) fn run(args: &RulesTestArgs, style: Style) -> anyhow::Result<Exit> {
     };
     output::print(&text)?;
     Ok(if examination.sound() && meant.iter().all(|m| *m) { Exit::Determined } else { Exit::Unknown })
+}
+
+/// The corpus built into the binary.
+pub(crate) fn builtin_corpus() -> Vec<CorpusLog> {
+    CORPUS.iter().map(|(name, bytes)| CorpusLog::parse(name, bytes)).collect()
 }
 
 /// Whether a changed answer is the kind its log's header expects.

@@ -123,3 +123,53 @@ fn a_malformed_rule_or_a_missing_corpus_is_an_error_naming_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cannot read corpus directory /nonexistent/corpus"), "{}", stderr(&out));
 }
+
+/// From a log the built-in rules leave `unknown` to a tested rule: `rules new` drafts it,
+/// `rules test` finds the log answered as its header expects and nothing else changed.
+#[test]
+fn rules_new_drafts_a_rule_that_rules_test_passes() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let log = work.path().join("create.log");
+    fs::write(&log, "Creating sandbox demo-4\nError: quota service refused sandbox demo-4 after 2.5s (limit 3)\n").expect("write");
+    let out = run(&["classify", path(&log)], b"");
+    assert_eq!(out.status.code(), Some(1), "unknown today: {}", stdout(&out));
+    let rules = work.path().join("my-rules");
+    let out = run(&["rules", "new", "--from", path(&log), "--kind", "sandbox_create_incomplete", "-o", path(&rules)], b"");
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let file = rules.join("local.quota-service.toml");
+    let text = stdout(&out);
+    assert!(text.starts_with(&format!("wrote {}\n  decides on line 2: Error: quota service refused", file.display())), "{text}");
+    assert!(text.ends_with(&format!("next: edit its explanation, then: sandbox-triage rules test {}\n", rules.display())), "{text}");
+    let out = run(&["classify", "--rules", path(&rules), "--format", "json", path(&log)], b"");
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!((value["kind"].as_str(), value["rule"].as_str()), (Some("sandbox_create_incomplete"), Some("local.quota-service")));
+
+    let corpus = work.path().join("corpus");
+    fs::create_dir(&corpus).expect("mkdir");
+    fs::write(
+        corpus.join("quota.log"),
+        format!("# expected: sandbox_create_incomplete\n# ---\n{}", fs::read_to_string(&log).expect("log")),
+    )
+    .expect("write");
+    let (code, value) = test_json(&[path(&rules), "--corpus", path(&corpus)]);
+    assert_eq!(code, Some(0), "{value}");
+    assert_eq!(value["changed"].as_array().map(Vec::len), Some(1), "{value}");
+
+    // Drafted again into the same directory: the file is never overwritten.
+    let again = run(&["rules", "new", "--from", path(&log), "--kind", "sandbox_create_incomplete", "-o", path(&rules)], b"");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("exists already"), "{}", stderr(&again));
+}
+
+/// A draft that would decide other kinds' logs is refused, with why, and nothing written.
+#[test]
+fn rules_new_refuses_a_draft_that_would_decide_other_logs() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let log = work.path().join("build.log");
+    fs::write(&log, "The command '/bin/sh -c make' returned a non-zero code: 2\n").expect("write");
+    let rules = work.path().join("my-rules");
+    let out = run(&["rules", "new", "--from", path(&log), "--kind", "sandbox_create_incomplete", "--line", "1", "-o", path(&rules)], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("sandbox-triage: no rule drafted: the drafted pattern would also decide "), "{}", stdout(&out));
+    assert!(!rules.exists());
+}

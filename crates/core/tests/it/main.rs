@@ -14,6 +14,7 @@ mod corpus_plans;
 mod current_releases;
 mod decision_details;
 mod decision_edges;
+mod drafting;
 mod engine_mismatch;
 mod first_screen;
 mod hostile_output;

@@ -1,0 +1,54 @@
+//! `sandbox-triage rules new`: a rule drafted from a log the catalogue does not decide,
+//! checked against the built-in rules and the corpus before it is written.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::Read;
+
+use anyhow::{bail, Context};
+use sandbox_triage_core::{cases_hold, draft_rule, printable, Catalogue, CorpusLog, DraftRequest};
+
+use crate::args::RulesNewArgs;
+use crate::exit::Exit;
+use crate::input;
+use crate::output;
+
+/// The largest log a rule is drafted from: it is held whole, and searched several times.
+const LOG_MAX: u64 = 64 << 20;
+
+pub(crate) fn run(args: &RulesNewArgs) -> anyhow::Result<Exit> {
+    let (reader, name) = input::open(Some(&args.from))?;
+    let mut log = Vec::new();
+    reader.take(LOG_MAX + 1).read_to_end(&mut log).with_context(|| format!("cannot read {name}"))?;
+    if log.len() as u64 > LOG_MAX {
+        bail!("{name}: larger than {} MiB; cut it to the part around the failure", LOG_MAX >> 20);
+    }
+    let builtin = Catalogue::builtin().context("invalid built-in rules")?;
+    let corpus: Vec<CorpusLog> = super::rules_test::builtin_corpus();
+    let request =
+        DraftRequest { stage: args.stage, kind: args.kind, id: args.id.clone(), lines: args.lines.clone(), source: args.source.clone() };
+    let draft = match draft_rule(&builtin, &corpus, &log, &request) {
+        Ok(draft) => draft,
+        Err(why) => {
+            output::print(&format!("sandbox-triage: no rule drafted: {why}\n"))?;
+            return Ok(Exit::Unknown);
+        }
+    };
+    fs::create_dir_all(&args.out).with_context(|| format!("cannot make directory {}", args.out.display()))?;
+    let path = args.out.join(format!("{}.toml", draft.id));
+    if path.exists() {
+        bail!("{} exists already: give another --id, or another -o DIR", path.display());
+    }
+    fs::write(&path, &draft.toml).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut text = format!("wrote {}\n", path.display());
+    for (line, shown) in &draft.lines {
+        let _ = writeln!(text, "  decides on line {line}: {}", printable(shown));
+    }
+    let _ = writeln!(text, "  {} near-miss case(s) it must not fire on", draft.near_misses.len());
+    if !cases_hold(&draft) {
+        text += "  warning: not every case holds yet: edit the file\n";
+    }
+    let _ = writeln!(text, "next: edit its explanation, then: sandbox-triage rules test {}", args.out.display());
+    output::print(&text)?;
+    Ok(Exit::Determined)
+}

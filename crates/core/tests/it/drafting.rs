@@ -1,0 +1,91 @@
+//! `rules new`'s drafting: from a log the catalogue leaves `unknown` to a rule that
+//! decides it, changes no other corpus answer and passes its own cases; and the drafts it
+//! refuses, with why.
+
+use sandbox_triage_core::{cases_hold, changed_answers, draft_rule, Catalogue, CorpusLog, DraftError, DraftRequest, Kind, Stage};
+use sandbox_triage_testkit::CorpusCase;
+
+use crate::corpus::workspace;
+
+fn corpus() -> Vec<CorpusLog> {
+    CorpusCase::load_dir(&workspace().join("tests/corpus")).expect("readable corpus").into_iter().map(|c| c.log).collect()
+}
+
+fn request(kind: Kind, lines: &[u64]) -> DraftRequest {
+    DraftRequest {
+        stage: Stage::SandboxCreate,
+        kind,
+        id: None,
+        lines: lines.to_vec(),
+        source: Some("https://github.com/NVIDIA/OpenShell/issues/1".to_owned()),
+    }
+}
+
+/// Logs the built-in rules leave `unknown`, each drafted into a rule: it decides its log
+/// with the kind given, changes no other corpus log's answer, and its cases hold.
+#[test]
+fn unknown_logs_become_rules_that_decide_them_and_nothing_else() {
+    let builtin = Catalogue::builtin().expect("built-in rules load");
+    let corpus = corpus();
+    // Three of them: each draft classifies the whole corpus twice, which a debug build
+    // takes seconds for.
+    let names = ["unknown__npm-install-enoent", "unknown__tls-error-refused-by-proxy", "unknown__policy-application"];
+    for name in names {
+        let log = corpus.iter().find(|l| l.name == name).expect("in the corpus");
+        let others: Vec<CorpusLog> = corpus.iter().filter(|l| l.name != name).cloned().collect();
+        let draft = draft_rule(&builtin, &others, &log.payload, &request(Kind::SandboxCreateIncomplete, &[]))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(draft.answer.kind, Kind::SandboxCreateIncomplete, "{name}");
+        assert_eq!(draft.answer.rule.as_deref(), Some(draft.id.as_str()), "{name}");
+        assert!(cases_hold(&draft), "{name}:\n{}", draft.toml);
+        assert!(draft.toml.contains("[[cases]]\nfires = false"), "{name}: a near-miss:\n{}", draft.toml);
+        let with = Catalogue::with_user_files(vec![(format!("{}.toml", draft.id), draft.toml.clone())]).expect("the draft loads");
+        let changed = changed_answers(&builtin, &with, &others);
+        assert!(changed.is_empty(), "{name}: {changed:#?}");
+        assert!(draft.toml.contains("source = \"https://github.com/NVIDIA/OpenShell/issues/1\""), "{}", draft.toml);
+    }
+}
+
+/// What varies between runs is generalised, and a secret never reaches the rule file.
+#[test]
+fn a_draft_generalises_what_varies_and_holds_no_secret() {
+    let builtin = Catalogue::builtin().expect("built-in rules load");
+    let log = b"Creating sandbox demo-7\nError: quota service refused sandbox demo-7 for ghp_abcdefghijklmnopqrstuvwxyz0123456789 after 12.5s (limit 4)\n";
+    let draft = draft_rule(&builtin, &corpus(), log, &request(Kind::SandboxCreateIncomplete, &[2])).expect("drafted");
+    assert!(!draft.toml.contains("ghp_abcdefghij"), "{}", draft.toml);
+    assert!(draft.toml.contains(r"quota\s+service\s+refused\s+sandbox\s+\S+\s+for\s+\S+\s+after\s+\d+\.\d+s\s+\(limit"), "{}", draft.toml);
+    // The rarest of its words, never one every create prints.
+    assert!(draft.toml.contains("anchors = [\"quota\"]"), "{}", draft.toml);
+    assert!(cases_hold(&draft), "{}", draft.toml);
+    // The next run's line, other names and numbers, is decided too.
+    let with = Catalogue::with_user_files(vec![("d.toml".to_owned(), draft.toml.clone())]).expect("loads");
+    let next = b"Error: quota service refused sandbox other-2 for nobody after 3.0s (limit 9)\n";
+    let set = sandbox_triage_core::StageSet::new(&with);
+    let mut triage =
+        sandbox_triage_core::Triage::new(&set, Some(Stage::SandboxCreate), sandbox_triage_core::Options::default(), None, None);
+    triage.feed(next);
+    assert_eq!(triage.finish().rule.as_deref(), Some(draft.id.as_str()));
+}
+
+#[test]
+fn drafts_that_would_mislead_are_refused_with_why() {
+    let builtin = Catalogue::builtin().expect("built-in rules load");
+    let corpus = corpus();
+    // Nothing stands out, and no line is named.
+    let none = draft_rule(&builtin, &corpus, b"all good\nstill fine\n", &request(Kind::SandboxCreateIncomplete, &[]));
+    assert!(matches!(none, Err(DraftError::NoLines)), "{none:?}");
+    // A line past the end.
+    let past = draft_rule(&builtin, &corpus, b"one line\n", &request(Kind::SandboxCreateIncomplete, &[5]));
+    assert!(matches!(past, Err(DraftError::NoSuchLine { line: 5, lines: 1 })), "{past:?}");
+    // A line of numbers and paths only.
+    let vague = draft_rule(&builtin, &corpus, b"12 /a/b 3.5\n", &request(Kind::SandboxCreateIncomplete, &[1]));
+    assert!(matches!(vague, Err(DraftError::NothingStable(1))), "{vague:?}");
+    // A builder's generic summary: it would take other kinds' logs.
+    let generic = b"The command '/bin/sh -c make' returned a non-zero code: 1\n";
+    let steals = draft_rule(&builtin, &corpus, generic, &request(Kind::SandboxCreateIncomplete, &[1]));
+    assert!(matches!(&steals, Err(DraftError::Steals { count, .. }) if *count > 0), "{steals:?}");
+    // A line a higher-priority built-in rule decides.
+    let beaten =
+        draft_rule(&builtin, &corpus, b"Error: Connection reset by peer (os error 104)\n", &request(Kind::SandboxCreateIncomplete, &[1]));
+    assert!(matches!(&beaten, Err(DraftError::NotDecided { rule, .. }) if rule == "transfer.connection-reset"), "{beaten:?}");
+}
