@@ -137,12 +137,41 @@ fn deciding_lines(builtin: &Catalogue, log: &[u8], request: &DraftRequest) -> Re
         return Ok(request.lines.iter().copied().take(MOST_LINES).collect());
     }
     let answer = answer_of(builtin, request.stage, log);
-    let lines: Vec<u64> = answer.evidence.iter().map(|e| e.line).take(MOST_LINES).collect();
-    if lines.is_empty() {
+    // The evidence also shows facts (`Built image …`): the lines that say something failed
+    // decide, when there are any.
+    let failing = |text: &str| {
+        let lower = text.to_lowercase();
+        FAILURE_WORDS.iter().any(|word| lower.contains(word))
+    };
+    let evidence = &answer.evidence;
+    let chosen: Vec<u64> = if evidence.iter().any(|e| failing(&e.text)) {
+        evidence.iter().filter(|e| failing(&e.text)).map(|e| e.line).take(MOST_LINES).collect()
+    } else {
+        evidence.iter().map(|e| e.line).take(MOST_LINES).collect()
+    };
+    if chosen.is_empty() {
         return Err(DraftError::NoLines);
     }
-    Ok(lines)
+    Ok(chosen)
 }
+
+/// Words of a line that says something failed.
+const FAILURE_WORDS: &[&str] = &[
+    "error",
+    "fail",
+    "fatal",
+    "denied",
+    "refused",
+    "cannot",
+    "can't",
+    "unable",
+    "timed out",
+    "timeout",
+    "invalid",
+    "not found",
+    "panic",
+    "killed",
+];
 
 fn answer_of(catalogue: &Catalogue, stage: Stage, log: &[u8]) -> Diagnosis {
     let set = StageSet::new(catalogue);
