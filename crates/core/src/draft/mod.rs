@@ -69,6 +69,9 @@ pub enum DraftError {
     /// A line holds no word that stays the same from run to run.
     #[error("line {0} holds no word that stays the same from one run to the next: name another with --line N")]
     NothingStable(u64),
+    /// No deciding line is one the classifier takes as a failure on its own.
+    #[error("line {0} is not one the classifier takes as a failure on its own (a warning, say): name another with --line N")]
+    NotAFailure(u64),
     /// The draft would decide corpus logs of other answers.
     #[error("the drafted pattern would also decide {count} corpus log(s) it should not, first {log} (line {line}: {text}): name more specific lines with --line N")]
     Steals {
@@ -109,13 +112,30 @@ pub fn draft_rule(builtin: &Catalogue, corpus: &[CorpusLog], log: &[u8], request
         generalised.push(generalise(&line, |token| shown.contains(&token)).ok_or(DraftError::NothingStable(number))?);
         lines.push((number, masked));
     }
-    let pattern = joined(&generalised);
-    let anchors: Vec<String> = generalised.iter().map(|g| anchor(g, corpus)).collect();
-    let id = request.id.clone().unwrap_or_else(|| drafted_id(&generalised[0]));
-    let phase = phase_at(builtin, request.stage, log, lines[0].0);
-    let near_misses = near_misses(builtin, corpus, &pattern, &anchors, &generalised[0], &lines[0].1);
-    let toml = render(&id, request, phase, &anchors, &pattern, &lines, &near_misses);
-    let with_draft = Catalogue::with_user_files(vec![(format!("{id}.toml"), toml.clone())])?;
+    let (id, toml, with_draft, near_misses) = loop {
+        let id = request.id.clone().unwrap_or_else(|| drafted_id(&generalised[0]));
+        let pattern = joined(&generalised);
+        let anchors: Vec<String> = generalised.iter().map(|g| anchor(g, corpus)).collect();
+        let phase = phase_at(builtin, request.stage, log, lines[0].0);
+        let near_misses = near_misses(builtin, corpus, &pattern, &anchors, &generalised[0], &lines[0].1);
+        let toml = render(&id, request, phase, &anchors, &pattern, &lines, &near_misses);
+        let with_draft = Catalogue::with_user_files(vec![(format!("{id}.toml"), toml.clone())])?;
+        // A line the classifier never takes as a failure on its own (a warning) cannot
+        // decide: it goes, and the rest are drafted again.
+        let rule = with_draft.get(&id).ok_or(DraftError::NoLines)?;
+        let deciding: Vec<bool> = rule.cases.iter().filter(|c| c.fires).map(|case| fires(&with_draft, rule, case)).collect();
+        if deciding.iter().all(|d| *d) {
+            break (id, toml, with_draft, near_misses);
+        }
+        let first = lines[0].0;
+        let mut keep = deciding.into_iter();
+        lines.retain(|_| keep.next().unwrap_or(false));
+        let mut keep = rule.cases.iter().filter(|c| c.fires).map(|case| fires(&with_draft, rule, case));
+        generalised.retain(|_| keep.next().unwrap_or(false));
+        if lines.is_empty() {
+            return Err(DraftError::NotAFailure(first));
+        }
+    };
     let answer = answer_of(&with_draft, request.stage, log);
     if answer.rule.as_deref() != Some(id.as_str()) {
         return Err(DraftError::NotDecided { kind: answer.kind.as_str(), rule: answer.rule.unwrap_or_else(|| "no rule".to_owned()) });

@@ -80,6 +80,10 @@ fn drafts_that_would_mislead_are_refused_with_why() {
     // A line of numbers and paths only.
     let vague = draft_rule(&builtin, &corpus, b"12 /a/b 3.5\n", &request(Kind::SandboxCreateIncomplete, &[1]));
     assert!(matches!(vague, Err(DraftError::NothingStable(1))), "{vague:?}");
+    // A warning: the classifier never takes it as a failure on its own.
+    let warning = b"WARN openshell_supervisor_process::netns: Failed to delete network namespace\n";
+    let warned = draft_rule(&builtin, &corpus, warning, &request(Kind::SandboxCreateIncomplete, &[1]));
+    assert!(matches!(warned, Err(DraftError::NotAFailure(1))), "{warned:?}");
     // A builder's generic summary: it would take other kinds' logs.
     let generic = b"The command '/bin/sh -c make' returned a non-zero code: 1\n";
     let steals = draft_rule(&builtin, &corpus, generic, &request(Kind::SandboxCreateIncomplete, &[1]));
