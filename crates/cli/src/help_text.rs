@@ -107,10 +107,12 @@ Exit status:
 pub(crate) const RULES_TEST: &str = "Examples:
   sandbox-triage rules test ./my-rules
   sandbox-triage rules test ./my-rules --corpus ./my-logs --format json
+  sandbox-triage rules test ./my-rules --corpus ./my-logs --accept
 
 A corpus log's answer may change only to the kind its header expects
 (`# expected: KIND`); the built-in corpus's logs are all answered as
-their headers expect already.
+their headers expect already. --accept records the changed answers of
+the --corpus logs in their headers.
 
 Exit status:
   0  every case passes, no rule is shadowed, and every changed answer

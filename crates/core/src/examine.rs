@@ -29,6 +29,8 @@ pub struct FailingCase {
 pub struct ChangedAnswer {
     /// The log's name.
     pub log: String,
+    /// Its place in the corpus examined, from 0.
+    pub index: usize,
     /// The answer with the first catalogue.
     pub before: Answer,
     /// The answer with the second.
@@ -115,10 +117,10 @@ pub fn examine(before: &Catalogue, after: &Catalogue, corpus: &[CorpusLog]) -> E
 pub fn changed_answers(before: &Catalogue, after: &Catalogue, corpus: &[CorpusLog]) -> Vec<ChangedAnswer> {
     let (before_set, after_set) = (StageSet::new(before), StageSet::new(after));
     let mut changed = Vec::new();
-    for log in corpus {
+    for (index, log) in corpus.iter().enumerate() {
         let (first, then) = (diagnose(&before_set, log), diagnose(&after_set, log));
         if (first.kind, &first.rule) != (then.kind, &then.rule) {
-            changed.push(ChangedAnswer { log: log.name.clone(), before: answer(before, &first), after: answer(after, &then) });
+            changed.push(ChangedAnswer { log: log.name.clone(), index, before: answer(before, &first), after: answer(after, &then) });
         }
     }
     changed

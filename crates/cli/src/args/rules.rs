@@ -74,6 +74,10 @@ pub(crate) struct RulesTestArgs {
     /// output) to classify besides the built-in corpus.
     #[arg(long, value_name = "DIR")]
     pub(crate) corpus: Vec<PathBuf>,
+    /// Record each changed answer of a `--corpus` log as the one its header expects (the
+    /// changes are the point of the new rules).
+    #[arg(long)]
+    pub(crate) accept: bool,
     /// The output's format.
     #[arg(long, value_enum, default_value_t = RulesFormat::Human, default_value_if("json", ArgPredicate::IsPresent, "json"))]
     pub(crate) format: RulesFormat,

@@ -29,10 +29,25 @@ pub(crate) fn run(args: &RulesTestArgs, style: Style) -> anyhow::Result<Exit> {
     let before = Catalogue::builtin().context("invalid built-in rules")?;
     let after = Catalogue::with_user_files(files).context("invalid rules")?;
     let mut corpus = builtin_corpus();
+    let builtin = corpus.len();
+    let mut paths = Vec::new();
     for dir in &args.corpus {
-        corpus.extend(read_corpus_dir(dir)?);
+        for (path, log) in read_corpus_dir(dir)? {
+            paths.push(path);
+            corpus.push(log);
+        }
     }
     let examination = examine(&before, &after, &corpus);
+    if args.accept {
+        for changed in &examination.changed {
+            if let Some(path) = changed.index.checked_sub(builtin).and_then(|i| paths.get(i)) {
+                accept(path, changed.after.kind.as_str())?;
+                if let Some(log) = corpus.get_mut(changed.index) {
+                    set_expected(&mut log.header, changed.after.kind.as_str());
+                }
+            }
+        }
+    }
     let meant: Vec<bool> = examination.changed.iter().map(|c| is_meant(c, &corpus)).collect();
     let text = match args.format {
         RulesFormat::Json => json(&examination, &meant),
@@ -49,12 +64,67 @@ pub(crate) fn builtin_corpus() -> Vec<CorpusLog> {
 
 /// Whether a changed answer is the kind its log's header expects.
 fn is_meant(changed: &ChangedAnswer, corpus: &[CorpusLog]) -> bool {
-    let expected = corpus.iter().find(|log| log.name == changed.log).and_then(CorpusLog::expected_kind);
-    expected == Some(changed.after.kind.as_str())
+    corpus.get(changed.index).and_then(CorpusLog::expected_kind) == Some(changed.after.kind.as_str())
+}
+
+/// The header key that says what a log must be answered: `expected-improved` where the
+/// header has one (it is the one checked), else `expected`.
+fn expected_key(header: &[(String, String)]) -> &'static str {
+    if header.iter().any(|(k, _)| k == "expected-improved") {
+        "expected-improved"
+    } else {
+        "expected"
+    }
+}
+
+fn set_expected(header: &mut Vec<(String, String)>, kind: &str) {
+    let key = expected_key(header);
+    match header.iter_mut().find(|(k, _)| k == key) {
+        Some((_, value)) => kind.clone_into(value),
+        None => header.insert(0, (key.to_owned(), kind.to_owned())),
+    }
+}
+
+/// Records `kind` as what the corpus file at `path` must be answered: its header's
+/// `expected` line is rewritten (or one added), the rest of the file kept byte for byte.
+/// The file is replaced whole, by a rename, so it is never left half written.
+fn accept(path: &Path, kind: &str) -> anyhow::Result<()> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let log = CorpusLog::parse("", &bytes);
+    let key = expected_key(&log.header);
+    let line = format!("# {key}: {kind}\n");
+    let mut out = Vec::with_capacity(bytes.len() + line.len());
+    let mut rest: &[u8] = &bytes;
+    let mut done = false;
+    while let Some(end) = rest.iter().position(|b| *b == b'\n') {
+        let (this, after) = rest.split_at(end + 1);
+        rest = after;
+        if this == b"# ---\n" {
+            if !done {
+                out.extend_from_slice(line.as_bytes());
+                done = true;
+            }
+            out.extend_from_slice(this);
+            break;
+        }
+        if !done && this.starts_with(format!("# {key}: ").as_bytes()) {
+            out.extend_from_slice(line.as_bytes());
+            done = true;
+        } else {
+            out.extend_from_slice(this);
+        }
+    }
+    if !done {
+        bail!("{}: no header (a `# ---` line) to record the answer in", path.display());
+    }
+    out.extend_from_slice(rest);
+    let temporary = path.with_extension("log.accepting");
+    fs::write(&temporary, &out).with_context(|| format!("cannot write {}", temporary.display()))?;
+    fs::rename(&temporary, path).with_context(|| format!("cannot replace {}", path.display()))
 }
 
 /// The `*.log` files of a corpus directory (regular files only), sorted by name.
-fn read_corpus_dir(dir: &Path) -> anyhow::Result<Vec<CorpusLog>> {
+fn read_corpus_dir(dir: &Path) -> anyhow::Result<Vec<(std::path::PathBuf, CorpusLog)>> {
     let entries = fs::read_dir(dir).with_context(|| format!("cannot read corpus directory {}", dir.display()))?;
     let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "log")).collect();
     paths.sort();
@@ -72,7 +142,7 @@ fn read_corpus_dir(dir: &Path) -> anyhow::Result<Vec<CorpusLog>> {
                 bail!("{}: larger than {} MiB", path.display(), MAX_LOG_BYTES >> 20);
             }
             let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-            Ok(CorpusLog::parse(&path.file_stem().unwrap_or_default().to_string_lossy(), &bytes))
+            Ok((path.clone(), CorpusLog::parse(&path.file_stem().unwrap_or_default().to_string_lossy(), &bytes)))
         })
         .collect()
 }

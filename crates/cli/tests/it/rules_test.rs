@@ -217,3 +217,32 @@ fn real_unknown_logs_become_rules_that_change_only_their_own_answer() {
         );
     }
 }
+
+/// `--accept` records each changed answer of the user's corpus logs in their headers, the
+/// rest of each file kept byte for byte; the built-in corpus's changes stay findings.
+#[test]
+fn accept_records_the_changed_answers_of_the_users_corpus_only() {
+    let rules = tempfile::tempdir().expect("temp dir");
+    let corpus = tempfile::tempdir().expect("temp dir");
+    fs::write(rules.path().join("frob.toml"), rule("mine.frobnicator", "sandbox_create_incomplete", 50, "frobnicator exploded", ""))
+        .expect("write");
+    let payload = "Created sandbox demo\nError: frobnicator exploded\n# not a header line\n";
+    let file = corpus.path().join("frob.log");
+    fs::write(&file, format!("# source: a user\n# expected: unknown\n# note: kept\n# ---\n{payload}")).expect("write");
+    let (code, value) = test_json(&[path(rules.path()), "--corpus", path(corpus.path())]);
+    assert_eq!((code, &value["changed"][0]["meant"]), (Some(1), &serde_json::json!(false)), "{value}");
+
+    let (code, value) = test_json(&[path(rules.path()), "--corpus", path(corpus.path()), "--accept"]);
+    assert_eq!(code, Some(0), "{value}");
+    assert_eq!(value["changed"][0]["meant"], true);
+    let text = fs::read_to_string(&file).expect("read");
+    assert_eq!(text, format!("# source: a user\n# expected: sandbox_create_incomplete\n# note: kept\n# ---\n{payload}"));
+    let (code, _) = test_json(&[path(rules.path()), "--corpus", path(corpus.path())]);
+    assert_eq!(code, Some(0), "recorded: the change is meant from now on");
+    assert!(!corpus.path().join("frob.log.accepting").exists());
+
+    // A rule that changes built-in corpus answers: those are never accepted.
+    fs::write(rules.path().join("greedy.toml"), rule("mine.greedy", "sandbox_create_incomplete", 500, "error", "")).expect("write");
+    let (code, value) = test_json(&[path(rules.path()), "--corpus", path(corpus.path()), "--accept"]);
+    assert_eq!(code, Some(1), "{value}");
+}
