@@ -1,6 +1,7 @@
 //! One module per subcommand. None imports another: what two commands share lives in
 //! [`crate::settings`], [`crate::diagnose`] and [`crate::output`].
 
+mod anchor_load;
 pub(crate) mod classify;
 pub(crate) mod completions;
 pub(crate) mod doctor;

@@ -10,6 +10,7 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use sandbox_triage_core::{examine, printable, Answer, Catalogue, ChangedAnswer, CorpusLog, Examination, Look, Style};
 
+use super::anchor_load::{common_anchors, CommonAnchor, TOO_COMMON};
 use crate::args::{RulesFormat, RulesTestArgs};
 use crate::exit::Exit;
 use crate::output;
@@ -26,6 +27,7 @@ pub(crate) fn run(args: &RulesTestArgs, style: Style) -> anyhow::Result<Exit> {
     for dir in &args.dirs {
         files.extend(read_rule_dir(dir)?);
     }
+    let user: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
     let before = Catalogue::builtin().context("invalid built-in rules")?;
     let after = Catalogue::with_user_files(files).context("invalid rules")?;
     let mut corpus = builtin_corpus();
@@ -49,9 +51,11 @@ pub(crate) fn run(args: &RulesTestArgs, style: Style) -> anyhow::Result<Exit> {
         }
     }
     let meant: Vec<bool> = examination.changed.iter().map(|c| is_meant(c, &corpus)).collect();
+    // Slow, not wrong: reported, and the exit status is the answers'.
+    let slow = common_anchors(after.rules().iter().filter(|rule| user.contains(&rule.file)));
     let text = match args.format {
-        RulesFormat::Json => json(&examination, &meant),
-        RulesFormat::Human => human(&examination, &meant, style),
+        RulesFormat::Json => json(&examination, &meant, &slow),
+        RulesFormat::Human => human(&examination, &meant, &slow, style),
     };
     output::print(&text)?;
     Ok(if examination.sound() && meant.iter().all(|m| *m) { Exit::Determined } else { Exit::Unknown })
@@ -156,7 +160,7 @@ fn answer_json(answer: &Answer) -> serde_json::Value {
     })
 }
 
-fn json(examination: &Examination, meant: &[bool]) -> String {
+fn json(examination: &Examination, meant: &[bool], slow: &[CommonAnchor]) -> String {
     let failing: Vec<_> = examination
         .failing
         .iter()
@@ -169,11 +173,15 @@ fn json(examination: &Examination, meant: &[bool]) -> String {
         .zip(meant)
         .map(|(c, meant)| serde_json::json!({"log": c.log, "before": answer_json(&c.before), "after": answer_json(&c.after), "meant": meant}))
         .collect();
+    let slow: Vec<_> = slow
+        .iter()
+        .map(|a| serde_json::json!({"rule": a.rule, "file": a.file, "anchor": a.anchor, "shape": a.shape, "share_of_lines": a.share}))
+        .collect();
     let passed = examination.sound() && meant.iter().all(|m| *m);
     serde_json::json!({
         "schema_version": sandbox_triage_core::SCHEMA_VERSION,
         "rules": examination.rules, "cases": examination.cases, "logs": examination.logs,
-        "failing_cases": failing, "shadowed": shadowed, "changed": changed, "passed": passed,
+        "failing_cases": failing, "shadowed": shadowed, "changed": changed, "slow_anchors": slow, "passed": passed,
     })
     .to_string()
         + "\n"
@@ -186,7 +194,7 @@ fn shown(answer: &Answer) -> String {
     }
 }
 
-fn human(examination: &Examination, meant: &[bool], style: Style) -> String {
+fn human(examination: &Examination, meant: &[bool], slow: &[CommonAnchor], style: Style) -> String {
     let mut out = format!("{} rules, {} cases, {} corpus logs\n", examination.rules, examination.cases, examination.logs);
     if !examination.failing.is_empty() {
         out += "\nFailing cases:\n";
@@ -209,6 +217,16 @@ fn human(examination: &Examination, meant: &[bool], style: Style) -> String {
             if let Some((line, text)) = &c.after.line {
                 let _ = writeln!(out, "    line {line}: {}", printable(text));
             }
+        }
+    }
+    if !slow.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nSlow (the regex runs on every line holding the anchor; more than {:.0}% of a shape's lines do):",
+            TOO_COMMON * 100.0
+        );
+        for a in slow {
+            let _ = writeln!(out, "  {} ({}): '{}' on {:.0}% of {}'s lines", a.rule, a.file, a.anchor, a.share * 100.0, a.shape);
         }
     }
     let unmeant = meant.iter().filter(|m| !**m).count();

@@ -246,3 +246,25 @@ fn accept_records_the_changed_answers_of_the_users_corpus_only() {
     let (code, value) = test_json(&[path(rules.path()), "--corpus", path(corpus.path()), "--accept"]);
     assert_eq!(code, Some(1), "{value}");
 }
+
+/// An anchor that many lines of real build output hold makes a rule slow: reported with
+/// the shape and the share of its lines, without failing the test (the answers are right).
+#[test]
+fn a_rule_whose_anchor_is_on_many_lines_is_reported_slow() {
+    let rules = tempfile::tempdir().expect("temp dir");
+    fs::write(rules.path().join("slow.toml"), rule("mine.slow", "disk_full", 50, "install of frobnicator refused", "")).expect("write");
+    // The drafted anchor is the phrase; a hand-written one is often a common word.
+    let text = fs::read_to_string(rules.path().join("slow.toml"))
+        .expect("read")
+        .replace("anchors = ['install of frobnicator refused']", "anchors = ['install']");
+    fs::write(rules.path().join("slow.toml"), text).expect("write");
+    let out = run(&["rules", "test", path(rules.path())], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let report = stdout(&out);
+    assert!(report.contains("Slow (the regex runs on every line holding the anchor; more than 5% of a shape's lines do):"), "{report}");
+    assert!(report.contains("mine.slow (") && report.contains("'install' on ") && report.contains("% of buildah's lines"), "{report}");
+    let (_, value) = test_json(&[path(rules.path())]);
+    let slow = &value["slow_anchors"][0];
+    assert_eq!((slow["rule"].as_str(), slow["anchor"].as_str()), (Some("mine.slow"), Some("install")), "{value}");
+    assert!(slow["share_of_lines"].as_f64().is_some_and(|s| s > 0.05), "{value}");
+}
