@@ -183,7 +183,7 @@ fn real_unknown_logs_become_rules_that_change_only_their_own_answer() {
         ("unknown__real-billcollector-4-dockerfile-parse-unknown-instruction", "invalid_source", None),
         ("unknown__real-fullsend-2795-supervisor-cap-drop-einval", "sandbox_image_unsuitable", None),
         ("unknown__real-nemoclaw-1028-spark-failed-switching-to-sandbox-eperm", "sandbox_create_incomplete", None),
-        ("unknown__real-nemoclaw-3359-hermes-not-ready-180s", "provisioning_timeout", Some("1")),
+        ("unknown__real-nemoclaw-3359-hermes-not-ready-180s", "provisioning_timeout", None),
         ("unknown__real-octoprint-rtmpstreamer-20-register-layer-unexpected-eof", "build_base_image_pull_failed", None),
         ("unknown__real-openshell-281-sandbox-supervisor-binary-missing", "sandbox_image_unsuitable", None),
     ];

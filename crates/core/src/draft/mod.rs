@@ -166,8 +166,14 @@ fn deciding_lines(builtin: &Catalogue, log: &[u8], request: &DraftRequest) -> Re
     let evidence = &answer.evidence;
     let chosen: Vec<u64> = if evidence.iter().any(|e| failing(&e.text)) {
         evidence.iter().filter(|e| failing(&e.text)).map(|e| e.line).take(MOST_LINES).collect()
-    } else {
+    } else if !evidence.is_empty() {
         evidence.iter().map(|e| e.line).take(MOST_LINES).collect()
+    } else {
+        // No evidence at all: the log's last lines that say something failed.
+        let text = String::from_utf8_lossy(log);
+        let mut last: Vec<u64> = (1u64..).zip(text.lines()).filter(|(_, line)| failing(line)).map(|(n, _)| n).collect();
+        last.drain(..last.len().saturating_sub(MOST_LINES));
+        last
     };
     if chosen.is_empty() {
         return Err(DraftError::NoLines);
@@ -191,6 +197,9 @@ const FAILURE_WORDS: &[&str] = &[
     "not found",
     "panic",
     "killed",
+    "did not",
+    "not ready",
+    "never",
 ];
 
 fn answer_of(catalogue: &Catalogue, stage: Stage, log: &[u8]) -> Diagnosis {
