@@ -26,7 +26,7 @@ impl CorpusLog {
         for line in bytes.split_inclusive(|&b| b == b'\n') {
             offset += line.len();
             let line = String::from_utf8_lossy(line);
-            let line = line.trim_end_matches('\n');
+            let line = line.trim_end_matches('\n').trim_end_matches('\r');
             if line == "# ---" {
                 break;
             }
@@ -104,5 +104,7 @@ mod tests {
         assert_eq!(log.openshell_version(), Some(Version { major: 0, minor: 0, patch: 36 }));
         assert_eq!(log.payload, b"#5 [2/3] RUN x\nlast");
         assert_eq!(log.stage(), Stage::SandboxCreate);
+        let crlf = CorpusLog::parse("x", b"# expected: unknown\r\n# ---\r\nline\r\n");
+        assert_eq!((crlf.expected_kind(), crlf.payload.as_slice()), (Some("unknown"), &b"line\r"[..]));
     }
 }

@@ -151,8 +151,8 @@ fn answer(catalogue: &Catalogue, diagnosis: &Diagnosis) -> Answer {
     Answer { kind: diagnosis.kind, rule: diagnosis.rule.clone(), line: line.map(|e| (e.line, e.text.clone())) }
 }
 
-/// The rules of higher priority that fire on every case `rule` fires on, in phases it
-/// counts in too, so that one of them always wins; `None` when some case is left to it.
+/// The rules of higher priority that fire on every case `rule` fires on, counting in
+/// every phase it counts in and in a release it applies to, so one of them always wins; `None` when some case is left to it.
 /// Failure rules only: the others decide from the whole run, or from statuses.
 fn shadowed_by(catalogue: &Catalogue, rule: &Rule) -> Option<Vec<String>> {
     let Role::Failure(line) = &rule.role else { return None };
@@ -160,7 +160,8 @@ fn shadowed_by(catalogue: &Catalogue, rule: &Rule) -> Option<Vec<String>> {
         .rules()
         .iter()
         .filter(|other| other.stage == rule.stage && other.id != rule.id && other.priority > rule.priority)
-        .filter(|other| matches!(&other.role, Role::Failure(o) if overlap(&o.phases, &line.phases)))
+        .filter(|other| matches!(&other.role, Role::Failure(o) if covers(&o.phases, &line.phases)))
+        .filter(|other| releases_overlap(other, rule))
         .collect();
     let mut by: Vec<String> = Vec::new();
     let mut firing = rule.cases.iter().filter(|case| case.fires).peekable();
@@ -174,7 +175,14 @@ fn shadowed_by(catalogue: &Catalogue, rule: &Rule) -> Option<Vec<String>> {
     Some(by)
 }
 
-/// Whether two phase scopes share a phase (an empty scope is every phase).
-fn overlap(a: &[PhaseScope], b: &[PhaseScope]) -> bool {
-    a.is_empty() || b.is_empty() || a.iter().any(|p| b.contains(p))
+/// Whether scope `a` holds every phase of scope `b` (an empty scope is every phase): a
+/// rival that counts in fewer phases leaves the others to the rule.
+fn covers(a: &[PhaseScope], b: &[PhaseScope]) -> bool {
+    a.is_empty() || (!b.is_empty() && b.iter().all(|p| a.contains(p)))
+}
+
+/// Whether two rules can both apply to one OpenShell release.
+fn releases_overlap(a: &Rule, b: &Rule) -> bool {
+    let below = |max: Option<crate::model::Version>, min: Option<crate::model::Version>| max.zip(min).is_some_and(|(max, min)| max < min);
+    !below(a.openshell.max, b.openshell.min) && !below(b.openshell.max, a.openshell.min)
 }

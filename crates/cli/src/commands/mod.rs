@@ -4,6 +4,7 @@
 mod anchor_load;
 pub(crate) mod classify;
 pub(crate) mod completions;
+mod corpus_files;
 pub(crate) mod doctor;
 pub(crate) mod man;
 pub(crate) mod plan;

@@ -2,8 +2,9 @@
 //! checked against the built-in rules and the corpus before it is written.
 
 use std::fmt::Write as _;
-use std::fs;
-use std::io::Read;
+use std::fs::{self, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 
 use anyhow::{bail, Context};
 use sandbox_triage_core::{cases_hold, draft_rule, printable, Catalogue, CorpusLog, DraftRequest};
@@ -25,6 +26,9 @@ pub(crate) fn run(args: &RulesNewArgs) -> anyhow::Result<Exit> {
     }
     let builtin = Catalogue::builtin().context("invalid built-in rules")?;
     let corpus: Vec<CorpusLog> = super::rules_test::builtin_corpus();
+    if let Some(id) = args.id.as_deref().filter(|id| builtin.get(id).is_some()) {
+        bail!("--id {id}: a built-in rule's id (a rule file with it replaces that rule): give another");
+    }
     let request =
         DraftRequest { stage: args.stage, kind: args.kind, id: args.id.clone(), lines: args.lines.clone(), source: args.source.clone() };
     let draft = match draft_rule(&builtin, &corpus, &log, &request) {
@@ -36,10 +40,16 @@ pub(crate) fn run(args: &RulesNewArgs) -> anyhow::Result<Exit> {
     };
     fs::create_dir_all(&args.out).with_context(|| format!("cannot make directory {}", args.out.display()))?;
     let path = args.out.join(format!("{}.toml", draft.id));
-    if path.exists() {
-        bail!("{} exists already: give another --id, or another -o DIR", path.display());
-    }
-    fs::write(&path, &draft.toml).with_context(|| format!("cannot write {}", path.display()))?;
+    // New, never followed: an existing file, or a link (even a dangling one), is refused.
+    let created = OpenOptions::new().write(true).create_new(true).custom_flags(nix::libc::O_NOFOLLOW).open(&path);
+    let mut file = match created {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            bail!("{} exists already: give another --id, or another -o DIR", path.display())
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
+    };
+    file.write_all(draft.toml.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
     let mut text = format!("wrote {}\n", path.display());
     for (line, shown) in &draft.lines {
         let _ = writeln!(text, "  decides on line {line}: {}", printable(shown));

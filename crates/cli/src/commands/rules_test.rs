@@ -4,23 +4,18 @@
 //! and the user's. A changed answer is meant when it is the kind the log's header expects.
 
 use std::fmt::Write as _;
-use std::fs;
-use std::path::Path;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use sandbox_triage_core::{examine, printable, Answer, Catalogue, ChangedAnswer, CorpusLog, Examination, Look, Style};
 
 use super::anchor_load::{common_anchors, CommonAnchor, TOO_COMMON};
+use super::corpus_files::{accept, read_corpus_dir, set_expected};
 use crate::args::{RulesFormat, RulesTestArgs};
 use crate::exit::Exit;
 use crate::output;
 use crate::rule_dir::read_rule_dir;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_corpus.rs"));
-
-/// How many logs a corpus directory may hold, and how large each may be.
-const MAX_LOGS: usize = 4096;
-const MAX_LOG_BYTES: u64 = 64 << 20;
 
 pub(crate) fn run(args: &RulesTestArgs, style: Style) -> anyhow::Result<Exit> {
     let mut files = Vec::new();
@@ -69,86 +64,6 @@ pub(crate) fn builtin_corpus() -> Vec<CorpusLog> {
 /// Whether a changed answer is the kind its log's header expects.
 fn is_meant(changed: &ChangedAnswer, corpus: &[CorpusLog]) -> bool {
     corpus.get(changed.index).and_then(CorpusLog::expected_kind) == Some(changed.after.kind.as_str())
-}
-
-/// The header key that says what a log must be answered: `expected-improved` where the
-/// header has one (it is the one checked), else `expected`.
-fn expected_key(header: &[(String, String)]) -> &'static str {
-    if header.iter().any(|(k, _)| k == "expected-improved") {
-        "expected-improved"
-    } else {
-        "expected"
-    }
-}
-
-fn set_expected(header: &mut Vec<(String, String)>, kind: &str) {
-    let key = expected_key(header);
-    match header.iter_mut().find(|(k, _)| k == key) {
-        Some((_, value)) => kind.clone_into(value),
-        None => header.insert(0, (key.to_owned(), kind.to_owned())),
-    }
-}
-
-/// Records `kind` as what the corpus file at `path` must be answered: its header's
-/// `expected` line is rewritten (or one added), the rest of the file kept byte for byte.
-/// The file is replaced whole, by a rename, so it is never left half written.
-fn accept(path: &Path, kind: &str) -> anyhow::Result<()> {
-    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let log = CorpusLog::parse("", &bytes);
-    let key = expected_key(&log.header);
-    let line = format!("# {key}: {kind}\n");
-    let mut out = Vec::with_capacity(bytes.len() + line.len());
-    let mut rest: &[u8] = &bytes;
-    let mut done = false;
-    while let Some(end) = rest.iter().position(|b| *b == b'\n') {
-        let (this, after) = rest.split_at(end + 1);
-        rest = after;
-        if this == b"# ---\n" {
-            if !done {
-                out.extend_from_slice(line.as_bytes());
-                done = true;
-            }
-            out.extend_from_slice(this);
-            break;
-        }
-        if !done && this.starts_with(format!("# {key}: ").as_bytes()) {
-            out.extend_from_slice(line.as_bytes());
-            done = true;
-        } else {
-            out.extend_from_slice(this);
-        }
-    }
-    if !done {
-        bail!("{}: no header (a `# ---` line) to record the answer in", path.display());
-    }
-    out.extend_from_slice(rest);
-    let temporary = path.with_extension("log.accepting");
-    fs::write(&temporary, &out).with_context(|| format!("cannot write {}", temporary.display()))?;
-    fs::rename(&temporary, path).with_context(|| format!("cannot replace {}", path.display()))
-}
-
-/// The `*.log` files of a corpus directory (regular files only), sorted by name.
-fn read_corpus_dir(dir: &Path) -> anyhow::Result<Vec<(std::path::PathBuf, CorpusLog)>> {
-    let entries = fs::read_dir(dir).with_context(|| format!("cannot read corpus directory {}", dir.display()))?;
-    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "log")).collect();
-    paths.sort();
-    if paths.len() > MAX_LOGS {
-        bail!("corpus directory {}: more than {MAX_LOGS} logs", dir.display());
-    }
-    paths
-        .iter()
-        .map(|path| {
-            let meta = fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-            if !meta.is_file() {
-                bail!("{}: not a regular file", path.display());
-            }
-            if meta.len() > MAX_LOG_BYTES {
-                bail!("{}: larger than {} MiB", path.display(), MAX_LOG_BYTES >> 20);
-            }
-            let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-            Ok((path.clone(), CorpusLog::parse(&path.file_stem().unwrap_or_default().to_string_lossy(), &bytes)))
-        })
-        .collect()
 }
 
 fn answer_json(answer: &Answer) -> serde_json::Value {

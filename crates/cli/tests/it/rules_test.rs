@@ -96,8 +96,13 @@ fn a_rule_that_steals_other_kinds_logs_fails_naming_each() {
 #[test]
 fn a_shadowed_rule_and_a_failing_case_are_named() {
     let rules = tempfile::tempdir().expect("temp dir");
-    fs::write(rules.path().join("reset.toml"), rule("mine.reset", "image_transfer_reset", 5, "connection reset by peer", ""))
-        .expect("write");
+    // Counting only where the built-in reset rule counts too.
+    let reset = rule("mine.reset", "image_transfer_reset", 5, "connection reset by peer", "").replacen(
+        "priority = 5\n",
+        "priority = 5\nphases = ['upload']\n",
+        1,
+    );
+    fs::write(rules.path().join("reset.toml"), reset).expect("write");
     fs::write(
         rules.path().join("proxy.toml"),
         rule("mine.proxy", "tls_cert_mismatch", 50, "blocked by zscaler", "\n[[cases]]\nfires = true\ntext = 'denied by the proxy'\n"),
@@ -155,6 +160,33 @@ fn rules_new_drafts_a_rule_that_rules_test_passes() {
     assert_eq!(code, Some(0), "{value}");
     assert_eq!(value["changed"].as_array().map(Vec::len), Some(1), "{value}");
 
+    // A built-in rule's id is refused: the file would replace that rule.
+    let builtin = run(
+        &[
+            "rules",
+            "new",
+            "--from",
+            path(&log),
+            "--kind",
+            "sandbox_create_incomplete",
+            "--id",
+            "transfer.connection-reset",
+            "-o",
+            path(&rules),
+        ],
+        b"",
+    );
+    assert_eq!(builtin.status.code(), Some(2));
+    assert!(stderr(&builtin).contains("a built-in rule's id"), "{}", stderr(&builtin));
+    // A link where the file would go, even a dangling one, is never followed.
+    let planted = work.path().join("planted.txt");
+    std::os::unix::fs::symlink(&planted, rules.join("local.linked.toml")).expect("symlink");
+    let linked = run(
+        &["rules", "new", "--from", path(&log), "--kind", "sandbox_create_incomplete", "--id", "local.linked", "-o", path(&rules)],
+        b"",
+    );
+    assert_eq!(linked.status.code(), Some(2));
+    assert!(!planted.exists());
     // Drafted again into the same directory: the file is never overwritten.
     let again = run(&["rules", "new", "--from", path(&log), "--kind", "sandbox_create_incomplete", "-o", path(&rules)], b"");
     assert_eq!(again.status.code(), Some(2));

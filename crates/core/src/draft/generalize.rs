@@ -65,6 +65,10 @@ fn tokens(line: &str) -> Vec<&str> {
 
 fn part(token: &str, kept: &impl Fn(&str) -> bool) -> Part {
     let varies = |regex: &str| Part::Varies(regex.to_owned());
+    // Masking first: no part of a secret's token is ever kept, quoted or not.
+    if token.split_whitespace().any(|word| !kept(word)) {
+        return varies(ANY);
+    }
     if let Some(quote) = token.chars().next().filter(|c| matches!(c, '\'' | '"')) {
         if let Some(close) = token[1..].find(quote) {
             // The name varies; what follows it (`:`, `,`) stays.
@@ -72,9 +76,7 @@ fn part(token: &str, kept: &impl Fn(&str) -> bool) -> Part {
             return varies(&format!("{quote}[^{quote}]*{quote}{}", regex::escape(after)));
         }
     }
-    if token.split_whitespace().any(|word| !kept(word)) {
-        varies(ANY)
-    } else if token.contains('/') || token.contains('=') || is_reference(token) {
+    if token.contains('/') || token.contains('=') || is_reference(token) {
         // Paths, URLs, image references (`name:tag`, `registry/name`), `key=value`.
         varies(ANY)
     } else if token.chars().any(|c| c.is_ascii_digit()) {
@@ -158,6 +160,8 @@ mod tests {
         let g = generalise("login failed for token hunter2secret at the registry", |t| t != "hunter2secret").expect("words");
         assert!(!g.pattern.contains("hunter2secret") && g.pattern.contains(r"token\s+\S+\s+at"), "{}", g.pattern);
         assert!(!g.literals.iter().any(|l| l.contains("hunter2")));
+        let quoted = generalise(r#"login failed "token":"hunter2secret" again"#, |t| !t.contains("hunter2secret")).expect("words");
+        assert!(!quoted.pattern.contains("hunter2secret"), "{}", quoted.pattern);
     }
 
     #[test]

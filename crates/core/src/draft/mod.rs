@@ -66,8 +66,8 @@ pub enum DraftError {
         /// The log's lines.
         lines: u64,
     },
-    /// A line holds no word that stays the same from run to run.
-    #[error("line {0} holds no word that stays the same from one run to the next: name another with --line N")]
+    /// A line holds no word of three ASCII letters that stays the same from run to run.
+    #[error("line {0} holds no word of three letters or more that stays the same from one run to the next: name another with --line N")]
     NothingStable(u64),
     /// No deciding line is one the classifier takes as a failure on its own.
     #[error("line {0} is not one the classifier takes as a failure on its own (a warning, say): name another with --line N")]
@@ -106,16 +106,20 @@ pub fn draft_rule(builtin: &Catalogue, corpus: &[CorpusLog], log: &[u8], request
     for number in deciding_lines(builtin, log, request)? {
         let found = usize::try_from(number).ok().and_then(|n| all.get(n.wrapping_sub(1)));
         let line = found.ok_or(DraftError::NoSuchLine { line: number, lines: all.len() as u64 })?;
-        let line = crate::printable(line.trim());
+        let line = crate::printable(cut(line.trim()));
         let masked = crate::redact(&line).into_owned();
-        let shown: Vec<&str> = masked.split_whitespace().collect();
+        let shown: std::collections::HashSet<&str> = masked.split_whitespace().collect();
         generalised.push(generalise(&line, |token| shown.contains(&token)).ok_or(DraftError::NothingStable(number))?);
         lines.push((number, masked));
     }
     let (id, toml, with_draft, near_misses) = loop {
         let id = request.id.clone().unwrap_or_else(|| drafted_id(&generalised[0]));
         let pattern = joined(&generalised);
-        let anchors: Vec<String> = generalised.iter().map(|g| anchor(g, corpus)).collect();
+        let anchors: Vec<String> = lines
+            .iter()
+            .zip(&generalised)
+            .map(|((number, _), g)| anchor(g, corpus).ok_or(DraftError::NothingStable(*number)))
+            .collect::<Result<_, _>>()?;
         let phase = phase_at(builtin, request.stage, log, lines[0].0);
         let near_misses = near_misses(builtin, corpus, &pattern, &anchors, &generalised[0], &lines[0].1);
         let toml = render(&id, request, phase, &anchors, &pattern, &lines, &near_misses);
@@ -149,6 +153,17 @@ pub fn draft_rule(builtin: &Catalogue, corpus: &[CorpusLog], log: &[u8], request
         return Err(DraftError::Steals { count: stolen.len(), log: first.log.clone(), line, text });
     }
     Ok(Draft { id, toml, lines, near_misses, answer })
+}
+
+/// The longest line a draft takes, from its start: a pattern is for people to read.
+const LINE_MAX: usize = 400;
+
+fn cut(line: &str) -> &str {
+    let mut end = line.len().min(LINE_MAX);
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    &line[..end]
 }
 
 /// The lines named, else the answer's evidence lines (at most [`MOST_LINES`]).
@@ -233,15 +248,20 @@ fn joined(generalised: &[Generalised]) -> String {
 
 /// The line's anchor: of its literal words (without the punctuation around them,
 /// lowercased, as anchors then ignore case), the one fewest corpus lines hold, so the
-/// scanner rarely runs the rule's regex; the longest of those.
-fn anchor(generalised: &Generalised, corpus: &[CorpusLog]) -> String {
-    let core = |word: &String| word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-    let words: Vec<String> =
-        generalised.literals.iter().map(core).filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3).collect();
+/// scanner rarely runs the rule's regex; the longest of those. `None` when no word has
+/// three ASCII letters.
+fn anchor(generalised: &Generalised, corpus: &[CorpusLog]) -> Option<String> {
+    // ASCII only, of three letters or more: the scanner folds ASCII case.
+    let core = |word: &String| word.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_ascii_lowercase();
+    let words: Vec<String> = generalised
+        .literals
+        .iter()
+        .map(core)
+        .filter(|w| w.is_ascii() && w.chars().filter(char::is_ascii_alphabetic).count() >= 3)
+        .collect();
     let lowered: Vec<String> = corpus.iter().map(|log| String::from_utf8_lossy(&log.payload).to_lowercase()).collect();
     let holding = |word: &str| lowered.iter().map(|text| text.matches(word).count()).sum::<usize>();
-    let best = words.iter().min_by_key(|w| (holding(w), std::cmp::Reverse(w.len())));
-    best.cloned().or_else(|| generalised.literals.first().map(core)).unwrap_or_default()
+    words.iter().min_by_key(|w| (holding(w), std::cmp::Reverse(w.len()))).cloned()
 }
 
 /// `local.` and the line's first two telling words (`local.quota-exceeded`).

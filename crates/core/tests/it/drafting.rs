@@ -77,6 +77,9 @@ fn drafts_that_would_mislead_are_refused_with_why() {
     // A line past the end.
     let past = draft_rule(&builtin, &corpus, b"one line\n", &request(Kind::SandboxCreateIncomplete, &[5]));
     assert!(matches!(past, Err(DraftError::NoSuchLine { line: 5, lines: 1 })), "{past:?}");
+    // Words of fewer than three ASCII letters make no anchor.
+    let short = draft_rule(&builtin, &corpus, "E: no go\nE: 无法 连接\n".as_bytes(), &request(Kind::SandboxCreateIncomplete, &[1, 2]));
+    assert!(matches!(short, Err(DraftError::NothingStable(1))), "{short:?}");
     // A line of numbers and paths only.
     let vague = draft_rule(&builtin, &corpus, b"12 /a/b 3.5\n", &request(Kind::SandboxCreateIncomplete, &[1]));
     assert!(matches!(vague, Err(DraftError::NothingStable(1))), "{vague:?}");

@@ -60,7 +60,7 @@ fn a_rule_beaten_on_every_case_is_shadowed_by_the_rule_that_wins() {
     let builtin = Catalogue::builtin().expect("built-in rules load");
     let rule = |extra_case: &str| {
         format!(
-            "id = 'mine.reset'\nstage = 'sandbox-create'\nrole = 'failure'\nkind = 'image_transfer_reset'\npriority = 5\nanchors = ['reset']\npattern = '(?i)reset'\nexplanation = 'A reset.'\n\n[[cases]]\nfires = true\ntext = 'Connection reset by peer'\n{extra_case}"
+            "id = 'mine.reset'\nstage = 'sandbox-create'\nrole = 'failure'\nkind = 'image_transfer_reset'\npriority = 5\nphases = ['upload']\nanchors = ['reset']\npattern = '(?i)reset'\nexplanation = 'A reset.'\n\n[[cases]]\nfires = true\ntext = 'Connection reset by peer'\n{extra_case}"
         )
     };
     let examination = examine(&builtin, &with_rule(&rule("")), &[]);
@@ -71,6 +71,12 @@ fn a_rule_beaten_on_every_case_is_shadowed_by_the_rule_that_wins() {
     assert!(!examination.sound());
     let own = rule("\n[[cases]]\nfires = true\ntext = 'stream reset by the registry'\n");
     assert!(examine(&builtin, &with_rule(&own), &[]).shadowed.is_empty());
+    // A rival that counts in fewer phases, or only in other releases, leaves it cases.
+    let everywhere = "id = 'mine.tar'\nstage = 'sandbox-create'\nrole = 'failure'\nkind = 'image_upload_failed'\npriority = 1\nanchors = ['upload image tar']\npattern = '(?i)failed to upload image tar'\nexplanation = 'Tar.'\n\n[[cases]]\nfires = true\ntext = 'Error: failed to upload image tar into container'\n";
+    assert!(examine(&builtin, &with_rule(everywhere), &[]).shadowed.is_empty(), "no phases: the rivals' cover fewer");
+    let later = everywhere.replace("priority = 1\n", "priority = 1\nphases = ['upload']\nmin_openshell = '0.0.37'\n");
+    let shadowed = examine(&builtin, &with_rule(&later), &[]).shadowed;
+    assert!(shadowed.iter().all(|s| s.rule != "mine.tar"), "releases the rivals do not apply to: {shadowed:?}");
 }
 
 /// A rule whose own case fails is reported with the case's place, what it states and
