@@ -212,7 +212,6 @@ fn rules_new_refuses_a_draft_that_would_decide_other_logs() {
 #[test]
 fn real_unknown_logs_become_rules_that_change_only_their_own_answer() {
     let cases = [
-        ("unknown__real-billcollector-4-dockerfile-parse-unknown-instruction", "invalid_source", None),
         ("unknown__real-fullsend-2795-supervisor-cap-drop-einval", "sandbox_image_unsuitable", None),
         ("unknown__real-nemoclaw-1028-spark-failed-switching-to-sandbox-eperm", "sandbox_create_incomplete", None),
         ("unknown__real-nemoclaw-3359-hermes-not-ready-180s", "provisioning_timeout", None),
