@@ -106,6 +106,7 @@ pub fn draft_rule(builtin: &Catalogue, corpus: &[CorpusLog], log: &[u8], request
     for number in deciding_lines(builtin, log, request)? {
         let found = usize::try_from(number).ok().and_then(|n| all.get(n.wrapping_sub(1)));
         let line = found.ok_or(DraftError::NoSuchLine { line: number, lines: all.len() as u64 })?;
+        let line = visible(line);
         let line = crate::printable(cut(line.trim()));
         let masked = crate::redact(&line).into_owned();
         let shown: std::collections::HashSet<&str> = masked.split_whitespace().collect();
@@ -153,6 +154,17 @@ pub fn draft_rule(builtin: &Catalogue, corpus: &[CorpusLog], log: &[u8], request
         return Err(DraftError::Steals { count: stolen.len(), log: first.log.clone(), line, text });
     }
     Ok(Draft { id, toml, lines, near_misses, answer })
+}
+
+/// What the classifier sees of a line: the segment a terminal ends up showing (progress
+/// rewritten with `\r`), escape codes resolved, without a log's own prefix or the
+/// Engine's JSON stream wrapping (`{"stream":"…\n"}`).
+fn visible(line: &str) -> String {
+    let bytes = line.as_bytes();
+    let (from, to) = crate::classify::terminal_text::readable_range(bytes);
+    let mut shown = bytes[from..to].to_vec();
+    let kept = crate::classify::terminal_text::strip_ansi_in_place(&mut shown);
+    String::from_utf8_lossy(&shown[..kept]).into_owned()
 }
 
 /// The longest line a draft takes, from its start: a pattern is for people to read.
