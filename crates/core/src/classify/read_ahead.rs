@@ -214,10 +214,7 @@ impl Reader {
                 return Ok(());
             }
             observe(&self.buf[self.len..self.len + n]);
-            self.ends_with_newline = self.buf[self.len + n - 1] == b'\n';
-            self.read += n as u64;
-            self.len += n;
-            if self.len == self.capacity && pass(&mut self, false).is_none() {
+            if self.account(n) && pass(&mut self, false).is_none() {
                 // The classifying side has stopped taking chunks.
                 return Ok(());
             }
@@ -259,12 +256,17 @@ impl Reader {
     pub(super) fn fill(&mut self, bytes: &[u8]) -> (usize, bool) {
         let n = bytes.len().min(self.capacity - self.len);
         self.buf[self.len..self.len + n].copy_from_slice(&bytes[..n]);
+        (n, self.account(n))
+    }
+
+    /// Counts `n` bytes put in the buffer after what it held; whether it is full.
+    fn account(&mut self, n: usize) -> bool {
         if n > 0 {
-            self.ends_with_newline = bytes[n - 1] == b'\n';
+            self.ends_with_newline = self.buf[self.len + n - 1] == b'\n';
         }
         self.read += n as u64;
         self.len += n;
-        (n, self.len == self.capacity)
+        self.len == self.capacity
     }
 
     /// Bytes held, not yet passed over.

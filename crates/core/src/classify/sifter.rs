@@ -134,12 +134,13 @@ impl<'r> Classifier<'r> {
     /// complete lines given to [`Classifier::feed`] before it are classified first.
     pub fn take(&mut self, mut sifted: Sifted) {
         self.flush_lines();
-        match (&mut self.driver, std::mem::replace(&mut sifted.piece, Piece::Gone)) {
-            (Driver::Log { scanner, analysis }, Piece::Chunk { mut chunk, rules, searcher, back }) => {
+        // The chunk is read in place; its buffers go back when `sifted` is dropped.
+        match (&mut self.driver, &mut sifted.piece) {
+            (Driver::Log { scanner, analysis }, Piece::Chunk { chunk, rules, searcher, .. }) => {
                 let anchors = self.rules.anchors();
                 // Another classifier's sifter found patterns of other rules: this side
                 // searches the chunk itself, as it does a chunk nothing was found ahead in.
-                if rules != address(Some(self.rules)) {
+                if *rules != address(Some(self.rules)) {
                     chunk.found.clear(usize::MAX);
                 }
                 let cleaned = Cleaned { raw: &chunk.raw[..chunk.cleaned], lower: &chunk.lower[..chunk.cleaned] };
@@ -152,13 +153,15 @@ impl<'r> Classifier<'r> {
                     &chunk.found,
                 );
                 searcher.store(anchors.searcher_of(analysis.scope()), Ordering::Relaxed);
-                let _ = back.send((chunk.raw, chunk.lower, chunk.found));
             }
-            (_, Piece::Bytes(bytes)) => self.feed(&bytes),
+            (_, Piece::Bytes(bytes)) => {
+                let bytes = std::mem::take(bytes);
+                self.feed(&bytes);
+            }
             // A chunk from a log's sifter given to a message's classifier: its text.
-            (Driver::Message { .. }, Piece::Chunk { chunk, back, .. }) => {
-                self.feed(&chunk.raw[..chunk.cleaned]);
-                let _ = back.send((chunk.raw, chunk.lower, chunk.found));
+            (Driver::Message { .. }, Piece::Chunk { chunk, .. }) => {
+                let text = chunk.raw[..chunk.cleaned].to_vec();
+                self.feed(&text);
             }
             (_, Piece::Gone) => {}
         }
