@@ -96,8 +96,9 @@ export interface DiagnosisReport {
   failed_step?: FailedStep | null;
   /** The gateway's name. */
   gateway?: string | null;
-  /** The failure kind. */
-  kind: Kind;
+  /** The failure kind: the catalogue's, or the id of a kind of the user's own rules
+   * (`--rules DIR`), which `user_kind` then describes. */
+  kind: ReportedKind;
   /** The phase the failure is attributed to. */
   phase?: Phase | null;
   /** The sandbox's last reported status, masked. */
@@ -120,6 +121,8 @@ export interface DiagnosisReport {
   timeout_secs?: number | null;
   /** NemoClaw's flag: an upload marker was seen. */
   uploaded_to_gateway: boolean;
+  /** Present only for a kind of the user's own rules: its id, title and fix. */
+  user_kind?: UserKind | null;
 }
 
 /** The failed instruction's place in its Dockerfile. */
@@ -265,6 +268,10 @@ export interface ReadingReport {
   state: string;
 }
 
+/** A diagnosis's kind as programs read it: one of the catalogue's, or a user's own id.
+ * Without `--rules DIR` naming kinds of its own, it is always the catalogue's. */
+export type ReportedKind = Kind | UserKindId;
+
 export type Retry = "retry" | "credential" | "model" | "selection";
 
 /** How a value may be shown. */
@@ -345,6 +352,19 @@ export interface Timeline {
   /** Seconds from the start of the command to its end. */
   total_secs: number;
 }
+
+/** A user's kind, checked, its title and fix masked. */
+export interface UserKind {
+  /** What a person does about it (shown, never run). */
+  fix: string;
+  /** The snake_case id, never one of the catalogue's. */
+  id: string;
+  /** One line: what failed. */
+  title: string;
+}
+
+/** A kind of the user's own rules (`--rules DIR`): `user_kind` says what it is. */
+export type UserKindId = string;
 
 /** What a placeholder's value must be, checked before any command uses it: a value
  * stands for a flag's argument and is validated exactly as that argument would be. */

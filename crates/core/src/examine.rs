@@ -5,7 +5,7 @@
 
 use crate::classify::{StageSet, Triage};
 use crate::corpus::CorpusLog;
-use crate::model::{Diagnosis, Kind, PhaseScope};
+use crate::model::{Diagnosis, PhaseScope};
 use crate::rules::{fires, Catalogue, Role, Rule, RuleCase};
 use crate::Options;
 
@@ -41,8 +41,8 @@ pub struct ChangedAnswer {
 /// first evidence line (its number and text, masked).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
-    /// The kind.
-    pub kind: Kind,
+    /// The kind's id: the catalogue's, or a user's own.
+    pub kind: String,
     /// The rule that decided it.
     pub rule: Option<String>,
     /// The first evidence line: its number and text.
@@ -119,7 +119,7 @@ pub fn changed_answers(before: &Catalogue, after: &Catalogue, corpus: &[CorpusLo
     let mut changed = Vec::new();
     for (index, log) in corpus.iter().enumerate() {
         let (first, then) = (diagnose(&before_set, log), diagnose(&after_set, log));
-        if (first.kind, &first.rule) != (then.kind, &then.rule) {
+        if (&first.kind, &first.rule) != (&then.kind, &then.rule) {
             changed.push(ChangedAnswer { log: log.name.clone(), index, before: answer(before, &first), after: answer(after, &then) });
         }
     }
@@ -148,7 +148,7 @@ fn answer(catalogue: &Catalogue, diagnosis: &Diagnosis) -> Answer {
         })
     };
     let line = diagnosis.evidence.iter().find(|e| matched(&e.text)).or(diagnosis.evidence.first());
-    Answer { kind: diagnosis.kind, rule: diagnosis.rule.clone(), line: line.map(|e| (e.line, e.text.clone())) }
+    Answer { kind: diagnosis.kind_id().to_owned(), rule: diagnosis.rule.clone(), line: line.map(|e| (e.line, e.text.clone())) }
 }
 
 /// The rules of higher priority that fire on every case `rule` fires on, counting in

@@ -55,12 +55,12 @@ pub use container_log::{
 };
 pub use corpus::CorpusLog;
 pub use dockerfile::place_in_dockerfile;
-pub use draft::{cases_hold, draft_rule, Draft, DraftError, DraftRequest};
+pub use draft::{cases_hold, draft_rule, Draft, DraftError, DraftKind, DraftRequest};
 pub use examine::{changed_answers, examine, Answer, ChangedAnswer, Examination, FailingCase, Shadowed};
 pub use model::{
     is_valid_name, Arch, Cause, Diagnosis, DockerfileSpot, Engine, Era, Evidence, FailedStep, FrameLine, Host, ImageRef, ImageRefError,
     InvalidVersion, Kind, Os, Phase, PhaseScope, PhaseSpan, PlacedBy, Retry, Stage, StepSpan, Timeline, TimelineBuilder, UnknownId,
-    Version, SLOWEST_STEPS,
+    UserKind, UserKindError, Version, SLOWEST_STEPS,
 };
 pub use plan::{
     create_context, plan, read_failure, reads, step_words, Action, Alternative, Applicability, Check, CreateContext, Frontend, Holds, Plan,
@@ -70,7 +70,8 @@ pub use redact::{carries_secret, redact, redact_bytes, secret_name, triggers as 
 pub use report::{
     controls_marked, diagnosis_human, diagnosis_json, duration_human, hints_human, plan_human, plan_json, plan_json_schema,
     plan_json_timed, plan_report, plan_script, recovery_human, shown_action, shown_command, shown_words, timeline_human, AlternativeReport,
-    CheckReport, DiagnosisReport, Look, PlaceholderReport, PlanOutput, PlanReport, StepReport, Style, SCHEMA_VERSION,
+    CheckReport, DiagnosisReport, Look, PlaceholderReport, PlanOutput, PlanReport, ReportedKind, StepReport, Style, UserKindId,
+    SCHEMA_VERSION,
 };
 pub use rules::{
     fires, BuildLine, BuildSummaryRule, Catalogue, CatalogueError, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::builder::ArgPredicate;
 use clap::{Args, Subcommand, ValueEnum};
-use sandbox_triage_core::{Kind, Stage};
+use sandbox_triage_core::Stage;
 
 use super::one_of;
 use crate::help_text as help;
@@ -45,9 +45,16 @@ pub(crate) struct RulesNewArgs {
     /// The log to draft from.
     #[arg(long, value_name = "LOG")]
     pub(crate) from: PathBuf,
-    /// The kind the rule decides (`sandbox-triage schema` lists them).
+    /// The kind the rule decides: the catalogue's (`sandbox-triage schema` lists them), or
+    /// an id of your own (lowercase letters, digits, `_`) with --title and --fix.
     #[arg(long, value_name = "KIND")]
-    pub(crate) kind: Kind,
+    pub(crate) kind: String,
+    /// For a kind of your own: one line saying what failed.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) title: Option<String>,
+    /// For a kind of your own: what the operator does about it (shown, never run).
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) fix: Option<String>,
     /// The stage the log is output of.
     #[arg(long, value_name = "STAGE", default_value = "sandbox-create", value_parser = one_of::<Stage>(&["sandbox-create", "gateway-start", "provider-validation"], &[]))]
     pub(crate) stage: Stage,

@@ -118,7 +118,7 @@ fn human(answers: &[(String, Result<Diagnosis, String>)], settings: &Settings) -
         .map(|(path, answer)| match answer {
             Ok(d) => vec![
                 path.to_owned(),
-                d.kind.as_str().to_owned(),
+                d.kind_id().to_owned(),
                 d.phase.map_or("-".to_owned(), |p| p.to_string()),
                 d.rule.clone().unwrap_or_else(|| "-".to_owned()),
             ],

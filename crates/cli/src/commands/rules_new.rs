@@ -7,12 +7,27 @@ use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 
 use anyhow::{bail, Context};
-use sandbox_triage_core::{cases_hold, draft_rule, printable, Catalogue, CorpusLog, DraftRequest};
+use sandbox_triage_core::{cases_hold, draft_rule, printable, Catalogue, CorpusLog, DraftKind, DraftRequest, Kind, UserKind};
 
 use crate::args::RulesNewArgs;
 use crate::exit::Exit;
 use crate::input;
 use crate::output;
+
+/// The kind `--kind` names: the catalogue's, or with `--title` and `--fix` one of the
+/// user's own.
+fn draft_kind(args: &RulesNewArgs) -> anyhow::Result<DraftKind> {
+    let own = args.title.is_some() || args.fix.is_some();
+    match (args.kind.parse::<Kind>(), own) {
+        (Ok(kind), false) => Ok(DraftKind::Catalogue(kind)),
+        (Err(unknown), false) => bail!("--kind: {unknown}; for a kind of your own, give --title and --fix too"),
+        _ => {
+            let own = UserKind::new(&args.kind, args.title.as_deref().unwrap_or_default(), args.fix.as_deref().unwrap_or_default())
+                .map_err(|e| anyhow::anyhow!("--{}: {}", e.field, e.message))?;
+            Ok(DraftKind::Own(own))
+        }
+    }
+}
 
 /// The largest log a rule is drafted from: it is held whole, and searched several times.
 const LOG_MAX: u64 = 64 << 20;
@@ -29,8 +44,13 @@ pub(crate) fn run(args: &RulesNewArgs) -> anyhow::Result<Exit> {
     if let Some(id) = args.id.as_deref().filter(|id| builtin.get(id).is_some()) {
         bail!("--id {id}: a built-in rule's id (a rule file with it replaces that rule): give another");
     }
-    let request =
-        DraftRequest { stage: args.stage, kind: args.kind, id: args.id.clone(), lines: args.lines.clone(), source: args.source.clone() };
+    let request = DraftRequest {
+        stage: args.stage,
+        kind: draft_kind(args)?,
+        id: args.id.clone(),
+        lines: args.lines.clone(),
+        source: args.source.clone(),
+    };
     let draft = match draft_rule(&builtin, &corpus, &log, &request) {
         Ok(draft) => draft,
         Err(why) => {

@@ -38,9 +38,9 @@ pub(crate) fn run(args: &RulesTestArgs, style: Style) -> anyhow::Result<Exit> {
     if args.accept {
         for changed in &examination.changed {
             if let Some(path) = changed.index.checked_sub(builtin).and_then(|i| paths.get(i)) {
-                accept(path, changed.after.kind.as_str())?;
+                accept(path, &changed.after.kind)?;
                 if let Some(log) = corpus.get_mut(changed.index) {
-                    set_expected(&mut log.header, changed.after.kind.as_str());
+                    set_expected(&mut log.header, &changed.after.kind);
                 }
             }
         }
@@ -63,12 +63,12 @@ pub(crate) fn builtin_corpus() -> Vec<CorpusLog> {
 
 /// Whether a changed answer is the kind its log's header expects.
 fn is_meant(changed: &ChangedAnswer, corpus: &[CorpusLog]) -> bool {
-    corpus.get(changed.index).and_then(CorpusLog::expected_kind) == Some(changed.after.kind.as_str())
+    corpus.get(changed.index).and_then(CorpusLog::expected_kind) == Some(&changed.after.kind)
 }
 
 fn answer_json(answer: &Answer) -> serde_json::Value {
     serde_json::json!({
-        "kind": answer.kind.as_str(),
+        "kind": answer.kind,
         "rule": answer.rule,
         "line": answer.line.as_ref().map(|(n, _)| n),
         "text": answer.line.as_ref().map(|(_, t)| t),
@@ -104,8 +104,8 @@ fn json(examination: &Examination, meant: &[bool], slow: &[CommonAnchor]) -> Str
 
 fn shown(answer: &Answer) -> String {
     match &answer.rule {
-        Some(rule) => format!("{} ({rule})", answer.kind.as_str()),
-        None => answer.kind.as_str().to_owned(),
+        Some(rule) => format!("{} ({rule})", answer.kind),
+        None => answer.kind.clone(),
     }
 }
 

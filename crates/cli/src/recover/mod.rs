@@ -59,7 +59,7 @@ pub(crate) fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
 pub(crate) fn carry_out(request: &Request<'_>, narrator: &mut Narrator, stop: &Arc<AtomicBool>) -> Outcome {
     let (diagnosis, plan, policy) = (request.diagnosis, request.plan, request.policy);
     let mode = if policy.apply { "carrying out" } else { "dry run of" };
-    narrator.headline(&format!("{mode} the plan for"), diagnosis.kind.as_str(), Look::Failure, &plan.headline);
+    narrator.headline(&format!("{mode} the plan for"), diagnosis.kind_id(), Look::Failure, &plan.headline);
     let env = |name: &str| std::env::var(name).ok();
     let (values, problems) = resolve(plan, &Given { set: request.set, env: &env, path: &path_kind });
     let mut runner = process::Processes { stop: Arc::clone(stop) };
@@ -80,7 +80,7 @@ pub(crate) fn carry_out(request: &Request<'_>, narrator: &mut Narrator, stop: &A
 pub(crate) fn report(diagnosis: &Diagnosis, policy: Policy, outcome: Option<Outcome>, narrator: &Narrator) -> String {
     serde_json::json!({
         "schema_version": SCHEMA_VERSION,
-        "kind": diagnosis.kind,
+        "kind": diagnosis.kind_id(),
         "mode": if policy.apply { "apply" } else { "dry-run" },
         "outcome": outcome.map_or("not-recognised", Outcome::as_str),
         "exit_status": outcome.map_or(1, Outcome::code),

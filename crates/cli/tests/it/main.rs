@@ -34,4 +34,5 @@ mod supervision;
 mod terminal;
 mod terminal_widths;
 mod usage_errors;
+mod user_kinds;
 mod width;

@@ -10,7 +10,7 @@ mod generalize;
 use crate::classify::{Begun, Classifier, StageSet, Triage};
 use crate::corpus::CorpusLog;
 use crate::examine::changed_answers;
-use crate::model::{Diagnosis, Kind, Phase, Stage};
+use crate::model::{Diagnosis, Kind, Phase, Stage, UserKind};
 use crate::rules::{fires, Catalogue, CatalogueError, StageRules};
 use crate::Options;
 use generalize::{generalise, Generalised};
@@ -28,13 +28,22 @@ pub struct DraftRequest {
     /// The stage the log is output of.
     pub stage: Stage,
     /// The kind the rule decides.
-    pub kind: Kind,
+    pub kind: DraftKind,
     /// The rule's id; drafted from the line's words when not given.
     pub id: Option<String>,
     /// The lines that should decide (numbered from 1); the answer's evidence when empty.
     pub lines: Vec<u64>,
     /// Where the log comes from (an issue's address, a file's name), for the rule's `source`.
     pub source: Option<String>,
+}
+
+/// The kind a drafted rule decides: the catalogue's, or one of the user's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftKind {
+    /// A kind of the catalogue.
+    Catalogue(Kind),
+    /// A kind of the user's own, with its title and fix.
+    Own(UserKind),
 }
 
 /// A drafted rule.
@@ -88,7 +97,7 @@ pub enum DraftError {
     #[error("the draft does not decide its own log: {kind} ({rule}) still does; give the rule a higher priority in the file, or name other lines")]
     NotDecided {
         /// The answer's kind.
-        kind: &'static str,
+        kind: String,
         /// The rule that decides it.
         rule: String,
     },
@@ -143,7 +152,10 @@ pub fn draft_rule(builtin: &Catalogue, corpus: &[CorpusLog], log: &[u8], request
     };
     let answer = answer_of(&with_draft, request.stage, log);
     if answer.rule.as_deref() != Some(id.as_str()) {
-        return Err(DraftError::NotDecided { kind: answer.kind.as_str(), rule: answer.rule.unwrap_or_else(|| "no rule".to_owned()) });
+        return Err(DraftError::NotDecided {
+            kind: answer.kind_id().to_owned(),
+            rule: answer.rule.unwrap_or_else(|| "no rule".to_owned()),
+        });
     }
     // The log itself, when the corpus holds it already, is the one the draft is for.
     let others: Vec<CorpusLog> = corpus.iter().filter(|c| c.payload.trim_ascii_end() != log.trim_ascii_end()).cloned().collect();
@@ -355,7 +367,15 @@ fn render(
     let list = |items: &[String]| items.iter().map(|s| quoted(s)).collect::<Vec<_>>().join(", ");
     let mut out = String::new();
     let _ = writeln!(out, "id = {}\nstage = {}\nrole = 'failure'", quoted(id), quoted(request.stage.as_str()));
-    let _ = writeln!(out, "kind = {}\npriority = 50", quoted(request.kind.as_str()));
+    match &request.kind {
+        DraftKind::Catalogue(kind) => {
+            let _ = writeln!(out, "kind = {}", quoted(kind.as_str()));
+        }
+        DraftKind::Own(own) => {
+            let _ = writeln!(out, "kind = {}\ntitle = {}\nfix = {}", quoted(&own.id), quoted(&own.title), quoted(&own.fix));
+        }
+    }
+    out.push_str("priority = 50\n");
     if let Some(phase) = phase {
         let _ = writeln!(out, "phases = [{}]", quoted(phase.as_str()));
     }

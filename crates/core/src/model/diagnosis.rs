@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Engine, Era, ImageRef, Kind, Phase, Retry, Stage};
+use crate::model::{Engine, Era, ImageRef, Kind, Phase, Retry, Stage, UserKind};
 
 /// One line that proves the answer, with its 1-based number in the input. The text is
 /// cleaned (no terminal escapes), has its secrets masked, and is clipped.
@@ -47,6 +47,8 @@ pub struct Diagnosis {
     pub stage: Stage,
     /// The failure kind.
     pub kind: Kind,
+    /// For [`Kind::UserKind`]: the user's kind its rule names.
+    pub user_kind: Option<std::sync::Arc<UserKind>>,
     /// The phase the failure is attributed to; for `none` and `unknown`, the furthest
     /// phase the output reached.
     pub phase: Option<Phase>,
@@ -109,6 +111,7 @@ impl Diagnosis {
         Diagnosis {
             stage,
             kind: Kind::Unknown,
+            user_kind: None,
             phase: None,
             uploaded_to_gateway: false,
             built_image_ref: None,
@@ -148,5 +151,14 @@ impl Diagnosis {
     #[must_use]
     pub fn is_determined(&self) -> bool {
         self.kind != Kind::Unknown
+    }
+
+    /// The kind's id as shown: the user's kind's own, else the catalogue's.
+    #[must_use]
+    pub fn kind_id(&self) -> &str {
+        match &self.user_kind {
+            Some(own) => &own.id,
+            None => self.kind.as_str(),
+        }
     }
 }

@@ -37,7 +37,17 @@ impl fmt::Display for Expected<'_> {
 /// parse error, serde both ways, and a JSON Schema string enum.
 macro_rules! string_id {
     ($ty:ident, $what:literal) => {
+        $crate::model::id::string_id!($ty, $what, <$ty as strum::VariantNames>::VARIANTS);
+    };
+    // `$ids`: the spellings a user may give and a program may see, when some variant is
+    // only ever shown under another name.
+    ($ty:ident, $what:literal, $ids:expr) => {
         impl $ty {
+            /// Every spelling accepted and shown, in order.
+            pub(crate) fn ids() -> &'static [&'static str] {
+                $ids
+            }
+
             /// The id, as JSON, rule files and the command line spell it.
             #[must_use]
             pub fn as_str(self) -> &'static str {
@@ -45,7 +55,7 @@ macro_rules! string_id {
             }
 
             pub(crate) fn unknown(id: &str) -> $crate::model::UnknownId {
-                $crate::model::UnknownId { what: $what, id: id.to_owned(), expected: <$ty as strum::VariantNames>::VARIANTS }
+                $crate::model::UnknownId { what: $what, id: id.to_owned(), expected: Self::ids() }
             }
         }
 
@@ -67,7 +77,7 @@ macro_rules! string_id {
                 stringify!($ty).into()
             }
             fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                let values: &[&str] = <$ty as strum::VariantNames>::VARIANTS;
+                let values: &[&str] = Self::ids();
                 schemars::json_schema!({ "type": "string", "enum": values })
             }
         }

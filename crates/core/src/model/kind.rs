@@ -6,21 +6,9 @@ use crate::model::Stage;
 
 /// A failure kind.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-    strum::VariantNames,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, strum::Display, strum::IntoStaticStr, strum::EnumIter, strum::VariantNames,
 )]
-#[strum(serialize_all = "snake_case", parse_err_ty = crate::model::UnknownId, parse_err_fn = Kind::unknown)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Kind {
     /// Nothing failed (exit status 0).
@@ -94,14 +82,30 @@ pub enum Kind {
     Model,
     /// Provider validation: the endpoint is wrong.
     Endpoint,
+    /// A kind a user's rule names that the catalogue lacks: the diagnosis carries its id,
+    /// title and fix ([`crate::model::UserKind`]), and it is shown by its own id. No rule
+    /// file, corpus header or command line can name this one; it stays last.
+    UserKind,
 }
 
-crate::model::id::string_id!(Kind, "kind");
+// Every id but the last variant's: `user_kind` is never given or shown.
+crate::model::id::string_id!(Kind, "kind", {
+    let ids = <Kind as strum::VariantNames>::VARIANTS;
+    &ids[..ids.len() - 1]
+});
+
+impl std::str::FromStr for Kind {
+    type Err = crate::model::UnknownId;
+
+    fn from_str(id: &str) -> Result<Kind, Self::Err> {
+        Kind::all().find(|kind| kind.as_str() == id).ok_or_else(|| Kind::unknown(id))
+    }
+}
 
 impl Kind {
-    /// Every kind, in order.
+    /// Every kind of the catalogue, in order: never [`Kind::UserKind`].
     pub fn all() -> impl Iterator<Item = Kind> {
-        <Kind as strum::IntoEnumIterator>::iter()
+        <Kind as strum::IntoEnumIterator>::iter().filter(|kind| *kind != Kind::UserKind)
     }
 
     /// The stages that can answer this kind; every stage for `none`, `unknown` and
@@ -109,7 +113,9 @@ impl Kind {
     #[must_use]
     pub fn stages(self) -> &'static [Stage] {
         match self {
-            Kind::None | Kind::Unknown | Kind::Interrupted => &[Stage::SandboxCreate, Stage::GatewayStart, Stage::ProviderValidation],
+            Kind::None | Kind::Unknown | Kind::Interrupted | Kind::UserKind => {
+                &[Stage::SandboxCreate, Stage::GatewayStart, Stage::ProviderValidation]
+            }
             // Both the gateway and the CLI's own build need an engine.
             Kind::DockerUnreachable => &[Stage::GatewayStart, Stage::SandboxCreate],
             Kind::DatabaseMigrationIncompatible => &[Stage::GatewayStart],

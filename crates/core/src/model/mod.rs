@@ -14,6 +14,7 @@ mod name;
 mod phase;
 mod stage;
 mod timeline;
+mod user_kind;
 mod version;
 
 pub use diagnosis::{Cause, Diagnosis, Evidence, FailedStep};
@@ -27,4 +28,5 @@ pub use name::is_valid_name;
 pub use phase::{Phase, PhaseScope};
 pub use stage::Stage;
 pub use timeline::{PhaseSpan, StepSpan, Timeline, TimelineBuilder, SLOWEST_STEPS};
+pub use user_kind::{UserKind, UserKindError};
 pub use version::{Era, InvalidVersion, Version};

@@ -17,11 +17,14 @@ pub fn diagnosis_human(diagnosis: &Diagnosis, style: Style) -> String {
         Kind::Unknown => Look::Attention,
         _ => Look::Failure,
     };
-    let mut heading = style.paint(look, diagnosis.kind.as_str());
+    let mut heading = style.paint(look, diagnosis.kind_id());
     if let Some(phase) = diagnosis.phase {
         let _ = write!(heading, " (phase: {phase})");
     }
     let _ = writeln!(out, "{heading}");
+    if let Some(own) = &diagnosis.user_kind {
+        out.push_str(&wrap(&format!("{} (a kind of your own rules)", own.title), style.width, "  "));
+    }
     out.push_str(&wrap(&diagnosis.explanation, style.width, "  "));
     // The line that says why, before the facts: what an operator reads first.
     if let Some(cause) = &diagnosis.cause {

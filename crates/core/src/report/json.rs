@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::command::{render, render_pipeline, Placeholder, Sensitivity, Shell, ValueKind, Word};
-use crate::model::{Cause, Diagnosis, DockerfileSpot, Engine, Era, Evidence, FailedStep, Kind, Phase, Retry, Stage, Timeline};
+use crate::model::{Cause, Diagnosis, DockerfileSpot, Engine, Era, Evidence, FailedStep, Kind, Phase, Retry, Stage, Timeline, UserKind};
 use crate::plan::{Action, Applicability, Check, CreateContext, Holds, Plan, Sign, Step};
 
 /// Version of the JSON objects `classify --format json` and `plan --format json` print.
@@ -18,8 +18,12 @@ pub struct DiagnosisReport {
     pub schema_version: u32,
     /// Which command's output was classified.
     pub stage: Stage,
-    /// The failure kind.
-    pub kind: Kind,
+    /// The failure kind: the catalogue's, or the id of a kind of the user's own rules
+    /// (`--rules DIR`), which `user_kind` then describes.
+    pub kind: ReportedKind,
+    /// Present only for a kind of the user's own rules: its id, title and fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_kind: Option<UserKind>,
     /// The phase the failure is attributed to.
     pub phase: Option<Phase>,
     /// NemoClaw's flag: an upload marker was seen.
@@ -74,7 +78,11 @@ impl DiagnosisReport {
         DiagnosisReport {
             schema_version: SCHEMA_VERSION,
             stage: diagnosis.stage,
-            kind: diagnosis.kind,
+            kind: match &diagnosis.user_kind {
+                Some(own) => ReportedKind::Own(UserKindId(own.id.clone())),
+                None => ReportedKind::Catalogue(diagnosis.kind),
+            },
+            user_kind: diagnosis.user_kind.as_deref().cloned(),
             phase: diagnosis.phase,
             uploaded_to_gateway: diagnosis.uploaded_to_gateway,
             built_image_ref: diagnosis.built_image_ref.as_ref().map(|r| r.as_str().to_owned()),
@@ -96,6 +104,36 @@ impl DiagnosisReport {
             era: diagnosis.era,
             explanation: diagnosis.explanation.clone(),
         }
+    }
+}
+
+/// A diagnosis's kind as programs read it: one of the catalogue's, or a user's own id.
+/// Without `--rules DIR` naming kinds of its own, it is always the catalogue's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum ReportedKind {
+    /// A kind of the catalogue.
+    Catalogue(Kind),
+    /// A kind of the user's own rules.
+    Own(UserKindId),
+}
+
+/// The id of a kind of the user's own rules (lowercase letters, digits and `_`), never one
+/// of the catalogue's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct UserKindId(pub String);
+
+impl schemars::JsonSchema for UserKindId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "UserKindId".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A kind of the user's own rules (`--rules DIR`): `user_kind` says what it is.",
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9_]{0,63}$"
+        })
     }
 }
 

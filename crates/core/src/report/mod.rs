@@ -17,7 +17,7 @@ mod wrap;
 pub use diagnosis_human::diagnosis_human;
 pub use json::{
     diagnosis_json, plan_json, plan_json_schema, plan_json_timed, plan_report, AlternativeReport, CheckReport, DiagnosisReport,
-    PlaceholderReport, PlanOutput, PlanReport, StepReport, SCHEMA_VERSION,
+    PlaceholderReport, PlanOutput, PlanReport, ReportedKind, StepReport, UserKindId, SCHEMA_VERSION,
 };
 pub use plan_human::{hints_human, plan_human, recovery_human};
 pub use script::plan_script;

@@ -46,6 +46,32 @@ pub enum CatalogueError {
     },
 }
 
+/// Rules that name the same kind of the user's own give it the same title and fix, so
+/// the answer does not depend on which of them decided.
+fn one_title_and_fix_per_kind(rules: &[Rule]) -> Result<(), CatalogueError> {
+    let mut first: BTreeMap<&str, &Rule> = BTreeMap::new();
+    for rule in rules {
+        let Some(own) = rule.user_kind() else { continue };
+        match first.get(own.id.as_str()) {
+            Some(other) if other.user_kind() != Some(own) => {
+                return Err(CatalogueError::Field {
+                    file: rule.file.clone(),
+                    field: "title".to_owned(),
+                    message: format!(
+                        "kind '{}' is also named in {} with another title or fix: give it the same in both",
+                        own.id, other.file
+                    ),
+                })
+            }
+            Some(_) => {}
+            None => {
+                first.insert(&own.id, rule);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// All rules, in a stable order (by stage, then id).
 #[derive(Debug, Clone)]
 pub struct Catalogue {
@@ -93,6 +119,7 @@ impl Catalogue {
         }
         let mut rules: Vec<Rule> = by_id.into_values().map(|(rule, _)| rule).collect();
         rules.sort_by(|a, b| (a.stage, &a.id).cmp(&(b.stage, &b.id)));
+        one_title_and_fix_per_kind(&rules)?;
         Ok(Catalogue { rules })
     }
 

@@ -76,6 +76,8 @@ pub enum Role {
 pub struct LineRule {
     /// The kind a match stands for.
     pub kind: Kind,
+    /// For [`Kind::UserKind`]: the kind of the user's own the rule names.
+    pub user_kind: Option<std::sync::Arc<crate::model::UserKind>>,
     /// Phases in which a match counts; empty means every phase.
     pub phases: Vec<PhaseScope>,
     /// What it matches.
@@ -262,6 +264,15 @@ impl Role {
 }
 
 impl Rule {
+    /// The kind of the user's own a failure rule names.
+    #[must_use]
+    pub fn user_kind(&self) -> Option<&std::sync::Arc<crate::model::UserKind>> {
+        match &self.role {
+            Role::Failure(r) => r.user_kind.as_ref(),
+            _ => None,
+        }
+    }
+
     /// The kind a match stands for, for roles that decide or support one.
     #[must_use]
     pub fn kind(&self) -> Option<Kind> {

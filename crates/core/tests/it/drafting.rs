@@ -2,7 +2,9 @@
 //! decides it, changes no other corpus answer and passes its own cases; and the drafts it
 //! refuses, with why.
 
-use sandbox_triage_core::{cases_hold, changed_answers, draft_rule, Catalogue, CorpusLog, DraftError, DraftRequest, Kind, Stage};
+use sandbox_triage_core::{
+    cases_hold, changed_answers, draft_rule, Catalogue, CorpusLog, DraftError, DraftKind, DraftRequest, Kind, Stage,
+};
 use sandbox_triage_testkit::CorpusCase;
 
 use crate::corpus::workspace;
@@ -14,7 +16,7 @@ fn corpus() -> Vec<CorpusLog> {
 fn request(kind: Kind, lines: &[u64]) -> DraftRequest {
     DraftRequest {
         stage: Stage::SandboxCreate,
-        kind,
+        kind: DraftKind::Catalogue(kind),
         id: None,
         lines: lines.to_vec(),
         source: Some("https://github.com/NVIDIA/OpenShell/issues/1".to_owned()),
@@ -121,4 +123,37 @@ fn drafts_that_would_mislead_are_refused_with_why() {
         &request(Kind::SandboxCreateIncomplete, &[1]),
     );
     assert!(matches!(&beaten, Err(DraftError::NotDecided { rule, .. }) if rule == "transfer.connection-reset"), "{beaten:?}");
+}
+
+/// A kind of the user's own: the draft names it with its title and fix, the log is
+/// answered under its id, and the plan is the fix alone, with no command.
+#[test]
+fn a_kind_of_ones_own_is_drafted_with_its_title_and_fix_and_planned_as_that_fix() {
+    let builtin = Catalogue::builtin().expect("built-in rules load");
+    let log = corpus().into_iter().find(|l| l.name == "unknown__policy-application").expect("in the corpus");
+    let own = sandbox_triage_core::UserKind::new(
+        "policy_refused",
+        "The gateway refused the sandbox's policy",
+        "Fix the policy file, then create again.",
+    )
+    .expect("a valid kind");
+    let request = DraftRequest { kind: DraftKind::Own(own), ..request(Kind::Unknown, &[]) };
+    // No corpus: the steal check is the command line's tests' (they draft real logs end to end).
+    let draft = draft_rule(&builtin, &[], &log.payload, &request).expect("drafted");
+    assert!(draft.toml.contains("kind = \"policy_refused\"\ntitle = \"The gateway refused the sandbox's policy\"\nfix = \"Fix the policy file, then create again.\"\n"), "{}", draft.toml);
+    assert_eq!((draft.answer.kind, draft.answer.kind_id()), (Kind::UserKind, "policy_refused"));
+    let plan = sandbox_triage_core::plan(&sandbox_triage_core::PlanInput {
+        diagnosis: &draft.answer,
+        host: sandbox_triage_core::Host { os: sandbox_triage_core::Os::Linux, arch: sandbox_triage_core::Arch::X86_64, wsl: false },
+        engine: None,
+        openshell_version: None,
+        frontend: sandbox_triage_core::Frontend::NemoClaw { cli: "nemoclaw".to_owned() },
+        invocation: None,
+    });
+    assert_eq!(plan.headline, "The gateway refused the sandbox's policy.");
+    assert!(!plan.mechanical);
+    let steps: Vec<(&str, bool)> =
+        plan.steps.iter().map(|s| (s.purpose.as_str(), s.action == sandbox_triage_core::Action::Nothing)).collect();
+    assert_eq!(steps, [("Fix the policy file, then create again.", true)]);
+    assert!(plan.alternatives.is_empty() && plan.placeholders.list().is_empty());
 }

@@ -19,7 +19,7 @@ mod steps;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use sandbox_triage_core::{Applicability, Plan, Step};
+use sandbox_triage_core::{Applicability, Kind, Plan, Step};
 
 use crate::journal::{Entry, Status};
 use crate::narration::{Listener, Said};
@@ -91,6 +91,9 @@ impl Executor<'_> {
             self.note("the plan has no steps: nothing to carry out");
             return Outcome::Done;
         }
+        if plan.kind == Kind::UserKind {
+            return self.users_own(plan);
+        }
         if !plan.mechanical {
             return self.probes_only(plan, problems);
         }
@@ -156,6 +159,17 @@ impl Executor<'_> {
     }
 
     /// A plan of choices for a person: its probes run, up to the first choice.
+    /// A kind of the user's own rules: its fix is shown and nothing is run, not even a
+    /// probe, whatever the plan holds. A rules directory never makes the tool run a command.
+    fn users_own(&mut self, plan: &Plan) -> Outcome {
+        for (i, step) in plan.steps.iter().enumerate() {
+            self.say(Said::Step { number: i + 1, step });
+            self.parts.listener.record(&Entry::new(i + 1, step));
+        }
+        self.note("stopped: this is a kind of your own rules; its fix is yours to carry out, and this tool runs nothing for it");
+        Outcome::Stopped
+    }
+
     fn probes_only(&mut self, plan: &Plan, problems: &[Problem]) -> Outcome {
         for (i, step) in plan.steps.iter().enumerate() {
             let number = i + 1;

@@ -146,3 +146,41 @@ fn a_taken_name_of_a_ready_or_provisioning_sandbox_deletes_nothing() {
         assert!(said.contains(state), "{said}");
     }
 }
+
+/// A user's rule naming a kind of its own, with a fix that reads like a command.
+const OWN_RULE: &str = r#"
+id = "local.quota"
+stage = "sandbox-create"
+role = "failure"
+kind = "quota_refused"
+title = "The quota service refused the sandbox"
+fix = "docker system prune -af"
+anchors = ["quota"]
+pattern = 'quota service refused'
+explanation = "The site's quota service refused the sandbox."
+"#;
+
+#[test]
+fn a_kind_of_the_users_own_rules_runs_nothing_even_with_every_permission() {
+    let catalogue = sandbox_triage_core::Catalogue::with_user_files(vec![("local.toml".to_owned(), OWN_RULE.to_owned())]).expect("loads");
+    let rules = sandbox_triage_core::StageRules::new(&catalogue, Stage::SandboxCreate);
+    let log = "  Built image openshell/sandbox-from:1786000000\nError: quota service refused sandbox demo\n";
+    let options = sandbox_triage_core::Options { exit_status: Some(1), ..sandbox_triage_core::Options::default() };
+    let diagnosis = sandbox_triage_core::classify(&rules, options, log.as_bytes());
+    assert_eq!(diagnosis.kind_id(), "quota_refused");
+    let mut plan = plan_for(&diagnosis, Some(ARGV), Frontend::OpenShell);
+    // Even a plan of that kind that held commands (a probe, a delete) runs none of them.
+    let commands = plan_for(&diagnose(LEFT_IN_ERROR, Stage::SandboxCreate), Some(ARGV), Frontend::OpenShell);
+    for with_commands in [false, true] {
+        if with_commands {
+            plan.steps.clone_from(&commands.steps);
+            plan.mechanical = true;
+        }
+        let (mut runner, mut person) = (engines("Error"), Asked::default());
+        let (outcome, heard) = recover(&plan, &apply_yes().destructive().terminal(), &mut runner, &mut person);
+        assert_eq!(outcome, Outcome::Stopped, "{}", heard.text());
+        assert!(runner.ran.is_empty(), "{:?}", runner.ran);
+        assert!(person.questions.is_empty(), "{:?}", person.questions);
+        assert!(heard.text().contains("this tool runs nothing for it"), "{}", heard.text());
+    }
+}

@@ -67,6 +67,7 @@ pub(crate) fn decide(analysis: &Analysis<'_>, ended: Options, lines: u64, bytes:
     };
     let kind = best.rule.kind().unwrap_or(Kind::Unknown);
     diagnosis.kind = kind;
+    diagnosis.user_kind = best.rule.user_kind().cloned();
     diagnosis.rule = Some(best.rule.id.clone());
     diagnosis.explanation.clone_from(&best.rule.explanation);
     if let Some((refined, why)) = refine::refine(kind, analysis) {

@@ -17,6 +17,7 @@ mod gateway;
 mod gpu;
 mod image_fit;
 mod lifecycle;
+mod own;
 mod provider;
 mod provisioning;
 mod reach;
@@ -277,6 +278,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         Kind::GatewayAuthFailed => planner.gateway_auth(&mut plan),
         Kind::GatewayRejectedCreate => planner.gateway_rejected(&mut plan),
         Kind::SandboxImageUnsuitable => planner.image_unsuitable(&mut plan),
+        Kind::UserKind => planner.users_own(&mut plan),
         Kind::Unknown => match d.stage {
             Stage::GatewayStart => planner.gateway_start(&mut plan),
             Stage::ProviderValidation => planner.provider(&mut plan),

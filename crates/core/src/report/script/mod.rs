@@ -41,7 +41,7 @@ fn sh_word(word: &Word) -> String {
 
 fn header(diagnosis: &Diagnosis, plan: &Plan, out: &mut String) {
     out.push_str("#!/bin/sh\n");
-    comment(&format!("sandbox-triage recovery plan: {}", diagnosis.kind), out);
+    comment(&format!("sandbox-triage recovery plan: {}", diagnosis.kind_id()), out);
     comment(&plan.headline, out);
     for note in &plan.notes {
         comment(note, out);

@@ -10,10 +10,12 @@ use crate::model::{Engine, Kind, Phase, PhaseScope, Retry, Stage, Version};
 use crate::rules::field_errors::{backticked, fields_of, span_hint};
 use crate::rules::pattern::{at_line_start, compile_regex, UserBudget};
 use crate::rules::rule::{
-    BuildLine, BuildSummaryRule, ExitStatusRule, FailedCommandRule, LineMatcher, LineRule, MarkerRule, Provenance, ProviderRule, Releases,
-    Role, Rule, RuleCase, StepEvidenceRule,
+    BuildLine, BuildSummaryRule, ExitStatusRule, FailedCommandRule, MarkerRule, Provenance, ProviderRule, Releases, Role, Rule, RuleCase,
+    StepEvidenceRule,
 };
 use crate::rules::{CatalogueError, Pattern};
+
+mod line;
 
 /// The longest `source` a rule may give.
 const SOURCE_MAX: usize = 1024;
@@ -44,31 +46,6 @@ struct CaseFile {
     exit_status: Option<i32>,
     http_status: Option<u16>,
     curl_status: Option<i32>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LineFile {
-    kind: Kind,
-    #[serde(default)]
-    phases: Vec<PhaseScope>,
-    #[serde(default)]
-    anchors: Vec<String>,
-    pattern: Option<String>,
-    #[serde(default)]
-    parts: Vec<PartFile>,
-    within_lines: Option<u64>,
-    engine: Option<Engine>,
-    places_phase: Option<Phase>,
-    #[serde(default)]
-    wraps: bool,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PartFile {
-    anchors: Vec<String>,
-    pattern: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,8 +232,8 @@ impl Fields<'_> {
 
     fn role(&self, role: &str, rest: toml::Table) -> Result<Role, CatalogueError> {
         Ok(match role {
-            "failure" => Role::Failure(self.line_rule(self.deserialize(rest)?)?),
-            "supporting" => Role::Supporting(self.line_rule(self.deserialize(rest)?)?),
+            "failure" => Role::Failure(self.line_rule(self.deserialize(rest)?, true)?),
+            "supporting" => Role::Supporting(self.line_rule(self.deserialize(rest)?, false)?),
             "marker" => Role::Marker(self.marker(self.deserialize(rest)?)?),
             "step-evidence" => {
                 let s: StepEvidenceFile = self.deserialize(rest)?;
@@ -343,29 +320,6 @@ impl Fields<'_> {
             http_status_range: p.http_status_range.map(|[lo, hi]| (lo, hi)),
             message: self.regex(p.pattern.as_deref(), "pattern")?,
         })
-    }
-
-    fn line_rule(&self, l: LineFile) -> Result<LineRule, CatalogueError> {
-        let matcher = match (l.pattern, l.parts.is_empty()) {
-            (Some(pattern), true) => LineMatcher::Line(self.pattern(&l.anchors, &pattern, "anchors", "pattern")?),
-            (None, false) if l.anchors.is_empty() => LineMatcher::Parts {
-                parts: l
-                    .parts
-                    .iter()
-                    .map(|part| self.pattern(&part.anchors, &part.pattern, "parts.anchors", "parts.pattern"))
-                    .collect::<Result<_, _>>()?,
-                within_lines: l.within_lines,
-            },
-            (None, true) => return Err(self.error("pattern", "a line rule needs `pattern` or `parts`".to_owned())),
-            _ => return Err(self.error("parts", "give either `pattern` and `anchors`, or `parts`, not both".to_owned())),
-        };
-        if l.within_lines.is_some() && matches!(matcher, LineMatcher::Line(_)) {
-            return Err(self.error("within_lines", "applies to `parts` only".to_owned()));
-        }
-        if l.within_lines == Some(0) {
-            return Err(self.error("within_lines", "must be at least 1 (the parts on one line)".to_owned()));
-        }
-        Ok(LineRule { kind: l.kind, phases: l.phases, matcher, engine: l.engine, places_phase: l.places_phase, wraps: l.wraps })
     }
 
     fn pattern(&self, anchors: &[String], pattern: &str, anchors_field: &str, pattern_field: &str) -> Result<Pattern, CatalogueError> {

@@ -1,0 +1,26 @@
+//! A kind of the user's own rules: the plan is the fix their rule file gives, for a
+//! person to carry out. A rules directory never makes the tool run a command, so the
+//! plan holds no command at all.
+
+use crate::plan::{Plan, Step};
+
+use super::Planner;
+
+impl Planner<'_> {
+    /// The user's fix as the plan's one step; no command, not even a probe.
+    pub(super) fn users_own(&self, plan: &mut Plan) {
+        let d = self.input.diagnosis;
+        let Some(own) = &d.user_kind else {
+            // A user's kind always comes with its rule's fix; without one there is nothing to say.
+            plan.headline = "A kind of your own rules, whose fix the diagnosis does not carry.".to_owned();
+            return;
+        };
+        plan.headline = format!("{}.", own.title.trim_end_matches('.'));
+        let rule = d.rule.as_deref().unwrap_or("?");
+        plan.notes.push(format!(
+            "`{}` is a kind of your own rules (rule `{rule}`): the fix below is that rule file's, shown and never run by this tool.",
+            own.id
+        ));
+        plan.steps.push(Step::advice(own.fix.clone()));
+    }
+}
