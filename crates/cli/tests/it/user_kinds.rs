@@ -184,3 +184,34 @@ fn a_kind_of_ones_own_is_shown_planned_as_its_fix_and_never_carried_out() {
     assert!(stderr(&out).contains("\nquota_refused (phase: export)\n"), "{}", stderr(&out));
     assert!(stderr(&out).contains("1. [manual] Ask for a larger quota, then create again."), "{}", stderr(&out));
 }
+
+/// Every output of a kind of one's own, as people and programs see it: the report, the
+/// plan, the shell script and the JSON.
+#[test]
+fn every_output_of_a_kind_of_ones_own() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let rules = own_rule(work.path());
+    let example = crate::common::workspace().join("examples/quota-refused.log");
+    let example = path(&example);
+    for (name, format) in [
+        ("classify_human", None),
+        ("classify_json", Some("json")),
+        ("plan_human", None),
+        ("plan_sh", Some("sh")),
+        ("plan_json", Some("json")),
+    ] {
+        let command = name.split('_').next().expect("a command");
+        let mut args = vec![command, "--rules", &rules, "--exit-status", "1"];
+        args.extend(format.iter().flat_map(|f| ["--format", f]));
+        args.push(example);
+        let out = run(&args, b"");
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let text = stdout(&out).replace(&rules, "RULES");
+        let text = if format == Some("json") {
+            serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(&text).expect("JSON")).expect("JSON") + "\n"
+        } else {
+            text
+        };
+        insta::assert_snapshot!(name, text);
+    }
+}

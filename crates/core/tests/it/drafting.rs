@@ -142,18 +142,46 @@ fn a_kind_of_ones_own_is_drafted_with_its_title_and_fix_and_planned_as_that_fix(
     let draft = draft_rule(&builtin, &[], &log.payload, &request).expect("drafted");
     assert!(draft.toml.contains("kind = \"policy_refused\"\ntitle = \"The gateway refused the sandbox's policy\"\nfix = \"Fix the policy file, then create again.\"\n"), "{}", draft.toml);
     assert_eq!((draft.answer.kind, draft.answer.kind_id()), (Kind::UserKind, "policy_refused"));
-    let plan = sandbox_triage_core::plan(&sandbox_triage_core::PlanInput {
-        diagnosis: &draft.answer,
-        host: sandbox_triage_core::Host { os: sandbox_triage_core::Os::Linux, arch: sandbox_triage_core::Arch::X86_64, wsl: false },
-        engine: None,
-        openshell_version: None,
-        frontend: sandbox_triage_core::Frontend::NemoClaw { cli: "nemoclaw".to_owned() },
-        invocation: None,
-    });
+    let plan = sandbox_triage_core::plan(&input(&draft.answer));
     assert_eq!(plan.headline, "The gateway refused the sandbox's policy.");
     assert!(!plan.mechanical);
     let steps: Vec<(&str, bool)> =
         plan.steps.iter().map(|s| (s.purpose.as_str(), s.action == sandbox_triage_core::Action::Nothing)).collect();
     assert_eq!(steps, [("Fix the policy file, then create again.", true)]);
     assert!(plan.alternatives.is_empty() && plan.placeholders.list().is_empty());
+    // Its shell script runs nothing, even were its plan to hold commands.
+    let upload = classify_example("upload-404-podman.log");
+    let mut forged = plan.clone();
+    forged.steps = sandbox_triage_core::plan(&sandbox_triage_core::PlanInput { diagnosis: &upload, ..input(&draft.answer) }).steps;
+    forged.mechanical = true;
+    assert!(forged.steps.iter().any(|s| s.action != sandbox_triage_core::Action::Nothing));
+    let script = sandbox_triage_core::plan_script(&draft.answer, &forged);
+    let body = script.split("\nfirst_words() {").nth(1).expect("the prelude's last function");
+    let run: Vec<&str> = body.lines().skip(3).filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect();
+    assert_eq!(
+        run,
+        [
+            "stop 5 'this is a kind of your own rules: its fix is yours to carry out, and this script runs nothing for it'",
+            "trap - INT TERM HUP",
+            "rm -f \"$errs\""
+        ],
+        "{script}"
+    );
+}
+
+fn input(diagnosis: &sandbox_triage_core::Diagnosis) -> sandbox_triage_core::PlanInput<'_> {
+    sandbox_triage_core::PlanInput {
+        diagnosis,
+        host: sandbox_triage_core::Host { os: sandbox_triage_core::Os::Linux, arch: sandbox_triage_core::Arch::X86_64, wsl: false },
+        engine: None,
+        openshell_version: None,
+        frontend: sandbox_triage_core::Frontend::NemoClaw { cli: "nemoclaw".to_owned() },
+        invocation: None,
+    }
+}
+
+fn classify_example(name: &str) -> sandbox_triage_core::Diagnosis {
+    let log = std::fs::read(workspace().join("examples").join(name)).expect("the example");
+    let rules = sandbox_triage_core::StageRules::new(&Catalogue::builtin().expect("built-in rules load"), Stage::SandboxCreate);
+    sandbox_triage_core::classify(&rules, sandbox_triage_core::Options { exit_status: Some(1), ..Default::default() }, &log[..])
 }

@@ -17,7 +17,7 @@ mod steps;
 use std::fmt::Write as _;
 
 use crate::command::{render, variable, Shell, Word};
-use crate::model::Diagnosis;
+use crate::model::{Diagnosis, Kind};
 use crate::plan::{Applicability, Plan};
 use crate::report::json::posix;
 
@@ -58,6 +58,20 @@ fn header(diagnosis: &Diagnosis, plan: &Plan, out: &mut String) {
         out,
     );
     out.push_str(prelude::PRELUDE);
+}
+
+/// A kind of the user's own rules: every step a comment, then a stop. A rules directory
+/// never makes a script run a command, whatever its plan holds.
+fn users_own(plan: &Plan, out: &mut String) {
+    for (i, step) in plan.steps.iter().enumerate() {
+        out.push('\n');
+        comment(&format!("{}. [{}] {}", i + 1, step.applicability.as_str(), step.purpose), out);
+        if let Some(command) = posix(&step.action) {
+            comment(&command, out);
+        }
+    }
+    let message = "this is a kind of your own rules: its fix is yours to carry out, and this script runs nothing for it";
+    let _ = writeln!(out, "stop 5 {}", sh_quote(message));
 }
 
 /// The steps of a plan of choices: its probes, up to the first choice.
@@ -116,7 +130,10 @@ fn sequence(plan: &Plan, out: &mut String) {
 pub fn plan_script(diagnosis: &Diagnosis, plan: &Plan) -> String {
     let mut out = String::new();
     header(diagnosis, plan, &mut out);
-    if plan.mechanical {
+    if plan.kind == Kind::UserKind {
+        users_own(plan, &mut out);
+        out.push_str("\ntrap - INT TERM HUP\nrm -f \"$errs\"\n");
+    } else if plan.mechanical {
         sequence(plan, &mut out);
     } else {
         choices(plan, &mut out);
