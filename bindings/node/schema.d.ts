@@ -357,7 +357,7 @@ export interface Timeline {
 export interface UserKind {
   /** What a person does about it (shown, never run). */
   fix: string;
-  /** The snake_case id, never one of the catalogue's. */
+  /** The id (lowercase letters, digits and `_`), never one of the catalogue's. */
   id: string;
   /** One line: what failed. */
   title: string;
