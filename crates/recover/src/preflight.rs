@@ -204,6 +204,7 @@ mod tests {
             alternatives: Vec::new(),
             placeholders: sandbox_triage_core::Placeholders::default(),
             mechanical: true,
+            by_users_rule: None,
         };
         plan.steps = vec![
             step(Applicability::Probe, "inspect-tool"),
@@ -241,6 +242,7 @@ mod tests {
             alternatives: Vec::new(),
             placeholders: sandbox_triage_core::Placeholders::default(),
             mechanical: true,
+            by_users_rule: None,
         };
         let here = |path: &str| path == "/etc/q.yaml";
         assert_eq!(files_missing(&plan, &here), [Stop::FileMissing("./p.yaml".to_owned(), vec![2])]);

@@ -32,7 +32,7 @@ pub(crate) fn run(args: &RulesArgs, settings: &Settings) -> anyhow::Result<Exit>
             id: rule.id.clone(),
             stage: rule.stage.to_string(),
             role: rule.role_name(),
-            kind: rule.kind().map_or("-", |k| k.as_str()).to_owned(),
+            kind: rule.user_kind().map_or_else(|| rule.kind().map_or("-", |k| k.as_str()).to_owned(), |own| own.id.clone()),
             passing: rule.check_cases(catalogue).filter(|(_, passed)| *passed).count(),
             cases: rule.cases.len(),
             source: rule.provenance.source.as_deref().map(|s| sandbox_triage_core::redact(s).into_owned()),

@@ -59,8 +59,8 @@ struct Ending {
     /// The signal with which the operator stopped it, if they did.
     stop: Option<i32>,
     held_terminal: bool,
-    /// The kind `--early` printed.
-    early: Option<Kind>,
+    /// The kind `--early` printed, by its id.
+    early: Option<String>,
 }
 
 fn heartbeat(args: &RunArgs) -> Option<Duration> {
@@ -207,8 +207,8 @@ fn not_started(error: &SpawnError, argv: &[String], events: &mut Events, json_ou
 /// `--early` printed the same kind, only the plan) and the timeline.
 fn report_end(args: &RunArgs, settings: &Settings, end: &Ending, recovery: &Plan) {
     if !end.succeeded {
-        let shown = match end.early {
-            Some(kind) if kind == end.diagnosis.kind => {
+        let shown = match end.early.as_deref() {
+            Some(kind) if kind == end.diagnosis.kind_id() => {
                 format!("\nsandbox-triage: the command failed as diagnosed above\n{}", recovery_human(recovery, settings.style))
             }
             Some(_) => format!(

@@ -57,8 +57,9 @@ pub(crate) struct Outcome {
     pub(crate) ended: Option<Ended>,
     /// Our stdout closed, and the child was cut off from it.
     pub(crate) stdout_closed: bool,
-    /// The kind `--early` printed, if it printed one.
-    pub(crate) early: Option<Kind>,
+    /// The kind `--early` printed (its id: kinds of the user's own differ by it), if it
+    /// printed one.
+    pub(crate) early: Option<String>,
 }
 
 /// What the watch says while the command runs.
@@ -175,7 +176,7 @@ fn follow(
 }
 
 /// Prints the diagnosis so far when it is decisive; the kind it printed.
-fn say_early(classifier: &mut Classifier<'_>) -> Option<Kind> {
+fn say_early(classifier: &mut Classifier<'_>) -> Option<String> {
     classifier.flush_lines();
     let so_far = classifier.peek();
     if matches!(so_far.kind, Kind::Unknown | Kind::None) {
@@ -185,5 +186,5 @@ fn say_early(classifier: &mut Classifier<'_>) -> Option<Kind> {
         "\nsandbox-triage: the command is failing (it has not exited yet)\n{}",
         diagnosis_human(&so_far, style_for(Destination::Stderr))
     ));
-    Some(so_far.kind)
+    Some(so_far.kind_id().to_owned())
 }

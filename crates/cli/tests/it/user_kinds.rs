@@ -215,3 +215,30 @@ fn every_output_of_a_kind_of_ones_own() {
         insta::assert_snapshot!(name, text);
     }
 }
+
+/// Kinds of one's own are told apart by their ids: in the rules' listing, and when the
+/// answer `--early` printed is not the one the command ends with.
+#[test]
+fn kinds_of_ones_own_are_told_apart_by_their_ids() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let rules = own_rule(work.path());
+    let disk = "id = 'mine.disk'\nstage = 'sandbox-create'\nrole = 'failure'\nkind = 'site_disk'\ntitle = 'The site disk broke'\nfix = 'Mend the site disk.'\npriority = 60\nanchors = ['site disk']\npattern = 'site disk broken'\nexplanation = 'The disk.'\n";
+    fs::write(work.path().join("disk.toml"), disk).expect("write");
+    let (_, listing) = json(&["rules", "--rules", &rules, "--format", "json"]);
+    let kinds: Vec<(&str, &str)> = listing["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter(|r| r["id"].as_str().is_some_and(|id| id.starts_with("mine.")))
+        .map(|r| (r["id"].as_str().unwrap_or_default(), r["kind"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(kinds, [("mine.disk", "site_disk"), ("mine.quota", "quota_refused")]);
+
+    let first = work.path().join("first.log");
+    fs::write(&first, QUOTA_LOG).expect("write");
+    let script = format!("cat '{}'; sleep 1; echo 'Error: site disk broken'; exit 1", path(&first));
+    let out = run(&["run", "--rules", &rules, "--early", "--", "sh", "-c", &script], b"");
+    let said = stderr(&out);
+    assert!(said.contains("the command is failing (it has not exited yet)\nquota_refused"), "{said}");
+    assert!(said.contains("the diagnosis changed once the command ended\nsite_disk (phase: export)"), "{said}");
+}

@@ -88,6 +88,8 @@ pub struct Diagnosis {
     pub era: Option<Era>,
     /// The id of the rule that decided the kind.
     pub rule: Option<String>,
+    /// Whether that rule is a user's (`--rules DIR`), not a built-in one.
+    pub by_users_rule: bool,
     /// What the kind means, for people.
     pub explanation: String,
     /// For a failed build step: the line of its output that says why.
@@ -127,6 +129,7 @@ impl Diagnosis {
             timeout_secs: None,
             era: None,
             rule: None,
+            by_users_rule: false,
             explanation: explanation.into(),
             cause: None,
             dockerfile: None,

@@ -113,9 +113,10 @@ impl Kind {
     #[must_use]
     pub fn stages(self) -> &'static [Stage] {
         match self {
-            Kind::None | Kind::Unknown | Kind::Interrupted | Kind::UserKind => {
-                &[Stage::SandboxCreate, Stage::GatewayStart, Stage::ProviderValidation]
-            }
+            Kind::None | Kind::Unknown | Kind::Interrupted => &[Stage::SandboxCreate, Stage::GatewayStart, Stage::ProviderValidation],
+            // Provider validation is answered by `provider` rules alone, which name the
+            // catalogue's kinds: a failure rule there would never decide.
+            Kind::UserKind => &[Stage::SandboxCreate, Stage::GatewayStart],
             // Both the gateway and the CLI's own build need an engine.
             Kind::DockerUnreachable => &[Stage::GatewayStart, Stage::SandboxCreate],
             Kind::DatabaseMigrationIncompatible => &[Stage::GatewayStart],

@@ -35,7 +35,8 @@ pub struct UserKindError {
 }
 
 impl UserKind {
-    /// Checks a user's kind; the title and fix are masked, since they are shown as they are.
+    /// Checks a user's kind; the title and fix are masked, since they are shown as they
+    /// are, and their lengths are those of the masked text (what the rule file then holds).
     ///
     /// # Errors
     ///
@@ -45,25 +46,48 @@ impl UserKind {
         if id.parse::<Kind>().is_ok() {
             return error("kind", format!("'{id}' is a built-in kind: it has its own title and plan, so give no `title` or `fix`"));
         }
-        let snake = id.starts_with(|c: char| c.is_ascii_lowercase())
-            && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            && id.len() <= ID_MAX;
-        if !snake || id == Kind::UserKind.as_str() {
+        if id == Kind::UserKind.as_str() {
+            return error("kind", format!("'{id}' is reserved: name the kind after the failure"));
+        }
+        if !UserKind::is_id(id) {
             return error(
                 "kind",
-                format!("'{id}' is not a kind: a kind of your own is a snake_case id (lowercase letters, digits, '_'; at most {ID_MAX} bytes) the catalogue lacks"),
+                format!("'{id}' is not a kind: a kind of your own is an id of lowercase letters, digits and '_', starting with a letter, at most {ID_MAX} bytes"),
             );
         }
-        let title = title.trim();
-        if title.is_empty() || title.len() > TITLE_MAX || title.chars().any(char::is_control) {
-            return error("title", format!("must be one line of text, at most {TITLE_MAX} bytes: what failed"));
+        let title = redact(title.trim()).into_owned();
+        if title.is_empty() {
+            return error("title", "missing: a kind of your own needs a one-line `title` saying what failed".to_owned());
         }
-        let fix = fix.trim();
-        if fix.is_empty() || fix.len() > FIX_MAX || fix.chars().any(|c| c.is_control() && c != '\n') {
-            return error("fix", format!("must be text, at most {FIX_MAX} bytes: what the operator does about it"));
+        if title.len() > TITLE_MAX || title.chars().any(|c| c.is_control() || hidden(c)) {
+            return error("title", format!("must be one line of visible text, at most {TITLE_MAX} bytes (secrets masked): what failed"));
         }
-        Ok(UserKind { id: id.to_owned(), title: redact(title).into_owned(), fix: redact(fix).into_owned() })
+        let fix = redact(fix.trim()).into_owned();
+        if fix.is_empty() {
+            return error("fix", "missing: a kind of your own needs a `fix` saying what the operator does about it".to_owned());
+        }
+        if fix.len() > FIX_MAX || fix.chars().any(|c| (c.is_control() && c != '\n') || hidden(c)) {
+            return error(
+                "fix",
+                format!("must be visible text, at most {FIX_MAX} bytes (secrets masked): what the operator does about it"),
+            );
+        }
+        Ok(UserKind { id: id.to_owned(), title, fix })
     }
+
+    /// Whether `id` has the form of a kind's id (it may still be the catalogue's).
+    #[must_use]
+    pub fn is_id(id: &str) -> bool {
+        id.starts_with(|c: char| c.is_ascii_lowercase())
+            && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && id.len() <= ID_MAX
+    }
+}
+
+/// Characters a terminal shows as nothing, or that reorder the text around them (bidi
+/// controls): text holding them can read other than it is.
+fn hidden(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{061c}' | '\u{feff}' | '\u{00ad}')
 }
 
 #[cfg(test)]
@@ -86,7 +110,7 @@ mod tests {
     #[test]
     fn refuses_built_in_reserved_and_malformed_ids() {
         assert_eq!(refused("disk_full", "t", "f"), "kind");
-        assert_eq!(refused("user_kind", "t", "f"), "kind");
+        assert!(UserKind::new("user_kind", "t", "f").unwrap_err().message.contains("reserved"));
         for id in ["", "Quota", "quota-refused", "9lives", "_x", &"a".repeat(ID_MAX + 1)] {
             assert_eq!(refused(id, "t", "f"), "kind", "{id}");
         }
@@ -95,7 +119,13 @@ mod tests {
 
     #[test]
     fn refuses_a_title_that_is_not_one_line_and_an_empty_or_huge_fix() {
-        assert_eq!(refused("x", " ", "f"), "title");
+        assert_eq!(
+            UserKind::new("x", " ", "f").unwrap_err().message,
+            "missing: a kind of your own needs a one-line `title` saying what failed"
+        );
+        assert_eq!(refused("x", "t", ""), "fix");
+        assert_eq!(refused("x", "a\u{202e}b", "f"), "title");
+        assert_eq!(refused("x", "t", "a\u{200b}b"), "fix");
         assert_eq!(refused("x", "a\nb", "f"), "title");
         assert_eq!(refused("x", &"t".repeat(TITLE_MAX + 1), "f"), "title");
         assert!(UserKind::new("x", &"t".repeat(TITLE_MAX), "f").is_ok());
@@ -103,6 +133,16 @@ mod tests {
         assert_eq!(refused("x", "t", "a\u{1b}[31m"), "fix");
         assert_eq!(refused("x", "t", &"f".repeat(FIX_MAX + 1)), "fix");
         assert!(UserKind::new("x", "t", &"f".repeat(FIX_MAX)).is_ok());
+    }
+
+    #[test]
+    fn the_limits_are_the_masked_texts_so_a_written_kind_reads_back() {
+        // Masking lengthens `PASSWORD=a`: the limit is checked on what is kept.
+        let title = format!("{} PASSWORD=a", "t".repeat(TITLE_MAX - 11));
+        assert_eq!(title.len(), TITLE_MAX);
+        assert_eq!(refused("x", &title, "f"), "title");
+        let kept = UserKind::new("x", &format!("{} PASSWORD=a", "t".repeat(TITLE_MAX - 14)), "f").unwrap();
+        assert_eq!(UserKind::new("x", &kept.title, &kept.fix), Ok(kept));
     }
 
     #[test]

@@ -50,6 +50,10 @@ pub struct Plan {
     /// choices for a person, such as connecting to a Ready sandbox or deleting one in
     /// Error).
     pub mechanical: bool,
+    /// The id of the user's rule (`--rules DIR`) that decided the answer: the tool
+    /// carries out nothing a user's rule decided, since a rules directory must never make
+    /// it run a command.
+    pub by_users_rule: Option<String>,
 }
 
 impl Plan {

@@ -54,14 +54,12 @@ fn one_title_and_fix_per_kind(rules: &[Rule]) -> Result<(), CatalogueError> {
         let Some(own) = rule.user_kind() else { continue };
         match first.get(own.id.as_str()) {
             Some(other) if other.user_kind() != Some(own) => {
+                let field = if other.user_kind().is_some_and(|o| o.title == own.title) { "fix" } else { "title" };
                 return Err(CatalogueError::Field {
                     file: rule.file.clone(),
-                    field: "title".to_owned(),
-                    message: format!(
-                        "kind '{}' is also named in {} with another title or fix: give it the same in both",
-                        own.id, other.file
-                    ),
-                })
+                    field: field.to_owned(),
+                    message: format!("kind '{}' is also named in {} with another {field}: give it the same in both", own.id, other.file),
+                });
             }
             Some(_) => {}
             None => {

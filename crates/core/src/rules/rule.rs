@@ -37,6 +37,9 @@ pub struct Provenance {
     pub source: Option<String>,
     /// The release of this tool the rule was added in.
     pub added: Option<Version>,
+    /// Read from a user's rules directory (`--rules DIR`), not built in: an answer it
+    /// decides is never carried out by the tool.
+    pub users: bool,
 }
 
 /// The OpenShell releases a rule applies to; unbounded ends are open.

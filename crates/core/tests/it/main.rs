@@ -32,3 +32,4 @@ mod step_prints_openshell;
 #[path = "../common/support.rs"]
 mod support;
 mod told_later;
+mod users_rules;

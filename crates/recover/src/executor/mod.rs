@@ -87,12 +87,12 @@ impl Executor<'_> {
     }
 
     fn plan(&mut self, plan: &Plan, problems: &[Problem]) -> Outcome {
+        if plan.kind == Kind::UserKind || plan.by_users_rule.is_some() {
+            return self.users_own(plan);
+        }
         if plan.steps.is_empty() {
             self.note("the plan has no steps: nothing to carry out");
             return Outcome::Done;
-        }
-        if plan.kind == Kind::UserKind {
-            return self.users_own(plan);
         }
         if !plan.mechanical {
             return self.probes_only(plan, problems);
@@ -159,14 +159,19 @@ impl Executor<'_> {
     }
 
     /// A plan of choices for a person: its probes run, up to the first choice.
-    /// A kind of the user's own rules: its fix is shown and nothing is run, not even a
-    /// probe, whatever the plan holds. A rules directory never makes the tool run a command.
+    /// An answer a user's rule decided (a kind of the user's own, or one of the
+    /// catalogue's): its steps are shown and nothing is run, not even a probe, whatever
+    /// the plan holds. A rules directory never makes the tool run a command.
     fn users_own(&mut self, plan: &Plan) -> Outcome {
         for (i, step) in plan.steps.iter().enumerate() {
             self.say(Said::Step { number: i + 1, step });
             self.parts.listener.record(&Entry::new(i + 1, step));
         }
-        self.note("stopped: this is a kind of your own rules; its fix is yours to carry out, and this tool runs nothing for it");
+        let why = match (plan.kind, plan.by_users_rule.as_deref()) {
+            (Kind::UserKind, _) => "this is a kind of your own rules; its fix is yours to carry out".to_owned(),
+            (_, rule) => format!("your own rule `{}` decided this answer; its steps are yours to run", rule.unwrap_or_default()),
+        };
+        self.note(format!("stopped: {why}, and this tool runs nothing for it"));
         Outcome::Stopped
     }
 

@@ -115,6 +115,7 @@ fn plan(mechanical: bool, steps: Vec<Step>, placeholders: Placeholders) -> Plan 
         alternatives: Vec::new(),
         placeholders,
         mechanical,
+        by_users_rule: None,
     }
 }
 

@@ -184,3 +184,25 @@ fn a_kind_of_the_users_own_rules_runs_nothing_even_with_every_permission() {
         assert!(heard.text().contains("this tool runs nothing for it"), "{}", heard.text());
     }
 }
+
+/// A catalogue kind decided by a user's rule (here the built-in upload rule, as a user's
+/// file): its plan is shown, and nothing runs, not even a probe.
+#[test]
+fn an_answer_a_users_rule_decides_runs_nothing_even_with_every_permission() {
+    let text = include_str!("../../../core/rules/sandbox-create/upload.tar-failed-container-missing.toml");
+    let catalogue = sandbox_triage_core::Catalogue::with_user_files(vec![("mine.toml".to_owned(), text.to_owned())]).expect("loads");
+    let rules = sandbox_triage_core::StageRules::new(&catalogue, Stage::SandboxCreate);
+    let options = sandbox_triage_core::Options { exit_status: Some(1), ..sandbox_triage_core::Options::default() };
+    let diagnosis = sandbox_triage_core::classify(&rules, options, EXAMPLE.as_bytes());
+    assert_eq!(diagnosis.kind, sandbox_triage_core::Kind::ImageUploadContainerMissing);
+    let plan = plan_for(&diagnosis, None, Frontend::OpenShell);
+    let (mut runner, mut person) = (crate::support::healthy(), Asked::default());
+    let (outcome, heard) = recover(&plan, &apply_yes().destructive().terminal(), &mut runner, &mut person);
+    assert_eq!(outcome, Outcome::Stopped, "{}", heard.text());
+    assert!(runner.ran.is_empty() && person.questions.is_empty(), "{:?}", runner.ran);
+    assert!(heard.text().contains("your own rule `upload.tar-failed-container-missing` decided this answer"), "{}", heard.text());
+    // Built in, the same answer is a sequence the tool may carry out.
+    let built_in = plan_for(&diagnose(EXAMPLE, Stage::SandboxCreate), None, Frontend::OpenShell);
+    assert!(built_in.mechanical && built_in.by_users_rule.is_none());
+    assert_eq!(built_in.steps, plan.steps);
+}

@@ -22,7 +22,9 @@ pub(super) fn assemble(analysis: &Analysis<'_>, best: &Candidate<'_>) -> Vec<Evi
     evidence.extend(analysis.timeline.last_marker.iter().cloned());
     // Supporting matches and other rules' matches of the same kind help prove it.
     for (rule, hits) in analysis.rules.rules().iter().zip(&analysis.hits) {
-        let same_kind = rule.kind() == kind && matches!(rule.role, Role::Failure(_) | Role::Supporting(_));
+        // Kinds of the user's own are one `Kind` in the catalogue: their ids tell them apart.
+        let same_kind =
+            rule.kind() == kind && rule.user_kind() == best.rule.user_kind() && matches!(rule.role, Role::Failure(_) | Role::Supporting(_));
         if same_kind && !std::ptr::eq(rule, best.rule) {
             if let Some(hit) = hits.last() {
                 evidence.extend(hit.evidence.iter().cloned());

@@ -69,6 +69,7 @@ pub(crate) fn decide(analysis: &Analysis<'_>, ended: Options, lines: u64, bytes:
     diagnosis.kind = kind;
     diagnosis.user_kind = best.rule.user_kind().cloned();
     diagnosis.rule = Some(best.rule.id.clone());
+    diagnosis.by_users_rule = best.rule.provenance.users;
     diagnosis.explanation.clone_from(&best.rule.explanation);
     if let Some((refined, why)) = refine::refine(kind, analysis) {
         diagnosis.kind = refined;

@@ -246,6 +246,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         alternatives: Vec::new(),
         placeholders: Placeholders::default(),
         mechanical: false,
+        by_users_rule: None,
     };
     let transfer_phase = matches!(d.phase, None | Some(Phase::Export | Phase::Upload | Phase::Import));
     match d.kind {
@@ -287,6 +288,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
     }
     plan.placeholders = planner.placeholders;
     plan.mechanical = mechanical(d.kind, transfer_phase);
+    own::for_a_person(d, &mut plan);
     plan
 }
 

@@ -2,7 +2,24 @@
 //! person to carry out. A rules directory never makes the tool run a command, so the
 //! plan holds no command at all.
 
+use crate::model::{Diagnosis, Kind};
 use crate::plan::{Plan, Step};
+
+/// An answer a user's rule decided is a plan for a person: the tool carries out nothing
+/// a rules directory decided, since a rules directory must never make it run a command.
+pub(super) fn for_a_person(d: &Diagnosis, plan: &mut Plan) {
+    if !d.by_users_rule {
+        return;
+    }
+    let rule = d.rule.clone().unwrap_or_default();
+    if d.kind != Kind::UserKind {
+        plan.notes.push(format!(
+            "decided by your own rule `{rule}`: the tool carries out nothing a rule of yours decided; the steps are for you to run"
+        ));
+    }
+    plan.mechanical = false;
+    plan.by_users_rule = Some(rule);
+}
 
 use super::Planner;
 

@@ -60,8 +60,8 @@ fn header(diagnosis: &Diagnosis, plan: &Plan, out: &mut String) {
     out.push_str(prelude::PRELUDE);
 }
 
-/// A kind of the user's own rules: every step a comment, then a stop. A rules directory
-/// never makes a script run a command, whatever its plan holds.
+/// An answer a user's rule decided: every step a comment, then a stop. A rules
+/// directory never makes a script run a command, whatever its plan holds.
 fn users_own(plan: &Plan, out: &mut String) {
     for (i, step) in plan.steps.iter().enumerate() {
         out.push('\n');
@@ -70,8 +70,11 @@ fn users_own(plan: &Plan, out: &mut String) {
             comment(&command, out);
         }
     }
-    let message = "this is a kind of your own rules: its fix is yours to carry out, and this script runs nothing for it";
-    let _ = writeln!(out, "stop 5 {}", sh_quote(message));
+    let message = match (plan.kind, plan.by_users_rule.as_deref()) {
+        (Kind::UserKind, _) => "this is a kind of your own rules: its fix is yours to carry out".to_owned(),
+        (_, rule) => format!("your own rule `{}` decided this answer: its steps are yours to run", rule.unwrap_or_default()),
+    };
+    let _ = writeln!(out, "stop 5 {}", sh_quote(&format!("{message}, and this script runs nothing for it")));
 }
 
 /// The steps of a plan of choices: its probes, up to the first choice.
@@ -130,7 +133,7 @@ fn sequence(plan: &Plan, out: &mut String) {
 pub fn plan_script(diagnosis: &Diagnosis, plan: &Plan) -> String {
     let mut out = String::new();
     header(diagnosis, plan, &mut out);
-    if plan.kind == Kind::UserKind {
+    if plan.kind == Kind::UserKind || plan.by_users_rule.is_some() {
         users_own(plan, &mut out);
         out.push_str("\ntrap - INT TERM HUP\nrm -f \"$errs\"\n");
     } else if plan.mechanical {

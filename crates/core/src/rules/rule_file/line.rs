@@ -47,7 +47,8 @@ impl Fields<'_> {
         match (l.kind.parse::<Kind>(), own) {
             (Ok(kind), false) => return Ok((kind, None)),
             (Err(unknown), false) => {
-                let hint = if decides && self.is_users() { ": for a kind of your own, give its `title` and `fix` too" } else { "" };
+                let own_id = decides && self.is_users() && UserKind::is_id(&l.kind) && l.kind != Kind::UserKind.as_str();
+                let hint = if own_id { ": for a kind of your own, give its `title` and `fix` too" } else { "" };
                 return Err(self.error("kind", format!("{unknown}{hint}")));
             }
             _ => {}
@@ -67,7 +68,7 @@ impl Fields<'_> {
     }
 
     /// Whether the file is a user's (its regexes charge a budget).
-    fn is_users(&self) -> bool {
+    pub(super) fn is_users(&self) -> bool {
         self.budget.borrow().is_some()
     }
 
@@ -140,6 +141,19 @@ mod tests {
         assert!(message.contains("is a built-in kind"), "{message}");
         let (at, _) = field(users(&[rule("x", "failure", "Cgroup-V1", OWN)]));
         assert_eq!(at, "mine/0.toml kind");
+        // The reserved id is not offered as one of one's own.
+        let (_, message) = field(users(&[rule("x", "failure", "user_kind", "")]));
+        assert!(message.contains("unknown kind 'user_kind'") && !message.contains("title"), "{message}");
+        // Provider validation is answered by provider rules alone.
+        let provider = rule("x", "failure", "cgroup_v1_host", OWN).replace("gateway-start", "provider-validation");
+        let (at, message) = field(users(&[provider]));
+        assert_eq!(at, "mine/0.toml kind");
+        assert!(
+            message.contains(
+                "'cgroup_v1_host' is a kind of your own: it belongs to stage sandbox-create or gateway-start, not provider-validation"
+            ),
+            "{message}"
+        );
     }
 
     #[test]
@@ -160,6 +174,9 @@ mod tests {
         let other = rule("b", "failure", "cgroup_v1_host", "title = \"Another title\"\nfix = \"Boot the host with cgroup v2.\"\n");
         let (at, message) = field(users(&[rule("a", "failure", "cgroup_v1_host", OWN), other]));
         assert_eq!(at, "mine/1.toml title");
-        assert!(message.contains("also named in mine/0.toml"), "{message}");
+        assert!(message.contains("also named in mine/0.toml with another title"), "{message}");
+        let other = rule("b", "failure", "cgroup_v1_host", "title = \"The host runs cgroup v1\"\nfix = \"Another fix.\"\n");
+        let (at, _) = field(users(&[rule("a", "failure", "cgroup_v1_host", OWN), other]));
+        assert_eq!(at, "mine/1.toml fix");
     }
 }

@@ -172,7 +172,7 @@ pub(crate) fn parse_rule(file: &str, text: &str, budget: Option<&mut UserBudget>
     let role = f.role(&role, rest)?;
     let rule = Rule {
         file: file.to_owned(),
-        provenance: Provenance { source: common.source.map(|s| s.trim().to_owned()), added: common.added },
+        provenance: Provenance { source: common.source.map(|s| s.trim().to_owned()), added: common.added, users: f.is_users() },
         stage: common.stage,
         priority: common.priority,
         openshell: Releases { min: common.min_openshell, max: common.max_openshell },
@@ -184,7 +184,11 @@ pub(crate) fn parse_rule(file: &str, text: &str, budget: Option<&mut UserBudget>
     if let Some(kind) = rule.kind() {
         if !kind.stages().contains(&rule.stage) {
             let owners: Vec<&str> = kind.stages().iter().map(|s| s.as_str()).collect();
-            return Err(f.error("kind", format!("kind '{kind}' belongs to stage {}, not {}", owners.join(" or "), rule.stage)));
+            let what = match rule.user_kind() {
+                Some(own) => format!("'{}' is a kind of your own: it", own.id),
+                None => format!("kind '{kind}'"),
+            };
+            return Err(f.error("kind", format!("{what} belongs to stage {}, not {}", owners.join(" or "), rule.stage)));
         }
     }
     Ok((rule, common.disabled))
