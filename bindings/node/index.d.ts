@@ -113,8 +113,10 @@ export interface DiagnoseOptions {
   dockerfile?: string;
 }
 
-/** What `sandbox-triage classify --format json` prints. */
-export type Diagnosis = DiagnosisReport;
+/** What `sandbox-triage classify --format json` prints. The package reads with the
+ * built-in rules alone, so its kind is always one of the catalogue's (never a kind of
+ * a user's own rules, which only the command's `--rules DIR` can add). */
+export type Diagnosis = Omit<DiagnosisReport, 'kind' | 'user_kind'> & { kind: Kind };
 
 /** Classifies a whole output (a string or bytes), as `sandbox-triage classify` does. */
 export function diagnose(output: unknown, options?: DiagnoseOptions): Diagnosis;
