@@ -367,14 +367,10 @@ fn render(
     let list = |items: &[String]| items.iter().map(|s| quoted(s)).collect::<Vec<_>>().join(", ");
     let mut out = String::new();
     let _ = writeln!(out, "id = {}\nstage = {}\nrole = 'failure'", quoted(id), quoted(request.stage.as_str()));
-    match &request.kind {
-        DraftKind::Catalogue(kind) => {
-            let _ = writeln!(out, "kind = {}", quoted(kind.as_str()));
-        }
-        DraftKind::Own(own) => {
-            let _ = writeln!(out, "kind = {}\ntitle = {}\nfix = {}", quoted(&own.id), quoted(&own.title), quoted(&own.fix));
-        }
-    }
+    let _ = match &request.kind {
+        DraftKind::Catalogue(kind) => writeln!(out, "kind = {}", quoted(kind.as_str())),
+        DraftKind::Own(own) => writeln!(out, "kind = {}\ntitle = {}\nfix = {}", quoted(&own.id), quoted(&own.title), quoted(&own.fix)),
+    };
     out.push_str("priority = 50\n");
     if let Some(phase) = phase {
         let _ = writeln!(out, "phases = [{}]", quoted(phase.as_str()));
