@@ -74,6 +74,9 @@ export interface DiagnosisReport {
   build_engine?: Engine | null;
   /** The image the create built. */
   built_image_ref?: string | null;
+  /** Present, and true, only when a user's rules (`--rules DIR`) took part in the
+   * answer: the tool carries out nothing for it. */
+  by_users_rules: boolean;
   /** For a failed build step: the line of its output that says why, and what such a
    * line usually means. */
   cause?: Cause | null;

@@ -28,7 +28,8 @@ pub fn container_log_wanted(diagnosis: &Diagnosis) -> Option<&str> {
         Kind::ProvisioningTimeout => true,
         _ => false,
     };
-    diagnosis.sandbox.as_deref().filter(|name| explainable && is_valid_name(name))
+    // An answer a user's rule took part in never makes the tool run a command.
+    diagnosis.sandbox.as_deref().filter(|name| explainable && !diagnosis.by_users_rule && is_valid_name(name))
 }
 
 /// `<engine> ps -a` of the sandbox's containers, newest first, one name per line.

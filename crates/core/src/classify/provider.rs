@@ -94,6 +94,7 @@ pub fn classify_provider(rules: &StageRules, failure: &ProviderFailure<'_>) -> D
         diagnosis.kind = provider.kind;
         diagnosis.retry = Some(provider.retry);
         diagnosis.rule = Some(rule.id.clone());
+        diagnosis.by_users_rule = rule.provenance.users;
         diagnosis.explanation.clone_from(&rule.explanation);
     }
     diagnosis

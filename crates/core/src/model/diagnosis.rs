@@ -88,7 +88,9 @@ pub struct Diagnosis {
     pub era: Option<Era>,
     /// The id of the rule that decided the kind.
     pub rule: Option<String>,
-    /// Whether that rule is a user's (`--rules DIR`), not a built-in one.
+    /// Whether a user's rule (`--rules DIR`) took part in the answer: it decided it,
+    /// matched a line of the output, or a user's file removed a built-in rule. The tool
+    /// then carries out nothing for it.
     pub by_users_rule: bool,
     /// What the kind means, for people.
     pub explanation: String,

@@ -40,6 +40,10 @@ pub struct DiagnosisReport {
     pub failed_step: Option<FailedStep>,
     /// The id of the rule that decided the kind.
     pub rule: Option<String>,
+    /// Present, and true, only when a user's rules (`--rules DIR`) took part in the
+    /// answer: the tool carries out nothing for it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub by_users_rules: bool,
     /// For a failed build step: the line of its output that says why, and what such a
     /// line usually means.
     pub cause: Option<Cause>,
@@ -91,6 +95,7 @@ impl DiagnosisReport {
             build_engine: diagnosis.build_engine,
             failed_step: diagnosis.failed_step.clone(),
             rule: diagnosis.rule.clone(),
+            by_users_rules: diagnosis.by_users_rule,
             cause: diagnosis.cause.clone(),
             dockerfile: diagnosis.dockerfile.clone(),
             evidence: diagnosis.evidence.clone(),

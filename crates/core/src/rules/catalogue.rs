@@ -74,6 +74,8 @@ fn one_title_and_fix_per_kind(rules: &[Rule]) -> Result<(), CatalogueError> {
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     rules: Vec<Rule>,
+    /// A user's file removed a built-in rule (`disabled = true`).
+    users_disabled: bool,
 }
 
 impl Catalogue {
@@ -98,6 +100,7 @@ impl Catalogue {
     ) -> Result<Catalogue, CatalogueError> {
         let mut by_id: BTreeMap<String, (Rule, bool)> = BTreeMap::new();
         let mut disabled = Vec::new();
+        let mut users_disabled = false;
         let mut budget = UserBudget::default();
         for (is_override, (file, text)) in builtin.into_iter().map(|s| (false, s)).chain(overrides.into_iter().map(|s| (true, s))) {
             let (rule, off) = parse_rule(&file, &text, is_override.then_some(&mut budget))?;
@@ -108,6 +111,7 @@ impl Catalogue {
                 }
             }
             if off {
+                users_disabled |= is_override;
                 disabled.push(rule.id.clone());
             }
             by_id.insert(rule.id.clone(), (rule, is_override));
@@ -118,7 +122,14 @@ impl Catalogue {
         let mut rules: Vec<Rule> = by_id.into_values().map(|(rule, _)| rule).collect();
         rules.sort_by(|a, b| (a.stage, &a.id).cmp(&(b.stage, &b.id)));
         one_title_and_fix_per_kind(&rules)?;
-        Ok(Catalogue { rules })
+        Ok(Catalogue { rules, users_disabled })
+    }
+
+    /// Whether a user's file removed a built-in rule: any answer may then be one the
+    /// built-in rules alone would not give.
+    #[must_use]
+    pub fn users_disabled(&self) -> bool {
+        self.users_disabled
     }
 
     /// Every rule.

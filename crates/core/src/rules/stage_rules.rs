@@ -28,6 +28,8 @@ pub struct StageRules {
     /// Matches count whatever the phase: a rule's own cases check what it matches, not
     /// where its matches count.
     ignore_scope: bool,
+    /// A user's file removed a built-in rule ([`Catalogue::users_disabled`]).
+    users_disabled: bool,
 }
 
 /// The scope index of a rule's phase scope.
@@ -42,7 +44,15 @@ impl StageRules {
     /// The rules of `stage`, with the anchors streamed that keep the scan fast.
     #[must_use]
     pub fn new(catalogue: &Catalogue, stage: Stage) -> StageRules {
-        StageRules::compile(catalogue.for_stage(stage).cloned().collect(), stage)
+        let mut rules = StageRules::compile(catalogue.for_stage(stage).cloned().collect(), stage);
+        rules.users_disabled = catalogue.users_disabled();
+        rules
+    }
+
+    /// Whether a user's file removed a built-in rule.
+    #[must_use]
+    pub fn users_disabled(&self) -> bool {
+        self.users_disabled
     }
 
     /// One rule alone, matched in every phase, with every anchor streamed: what the
@@ -104,7 +114,14 @@ impl StageRules {
                 streamed
             })
         };
-        StageRules { stage, rules, anchors: AnchorSet::with_scopes(anchors, &streamed), by_anchor, ignore_scope: false }
+        StageRules {
+            stage,
+            rules,
+            anchors: AnchorSet::with_scopes(anchors, &streamed),
+            by_anchor,
+            ignore_scope: false,
+            users_disabled: false,
+        }
     }
 
     /// The rules with every anchor searched while streaming: for live output, where

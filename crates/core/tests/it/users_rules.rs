@@ -66,5 +66,59 @@ fn an_answer_a_users_rule_decides_is_never_a_sequence_the_tool_carries_out() {
     assert_eq!(p.steps, built_in_plan.steps, "the same steps, for a person");
     assert!(!p.mechanical);
     assert_eq!(p.by_users_rule.as_deref(), Some("upload.tar-failed-container-missing"));
-    assert!(p.notes.iter().any(|n| n.starts_with("decided by your own rule `upload.tar-failed-container-missing`")), "{:?}", p.notes);
+    assert!(
+        p.notes.iter().any(|n| n
+            .starts_with("your own rules (`--rules`) took part in this answer (rule `upload.tar-failed-container-missing` decided it)")),
+        "{:?}",
+        p.notes
+    );
+}
+
+fn corpus_payload(prefix: &str) -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
+    let mut names: Vec<_> = std::fs::read_dir(&dir).expect("the corpus").flatten().map(|e| e.path()).collect();
+    names.sort();
+    let path = names.into_iter().find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(prefix))).expect("a corpus log");
+    let text = std::fs::read_to_string(path).expect("readable");
+    text.split_once("# ---\n").expect("a header").1.to_owned()
+}
+
+fn user_file(text: &str) -> (String, String) {
+    ("mine/x.toml".to_owned(), text.to_owned())
+}
+
+/// A user's rule that does not decide, but names a fact (the sandbox a delete would
+/// take), the engine, or removes a built-in rule, shapes the answer all the same: it is
+/// never a sequence the tool carries out.
+#[test]
+fn a_users_rule_that_only_shapes_the_answer_makes_it_a_plan_for_a_person() {
+    let log = corpus_payload("sandbox_already_exists__") + "profile: prod-db\n";
+    let built_in = diagnose(&Catalogue::builtin().expect("loads"), &log);
+    assert_eq!(built_in.kind, Kind::SandboxAlreadyExists);
+    assert!(planned(&built_in).mechanical && !built_in.by_users_rule);
+    let shaping = [
+        "id = 'mine.profile'\nstage = 'sandbox-create'\nrole = 'marker'\nanchors = ['profile']\npattern = 'profile: (?P<sandbox>[a-z-]+)'\nexplanation = 'e'\n",
+        "id = 'mine.engine'\nstage = 'sandbox-create'\nrole = 'supporting'\nkind = 'sandbox_already_exists'\nengine = 'podman'\nanchors = ['profile']\npattern = 'profile: '\nexplanation = 'e'\n",
+        "id = 'transfer.connection-reset'\nstage = 'sandbox-create'\nrole = 'failure'\nkind = 'image_transfer_reset'\ndisabled = true\nanchors = ['reset by peer']\npattern = 'reset by peer'\nexplanation = 'e'\n",
+    ];
+    for text in shaping {
+        let d = diagnose(&Catalogue::with_user_files(vec![user_file(text)]).expect("loads"), &log);
+        assert_eq!((d.kind, d.by_users_rule), (Kind::SandboxAlreadyExists, true), "{text}");
+        assert!(d.rule.as_deref().is_some_and(|r| !r.starts_with("mine.")), "a built-in rule decides: {:?}", d.rule);
+        let p = planned(&d);
+        assert!(!p.mechanical && p.by_users_rule == d.rule, "{text}");
+        assert!(sandbox_triage_core::diagnosis_json(&d).contains("\"by_users_rules\":true"));
+    }
+    assert!(!sandbox_triage_core::diagnosis_json(&built_in).contains("by_users_rules"));
+}
+
+/// The sandbox container's log is read (a command) only for an answer the built-in rules
+/// alone gave.
+#[test]
+fn the_container_log_is_never_read_for_an_answer_a_users_rule_took_part_in() {
+    let log = corpus_payload("provisioning_timeout__lab-provisioning-timeout");
+    let mut d = diagnose(&Catalogue::builtin().expect("loads"), &log);
+    assert!(sandbox_triage_core::container_log_wanted(&d).is_some(), "{d:?}");
+    d.by_users_rule = true;
+    assert_eq!(sandbox_triage_core::container_log_wanted(&d), None);
 }

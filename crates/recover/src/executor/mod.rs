@@ -169,7 +169,10 @@ impl Executor<'_> {
         }
         let why = match (plan.kind, plan.by_users_rule.as_deref()) {
             (Kind::UserKind, _) => "this is a kind of your own rules; its fix is yours to carry out".to_owned(),
-            (_, rule) => format!("your own rule `{}` decided this answer; its steps are yours to run", rule.unwrap_or_default()),
+            (_, rule) => format!(
+                "your own rules took part in this answer (rule `{}` decided it); its steps are yours to run",
+                rule.unwrap_or_default()
+            ),
         };
         self.note(format!("stopped: {why}, and this tool runs nothing for it"));
         Outcome::Stopped

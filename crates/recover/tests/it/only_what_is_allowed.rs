@@ -200,7 +200,11 @@ fn an_answer_a_users_rule_decides_runs_nothing_even_with_every_permission() {
     let (outcome, heard) = recover(&plan, &apply_yes().destructive().terminal(), &mut runner, &mut person);
     assert_eq!(outcome, Outcome::Stopped, "{}", heard.text());
     assert!(runner.ran.is_empty() && person.questions.is_empty(), "{:?}", runner.ran);
-    assert!(heard.text().contains("your own rule `upload.tar-failed-container-missing` decided this answer"), "{}", heard.text());
+    assert!(
+        heard.text().contains("your own rules took part in this answer (rule `upload.tar-failed-container-missing` decided it)"),
+        "{}",
+        heard.text()
+    );
     // Built in, the same answer is a sequence the tool may carry out.
     let built_in = plan_for(&diagnose(EXAMPLE, Stage::SandboxCreate), None, Frontend::OpenShell);
     assert!(built_in.mechanical && built_in.by_users_rule.is_none());

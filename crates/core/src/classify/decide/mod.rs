@@ -69,7 +69,9 @@ pub(crate) fn decide(analysis: &Analysis<'_>, ended: Options, lines: u64, bytes:
     diagnosis.kind = kind;
     diagnosis.user_kind = best.rule.user_kind().cloned();
     diagnosis.rule = Some(best.rule.id.clone());
-    diagnosis.by_users_rule = best.rule.provenance.users;
+    // A user's rule decided, or shaped what the built-in one decided with (a phase, a fact,
+    // the engine, a rule removed): the answer is not the built-in rules' alone.
+    diagnosis.by_users_rule = best.rule.provenance.users || analysis.users_match.is_some() || analysis.rules.users_disabled();
     diagnosis.explanation.clone_from(&best.rule.explanation);
     if let Some((refined, why)) = refine::refine(kind, analysis) {
         diagnosis.kind = refined;

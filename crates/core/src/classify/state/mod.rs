@@ -100,6 +100,9 @@ pub(crate) struct Analysis<'r> {
     /// The line being examined only warns: it can never be a step's cause.
     current_warns: bool,
     attribution: Attribution,
+    /// The first line a user's rule (`--rules DIR`) matched: from there it may have placed
+    /// the phase, named a fact or the engine, or moved the build, whichever rule decides.
+    pub(crate) users_match: Option<u64>,
 }
 
 impl<'r> Analysis<'r> {
@@ -138,6 +141,7 @@ impl<'r> Analysis<'r> {
             current_line: 0,
             current_warns: false,
             attribution: Attribution::AsItStreams,
+            users_match: None,
         }
     }
 
@@ -166,6 +170,9 @@ impl<'r> Analysis<'r> {
         let rules: &'r StageRules = self.rules;
         let rule = &rules.rules()[ri];
         self.hits[ri].count += 1;
+        if rule.provenance.users && self.users_match.is_none() {
+            self.users_match = Some(self.current_line);
+        }
         // A line a succeeded build's steps printed, examined late, says nothing about the
         // run (the build is over): what matched on it counts in the build, and states no
         // fact.

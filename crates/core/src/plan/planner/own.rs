@@ -5,8 +5,9 @@
 use crate::model::{Diagnosis, Kind};
 use crate::plan::{Plan, Step};
 
-/// An answer a user's rule decided is a plan for a person: the tool carries out nothing
-/// a rules directory decided, since a rules directory must never make it run a command.
+/// An answer a user's rule took part in (decided it, or matched a line of the output, or
+/// removed a built-in rule) is a plan for a person: a rules directory must never make the
+/// tool run a command.
 pub(super) fn for_a_person(d: &Diagnosis, plan: &mut Plan) {
     if !d.by_users_rule {
         return;
@@ -14,7 +15,7 @@ pub(super) fn for_a_person(d: &Diagnosis, plan: &mut Plan) {
     let rule = d.rule.clone().unwrap_or_default();
     if d.kind != Kind::UserKind {
         plan.notes.push(format!(
-            "decided by your own rule `{rule}`: the tool carries out nothing a rule of yours decided; the steps are for you to run"
+            "your own rules (`--rules`) took part in this answer (rule `{rule}` decided it): the tool carries out nothing they took part in; the steps are for you to run"
         ));
     }
     plan.mechanical = false;

@@ -72,7 +72,9 @@ fn users_own(plan: &Plan, out: &mut String) {
     }
     let message = match (plan.kind, plan.by_users_rule.as_deref()) {
         (Kind::UserKind, _) => "this is a kind of your own rules: its fix is yours to carry out".to_owned(),
-        (_, rule) => format!("your own rule `{}` decided this answer: its steps are yours to run", rule.unwrap_or_default()),
+        (_, rule) => {
+            format!("your own rules took part in this answer (rule `{}` decided it): its steps are yours to run", rule.unwrap_or_default())
+        }
     };
     let _ = writeln!(out, "stop 5 {}", sh_quote(&format!("{message}, and this script runs nothing for it")));
 }
