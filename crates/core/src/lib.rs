@@ -55,12 +55,12 @@ pub use container_log::{
 };
 pub use corpus::CorpusLog;
 pub use dockerfile::place_in_dockerfile;
-pub use draft::{cases_hold, draft_rule, Draft, DraftError, DraftKind, DraftRequest};
+pub use draft::{cases_hold, draft_rule, Draft, DraftError, DraftRequest};
 pub use examine::{changed_answers, examine, Answer, ChangedAnswer, Examination, FailingCase, Shadowed};
 pub use model::{
     is_valid_name, Arch, Cause, Diagnosis, DockerfileSpot, Engine, Era, Evidence, FailedStep, FrameLine, Host, ImageRef, ImageRefError,
-    InvalidVersion, Kind, Os, Phase, PhaseScope, PhaseSpan, PlacedBy, Retry, Stage, StepSpan, Timeline, TimelineBuilder, UnknownId,
-    UserKind, UserKindError, Version, SLOWEST_STEPS,
+    InvalidVersion, Kind, Os, Phase, PhaseScope, PhaseSpan, PlacedBy, Retry, RuleKind, Stage, StepSpan, Timeline, TimelineBuilder,
+    UnknownId, UserKind, UserKindError, Version, SLOWEST_STEPS,
 };
 pub use plan::{
     create_context, plan, read_failure, reads, step_words, Action, Alternative, Applicability, Check, CreateContext, Frontend, Holds, Plan,

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 
 use anyhow::{bail, Context};
-use sandbox_triage_core::{cases_hold, draft_rule, printable, Catalogue, CorpusLog, DraftKind, DraftRequest, Kind, UserKind};
+use sandbox_triage_core::{cases_hold, draft_rule, printable, Catalogue, CorpusLog, DraftRequest, RuleKind};
 
 use crate::args::RulesNewArgs;
 use crate::exit::Exit;
@@ -16,17 +16,8 @@ use crate::output;
 
 /// The kind `--kind` names: the catalogue's, or with `--title` and `--fix` one of the
 /// user's own.
-fn draft_kind(args: &RulesNewArgs) -> anyhow::Result<DraftKind> {
-    let own = args.title.is_some() || args.fix.is_some();
-    match (args.kind.parse::<Kind>(), own) {
-        (Ok(kind), false) => Ok(DraftKind::Catalogue(kind)),
-        (Err(unknown), false) => bail!("--kind: {unknown}; for a kind of your own, give --title and --fix too"),
-        _ => {
-            let own = UserKind::new(&args.kind, args.title.as_deref().unwrap_or_default(), args.fix.as_deref().unwrap_or_default())
-                .map_err(|e| anyhow::anyhow!("--{}: {}", e.field, e.message))?;
-            Ok(DraftKind::Own(own))
-        }
-    }
+fn draft_kind(args: &RulesNewArgs) -> anyhow::Result<RuleKind> {
+    RuleKind::named(&args.kind, args.title.as_deref(), args.fix.as_deref()).map_err(|e| anyhow::anyhow!("--{}: {}", e.field, e.message))
 }
 
 /// The largest log a rule is drafted from: it is held whole, and searched several times.

@@ -10,7 +10,7 @@ mod generalize;
 use crate::classify::{Begun, Classifier, StageSet, Triage};
 use crate::corpus::CorpusLog;
 use crate::examine::changed_answers;
-use crate::model::{Diagnosis, Kind, Phase, Stage, UserKind};
+use crate::model::{Diagnosis, Phase, RuleKind, Stage};
 use crate::rules::{fires, Catalogue, CatalogueError, StageRules};
 use crate::Options;
 use generalize::{generalise, Generalised};
@@ -28,22 +28,13 @@ pub struct DraftRequest {
     /// The stage the log is output of.
     pub stage: Stage,
     /// The kind the rule decides.
-    pub kind: DraftKind,
+    pub kind: RuleKind,
     /// The rule's id; drafted from the line's words when not given.
     pub id: Option<String>,
     /// The lines that should decide (numbered from 1); the answer's evidence when empty.
     pub lines: Vec<u64>,
     /// Where the log comes from (an issue's address, a file's name), for the rule's `source`.
     pub source: Option<String>,
-}
-
-/// The kind a drafted rule decides: the catalogue's, or one of the user's own.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DraftKind {
-    /// A kind of the catalogue.
-    Catalogue(Kind),
-    /// A kind of the user's own, with its title and fix.
-    Own(UserKind),
 }
 
 /// A drafted rule.
@@ -368,8 +359,8 @@ fn render(
     let mut out = String::new();
     let _ = writeln!(out, "id = {}\nstage = {}\nrole = 'failure'", quoted(id), quoted(request.stage.as_str()));
     let _ = match &request.kind {
-        DraftKind::Catalogue(kind) => writeln!(out, "kind = {}", quoted(kind.as_str())),
-        DraftKind::Own(own) => writeln!(out, "kind = {}\ntitle = {}\nfix = {}", quoted(&own.id), quoted(&own.title), quoted(&own.fix)),
+        RuleKind::Catalogue(kind) => writeln!(out, "kind = {}", quoted(kind.as_str())),
+        RuleKind::Own(own) => writeln!(out, "kind = {}\ntitle = {}\nfix = {}", quoted(&own.id), quoted(&own.title), quoted(&own.fix)),
     };
     out.push_str("priority = 50\n");
     if let Some(phase) = phase {

@@ -28,5 +28,5 @@ pub use name::is_valid_name;
 pub use phase::{Phase, PhaseScope};
 pub use stage::Stage;
 pub use timeline::{PhaseSpan, StepSpan, Timeline, TimelineBuilder, SLOWEST_STEPS};
-pub use user_kind::{UserKind, UserKindError};
+pub use user_kind::{RuleKind, UserKind, UserKindError};
 pub use version::{Era, InvalidVersion, Version};

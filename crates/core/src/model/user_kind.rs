@@ -25,6 +25,38 @@ pub struct UserKind {
     pub fix: String,
 }
 
+/// The kind a rule decides: the catalogue's, or one of the user's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleKind {
+    /// A kind of the catalogue.
+    Catalogue(Kind),
+    /// A kind of the user's own, with its title and fix.
+    Own(UserKind),
+}
+
+impl RuleKind {
+    /// The kind `id` names: the catalogue's when no title or fix is given, else one of
+    /// the user's own (a rule file's `kind`, `title` and `fix`; `rules new`'s flags).
+    ///
+    /// # Errors
+    ///
+    /// The field that is not valid, and why: an unknown catalogue id says a kind of one's
+    /// own needs a title and fix when the id could be one.
+    pub fn named(id: &str, title: Option<&str>, fix: Option<&str>) -> Result<RuleKind, UserKindError> {
+        if title.is_some() || fix.is_some() {
+            return UserKind::new(id, title.unwrap_or_default(), fix.unwrap_or_default()).map(RuleKind::Own);
+        }
+        id.parse().map(RuleKind::Catalogue).map_err(|unknown| {
+            let hint = if UserKind::is_id(id) && id != Kind::UserKind.as_str() {
+                ": for a kind of your own, give its title and fix too"
+            } else {
+                ""
+            };
+            UserKindError { field: "kind", message: format!("{unknown}{hint}") }
+        })
+    }
+}
+
 /// What is wrong with a user's kind: the field and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserKindError {
@@ -143,6 +175,20 @@ mod tests {
         assert_eq!(refused("x", &title, "f"), "title");
         let kept = UserKind::new("x", &format!("{} PASSWORD=a", "t".repeat(TITLE_MAX - 14)), "f").unwrap();
         assert_eq!(UserKind::new("x", &kept.title, &kept.fix), Ok(kept));
+    }
+
+    #[test]
+    fn a_kind_is_the_catalogues_without_a_title_or_fix_and_ones_own_with_them() {
+        assert_eq!(RuleKind::named("disk_full", None, None), Ok(RuleKind::Catalogue(Kind::DiskFull)));
+        let own = RuleKind::named("quota_refused", Some("Refused"), Some("Ask.")).unwrap();
+        assert!(matches!(own, RuleKind::Own(k) if k.id == "quota_refused"));
+        assert_eq!(RuleKind::named("quota_refused", Some("Refused"), None).unwrap_err().field, "fix");
+        let hinted = RuleKind::named("quota_refused", None, None).unwrap_err();
+        assert_eq!((hinted.field, hinted.message.ends_with(": for a kind of your own, give its title and fix too")), ("kind", true));
+        // No hint where no title and fix would help.
+        for id in ["user_kind", "Quota-Refused"] {
+            assert!(!RuleKind::named(id, None, None).unwrap_err().message.contains("title"), "{id}");
+        }
     }
 
     #[test]

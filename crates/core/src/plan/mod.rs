@@ -57,6 +57,20 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Why nothing of this plan may be carried out by the tool, when a user's rules took
+    /// part in its answer (a kind of the user's own always comes from them): what every
+    /// executor and script says as it stops before the first step.
+    #[must_use]
+    pub fn for_a_person_only(&self) -> Option<String> {
+        match (self.kind, self.by_users_rule.as_deref()) {
+            (Kind::UserKind, _) => Some("this is a kind of your own rules: its fix is yours to carry out".to_owned()),
+            (_, Some(rule)) => {
+                Some(format!("your own rules took part in this answer (rule `{rule}` decided it): its steps are yours to run"))
+            }
+            (_, None) => None,
+        }
+    }
+
     /// Every step, the alternatives' included.
     pub fn all_steps(&self) -> impl Iterator<Item = &Step> {
         self.steps.iter().chain(self.alternatives.iter().flat_map(|a| &a.steps))

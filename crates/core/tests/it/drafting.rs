@@ -2,9 +2,7 @@
 //! decides it, changes no other corpus answer and passes its own cases; and the drafts it
 //! refuses, with why.
 
-use sandbox_triage_core::{
-    cases_hold, changed_answers, draft_rule, Catalogue, CorpusLog, DraftError, DraftKind, DraftRequest, Kind, Stage,
-};
+use sandbox_triage_core::{cases_hold, changed_answers, draft_rule, Catalogue, CorpusLog, DraftError, DraftRequest, Kind, RuleKind, Stage};
 use sandbox_triage_testkit::CorpusCase;
 
 use crate::corpus::workspace;
@@ -16,7 +14,7 @@ fn corpus() -> Vec<CorpusLog> {
 fn request(kind: Kind, lines: &[u64]) -> DraftRequest {
     DraftRequest {
         stage: Stage::SandboxCreate,
-        kind: DraftKind::Catalogue(kind),
+        kind: RuleKind::Catalogue(kind),
         id: None,
         lines: lines.to_vec(),
         source: Some("https://github.com/NVIDIA/OpenShell/issues/1".to_owned()),
@@ -137,7 +135,7 @@ fn a_kind_of_ones_own_is_drafted_with_its_title_and_fix_and_planned_as_that_fix(
         "Fix the policy file, then create again.",
     )
     .expect("a valid kind");
-    let request = DraftRequest { kind: DraftKind::Own(own), ..request(Kind::Unknown, &[]) };
+    let request = DraftRequest { kind: RuleKind::Own(own), ..request(Kind::Unknown, &[]) };
     // No corpus: the steal check is the command line's tests' (they draft real logs end to end).
     let draft = draft_rule(&builtin, &[], &log.payload, &request).expect("drafted");
     assert!(draft.toml.contains("kind = \"policy_refused\"\ntitle = \"The gateway refused the sandbox's policy\"\nfix = \"Fix the policy file, then create again.\"\n"), "{}", draft.toml);

@@ -19,7 +19,7 @@ mod steps;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use sandbox_triage_core::{Applicability, Kind, Plan, Step};
+use sandbox_triage_core::{Applicability, Plan, Step};
 
 use crate::journal::{Entry, Status};
 use crate::narration::{Listener, Said};
@@ -87,8 +87,8 @@ impl Executor<'_> {
     }
 
     fn plan(&mut self, plan: &Plan, problems: &[Problem]) -> Outcome {
-        if plan.kind == Kind::UserKind || plan.by_users_rule.is_some() {
-            return self.users_own(plan);
+        if let Some(why) = plan.for_a_person_only() {
+            return self.for_a_person(plan, &why);
         }
         if plan.steps.is_empty() {
             self.note("the plan has no steps: nothing to carry out");
@@ -158,26 +158,18 @@ impl Executor<'_> {
         None
     }
 
-    /// A plan of choices for a person: its probes run, up to the first choice.
-    /// An answer a user's rule decided (a kind of the user's own, or one of the
-    /// catalogue's): its steps are shown and nothing is run, not even a probe, whatever
-    /// the plan holds. A rules directory never makes the tool run a command.
-    fn users_own(&mut self, plan: &Plan) -> Outcome {
+    /// An answer a user's rules took part in ([`Plan::for_a_person_only`]): its steps are
+    /// shown and nothing is run, not even a probe, whatever the plan holds.
+    fn for_a_person(&mut self, plan: &Plan, why: &str) -> Outcome {
         for (i, step) in plan.steps.iter().enumerate() {
             self.say(Said::Step { number: i + 1, step });
             self.parts.listener.record(&Entry::new(i + 1, step));
         }
-        let why = match (plan.kind, plan.by_users_rule.as_deref()) {
-            (Kind::UserKind, _) => "this is a kind of your own rules; its fix is yours to carry out".to_owned(),
-            (_, rule) => format!(
-                "your own rules took part in this answer (rule `{}` decided it); its steps are yours to run",
-                rule.unwrap_or_default()
-            ),
-        };
         self.note(format!("stopped: {why}, and this tool runs nothing for it"));
         Outcome::Stopped
     }
 
+    /// A plan of choices for a person: its probes run, up to the first choice.
     fn probes_only(&mut self, plan: &Plan, problems: &[Problem]) -> Outcome {
         for (i, step) in plan.steps.iter().enumerate() {
             let number = i + 1;

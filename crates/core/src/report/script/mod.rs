@@ -17,7 +17,7 @@ mod steps;
 use std::fmt::Write as _;
 
 use crate::command::{render, variable, Shell, Word};
-use crate::model::{Diagnosis, Kind};
+use crate::model::Diagnosis;
 use crate::plan::{Applicability, Plan};
 use crate::report::json::posix;
 
@@ -60,9 +60,9 @@ fn header(diagnosis: &Diagnosis, plan: &Plan, out: &mut String) {
     out.push_str(prelude::PRELUDE);
 }
 
-/// An answer a user's rule decided: every step a comment, then a stop. A rules
-/// directory never makes a script run a command, whatever its plan holds.
-fn users_own(plan: &Plan, out: &mut String) {
+/// An answer a user's rules took part in ([`Plan::for_a_person_only`]): every step a
+/// comment, then a stop, whatever the plan holds.
+fn for_a_person(plan: &Plan, why: &str, out: &mut String) {
     for (i, step) in plan.steps.iter().enumerate() {
         out.push('\n');
         comment(&format!("{}. [{}] {}", i + 1, step.applicability.as_str(), step.purpose), out);
@@ -70,13 +70,7 @@ fn users_own(plan: &Plan, out: &mut String) {
             comment(&command, out);
         }
     }
-    let message = match (plan.kind, plan.by_users_rule.as_deref()) {
-        (Kind::UserKind, _) => "this is a kind of your own rules: its fix is yours to carry out".to_owned(),
-        (_, rule) => {
-            format!("your own rules took part in this answer (rule `{}` decided it): its steps are yours to run", rule.unwrap_or_default())
-        }
-    };
-    let _ = writeln!(out, "stop 5 {}", sh_quote(&format!("{message}, and this script runs nothing for it")));
+    let _ = writeln!(out, "stop 5 {}", sh_quote(&format!("{why}, and this script runs nothing for it")));
 }
 
 /// The steps of a plan of choices: its probes, up to the first choice.
@@ -135,8 +129,8 @@ fn sequence(plan: &Plan, out: &mut String) {
 pub fn plan_script(diagnosis: &Diagnosis, plan: &Plan) -> String {
     let mut out = String::new();
     header(diagnosis, plan, &mut out);
-    if plan.kind == Kind::UserKind || plan.by_users_rule.is_some() {
-        users_own(plan, &mut out);
+    if let Some(why) = plan.for_a_person_only() {
+        for_a_person(plan, &why, &mut out);
         out.push_str("\ntrap - INT TERM HUP\nrm -f \"$errs\"\n");
     } else if plan.mechanical {
         sequence(plan, &mut out);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::Fields;
-use crate::model::{Engine, Kind, Phase, PhaseScope, UserKind};
+use crate::model::{Engine, Kind, Phase, PhaseScope, RuleKind, UserKind};
 use crate::rules::rule::{LineMatcher, LineRule};
 use crate::rules::CatalogueError;
 
@@ -43,28 +43,25 @@ impl Fields<'_> {
     /// The kind a line rule names: the catalogue's, or, in a user's failure rule, one of
     /// the user's own with its title and fix.
     fn line_kind(&self, l: &LineFile, decides: bool) -> Result<(Kind, Option<Arc<UserKind>>), CatalogueError> {
-        let own = l.title.is_some() || l.fix.is_some();
-        match (l.kind.parse::<Kind>(), own) {
-            (Ok(kind), false) => return Ok((kind, None)),
-            (Err(unknown), false) => {
-                let own_id = decides && self.is_users() && UserKind::is_id(&l.kind) && l.kind != Kind::UserKind.as_str();
-                let hint = if own_id { ": for a kind of your own, give its `title` and `fix` too" } else { "" };
-                return Err(self.error("kind", format!("{unknown}{hint}")));
+        if !(decides && self.is_users()) {
+            if l.title.is_some() || l.fix.is_some() {
+                let why = if decides {
+                    "a built-in rule names a kind of the catalogue"
+                } else {
+                    "a kind of your own is decided by a failure rule; a supporting rule supports a catalogue kind"
+                };
+                return Err(self.error("title", why.to_owned()));
             }
-            _ => {}
+            return l
+                .kind
+                .parse()
+                .map(|kind| (kind, None))
+                .map_err(|unknown: crate::model::UnknownId| self.error("kind", unknown.to_string()));
         }
-        if !self.is_users() {
-            return Err(self.error("title", "a built-in rule names a kind of the catalogue".to_owned()));
+        match RuleKind::named(&l.kind, l.title.as_deref(), l.fix.as_deref()).map_err(|e| self.error(e.field, e.message))? {
+            RuleKind::Catalogue(kind) => Ok((kind, None)),
+            RuleKind::Own(own) => Ok((Kind::UserKind, Some(Arc::new(own)))),
         }
-        if !decides {
-            return Err(self.error(
-                "title",
-                "a kind of your own is decided by a failure rule; a supporting rule supports a catalogue kind".to_owned(),
-            ));
-        }
-        let own = UserKind::new(&l.kind, l.title.as_deref().unwrap_or_default(), l.fix.as_deref().unwrap_or_default())
-            .map_err(|e| self.error(e.field, e.message))?;
-        Ok((Kind::UserKind, Some(Arc::new(own))))
     }
 
     /// Whether the file is a user's (its regexes charge a budget).
@@ -133,7 +130,7 @@ mod tests {
     fn a_kind_of_ones_own_needs_a_valid_id_a_title_and_a_fix() {
         let (at, message) = field(users(&[rule("x", "failure", "cgroup_v1_host", "")]));
         assert_eq!(at, "mine/0.toml kind");
-        assert!(message.contains("unknown kind 'cgroup_v1_host'") && message.contains("give its `title` and `fix`"), "{message}");
+        assert!(message.contains("unknown kind 'cgroup_v1_host'") && message.contains("give its title and fix too"), "{message}");
         let (at, _) = field(users(&[rule("x", "failure", "cgroup_v1_host", "title = \"t\"\n")]));
         assert_eq!(at, "mine/0.toml fix");
         let (at, message) = field(users(&[rule("x", "failure", "docker_unreachable", OWN)]));
