@@ -56,7 +56,9 @@ const FOLLOW_EVERY: Duration = Duration::from_millis(200);
 /// changes, until `done` is set.
 pub(crate) fn follow_size(master: File, done: Arc<AtomicBool>) {
     std::thread::spawn(move || {
-        let mut last = rustix::termios::tcgetwinsize(io::stdout()).ok().map(|s| (s.ws_row, s.ws_col));
+        // Compared with the child's own size, not ours when this thread starts: a resize
+        // between opening the pseudo-terminal and here would otherwise never be copied.
+        let mut last = rustix::termios::tcgetwinsize(&master).ok().map(|s| (s.ws_row, s.ws_col));
         while !done.load(Ordering::Relaxed) {
             std::thread::sleep(FOLLOW_EVERY);
             let Ok(now) = rustix::termios::tcgetwinsize(io::stdout()) else { continue };
